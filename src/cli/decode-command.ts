@@ -1,0 +1,48 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Lang } from '../codes.js';
+import { decodeScan } from '../decode/index.js';
+import { renderResult } from './render-result.js';
+import { UsageError } from './usage-error.js';
+
+function parseInstant(value: string): Date {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new InvalidArgumentError('expected an ISO 8601 time, e.g. 2026-11-22T09:30:00+07:00');
+  return at;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+interface DecodeFlags {
+  readonly json?: boolean;
+  readonly at?: Date;
+  readonly lang: Lang;
+}
+
+export function decodeCommand(): Command {
+  return new Command('decode')
+    .description('decode one scanned payload and show the identity it holds, or why it is rejected')
+    .argument('[payload]', 'the payload text; read from standard input (as raw bytes) when "-" or absent')
+    .option('--json', "print exactly the decoder's result object as JSON")
+    .option('--at <time>', 'the scan time for expiry and date checks (ISO 8601; default: now)', parseInstant)
+    .addOption(new Option('--lang <lang>', 'language of the messages').choices(['en', 'vi']).default('en'))
+    .addHelpText('after', '\nExit status: 0 decoded, 1 rejected (code and message on stderr), 2 usage error.')
+    .action(async (payload: string | undefined, flags: DecodeFlags) => {
+      let bytes: Uint8Array;
+      if (payload === undefined || payload === '-') {
+        if (process.stdin.isTTY) throw new UsageError('no payload given: pass it as an argument or pipe it to standard input');
+        bytes = await readStdin();
+      } else {
+        bytes = Buffer.from(payload, 'utf8');
+      }
+      const result = decodeScan(bytes, flags.at ?? new Date());
+      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, flags.lang));
+      if (!result.ok) {
+        process.stderr.write(`qrgate: ${result.code}: ${result.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

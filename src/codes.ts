@@ -1,0 +1,146 @@
+/**
+ * Every stable code qrgate shows to a person or an operator, with its Vietnamese and English text.
+ *
+ * Codes are the contract (tests, MQTT consumers and the status page branch on them); the texts may be reworded.
+ * Messages never contain payload data: they are safe to log and to show on a public screen.
+ */
+export interface CodeText {
+  readonly vi: string;
+  readonly en: string;
+}
+
+export const DECODE_ERRORS = {
+  E_EMPTY: { vi: 'Mã quét trống.', en: 'The scan is empty.' },
+  E_TOO_LONG: {
+    vi: 'Mã quét quá dài (trên 4096 byte), không phải giấy tờ tùy thân.',
+    en: 'The scan is longer than 4096 bytes; it is not an identity document.',
+  },
+  E_ENCODING: {
+    vi: 'Mã quét không phải văn bản UTF-8. Hãy đặt máy quét xuất UTF-8.',
+    en: 'The scan is not UTF-8 text. Set the scanner to UTF-8 output.',
+  },
+  E_CCCD_FIELDS: {
+    vi: 'Mã QR căn cước bị thiếu trường (quét chưa hết). Vui lòng quét lại.',
+    en: 'The citizen-ID QR has too few fields (incomplete scan). Please scan again.',
+  },
+  E_CCCD_NUMBER: {
+    vi: 'Số căn cước trong mã QR không hợp lệ (phải gồm 12 chữ số).',
+    en: 'The citizen-ID number in the QR is invalid (it must be 12 digits).',
+  },
+  E_BHYT_FIELDS: {
+    vi: 'Mã QR thẻ BHYT bị thiếu trường (quét chưa hết). Vui lòng quét lại.',
+    en: 'The health-insurance QR has too few fields (incomplete scan). Please scan again.',
+  },
+  E_BHYT_NUMBER: {
+    vi: 'Mã số thẻ BHYT không hợp lệ (phải gồm 10 chữ số hoặc 15 ký tự).',
+    en: 'The health-insurance card number is invalid (it must be 10 digits or 15 characters).',
+  },
+  E_PCCOVID_FIELDS: {
+    vi: 'Mã QR cá nhân (PC-Covid) không đúng định dạng.',
+    en: 'The personal (PC-Covid) QR is malformed.',
+  },
+  E_ID_NUMBER: {
+    vi: 'Số định danh cá nhân phải gồm đúng 12 chữ số.',
+    en: 'A personal ID number must be exactly 12 digits.',
+  },
+  E_NOT_IDENTITY: {
+    vi: 'Mã này không phải giấy tờ tùy thân (ví dụ hộ chiếu vắc xin hoặc đường dẫn web).',
+    en: 'This QR is not an identity document (for example a vaccine certificate or a web link).',
+  },
+  E_VENUE_QR: {
+    vi: 'Đây là mã địa điểm, không phải giấy tờ cá nhân.',
+    en: 'This is a venue (location) QR, not a personal document.',
+  },
+  E_UNRECOGNIZED: {
+    vi: 'Không nhận ra loại mã này. Hãy quét mã QR trên căn cước hoặc thẻ BHYT.',
+    en: 'This code is not a recognised identity format. Scan the QR on the citizen-ID or health-insurance card.',
+  },
+  E_INTERNAL: {
+    vi: 'Lỗi nội bộ khi đọc mã. Vui lòng quét lại và báo kỹ thuật viên.',
+    en: 'Internal error while decoding the scan. Please scan again and tell the technician.',
+  },
+} as const satisfies Record<string, CodeText>;
+
+export const DECODE_WARNINGS = {
+  W_MOJIBAKE_REPAIRED: {
+    vi: 'Đã sửa lỗi bảng mã (UTF-8 bị đọc nhầm thành Latin-1).',
+    en: 'Repaired text that had been UTF-8 misread as Latin-1.',
+  },
+  W_CCCD_6_FIELDS: {
+    vi: 'Mã căn cước dạng 6 trường (do ứng dụng khác tạo lại, không phải mã gốc trên thẻ).',
+    en: 'Six-field citizen-ID layout (re-emitted by another app, not the card’s own QR).',
+  },
+  W_DATE_INVALID: { vi: 'Có ngày tháng không hợp lệ.', en: 'A date is not a valid calendar date.' },
+  W_BIRTH_IN_FUTURE: { vi: 'Ngày sinh ở tương lai.', en: 'The birth date is in the future.' },
+  W_ISSUED_BEFORE_BIRTH: { vi: 'Ngày cấp trước ngày sinh.', en: 'The issue date is before the birth date.' },
+  W_ISSUED_IN_FUTURE: { vi: 'Ngày cấp ở tương lai.', en: 'The issue date is in the future.' },
+  W_ISSUED_BEFORE_CHIP: {
+    vi: 'Ngày cấp trước khi có thẻ căn cước gắn chip (23/01/2021).',
+    en: 'The issue date is before chip citizen-ID cards existed (2021-01-23).',
+  },
+  W_SEX_MISMATCH: {
+    vi: 'Giới tính không khớp với số căn cước.',
+    en: 'The sex field does not match the ID number.',
+  },
+  W_BIRTH_YEAR_MISMATCH: {
+    vi: 'Năm sinh không khớp với số căn cước.',
+    en: 'The birth year does not match the ID number.',
+  },
+  W_UNKNOWN_PROVINCE: {
+    vi: 'Mã tỉnh trong số căn cước không có trong danh mục.',
+    en: 'The province code of the ID number is not in the table.',
+  },
+  W_DIACRITICS_LOST: {
+    vi: 'Tên hoặc địa chỉ bị mất dấu tiếng Việt (máy quét đang xuất ASCII).',
+    en: 'Vietnamese diacritics were lost (the scanner is sending ASCII only).',
+  },
+  W_FIELD_FORMAT: {
+    vi: 'Có trường dữ liệu không đúng định dạng.',
+    en: 'A field has an unexpected format.',
+  },
+  W_HEX_REPAIRED: {
+    vi: 'Đã sửa lỗi bộ gõ tiếng Việt (Telex) trong mã thẻ BHYT.',
+    en: 'Repaired Vietnamese keyboard (Telex) damage in the health-insurance QR.',
+  },
+  W_NAME_UNDECODABLE: {
+    vi: 'Không giải mã được họ tên trên thẻ BHYT; giữ nguyên dữ liệu gốc.',
+    en: 'The name on the health-insurance card could not be decoded; the raw value is kept.',
+  },
+  W_TEXT_UNDECODABLE: {
+    vi: 'Không giải mã được một trường văn bản trên thẻ BHYT; giữ nguyên dữ liệu gốc.',
+    en: 'A text field on the health-insurance card could not be decoded; the raw value is kept.',
+  },
+  W_CARD_EXPIRED: { vi: 'Thẻ BHYT đã hết hạn.', en: 'The health-insurance card has expired.' },
+  W_CARD_NOT_YET_VALID: {
+    vi: 'Thẻ BHYT chưa đến ngày có hiệu lực.',
+    en: 'The health-insurance card is not valid yet.',
+  },
+  W_BHYT_LEGACY_BENEFIT: {
+    vi: 'Mã quyền lợi BHYT thuộc mẫu thẻ cũ (6 hoặc 7).',
+    en: 'The health-insurance benefit level is a legacy code (6 or 7).',
+  },
+  W_BHYT_UNKNOWN_OBJECT: {
+    vi: 'Mã đối tượng BHYT không có trong danh mục.',
+    en: 'The health-insurance beneficiary object code is not in the table.',
+  },
+  W_BHYT_LEGACY_NUMBER: {
+    vi: 'Mã số thẻ BHYT theo mẫu cũ (có chữ cái trong 10 ký tự cuối).',
+    en: 'Legacy health-insurance number (letters in the last 10 characters).',
+  },
+} as const satisfies Record<string, CodeText>;
+
+export type DecodeErrorCode = keyof typeof DECODE_ERRORS;
+export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
+
+export type Lang = 'vi' | 'en';
+
+const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS };
+
+/** The text for a code in a language; an unknown code is returned as is, so a screen never goes blank. */
+export function describeCode(code: string, lang: Lang): string {
+  return ALL_CODES[code]?.[lang] ?? code;
+}
+
+export function knownCodes(): string[] {
+  return Object.keys(ALL_CODES);
+}
