@@ -11,9 +11,9 @@ const TITLES: Readonly<Record<IdentityDocument['type'], string>> = {
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.length === 0 ? '—' : JSON.stringify(value);
-  if (typeof value === 'object') return Object.keys(value).length === 0 ? '—' : JSON.stringify(value);
-  return String(value as string | number | boolean);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && Object.keys(value).length === 0) return '—';
+  return JSON.stringify(value);
 }
 
 export function renderResult(result: DecodeResult, lang: Lang): string {

@@ -10,6 +10,7 @@ export type HexText =
   | { readonly kind: 'undecodable'; readonly raw: string };
 
 const HEX_PAIRS = /^(?:[0-9a-f]{2})+$/i;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a decoded name must not hold
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
