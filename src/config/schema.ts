@@ -1,0 +1,106 @@
+/**
+ * The daemon's configuration: one TypeBox schema gives the TypeScript type, the validation, the defaults and the
+ * reference documentation (docs/config.md is generated from the descriptions). The key names are a public contract
+ * that technicians' files and provisioning tools rely on.
+ */
+import { Type, type Static } from 'typebox';
+import { ScannerEntrySchema } from '../../drivers/config.js';
+
+const NAME = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+
+export const DeviceSchema = Type.Object(
+  {
+    id: Type.String({ pattern: NAME, description: 'This kiosk’s id, unique in the agency (letters, digits, "_", "-", "."); part of every MQTT topic and the client id.' }),
+    site: Type.String({ pattern: NAME, description: 'The site (office, building) the kiosk stands at; part of every MQTT topic.' }),
+  },
+  { additionalProperties: false, description: 'Who this kiosk is.' },
+);
+
+export const StoreSchema = Type.Object(
+  {
+    path: Type.String({ minLength: 1, default: '/var/lib/qrgate/qrgate.db', description: 'SQLite database file. Its folder must be writable by the service (systemd StateDirectory).' }),
+    keyFile: Type.String({
+      minLength: 1,
+      default: '/var/lib/qrgate/store.key',
+      description: 'Per-device key that seals personal data at rest (AES-256-GCM). Created with mode 0600 on first run; without it the stored names and numbers cannot be read. Back it up with the database or not at all.',
+    }),
+    retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 21, description: 'Days a check-in is kept after it was delivered to the central broker. Check-ins not yet delivered are never deleted.' }),
+    maxPending: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 1_000_000, description: 'Most undelivered check-ins kept. Above it new scans are refused with E_STORE_FULL (shown to the visitor) and an alarm is raised, never dropped silently.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'The durable check-in store on the device.' },
+);
+
+export const PipelineSchema = Type.Object(
+  {
+    dedupeMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 3000, description: 'The same payload from the same scanner within this many milliseconds is one scan (a card held in front of the reader).' }),
+    reassemblyMs: Type.Integer({ minimum: 0, maximum: 2000, default: 150, description: 'A scan cut short by a spurious Enter is joined with the next frame from the same scanner when it arrives within this many milliseconds.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'How frames become check-ins.' },
+);
+
+export const CheckoutSchema = Type.Object(
+  {
+    at: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time ("HH:MM") at which everyone still inside is checked out automatically (events marked auto). Default: never.' })),
+  },
+  { additionalProperties: false, default: {}, description: 'Closing the day.' },
+);
+
+export const ClockSchema = Type.Object(
+  {
+    synced: Type.Union([Type.Literal('auto'), Type.Boolean()], {
+      default: 'auto',
+      description: 'Whether the system clock is trusted. "auto" reads systemd-timesyncd’s marker (/run/systemd/timesync/synchronized); true/false override it (for a kiosk with an RTC or another time daemon). Each check-in carries clockSynced.',
+    }),
+    markerFile: Type.String({ minLength: 1, default: '/run/systemd/timesync/synchronized', description: 'The file whose existence means the clock was synchronised.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Raspberry Pis have no real-time clock: until NTP syncs, the time can be far off.' },
+);
+
+export const HttpSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the status page binds to. 127.0.0.1 serves only the kiosk’s own screen; set the LAN address (or 0.0.0.0) to let the reception desk open it.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080, description: 'TCP port of the status page and local API (0: any free port).' }),
+  },
+  { additionalProperties: false, default: {}, description: 'The local status page and API.' },
+);
+
+export const MqttSchema = Type.Object(
+  {
+    url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'The central broker, e.g. mqtts://broker.agency.gov.vn:8883. Default: none (record locally only).' })),
+    baseTopic: Type.String({ pattern: '^[^#+/][^#+]*$', default: 'qrgate', description: 'First level of every topic: {baseTopic}/{device.site}/{device.id}/…' }),
+    username: Type.Optional(Type.String({ minLength: 1, description: 'Broker user name. Default: none.' })),
+    passwordFile: Type.Optional(Type.String({ minLength: 1, description: 'File holding the broker password (never put the password itself in this file). Default: none.' })),
+    ca: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of the CA that signed the broker’s certificate (pinning it). Default: the system CAs.' })),
+    cert: Type.Optional(Type.String({ minLength: 1, description: 'PEM client certificate, for brokers that authenticate devices by certificate. Default: none.' })),
+    key: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key of the client certificate. Default: none.' })),
+    documentFields: Type.Union([Type.Literal('full'), Type.Literal('minimal')], { default: 'full', description: '"full" forwards the whole decoded document; "minimal" only type, number and name.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Forwarding to the agency’s central broker.' },
+);
+
+export const LogSchema = Type.Object(
+  {
+    level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
+      default: 'info',
+      description: 'Log level (JSON lines on standard output, for journald). LOG_LEVEL in the environment overrides it.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Logging.' },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    device: DeviceSchema,
+    store: StoreSchema,
+    scanners: Type.Array(ScannerEntrySchema, { default: [], description: 'The scanners attached to this kiosk.' }),
+    pipeline: PipelineSchema,
+    checkout: CheckoutSchema,
+    clock: ClockSchema,
+    http: HttpSchema,
+    mqtt: MqttSchema,
+    log: LogSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
