@@ -1,0 +1,143 @@
+/**
+ * The serial driver against a real pseudo-terminal pair (socat): the same serialport code path a USB-CDC scanner
+ * uses, with bytes written by the test to the other end.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SerialEntry } from '../../drivers/config.js';
+import { SerialDriver } from '../../drivers/serial/serial-driver.js';
+import { Recorder } from './helpers/events.js';
+import { PtyPair, requireSocat } from './helpers/socat-pty.js';
+
+const CCCD = '001190012345|012345678|Nguyễn Thị Mẫu|15031990|Nữ|Số 1 Đường Thử Nghiệm, Phường Mẫu, Quận Ví Dụ, Thành phố Hà Nội|20042021';
+const CCCD_B = '048095000777||Trần Văn Thử|01011995|Nam|Tổ 5, Phường Mẫu, Quận Ví Dụ, Thành phố Đà Nẵng|10052022';
+
+let pty: PtyPair | undefined;
+let driver: SerialDriver | undefined;
+
+beforeAll(() => requireSocat());
+
+afterEach(async () => {
+  await driver?.stop();
+  driver = undefined;
+  await pty?.dispose();
+  pty = undefined;
+});
+
+async function setup(entry: Partial<SerialEntry> = {}): Promise<{ pty: PtyPair; driver: SerialDriver; rec: Recorder }> {
+  pty = new PtyPair();
+  await pty.start();
+  driver = new SerialDriver({ id: 'gate-1', type: 'serial', path: pty.scannerPath, ...entry }, { pollMs: 100 });
+  const rec = new Recorder(driver);
+  await driver.start();
+  expect(driver.state).toBe('connected');
+  return { pty, driver, rec };
+}
+
+describe('serial driver over a real pty', () => {
+  it.each([
+    ['cr', '\r'],
+    ['lf', '\n'],
+    ['crlf', '\r\n'],
+    ['auto', '\r'],
+    ['auto', '\n'],
+    ['auto', '\r\n'],
+  ] as const)('terminator %s ends a scan on %j', async (terminator, suffix) => {
+    const { pty, rec } = await setup({ terminator });
+    await pty.write(`${CCCD}${suffix}${CCCD_B}${suffix}`);
+    await rec.until(() => rec.frames.length >= 2, 'two frames');
+    expect(rec.texts()).toEqual([CCCD, CCCD_B]);
+    expect(rec.frames.every((f) => f.scannerId === 'gate-1' && f.receivedAt instanceof Date)).toBe(true);
+  });
+
+  it('terminator none ends a scan after idleMs of silence', async () => {
+    const { pty, rec } = await setup({ terminator: 'none', idleMs: 60 });
+    await pty.write(CCCD);
+    await rec.until(() => rec.frames.length === 1, 'the idle flush');
+    await pty.write(CCCD_B);
+    await rec.until(() => rec.frames.length === 2, 'the second idle flush');
+    expect(rec.texts()).toEqual([CCCD, CCCD_B]);
+  });
+
+  it('a scanner that sends no terminator still delivers its scan in cr mode (idle fallback)', async () => {
+    const { pty, rec } = await setup({ terminator: 'cr', idleMs: 50 });
+    await pty.write(CCCD);
+    await rec.until(() => rec.frames.length === 1, 'the idle fallback');
+    expect(rec.texts()).toEqual([CCCD]);
+  });
+
+  it('a scan split at every byte boundary, including inside multi-byte UTF-8 characters, arrives whole', async () => {
+    const { pty, rec } = await setup({ terminator: 'auto', idleMs: 2000 });
+    const bytes = Buffer.from(`${CCCD}\r\n`, 'utf8');
+    // Every byte its own write, with a pause so each arrives as its own read on the driver side.
+    for (let i = 0; i < bytes.length; i++) {
+      await pty.write(bytes.subarray(i, i + 1));
+      if (i % 16 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await rec.until(() => rec.frames.length === 1, 'the frame');
+    expect(rec.texts()).toEqual([CCCD]);
+    expect(Buffer.from(rec.frames[0]!.bytes).equals(Buffer.from(CCCD, 'utf8'))).toBe(true);
+  });
+
+  it('back-to-back scans in one write come out as separate frames, never an empty one', async () => {
+    const { pty, rec } = await setup({ terminator: 'auto' });
+    await pty.write(`${CCCD}\r\n${CCCD_B}\r\n\r\n${CCCD}\n`);
+    await rec.until(() => rec.frames.length >= 3, 'three frames');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(rec.texts()).toEqual([CCCD, CCCD_B, CCCD]);
+  });
+
+  it('10 MB without a terminator: memory bounded, one E_FRAME_TOO_LONG, and the next scan still arrives', async () => {
+    const { pty, driver, rec } = await setup({ terminator: 'auto', idleMs: 200 });
+    const garbage = Buffer.alloc(10 * 1024 * 1024, 0x41);
+    const before = process.memoryUsage();
+    let maxBuffered = 0;
+    const probe = setInterval(() => (maxBuffered = Math.max(maxBuffered, driver.bufferedBytes)), 1);
+    const t0 = performance.now();
+    await pty.write(garbage);
+    await rec.until(() => rec.states.some((s) => s.state === 'connected' && s.detail.includes('discarding')), 'the end of the discarded run', 15000);
+    const elapsed = performance.now() - t0;
+    clearInterval(probe);
+    const after = process.memoryUsage();
+    await pty.write(`${CCCD}\r`);
+    await rec.until(() => rec.frames.length === 1, 'the good scan');
+    expect(rec.texts()).toEqual([CCCD]);
+    expect(rec.codes()).toEqual(['E_FRAME_TOO_LONG']);
+    expect(maxBuffered).toBeLessThanOrEqual(4096);
+    expect(driver.bufferedBytes).toBe(0);
+    // The 10 MB passed through; the driver keeps none of it (generous bound for GC noise).
+    expect(after.rss - before.rss).toBeLessThan(64 * 1024 * 1024);
+    const discarded = rec.states.find((s) => s.state === 'connected' && s.detail.includes('discarding'));
+    expect(discarded?.detail).toContain(String(garbage.length));
+    console.info(`[measure] 10 MB garbage framed through a pty in ${elapsed.toFixed(0)} ms`);
+  });
+
+  it('unplug (pty gone) → disconnected, replug at the same path → connected within 2 s, frames flow again', async () => {
+    const { pty, driver, rec } = await setup({ terminator: 'cr' });
+    await pty.write(`${CCCD}\r`);
+    await rec.until(() => rec.frames.length === 1, 'the first frame');
+    await pty.kill();
+    await rec.until(() => driver.state === 'disconnected', 'disconnected');
+    await new Promise((r) => setTimeout(r, 300));
+    const connectedBefore = rec.states.filter((s) => s.state === 'connected').length;
+    await pty.start();
+    const reattach = await rec.until(() => rec.states.filter((s) => s.state === 'connected').length > connectedBefore, 'reconnect', 2000);
+    await pty.write(`${CCCD_B}\r`);
+    await rec.until(() => rec.frames.length === 2, 'a frame after the replug');
+    expect(rec.texts()).toEqual([CCCD, CCCD_B]);
+    expect(rec.states.map((s) => s.state)).toEqual(['connected', 'disconnected', 'connected']);
+    console.info(`[measure] reattach after replug: ${reattach} ms (poll 100 ms)`);
+  });
+
+  it('a missing path at start is reported disconnected and picked up when it appears', async () => {
+    pty = new PtyPair();
+    driver = new SerialDriver({ id: 'gate-2', type: 'serial', path: pty.scannerPath }, {});
+    const rec = new Recorder(driver);
+    await driver.start();
+    expect(driver.state).toBe('disconnected');
+    await pty.start();
+    const ms = await rec.until(() => driver!.state === 'connected', 'connected', 2000);
+    await pty.write(`${CCCD}\n`);
+    await rec.until(() => rec.frames.length === 1, 'a frame');
+    console.info(`[measure] first attach after the device appeared: ${ms} ms (default poll 500 ms)`);
+  });
+});
