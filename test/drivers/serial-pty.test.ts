@@ -2,6 +2,7 @@
  * The serial driver against a real pseudo-terminal pair (socat): the same serialport code path a USB-CDC scanner
  * uses, with bytes written by the test to the other end.
  */
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SerialEntry } from '../../drivers/config.js';
 import { SerialDriver } from '../../drivers/serial/serial-driver.js';
@@ -126,6 +127,23 @@ describe('serial driver over a real pty', () => {
     expect(rec.texts()).toEqual([CCCD, CCCD_B]);
     expect(rec.states.map((s) => s.state)).toEqual(['connected', 'disconnected', 'connected']);
     console.info(`[measure] reattach after replug: ${reattach} ms (poll 100 ms)`);
+  });
+
+  it('three real unplug/replug cycles leave no file descriptor behind', async () => {
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const { pty, driver, rec } = await setup({ terminator: 'cr' });
+    for (let i = 0; i < 3; i++) {
+      await pty.kill();
+      await rec.until(() => driver.state === 'disconnected', `disconnected ${i}`);
+      await pty.start();
+      await rec.until(() => driver.state === 'connected', `connected ${i}`, 2000);
+      await pty.write(`${CCCD} #${i}\r`);
+      await rec.until(() => rec.frames.length === i + 1, `frame ${i}`);
+    }
+    await driver.stop();
+    await pty.kill();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(fdsBefore);
   });
 
   it('a missing path at start is reported disconnected and picked up when it appears', async () => {
