@@ -129,12 +129,42 @@ export const DECODE_WARNINGS = {
   },
 } as const satisfies Record<string, CodeText>;
 
+/** Codes of the check-in store and pipeline: the first two are shown to the visitor, the others raise alarms. */
+export const STORE_CODES = {
+  E_STORE_FULL: {
+    vi: 'Kiosk hết chỗ lưu trữ, chưa ghi nhận lượt quét. Vui lòng báo lễ tân.',
+    en: 'The kiosk’s storage is full; the scan was NOT recorded. Please tell the receptionist.',
+  },
+  E_STORE_WRITE: {
+    vi: 'Kiosk không ghi được dữ liệu, chưa ghi nhận lượt quét. Vui lòng báo lễ tân.',
+    en: 'The kiosk cannot write its storage; the scan was NOT recorded. Please tell the receptionist.',
+  },
+  E_STORE_CORRUPT: {
+    vi: 'Cơ sở dữ liệu bị hỏng đã được chuyển sang bên và tạo mới.',
+    en: 'The database was corrupt; it was moved aside and a fresh one started.',
+  },
+  E_STORE_KEY: {
+    vi: 'Khóa mã hóa dữ liệu không khớp hoặc bị thiếu.',
+    en: 'The data-sealing key is missing or does not match the database.',
+  },
+  E_STORE_VERSION: {
+    vi: 'Cơ sở dữ liệu do phiên bản qrgate mới hơn tạo ra.',
+    en: 'The database was written by a newer qrgate version.',
+  },
+  W_KEY_PERMISSIONS: {
+    vi: 'Tệp khóa có thể bị người dùng khác đọc (cần quyền 0600).',
+    en: 'The key file is readable by other users (it should be mode 0600).',
+  },
+} as const satisfies Record<string, CodeText>;
+
+export type StoreCode = keyof typeof STORE_CODES;
+
 export type DecodeErrorCode = keyof typeof DECODE_ERRORS;
 export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
 
 export type Lang = 'vi' | 'en';
 
-const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS };
+const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES };
 
 /** The text for a code in a language; an unknown code is returned as is, so a screen never goes blank. */
 export function describeCode(code: string, lang: Lang): string {

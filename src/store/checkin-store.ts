@@ -1,0 +1,311 @@
+/**
+ * The durable check-in store and outbox. It knows nothing of MQTT: the forwarder reads pending rows in `seq` order
+ * and marks them sent when it has its acknowledgement. Every write is one transaction, committed (fsynced WAL)
+ * before the method returns, so "recorded" means recorded.
+ */
+import type { Database } from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import type { Warning } from '../decode/index.js';
+import { startOfLocalDay, toLocalIso } from '../time.js';
+import { StoreError, toStoreError } from './errors.js';
+import { migrate } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import { personKey } from './person-key.js';
+import { loadKeyFile, Sealer } from './sealer.js';
+import type { Checkin, CheckinInput, DayCounts, Reject, RejectInput, StoreAlarm } from './types.js';
+import { uuidv7 } from './uuidv7.js';
+
+export interface StoreOptions {
+  readonly path: string;
+  readonly keyFile: string;
+  readonly maxPending: number;
+  /** Cap on the database size (SQLite max_page_count); reaching it is SQLITE_FULL, like a full disk. */
+  readonly maxSizeMB?: number | undefined;
+  /**
+   * False when no broker is configured: rows are then recorded as having nothing to deliver, so retention can
+   * delete them and the outbox never fills up.
+   */
+  readonly forwarding: boolean;
+  readonly now?: () => Date;
+}
+
+interface CheckinRow {
+  seq: number;
+  id: string;
+  scanner: string;
+  direction: 'in' | 'out';
+  auto: number;
+  manual: number;
+  scanned_at: string;
+  scanned_ms: number;
+  clock_synced: number;
+  doc_type: string;
+  person_mac: Buffer;
+  sealed: Buffer;
+  warnings: string;
+  sent_ms: number | null;
+}
+
+interface RejectRow {
+  n: number;
+  id: string;
+  scanner: string;
+  code: string;
+  scanned_at: string;
+  scanned_ms: number;
+  clock_synced: number;
+  sent_ms: number | null;
+}
+
+const PURGE_BATCH = 5000;
+
+export class CheckinStore {
+  readonly alarms: readonly StoreAlarm[];
+  private readonly sealer: Sealer;
+  private readonly now: () => Date;
+  private pending: number;
+  private pendingRejects: number;
+  private readonly q: ReturnType<typeof prepare>;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly options: StoreOptions,
+    sealer: Sealer,
+    alarms: StoreAlarm[],
+  ) {
+    this.sealer = sealer;
+    this.alarms = alarms;
+    this.now = options.now ?? (() => new Date());
+    this.q = prepare(db);
+    this.pending = (this.q.countPending.get() as { n: number }).n;
+    this.pendingRejects = (this.q.countPendingRejects.get() as { n: number }).n;
+  }
+
+  static open(options: StoreOptions): CheckinStore {
+    const now = options.now?.() ?? new Date();
+    const { db, movedAside } = openDatabase(options.path, now);
+    try {
+      migrate(db);
+      if (options.maxSizeMB !== undefined) {
+        const pageSize = db.pragma('page_size', { simple: true }) as number;
+        db.pragma(`max_page_count = ${Math.floor((options.maxSizeMB * 1024 * 1024) / pageSize)}`);
+      }
+      const alarms: StoreAlarm[] = [];
+      if (movedAside !== null) alarms.push({ code: 'E_STORE_CORRUPT', detail: `moved to ${movedAside}` });
+      const stored = db.prepare("SELECT value FROM meta WHERE key = 'key_fingerprint'").pluck().get() as string | undefined;
+      const keyFile = loadKeyFile(options.keyFile, stored === undefined);
+      const sealer = new Sealer(keyFile.key);
+      if (stored === undefined) {
+        db.prepare("INSERT INTO meta (key, value) VALUES ('key_fingerprint', ?)").run(sealer.fingerprint());
+      } else if (stored !== sealer.fingerprint()) {
+        throw new StoreError('E_STORE_KEY', `${options.keyFile} is not the key this database was sealed with`);
+      }
+      if (keyFile.tooOpen) alarms.push({ code: 'W_KEY_PERMISSIONS', detail: `chmod 600 ${options.keyFile}` });
+      return new CheckinStore(db, options, sealer, alarms);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /** Records an accepted scan and updates who is inside, atomically. Throws StoreError when it cannot. */
+  recordCheckin(input: CheckinInput): Checkin {
+    if (this.options.forwarding && this.pending >= this.options.maxPending) {
+      throw new StoreError('E_STORE_FULL', `${this.pending} check-ins waiting for the broker (store.maxPending)`);
+    }
+    const id = uuidv7(this.now().getTime());
+    const scannedAt = toLocalIso(input.scannedAt);
+    const mac = this.sealer.mac(personKey(input.document));
+    const sealed = this.sealer.seal(JSON.stringify(input.document), id);
+    const sentMs = this.options.forwarding ? null : this.now().getTime();
+    const seq = this.write(() => this.q.insertCheckin(input, { id, scannedAt, mac, sealed, sentMs }));
+    if (sentMs === null) this.pending += 1;
+    const { scannedAt: _, ...rest } = input;
+    return { ...rest, id, seq, scannedAt, warnings: [...input.warnings] };
+  }
+
+  recordReject(input: RejectInput): Reject {
+    if (this.options.forwarding && this.pendingRejects >= this.options.maxPending) {
+      throw new StoreError('E_STORE_FULL', `${this.pendingRejects} rejects waiting for the broker (store.maxPending)`);
+    }
+    const id = uuidv7(this.now().getTime());
+    const scannedAt = toLocalIso(input.scannedAt);
+    const sentMs = this.options.forwarding ? null : this.now().getTime();
+    const n = this.write(() =>
+      Number(this.q.insertReject.run(id, input.scanner, input.code, scannedAt, input.scannedAt.getTime(), input.clockSynced ? 1 : 0, sentMs).lastInsertRowid),
+    );
+    if (sentMs === null) this.pendingRejects += 1;
+    return { id, n, scanner: input.scanner, code: input.code, scannedAt, clockSynced: input.clockSynced };
+  }
+
+  /** Whether the person holding this document is inside now. */
+  isInside(input: Pick<CheckinInput, 'document'>): boolean {
+    return this.q.presenceOf.get(this.sealer.mac(personKey(input.document))) !== undefined;
+  }
+
+  /** Pending check-ins after `afterSeq`, oldest first: the forwarder's outbox batch. */
+  pendingCheckins(afterSeq: number, limit: number): Checkin[] {
+    return (this.q.pendingAfter.all(afterSeq, limit) as CheckinRow[]).map((r) => this.toCheckin(r));
+  }
+
+  /** Marks check-ins delivered; returns how many were pending. */
+  markCheckinsSent(seqs: readonly number[]): number {
+    const at = this.now().getTime();
+    const changed = this.write(() => seqs.reduce((sum, seq) => sum + this.q.markSent.run(at, seq).changes, 0));
+    this.pending -= changed;
+    return changed;
+  }
+
+  pendingRejectsAfter(afterN: number, limit: number): Reject[] {
+    return (this.q.pendingRejectsAfter.all(afterN, limit) as RejectRow[]).map(toReject);
+  }
+
+  markRejectsSent(ns: readonly number[]): number {
+    const at = this.now().getTime();
+    const changed = this.write(() => ns.reduce((sum, n) => sum + this.q.markRejectSent.run(at, n).changes, 0));
+    this.pendingRejects -= changed;
+    return changed;
+  }
+
+  pendingCount(): number {
+    return this.pending;
+  }
+
+  oldestPending(): { seq: number; scannedAt: string } | null {
+    const row = this.q.oldestPending.get() as { seq: number; scanned_at: string } | undefined;
+    return row === undefined ? null : { seq: row.seq, scannedAt: row.scanned_at };
+  }
+
+  lastSeq(): number {
+    return this.q.lastSeq.pluck().get() as number;
+  }
+
+  insideNow(): Checkin[] {
+    return (this.q.insideNow.all() as CheckinRow[]).map((r) => this.toCheckin(r));
+  }
+
+  countsSince(fromMs: number): DayCounts {
+    const byDirection = this.q.countsSince.all(fromMs) as Array<{ direction: 'in' | 'out'; n: number }>;
+    return {
+      in: byDirection.find((r) => r.direction === 'in')?.n ?? 0,
+      out: byDirection.find((r) => r.direction === 'out')?.n ?? 0,
+      rejected: this.q.rejectsSince.pluck().get(fromMs) as number,
+      insideNow: this.q.insideCount.pluck().get() as number,
+    };
+  }
+
+  today(): DayCounts {
+    return this.countsSince(startOfLocalDay(this.now()));
+  }
+
+  /** Checks out everyone inside, marked auto. Returns the new check-ins. */
+  autoCheckout(at: Date, clockSynced: boolean): Checkin[] {
+    const inside = this.insideNow();
+    return this.write(() =>
+      this.db.transaction(() =>
+        inside.map((c) =>
+          this.recordCheckin({ scanner: c.scanner, direction: 'out', auto: true, manual: c.manual, scannedAt: at, clockSynced, document: c.document, warnings: [] }),
+        ),
+      ).immediate(),
+    );
+  }
+
+  /** Deletes delivered rows older than the retention, in batches; pending rows and the last "in" of people inside stay. */
+  purgeExpired(retentionDays: number): { checkins: number; rejects: number } {
+    const cutoff = this.now().getTime() - retentionDays * 86_400_000;
+    let checkins = 0;
+    let rejects = 0;
+    for (;;) {
+      const c = this.write(() => this.q.purgeCheckins.run(cutoff, PURGE_BATCH).changes);
+      const r = this.write(() => this.q.purgeRejects.run(cutoff, PURGE_BATCH).changes);
+      checkins += c;
+      rejects += r;
+      if (c < PURGE_BATCH && r < PURGE_BATCH) return { checkins, rejects };
+    }
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  sizeBytes(): number {
+    const wal = (() => {
+      try {
+        return statSync(`${this.options.path}-wal`).size;
+      } catch {
+        return 0;
+      }
+    })();
+    return statSync(this.options.path).size + wal;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw toStoreError(err) ?? err;
+    }
+  }
+
+  private toCheckin(r: CheckinRow): Checkin {
+    return {
+      id: r.id,
+      seq: r.seq,
+      scanner: r.scanner,
+      direction: r.direction,
+      auto: r.auto === 1,
+      manual: r.manual === 1,
+      scannedAt: r.scanned_at,
+      clockSynced: r.clock_synced === 1,
+      document: JSON.parse(this.sealer.open(r.sealed, r.id)) as Checkin['document'],
+      warnings: JSON.parse(r.warnings) as Warning[],
+    };
+  }
+}
+
+function toReject(r: RejectRow): Reject {
+  return { id: r.id, n: r.n, scanner: r.scanner, code: r.code, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 };
+}
+
+function prepare(db: Database) {
+  const nextSeq = db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value").pluck();
+  const insert = db.prepare(`INSERT INTO checkins
+    (seq, id, scanner, direction, auto, manual, scanned_at, scanned_ms, clock_synced, doc_type, person_mac, sealed, warnings, sent_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const enter = db.prepare('INSERT INTO presence (person_mac, seq) VALUES (?, ?) ON CONFLICT (person_mac) DO UPDATE SET seq = excluded.seq');
+  const leave = db.prepare('DELETE FROM presence WHERE person_mac = ?');
+  const insertCheckin = db.transaction(
+    (c: CheckinInput, x: { id: string; scannedAt: string; mac: Buffer; sealed: Buffer; sentMs: number | null }): number => {
+      // The counter and the row commit together: a seq is never skipped, even by a crash between them.
+      const seq = nextSeq.get() as number;
+      insert.run(seq, x.id, c.scanner, c.direction, c.auto ? 1 : 0, c.manual ? 1 : 0, x.scannedAt, c.scannedAt.getTime(), c.clockSynced ? 1 : 0, c.document.type, x.mac, x.sealed, JSON.stringify(c.warnings), x.sentMs);
+      if (c.direction === 'in') enter.run(x.mac, seq);
+      else leave.run(x.mac);
+      return seq;
+    },
+  );
+  return {
+    insertCheckin: (c: CheckinInput, x: Parameters<typeof insertCheckin>[1]) => insertCheckin.immediate(c, x),
+    insertReject: db.prepare('INSERT INTO rejects (id, scanner, code, scanned_at, scanned_ms, clock_synced, sent_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    presenceOf: db.prepare('SELECT seq FROM presence WHERE person_mac = ?'),
+    countPending: db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE sent_ms IS NULL'),
+    countPendingRejects: db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE sent_ms IS NULL'),
+    pendingAfter: db.prepare('SELECT * FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?'),
+    markSent: db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq = ? AND sent_ms IS NULL'),
+    pendingRejectsAfter: db.prepare('SELECT * FROM rejects WHERE sent_ms IS NULL AND n > ? ORDER BY n LIMIT ?'),
+    markRejectSent: db.prepare('UPDATE rejects SET sent_ms = ? WHERE n = ? AND sent_ms IS NULL'),
+    oldestPending: db.prepare('SELECT seq, scanned_at FROM checkins WHERE sent_ms IS NULL ORDER BY seq LIMIT 1'),
+    lastSeq: db.prepare("SELECT value FROM counters WHERE name = 'seq'"),
+    insideNow: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq ORDER BY c.seq'),
+    insideCount: db.prepare('SELECT COUNT(*) FROM presence'),
+    countsSince: db.prepare('SELECT direction, COUNT(*) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY direction'),
+    rejectsSince: db.prepare('SELECT COUNT(*) FROM rejects WHERE scanned_ms >= ?'),
+    purgeCheckins: db.prepare(`DELETE FROM checkins WHERE seq IN (
+      SELECT seq FROM checkins WHERE sent_ms IS NOT NULL AND scanned_ms < ? AND seq NOT IN (SELECT seq FROM presence) LIMIT ?)`),
+    purgeRejects: db.prepare('DELETE FROM rejects WHERE n IN (SELECT n FROM rejects WHERE sent_ms IS NOT NULL AND scanned_ms < ? LIMIT ?)'),
+  };
+}

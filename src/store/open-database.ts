@@ -1,0 +1,58 @@
+/**
+ * Opens the SQLite file durably: WAL with synchronous=FULL, so a check-in acknowledged to the visitor survives a
+ * power cut, and an integrity check on every start. A database that cannot be opened or fails the check is moved
+ * aside (never deleted: it may still hold data someone needs) and a fresh one is started.
+ */
+import Database, { type Database as Db } from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface OpenedDatabase {
+  readonly db: Db;
+  /** Where a corrupt database was moved, when it was. */
+  readonly movedAside: string | null;
+}
+
+function configure(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+function integrityOk(db: Db): boolean {
+  return db.pragma('integrity_check', { simple: true }) === 'ok';
+}
+
+function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+function moveAside(path: string, now: Date): string {
+  const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
+  }
+  return target;
+}
+
+export function openDatabase(path: string, now: Date = new Date()): OpenedDatabase {
+  mkdirSync(dirname(path), { recursive: true });
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    configure(db);
+    if (integrityOk(db)) return { db, movedAside: null };
+  } catch (err) {
+    if (!isCorruption(err)) {
+      db?.close();
+      throw err;
+    }
+  }
+  db?.close();
+  const movedAside = moveAside(path, now);
+  const fresh = new Database(path);
+  configure(fresh);
+  return { db: fresh, movedAside };
+}

@@ -1,0 +1,77 @@
+/**
+ * Personal data at rest is sealed with AES-256-GCM under a per-device key file, and document numbers are kept as an
+ * HMAC for look-ups, so a copied SD card image (or the database file alone) shows no names or numbers.
+ */
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StoreError } from './errors.js';
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const FORMAT = 1;
+
+export interface KeyFile {
+  readonly key: Buffer;
+  readonly created: boolean;
+  /** Group or other users can read it: sealed data is only as private as this file. */
+  readonly tooOpen: boolean;
+}
+
+/** Reads the key, creating it (mode 0600, fsynced) when absent and `mayCreate`. */
+export function loadKeyFile(path: string, mayCreate: boolean): KeyFile {
+  let created = false;
+  try {
+    statSync(path);
+  } catch {
+    if (!mayCreate) throw new StoreError('E_STORE_KEY', `key file ${path} is missing but the database holds sealed data`);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const fd = openSync(path, 'wx', 0o600);
+    try {
+      writeSync(fd, randomBytes(KEY_BYTES));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    created = true;
+  }
+  const key = readFileSync(path);
+  if (key.length !== KEY_BYTES) throw new StoreError('E_STORE_KEY', `key file ${path} must hold ${KEY_BYTES} bytes, it holds ${key.length}`);
+  return { key, created, tooOpen: (statSync(path).mode & 0o077) !== 0 };
+}
+
+export class Sealer {
+  private readonly sealKey: Buffer;
+  private readonly macKey: Buffer;
+
+  constructor(master: Buffer) {
+    this.sealKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'qrgate seal v1', KEY_BYTES));
+    this.macKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'qrgate lookup v1', KEY_BYTES));
+  }
+
+  /** Identifies the key without revealing it, so a database is never opened with the wrong key. */
+  fingerprint(): string {
+    return this.mac('qrgate key fingerprint').subarray(0, 16).toString('hex');
+  }
+
+  mac(text: string): Buffer {
+    return createHmac('sha256', this.macKey).update(text, 'utf8').digest();
+  }
+
+  /** `aad` binds the sealed value to its row (the check-in id): a value moved to another row does not open. */
+  seal(plaintext: string, aad: string): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv).setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from([FORMAT]), iv, cipher.getAuthTag(), body]);
+  }
+
+  open(sealed: Buffer, aad: string): string {
+    if (sealed[0] !== FORMAT) throw new StoreError('E_STORE_KEY', `unknown sealed format ${sealed[0]}`);
+    const iv = sealed.subarray(1, 1 + IV_BYTES);
+    const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', this.sealKey, iv).setAAD(Buffer.from(aad, 'utf8')).setAuthTag(tag);
+    return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+}

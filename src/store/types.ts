@@ -1,0 +1,60 @@
+import type { IdentityDocument, Warning } from '../decode/index.js';
+
+export type Direction = 'in' | 'out';
+
+export interface CheckinInput {
+  readonly scanner: string;
+  readonly direction: Direction;
+  /** Made by the automatic end-of-day checkout, not by a scan. */
+  readonly auto: boolean;
+  /** Typed by the receptionist. */
+  readonly manual: boolean;
+  readonly scannedAt: Date;
+  readonly clockSynced: boolean;
+  readonly document: IdentityDocument;
+  readonly warnings: readonly Warning[];
+}
+
+/** A committed check-in, exactly as it is forwarded: `id` is the idempotency key, `seq` is gap-free per device. */
+export interface Checkin {
+  readonly id: string;
+  readonly seq: number;
+  readonly scanner: string;
+  readonly direction: Direction;
+  readonly auto: boolean;
+  readonly manual: boolean;
+  /** RFC 3339 with the kiosk's offset. */
+  readonly scannedAt: string;
+  readonly clockSynced: boolean;
+  readonly document: IdentityDocument;
+  readonly warnings: readonly Warning[];
+}
+
+export interface RejectInput {
+  readonly scanner: string;
+  readonly code: string;
+  readonly scannedAt: Date;
+  readonly clockSynced: boolean;
+}
+
+/** A rejected scan: the reason, never the payload. */
+export interface Reject {
+  readonly id: string;
+  readonly n: number;
+  readonly scanner: string;
+  readonly code: string;
+  readonly scannedAt: string;
+  readonly clockSynced: boolean;
+}
+
+export interface StoreAlarm {
+  readonly code: 'E_STORE_CORRUPT' | 'W_KEY_PERMISSIONS';
+  readonly detail: string;
+}
+
+export interface DayCounts {
+  readonly in: number;
+  readonly out: number;
+  readonly rejected: number;
+  readonly insideNow: number;
+}

@@ -1,0 +1,236 @@
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CheckinStore, type StoreOptions } from '../../src/store/checkin-store.js';
+import { StoreError } from '../../src/store/errors.js';
+import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { bhytDoc, cccdDoc, checkinInput } from '../helpers/documents.js';
+import { tempDir } from '../helpers/tmp.js';
+
+function setup(over: Partial<StoreOptions> = {}): StoreOptions & { dir: string } {
+  const dir = tempDir('qrgate-store-');
+  return { dir, path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 1000, forwarding: true, ...over };
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof StoreError) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+describe('check-in store', () => {
+  it('creates the schema from empty, with WAL, synchronous=FULL and a 0600 key file', () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    const db = new Database(o.path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    expect(statSync(o.keyFile).mode & 0o777).toBe(0o600);
+    expect(store.alarms).toEqual([]);
+    store.close();
+  });
+
+  it('migrates a version-1 database, keeping its rows and rebuilding who is inside', () => {
+    const o = setup();
+    // A v1 database as an older qrgate left it: one person in, one in-then-out.
+    const first = CheckinStore.open(o);
+    first.recordCheckin(checkinInput(cccdDoc('001190012345')));
+    first.recordCheckin(checkinInput(cccdDoc('048095000777')));
+    first.recordCheckin(checkinInput(cccdDoc('048095000777'), { direction: 'out' }));
+    first.close();
+    const raw = new Database(o.path);
+    raw.exec('DROP TABLE presence; DROP INDEX checkins_person;');
+    raw.pragma('user_version = 1');
+    expect(migrate(raw, 1)).toBe(1);
+    raw.close();
+
+    const store = CheckinStore.open(o);
+    expect(store.lastSeq()).toBe(3);
+    expect(store.insideNow().map((c) => c.document.number)).toEqual(['001190012345']);
+    store.close();
+  });
+
+  it('refuses a database from a newer qrgate', () => {
+    const o = setup();
+    CheckinStore.open(o).close();
+    const raw = new Database(o.path);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(codeOf(() => CheckinStore.open(o))).toBe('E_STORE_VERSION');
+  });
+
+  it('gives each check-in a UUIDv7 id and a seq that grows by one, with no gap across reopen', () => {
+    const o = setup();
+    let store = CheckinStore.open(o);
+    const a = store.recordCheckin(checkinInput());
+    const b = store.recordCheckin(checkinInput(bhytDoc()));
+    store.close();
+    store = CheckinStore.open(o);
+    const c = store.recordCheckin(checkinInput());
+    expect([a.seq, b.seq, c.seq]).toEqual([1, 2, 3]);
+    for (const x of [a, b, c]) expect(x.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set([a.id, b.id, c.id]).size).toBe(3);
+    expect(store.pendingCheckins(0, 10).map((x) => x.seq)).toEqual([1, 2, 3]);
+    store.close();
+  });
+
+  it('returns check-ins from the outbox exactly as recorded, in seq order, until marked sent', () => {
+    const store = CheckinStore.open(setup());
+    const recorded = [store.recordCheckin(checkinInput()), store.recordCheckin(checkinInput(bhytDoc(), { scanner: 'exit', direction: 'out', warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }] }))];
+    expect(store.pendingCheckins(0, 10)).toEqual(recorded);
+    expect(store.pendingCheckins(1, 10)).toEqual([recorded[1]]);
+    expect(store.pendingCount()).toBe(2);
+    expect(store.oldestPending()).toEqual({ seq: 1, scannedAt: recorded[0]?.scannedAt });
+    expect(store.markCheckinsSent([1, 1])).toBe(1);
+    expect(store.pendingCount()).toBe(1);
+    expect(store.pendingCheckins(0, 10)).toEqual([recorded[1]]);
+    store.close();
+  });
+
+  it('records scannedAt as RFC 3339 with the offset', () => {
+    const store = CheckinStore.open(setup());
+    const c = store.recordCheckin(checkinInput());
+    expect(c.scannedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
+    expect(new Date(c.scannedAt).getTime()).toBe(new Date('2026-11-22T09:30:00+07:00').getTime());
+    store.close();
+  });
+
+  it('keeps rejects with their code, scanner and time, never a payload, in their own outbox', () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    const r = store.recordReject({ scanner: 'gate', code: 'E_CCCD_FIELDS', scannedAt: new Date(), clockSynced: false });
+    expect(store.pendingRejectsAfter(0, 10)).toEqual([r]);
+    expect(store.markRejectsSent([r.n])).toBe(1);
+    expect(store.pendingRejectsAfter(0, 10)).toEqual([]);
+    const columns = (new Database(o.path, { readonly: true }).prepare('PRAGMA table_info(rejects)').all() as Array<{ name: string }>).map((c) => c.name);
+    expect(columns).toEqual(['n', 'id', 'scanner', 'code', 'scanned_at', 'scanned_ms', 'clock_synced', 'sent_ms']);
+    store.close();
+  });
+
+  it('knows who is inside: the same 12-digit number on a card or typed is one person', () => {
+    const store = CheckinStore.open(setup());
+    store.recordCheckin(checkinInput(cccdDoc()));
+    expect(store.isInside({ document: { type: 'id-number', number: '001190012345', name: null, birthDate: '1990', sex: 'F' } })).toBe(true);
+    expect(store.isInside({ document: bhytDoc() })).toBe(false);
+    store.recordCheckin(checkinInput(cccdDoc(), { direction: 'out' }));
+    expect(store.isInside({ document: cccdDoc() })).toBe(false);
+    expect(store.today()).toMatchObject({ in: 1, out: 1, insideNow: 0 });
+    store.close();
+  });
+
+  it('checks out everyone inside, marked auto, keeping their document', () => {
+    const store = CheckinStore.open(setup());
+    store.recordCheckin(checkinInput(cccdDoc('001190012345')));
+    store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scanner: 'side' }));
+    const outs = store.autoCheckout(new Date('2026-11-22T23:59:00+07:00'), true);
+    expect(outs.map((c) => [c.seq, c.direction, c.auto, c.scanner, c.document.number])).toEqual([
+      [3, 'out', true, 'gate', '001190012345'],
+      [4, 'out', true, 'side', '048095000777'],
+    ]);
+    expect(store.insideNow()).toEqual([]);
+    store.close();
+  });
+
+  it('deletes delivered check-ins and rejects after the retention, never pending ones or the "in" of someone inside', () => {
+    let now = new Date('2026-11-01T10:00:00+07:00');
+    const store = CheckinStore.open(setup({ now: () => now }));
+    const old = { scannedAt: now };
+    const sentOut = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { ...old, direction: 'out' }));
+    const stillInside = store.recordCheckin(checkinInput(cccdDoc('001190012345'), old));
+    const pending = store.recordCheckin(checkinInput(bhytDoc(), { ...old, direction: 'out' }));
+    const rej = store.recordReject({ scanner: 'gate', code: 'E_UNRECOGNIZED', scannedAt: now, clockSynced: true });
+    store.markCheckinsSent([sentOut.seq, stillInside.seq]);
+    store.markRejectsSent([rej.n]);
+
+    now = new Date('2026-11-21T10:00:00+07:00'); // 20 days later: within 21
+    expect(store.purgeExpired(21)).toEqual({ checkins: 0, rejects: 0 });
+    now = new Date('2026-11-23T10:00:00+07:00');
+    expect(store.purgeExpired(21)).toEqual({ checkins: 1, rejects: 1 });
+    expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pending.seq]);
+    expect(store.insideNow().map((c) => c.seq)).toEqual([stillInside.seq]);
+    store.close();
+  });
+
+  it('refuses new scans with E_STORE_FULL above maxPending, and accepts again once delivered', () => {
+    const store = CheckinStore.open(setup({ maxPending: 2 }));
+    store.recordCheckin(checkinInput());
+    store.recordCheckin(checkinInput());
+    expect(codeOf(() => store.recordCheckin(checkinInput()))).toBe('E_STORE_FULL');
+    expect(store.lastSeq()).toBe(2);
+    store.markCheckinsSent([1]);
+    expect(store.recordCheckin(checkinInput()).seq).toBe(3);
+    store.close();
+  });
+
+  it('turns SQLite running out of space into E_STORE_FULL without losing what was committed', () => {
+    const store = CheckinStore.open(setup({ maxSizeMB: 1, maxPending: 1_000_000 }));
+    const big = cccdDoc('001190012345', 'Nguyễn Thị Mẫu '.repeat(40));
+    let committed = 0;
+    let code = 'no error';
+    for (let i = 0; i < 20_000 && code === 'no error'; i += 1) {
+      code = codeOf(() => store.recordCheckin(checkinInput(big)));
+      if (code === 'no error') committed += 1;
+    }
+    expect(code).toBe('E_STORE_FULL');
+    expect(committed).toBeGreaterThan(100);
+    expect(store.lastSeq()).toBe(committed);
+    expect(store.pendingCount()).toBe(committed);
+    expect(store.integrityCheck()).toBe('ok');
+    store.close();
+  });
+
+  it('records without queueing for delivery when no broker is configured', () => {
+    const store = CheckinStore.open(setup({ forwarding: false, maxPending: 1 }));
+    store.recordCheckin(checkinInput());
+    store.recordCheckin(checkinInput());
+    expect(store.pendingCount()).toBe(0);
+    expect(store.pendingCheckins(0, 10)).toEqual([]);
+    store.close();
+  });
+
+  it('moves a corrupt database aside with an alarm and starts a fresh one', () => {
+    const o = setup();
+    writeFileSync(o.path, Buffer.alloc(8192, 0x5a));
+    const store = CheckinStore.open(o);
+    expect(store.alarms).toEqual([{ code: 'E_STORE_CORRUPT', detail: expect.stringMatching(/^moved to .*qrgate\.db\.corrupt-/) as unknown }]);
+    expect(store.recordCheckin(checkinInput()).seq).toBe(1);
+    expect(readdirSync(o.dir).some((f) => /^qrgate\.db\.corrupt-/.test(f))).toBe(true);
+    store.close();
+  });
+
+  it('seals names and numbers: neither is readable in the database file', () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    store.recordCheckin(checkinInput(cccdDoc('079305001234', 'Lê Minh Ví Dụ')));
+    store.close();
+    const bytes = Buffer.concat([readFileSync(o.path), existsSync(`${o.path}-wal`) ? readFileSync(`${o.path}-wal`) : Buffer.alloc(0)]);
+    for (const secret of ['079305001234', 'Lê Minh Ví Dụ', 'Minh', 'Đường Thử']) {
+      expect(bytes.includes(Buffer.from(secret, 'utf8'))).toBe(false);
+    }
+  });
+
+  it('will not open sealed data with another key, nor make a new key for a database that has data', () => {
+    const o = setup();
+    CheckinStore.open(o).close();
+    writeFileSync(o.keyFile, Buffer.alloc(32, 7));
+    expect(codeOf(() => CheckinStore.open(o))).toBe('E_STORE_KEY');
+    const missing = { ...o, keyFile: join(o.dir, 'other.key') };
+    expect(codeOf(() => CheckinStore.open(missing))).toBe('E_STORE_KEY');
+    expect(existsSync(missing.keyFile)).toBe(false);
+  });
+
+  it('raises an alarm when the key file is readable by others', () => {
+    const o = setup();
+    CheckinStore.open(o).close();
+    chmodSync(o.keyFile, 0o644);
+    const store = CheckinStore.open(o);
+    expect(store.alarms.map((a) => a.code)).toEqual(['W_KEY_PERMISSIONS']);
+    store.close();
+  });
+});
