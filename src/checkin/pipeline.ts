@@ -1,0 +1,198 @@
+/**
+ * frame → decode → check-in. Frames are handled one at a time and every commit is synchronous, so the order of
+ * check-ins is the order of frames, and an event is emitted only once its row is durable.
+ */
+import { EventEmitter } from 'node:events';
+import type { Clock, Frame } from '../../drivers/types.js';
+import type { Config } from '../config/schema.js';
+import { decodeIdNumber, decodeScan, VIETNAM_UTC_OFFSET_MINUTES, type DecodeResult, type IdentityDocument } from '../decode/index.js';
+import type { CheckinStore } from '../store/checkin-store.js';
+import { StoreError } from '../store/errors.js';
+import type { Checkin, Direction } from '../store/types.js';
+import { toLocalIso } from '../time.js';
+import { RereadFilter } from './dedupe.js';
+import type { PipelineEvents, RejectEvent } from './events.js';
+
+export type ScannerDirection = Direction | 'toggle';
+
+export interface PipelineOptions {
+  readonly store: CheckinStore;
+  readonly clock: Clock;
+  readonly settings: Config['pipeline'];
+  readonly directionOf: (scannerId: string) => ScannerDirection;
+  readonly clockSynced: () => boolean;
+}
+
+interface Held {
+  readonly frame: Frame;
+  readonly timer: NodeJS.Timeout;
+}
+
+export type ManualEntry = { readonly number: string; readonly name?: string | undefined; readonly direction?: ScannerDirection | undefined };
+
+export type Outcome = { readonly ok: true; readonly checkin: Checkin } | { readonly ok: false; readonly reject: RejectEvent };
+
+export const MANUAL_SCANNER_ID = 'manual';
+
+/** Bytes that stop inside a multi-byte UTF-8 character: the scan was cut there, whatever the decoder makes of it. */
+export function endsMidCharacter(bytes: Uint8Array): boolean {
+  for (let back = 1; back <= Math.min(4, bytes.length); back += 1) {
+    const b = bytes[bytes.length - back] ?? 0;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: keep looking for its lead
+    const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return needed > back;
+  }
+  return false;
+}
+
+/** A scan that ended too early: the rest may be in the next frame. */
+function isTruncated(r: DecodeResult, bytes: Uint8Array): boolean {
+  if (r.ok) return false;
+  return r.code === 'E_CCCD_FIELDS' || r.code === 'E_BHYT_FIELDS' || (r.code === 'E_ENCODING' && endsMidCharacter(bytes));
+}
+
+export class CheckinPipeline extends EventEmitter<PipelineEvents> {
+  private readonly held = new Map<string, Held>();
+  private readonly rereads: RereadFilter;
+  private closed = false;
+
+  constructor(private readonly o: PipelineOptions) {
+    super();
+    this.rereads = new RereadFilter(o.settings.dedupeMs);
+  }
+
+  /** Takes one frame from a driver. */
+  accept(frame: Frame): void {
+    if (this.closed) return;
+    const alone = this.decode(frame);
+    const held = this.held.get(frame.scannerId);
+    if (held !== undefined) {
+      this.release(frame.scannerId);
+      // Only a frame that cannot stand on its own is the rest of the held one: a complete scan of another card
+      // joined to a cut one could still parse, as a wrong record.
+      if (!alone.ok) {
+        const joined: Frame = { ...held.frame, bytes: Buffer.concat([held.frame.bytes, frame.bytes]) };
+        const result = this.decode(joined);
+        if (result.ok || isTruncated(result, joined.bytes)) return this.handle(joined, result);
+      }
+      this.finish(held.frame, this.decode(held.frame));
+    }
+    this.handle(frame, alone);
+  }
+
+  /** A visitor without any QR: the receptionist types the 12-digit number (and the name). */
+  manual(entry: ManualEntry): Outcome {
+    const now = this.o.clock.now();
+    const result = decodeIdNumber(entry.number, { scannedAt: now, utcOffsetMinutes: VIETNAM_UTC_OFFSET_MINUTES });
+    if (!result.ok) return { ok: false, reject: this.reject(MANUAL_SCANNER_ID, result.code, now) };
+    const name = entry.name?.trim().replace(/\s+/g, ' ').normalize('NFC') || null;
+    const document: IdentityDocument = { ...result.document, type: 'id-number', name, manual: true };
+    return this.commit(MANUAL_SCANNER_ID, entry.direction ?? 'in', now, { ...result, document }, true);
+  }
+
+  /** The daily checkout of everyone still inside. */
+  autoCheckout(at: Date): Checkin[] {
+    try {
+      const outs = this.o.store.autoCheckout(at, this.o.clockSynced());
+      for (const c of outs) this.emit('checkin', c);
+      return outs;
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      this.emit('alarm', { code: err.code, detail: `auto checkout failed: ${err.message}` });
+      return [];
+    }
+  }
+
+  /** Stops intake; a scan still waiting for its second half is decided now, so nothing is left in memory. */
+  close(): void {
+    this.closed = true;
+    for (const [scannerId, held] of [...this.held]) {
+      this.release(scannerId);
+      this.finish(held.frame, this.decode(held.frame));
+    }
+  }
+
+  private decode(frame: Frame): DecodeResult {
+    return decodeScan(frame.bytes, frame.receivedAt);
+  }
+
+  private handle(frame: Frame, result: DecodeResult): void {
+    if (isTruncated(result, frame.bytes) && this.o.settings.reassemblyMs > 0 && !this.closed) {
+      const timer = this.o.clock.setTimeout(() => {
+        this.held.delete(frame.scannerId);
+        this.finish(frame, this.decode(frame));
+      }, this.o.settings.reassemblyMs);
+      this.held.set(frame.scannerId, { frame, timer });
+      return;
+    }
+    this.finish(frame, result);
+  }
+
+  private release(scannerId: string): void {
+    const held = this.held.get(scannerId);
+    if (held !== undefined) this.o.clock.clearTimeout(held.timer);
+    this.held.delete(scannerId);
+  }
+
+  private finish(frame: Frame, result: DecodeResult): void {
+    if (this.rereads.isRepeat(frame.scannerId, frame.bytes, this.o.clock.now().getTime())) {
+      this.emit('repeat', { scanner: frame.scannerId });
+      return;
+    }
+    if (!result.ok) {
+      this.reject(frame.scannerId, result.code, frame.receivedAt);
+      return;
+    }
+    this.commit(frame.scannerId, this.o.directionOf(frame.scannerId), frame.receivedAt, result, false);
+  }
+
+  private commit(
+    scanner: string,
+    configured: ScannerDirection,
+    scannedAt: Date,
+    result: Extract<DecodeResult, { ok: true }>,
+    manual: boolean,
+  ): Outcome {
+    const document = result.document;
+    const direction: Direction = configured === 'toggle' ? (this.o.store.isInside({ document }) ? 'out' : 'in') : configured;
+    try {
+      const checkin = this.o.store.recordCheckin({
+        scanner,
+        direction,
+        auto: false,
+        manual,
+        scannedAt,
+        clockSynced: this.o.clockSynced(),
+        document,
+        warnings: result.warnings,
+      });
+      this.emit('checkin', checkin);
+      return { ok: true, checkin };
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      // Refused on screen, never acknowledged: the visitor is told the kiosk could not record them.
+      this.emit('alarm', { code: err.code, detail: err.message });
+      return { ok: false, reject: this.rejectUnstored(scanner, err.code, scannedAt) };
+    }
+  }
+
+  private reject(scanner: string, code: string, scannedAt: Date): RejectEvent {
+    const clockSynced = this.o.clockSynced();
+    try {
+      const stored = this.o.store.recordReject({ scanner, code, scannedAt, clockSynced });
+      const event: RejectEvent = { id: stored.id, scanner, code, scannedAt: stored.scannedAt, clockSynced };
+      this.emit('reject', event);
+      return event;
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      this.emit('alarm', { code: err.code, detail: `a rejected scan could not be logged: ${err.message}` });
+      return this.rejectUnstored(scanner, code, scannedAt);
+    }
+  }
+
+  private rejectUnstored(scanner: string, code: string, scannedAt: Date): RejectEvent {
+    const event: RejectEvent = { id: null, scanner, code, scannedAt: toLocalIso(scannedAt), clockSynced: this.o.clockSynced() };
+    this.emit('reject', event);
+    return event;
+  }
+}

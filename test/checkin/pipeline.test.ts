@@ -1,0 +1,259 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock, type Frame } from '../../drivers/types.js';
+import { DailyTimer, nextOccurrence } from '../../src/checkin/auto-checkout.js';
+import type { AlarmEvent, RejectEvent } from '../../src/checkin/events.js';
+import { CheckinPipeline, endsMidCharacter, type ScannerDirection } from '../../src/checkin/pipeline.js';
+import { CheckinStore } from '../../src/store/checkin-store.js';
+import type { Checkin } from '../../src/store/types.js';
+import { bhytNew, cccd, NAME_F } from '../helpers/payloads.js';
+import { tempDir } from '../helpers/tmp.js';
+
+interface Harness {
+  pipeline: CheckinPipeline;
+  store: CheckinStore;
+  checkins: Checkin[];
+  rejects: RejectEvent[];
+  alarms: AlarmEvent[];
+  repeats: number;
+  scan(text: string | Buffer, scannerId?: string): void;
+}
+
+function harness(opts: { directions?: Record<string, ScannerDirection>; maxPending?: number; dedupeMs?: number } = {}): Harness {
+  const dir = tempDir('qrgate-pipeline-');
+  const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: opts.maxPending ?? 1000, forwarding: true });
+  const pipeline = new CheckinPipeline({
+    store,
+    clock: systemClock,
+    settings: { dedupeMs: opts.dedupeMs ?? 3000, reassemblyMs: 150 },
+    directionOf: (id) => opts.directions?.[id] ?? 'in',
+    clockSynced: () => true,
+  });
+  const h: Harness = {
+    pipeline,
+    store,
+    checkins: [],
+    rejects: [],
+    alarms: [],
+    repeats: 0,
+    scan: (text, scannerId = 'gate') => {
+      const frame: Frame = { scannerId, bytes: typeof text === 'string' ? Buffer.from(text, 'utf8') : text, receivedAt: new Date() };
+      pipeline.accept(frame);
+    },
+  };
+  pipeline.on('checkin', (c) => {
+    // The event comes after the commit: the row is already in the store.
+    expect(store.lastSeq()).toBeGreaterThanOrEqual(c.seq);
+    h.checkins.push(c);
+  });
+  pipeline.on('reject', (r) => h.rejects.push(r));
+  pipeline.on('alarm', (a) => h.alarms.push(a));
+  pipeline.on('repeat', () => (h.repeats += 1));
+  afterEach(() => store.close());
+  return h;
+}
+
+describe('check-in pipeline', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date('2026-11-22T09:30:00+07:00') });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('commits a decoded scan, then announces it with its id and seq', () => {
+    const h = harness();
+    h.scan(cccd());
+    expect(h.checkins).toHaveLength(1);
+    const c = h.checkins[0];
+    expect(c).toMatchObject({ seq: 1, scanner: 'gate', direction: 'in', auto: false, manual: false, clockSynced: true, document: { number: '001190012345', name: NAME_F } });
+    expect(h.store.pendingCheckins(0, 10)).toEqual([c]);
+  });
+
+  it('records and announces a rejected scan by its code only', () => {
+    const h = harness();
+    h.scan('hello world');
+    expect(h.rejects).toEqual([{ id: expect.any(String) as unknown, scanner: 'gate', code: 'E_UNRECOGNIZED', scannedAt: expect.any(String) as unknown, clockSynced: true }]);
+    expect(h.store.pendingRejectsAfter(0, 10).map((r) => r.code)).toEqual(['E_UNRECOGNIZED']);
+  });
+
+  it('joins a scan split by a spurious Enter when the rest arrives within the window', () => {
+    const h = harness();
+    const payload = Buffer.from(cccd());
+    const cut = payload.indexOf(Buffer.from('Mẫu')) + 2; // inside the multi-byte ẫ
+    h.scan(payload.subarray(0, cut));
+    vi.advanceTimersByTime(80);
+    h.scan(payload.subarray(cut));
+    vi.advanceTimersByTime(1000);
+    expect(h.rejects).toEqual([]);
+    expect(h.checkins.map((c) => c.document.name)).toEqual([NAME_F]);
+  });
+
+  it('joins a BHYT scan split into three pieces', () => {
+    const h = harness();
+    const payload = bhytNew();
+    const [a, b, c] = [payload.slice(0, 40), payload.slice(40, 120), payload.slice(120)];
+    h.scan(a);
+    vi.advanceTimersByTime(100);
+    h.scan(b);
+    vi.advanceTimersByTime(100);
+    h.scan(c);
+    expect(h.rejects).toEqual([]);
+    expect(h.checkins.map((x) => x.document.number)).toEqual(['0199900123']);
+  });
+
+  it('rejects the first part alone when the rest does not come within the window', () => {
+    const h = harness();
+    h.scan('001190012345|012345678|Nguyễn Thị M');
+    vi.advanceTimersByTime(149);
+    expect(h.rejects).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(h.rejects.map((r) => r.code)).toEqual(['E_CCCD_FIELDS']);
+    h.scan('ẫu|15031990|Nữ|Hà Nội|20042021');
+    expect(h.rejects.map((r) => r.code)).toEqual(['E_CCCD_FIELDS', 'E_UNRECOGNIZED']);
+    expect(h.checkins).toEqual([]);
+  });
+
+  it('never merges a cut scan with the complete scan of another card that follows it', () => {
+    const h = harness();
+    h.scan('001190012345|012345678|Nguyễn Thị M');
+    vi.advanceTimersByTime(50);
+    h.scan(cccd({ number: '048095000777', oldNumber: '', name: 'Trần Văn Thử', birth: '01011995', sex: 'Nam', issued: '10052022' }));
+    expect(h.rejects.map((r) => r.code)).toEqual(['E_CCCD_FIELDS']);
+    expect(h.checkins.map((c) => c.document.number)).toEqual(['048095000777']);
+  });
+
+  it('keeps reassembly per scanner', () => {
+    const h = harness();
+    const payload = cccd();
+    h.scan(payload.slice(0, 30), 'a');
+    h.scan(cccd({ number: '048095000777', sex: 'Nam', birth: '01011995' }), 'b');
+    h.scan(payload.slice(30), 'a');
+    expect(h.checkins.map((c) => [c.scanner, c.document.number])).toEqual([
+      ['b', '048095000777'],
+      ['a', '001190012345'],
+    ]);
+  });
+
+  it('treats the same payload from the same scanner within dedupeMs as one scan', () => {
+    const h = harness();
+    h.scan(cccd());
+    vi.advanceTimersByTime(500);
+    h.scan(cccd());
+    h.scan(cccd(), 'other');
+    vi.advanceTimersByTime(2600);
+    h.scan(cccd());
+    expect(h.repeats).toBe(2);
+    vi.advanceTimersByTime(3001);
+    h.scan(cccd());
+    expect(h.checkins.map((c) => c.scanner)).toEqual(['gate', 'other', 'gate']);
+  });
+
+  it('suppresses a bad QR held in front of the reader as well', () => {
+    const h = harness();
+    for (let i = 0; i < 5; i += 1) {
+      h.scan('hello world');
+      vi.advanceTimersByTime(200);
+    }
+    expect(h.rejects).toHaveLength(1);
+  });
+
+  it('toggles: in when the person is not inside, out when they are', () => {
+    const h = harness({ directions: { desk: 'toggle' }, dedupeMs: 0 });
+    h.scan(cccd(), 'desk');
+    h.scan(cccd(), 'desk');
+    h.scan('001190012345', 'desk'); // the same person by typed number
+    expect(h.checkins.map((c) => c.direction)).toEqual(['in', 'out', 'in']);
+  });
+
+  it('uses the scanner’s fixed direction', () => {
+    const h = harness({ directions: { exit: 'out' } });
+    h.scan(cccd(), 'exit');
+    expect(h.checkins[0]?.direction).toBe('out');
+  });
+
+  it('refuses the scan with E_STORE_FULL and an alarm when the store is full, announcing no check-in', () => {
+    const h = harness({ maxPending: 1 });
+    h.scan(cccd());
+    h.scan(cccd({ number: '048095000777', sex: 'Nam', birth: '01011995' }));
+    expect(h.checkins).toHaveLength(1);
+    expect(h.rejects.map((r) => [r.code, r.id])).toEqual([['E_STORE_FULL', null]]);
+    expect(h.alarms.map((a) => a.code)).toEqual(['E_STORE_FULL']);
+  });
+
+  it('records a manual entry as an id-number check-in with manual: true, by the same rules', () => {
+    const h = harness();
+    const ok = h.pipeline.manual({ number: '079 305 001 234', name: '  Lê  Minh Ví Dụ ' });
+    expect(ok).toMatchObject({ ok: true, checkin: { scanner: 'manual', manual: true, document: { type: 'id-number', number: '079305001234', name: 'Lê Minh Ví Dụ', manual: true, sex: 'F', birthDate: '2005' } } });
+    const bad = h.pipeline.manual({ number: '12345' });
+    expect(bad).toMatchObject({ ok: false, reject: { code: 'E_ID_NUMBER', scanner: 'manual' } });
+  });
+
+  it('decides a held half-scan on close, so nothing stays in memory', () => {
+    const h = harness();
+    h.scan('001190012345|012345678|Nguyễn Thị M');
+    h.pipeline.close();
+    expect(h.rejects.map((r) => r.code)).toEqual(['E_CCCD_FIELDS']);
+    h.scan(cccd());
+    expect(h.checkins).toEqual([]);
+  });
+
+  it('checks everyone out at checkout.at, marked auto', () => {
+    const h = harness();
+    h.scan(cccd());
+    h.scan(bhytNew());
+    const at = nextOccurrence('23:59', new Date());
+    const timer = new DailyTimer('23:59', systemClock, (when) => h.pipeline.autoCheckout(when));
+    timer.start();
+    vi.advanceTimersByTime(at.getTime() - Date.now() - 1000);
+    expect(h.checkins).toHaveLength(2);
+    vi.advanceTimersByTime(61_000);
+    timer.stop();
+    expect(h.checkins.slice(2).map((c) => [c.direction, c.auto, c.document.type])).toEqual([
+      ['out', true, 'cccd'],
+      ['out', true, 'bhyt'],
+    ]);
+    expect(h.store.insideNow()).toEqual([]);
+  });
+});
+
+describe('daily timer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('fires once when the clock is stepped an hour forward past the time, and not again after a step back', () => {
+    vi.useFakeTimers({ now: new Date(2026, 10, 22, 23, 30) });
+    const fired: Date[] = [];
+    const timer = new DailyTimer('23:59', systemClock, (at) => fired.push(at));
+    timer.start();
+    vi.setSystemTime(new Date(2026, 10, 23, 0, 30)); // NTP steps the clock forward by an hour
+    vi.advanceTimersByTime(60_000);
+    expect(fired).toHaveLength(1);
+    vi.setSystemTime(new Date(2026, 10, 22, 23, 31)); // and back again
+    vi.advanceTimersByTime(40 * 60_000);
+    expect(fired).toHaveLength(1);
+    timer.stop();
+  });
+
+  it('picks the next occurrence strictly after now', () => {
+    const from = new Date(2026, 10, 22, 23, 59, 0, 0);
+    expect(nextOccurrence('23:59', from).getDate()).toBe(23);
+    expect(nextOccurrence('00:00', from).getDate()).toBe(23);
+  });
+});
+
+describe('endsMidCharacter', () => {
+  it.each([
+    [[0x41], false],
+    [[0x41, 0xe1], true],
+    [[0x41, 0xe1, 0xba], true],
+    [[0x41, 0xe1, 0xba, 0xab], false],
+    [[0xc3], true],
+    [[0xc3, 0xa0], false],
+    [[0xf0, 0x9f, 0x98], true],
+    [[0x80], false],
+  ])('%j → %s', (bytes, expected) => {
+    expect(endsMidCharacter(Uint8Array.from(bytes))).toBe(expected);
+  });
+});
