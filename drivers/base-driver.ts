@@ -44,9 +44,10 @@ export abstract class BaseDriver extends EventEmitter implements ScannerDriver {
   abstract start(): Promise<void>;
   abstract stop(): Promise<void>;
 
-  protected emitFrame(bytes: Uint8Array, receivedAt: Date): void {
+  protected emitFrame(bytes: Uint8Array, receivedAt: Date, aim?: string | null): void {
     if (bytes.length === 0) return;
-    this.#safeEmit('frame', { scannerId: this.id, bytes, receivedAt } satisfies Frame);
+    const frame: Frame = aim ? { scannerId: this.id, bytes, receivedAt, aim } : { scannerId: this.id, bytes, receivedAt };
+    this.#safeEmit('frame', frame);
   }
 
   protected setConnected(detail: string): void {

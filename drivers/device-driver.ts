@@ -6,7 +6,11 @@
 import { BaseDriver, type ListenerErrorHandler } from './base-driver.js';
 import { DEFAULTS } from './config.js';
 import { classifyOpenError, messageOf, type DeviceKind, type IoFailure } from './io-errors.js';
+import type { PosOutput } from './hid/pos-report.js';
+import type { FramerOutput } from './serial/framer.js';
 import { systemClock, type Clock } from './types.js';
+
+export type DeliverableOutput = FramerOutput | PosOutput;
 
 /** An open device. `end` must be called by the session, once, when the device stops delivering data. */
 export interface Session {
@@ -79,6 +83,24 @@ export abstract class DeviceDriver extends BaseDriver {
     this.setStopped();
   }
 
+  /** Turns framer output into a frame or the E_FRAME_TOO_LONG / back-to-connected pair of state events. */
+  protected deliver(o: DeliverableOutput, endHint: string): void {
+    switch (o.kind) {
+      case 'frame':
+        this.emitFrame(o.bytes, this.clock.now(), 'aim' in o ? o.aim : null);
+        return;
+      case 'overflow':
+        this.setError(
+          'E_FRAME_TOO_LONG',
+          `more than ${o.limit} bytes arrived without a scan ending; discarding them up to ${endHint} (check the scanner's suffix settings)`,
+        );
+        return;
+      case 'overflow-end':
+        this.setConnected(`reading again after discarding ${o.discarded} bytes of an over-long scan`);
+        return;
+    }
+  }
+
   /** True while a device session is open (for tests and diagnostics). */
   get isOpen(): boolean {
     return this.#session !== undefined;
@@ -90,7 +112,9 @@ export abstract class DeviceDriver extends BaseDriver {
     try {
       located = await this.locate();
     } catch (err) {
-      this.setError('E_PORT_OPEN', `cannot look for the device: ${messageOf(err)}`);
+      const failure = this.classify(err, 'the device list');
+      if (failure.kind === 'absent') this.setDisconnected(this.absentDetail());
+      else this.setError(failure.code, failure.detail);
       this.#schedule();
       return;
     }

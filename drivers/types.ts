@@ -8,6 +8,8 @@ export interface Frame {
   readonly scannerId: string;
   readonly bytes: Uint8Array;
   readonly receivedAt: Date;
+  /** HID-POS only: the AIM symbology identifier the scanner put before the data (e.g. "]Q1" for QR), kept apart. */
+  readonly aim?: string;
 }
 
 export type ScannerStateEvent =

@@ -23,7 +23,7 @@ export class SerialDriver extends DeviceDriver {
   readonly #idleMs: number;
   readonly #baudRate: number;
   #idleTimer: NodeJS.Timeout | undefined;
-  readonly #out = (o: FramerOutput): void => this.#onFramerOutput(o);
+  readonly #out = (o: FramerOutput): void => this.deliver(o, `the next terminator or ${this.#idleMs} ms of silence`);
 
   constructor(entry: SerialEntry, deps: SerialDriverDeps = {}) {
     super(entry.id, 'serial', deps);
@@ -110,22 +110,5 @@ export class SerialDriver extends DeviceDriver {
   #clearIdle(): void {
     if (this.#idleTimer !== undefined) this.clock.clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-  }
-
-  #onFramerOutput(o: FramerOutput): void {
-    switch (o.kind) {
-      case 'frame':
-        this.emitFrame(o.bytes, this.clock.now());
-        return;
-      case 'overflow':
-        this.setError(
-          'E_FRAME_TOO_LONG',
-          `more than ${o.limit} bytes arrived without a scan ending; discarding them up to the next terminator or ${this.#idleMs} ms of silence (check the scanner's suffix and baud rate)`,
-        );
-        return;
-      case 'overflow-end':
-        this.setConnected(`reading again after discarding ${o.discarded} bytes of an over-long scan`);
-        return;
-    }
   }
 }

@@ -68,6 +68,11 @@ export class PtyPair {
     await exited;
   }
 
+  /** Same as dispose(): ends socat and removes the folder (for callers that think of it as stopping). */
+  async stop(): Promise<void> {
+    await this.dispose();
+  }
+
   async dispose(): Promise<void> {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
