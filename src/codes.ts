@@ -159,12 +159,39 @@ export const STORE_CODES = {
 
 export type StoreCode = keyof typeof STORE_CODES;
 
+/** Why the central broker cannot be reached; shown to technicians on the status page and in the log. */
+export const MQTT_CODES = {
+  E_MQTT_UNREACHABLE: {
+    vi: 'Không kết nối được máy chủ MQTT (mạng hoặc địa chỉ). Lượt quét vẫn được lưu trên kiosk.',
+    en: 'The MQTT broker cannot be reached (network or address). Scans are still recorded on the kiosk.',
+  },
+  E_MQTT_AUTH: {
+    vi: 'Máy chủ MQTT từ chối tên đăng nhập hoặc mật khẩu.',
+    en: 'The MQTT broker refused the user name or password.',
+  },
+  E_MQTT_TLS: {
+    vi: 'Lỗi chứng chỉ TLS khi kết nối máy chủ MQTT.',
+    en: 'TLS certificate problem while connecting to the MQTT broker.',
+  },
+  E_MQTT_FILE: {
+    vi: 'Không đọc được tệp mật khẩu hoặc chứng chỉ MQTT.',
+    en: 'A password or certificate file for MQTT cannot be read.',
+  },
+  E_MQTT_CONNECT: {
+    vi: 'Máy chủ MQTT đóng kết nối.',
+    en: 'The MQTT broker closed the connection.',
+  },
+  E_UNKNOWN_OP: { vi: 'Yêu cầu không được hỗ trợ.', en: 'Unknown request operation.' },
+} as const satisfies Record<string, CodeText>;
+
+export type MqttCode = keyof typeof MQTT_CODES;
+
 export type DecodeErrorCode = keyof typeof DECODE_ERRORS;
 export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
 
 export type Lang = 'vi' | 'en';
 
-const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES };
+const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES };
 
 /** The text for a code in a language; an unknown code is returned as is, so a screen never goes blank. */
 export function describeCode(code: string, lang: Lang): string {

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { decodeCommand } from './decode-command.js';
+import { runCommand } from './run-command.js';
 import { scannersCommand } from './scanners-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(decodeCommand().exitOverride());
+  program.addCommand(runCommand().exitOverride());
   program.addCommand(scannersCommand().exitOverride());
   return program;
 }

@@ -1,0 +1,159 @@
+/**
+ * The composition root: the only place that knows every part. Drivers feed the pipeline, the pipeline commits to
+ * the store and announces, and the rest of the daemon (log, forwarder, status page) listens. Start in dependency
+ * order, stop in reverse.
+ */
+import { createDriver } from '../drivers/index.js';
+import { systemClock, type Clock, type ScannerDriver, type ScannerStateEvent } from '../drivers/types.js';
+import type { ScannerEntry } from '../drivers/config.js';
+import { DailyTimer } from './checkin/auto-checkout.js';
+import { ClockSync } from './checkin/clock-sync.js';
+import { CheckinPipeline } from './checkin/pipeline.js';
+import { redactConfig } from './config/redact.js';
+import type { Config } from './config/schema.js';
+import type { HealthMessage } from './forwarder/contract.js';
+import { Forwarder } from './forwarder/forwarder.js';
+import type { Logger } from './logger.js';
+import { CheckinStore } from './store/checkin-store.js';
+import { toLocalIso } from './time.js';
+import { VERSION } from './version.js';
+
+const RETENTION_EVERY_MS = 3_600_000;
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly driverFactory?: (entry: ScannerEntry) => ScannerDriver;
+}
+
+export type ScannerStatus = ScannerStateEvent | { readonly scannerId: string; readonly state: 'stopped' };
+
+export class App {
+  readonly store: CheckinStore;
+  readonly pipeline: CheckinPipeline;
+  readonly forwarder: Forwarder;
+  readonly startedAt: Date;
+  readonly scanners = new Map<string, ScannerStatus>();
+  private readonly drivers: ScannerDriver[] = [];
+  private readonly clockSync: ClockSync;
+  private readonly daily: DailyTimer | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+
+  constructor(
+    readonly config: Config,
+    private readonly deps: AppDeps,
+  ) {
+    this.log = deps.logger;
+    this.clock = deps.clock ?? systemClock;
+    this.store = CheckinStore.open({
+      path: config.store.path,
+      keyFile: config.store.keyFile,
+      maxPending: config.store.maxPending,
+      maxSizeMB: config.store.maxSizeMB,
+      forwarding: config.mqtt.url !== undefined,
+      now: () => this.clock.now(),
+    });
+    for (const alarm of this.store.alarms) this.log.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
+    this.clockSync = new ClockSync(config.clock);
+    const directions = new Map(config.scanners.map((s) => [s.id, s.direction ?? 'in']));
+    this.pipeline = new CheckinPipeline({
+      store: this.store,
+      clock: this.clock,
+      settings: config.pipeline,
+      directionOf: (id) => directions.get(id) ?? 'in',
+      clockSynced: () => this.clockSync.isSynced,
+    });
+    this.startedAt = this.clock.now();
+    this.forwarder = new Forwarder({
+      config,
+      store: this.store,
+      logger: this.log,
+      version: VERSION,
+      clock: this.clock,
+      health: () => this.health(),
+      redactedConfig: () => redactConfig(config),
+    });
+    this.pipeline.on('checkin', (c) => this.forwarder.onCheckin(c));
+    this.pipeline.on('reject', (r) => {
+      if (r.id !== null) this.forwarder.onReject();
+    });
+    this.daily = config.checkout.at === undefined ? undefined : new DailyTimer(config.checkout.at, this.clock, (at) => this.pipeline.autoCheckout(at));
+    this.wireLogging();
+  }
+
+  async start(): Promise<void> {
+    this.purge();
+    this.retentionTimer = setInterval(() => this.purge(), RETENTION_EVERY_MS);
+    this.retentionTimer.unref();
+    this.daily?.start();
+    this.forwarder.start();
+    const factory = this.deps.driverFactory ?? createDriver;
+    for (const entry of this.config.scanners) {
+      const driver = factory(entry);
+      this.scanners.set(entry.id, { scannerId: entry.id, state: 'stopped' });
+      driver.on('frame', (frame) => this.pipeline.accept(frame));
+      driver.on('state', (s) => this.onScannerState(s));
+      this.drivers.push(driver);
+    }
+    await Promise.all(this.drivers.map((d) => d.start()));
+    this.log.info({ scanners: this.config.scanners.length, pending: this.store.pendingCount(), lastSeq: this.store.lastSeq() }, 'ready');
+  }
+
+  /** Stop intake, decide what is in flight, close the database. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.drivers.map((d) => d.stop()));
+    this.pipeline.close();
+    await this.forwarder.stop();
+    this.daily?.stop();
+    clearInterval(this.retentionTimer);
+    this.clockSync.stop();
+    this.store.close();
+    this.log.info('stopped');
+  }
+
+  /** The health report (MQTT B/health and the status page): states and counts, no personal data. */
+  health(): Omit<HealthMessage, 'mqtt'> {
+    const now = this.clock.now();
+    const oldest = this.store.oldestPending();
+    return {
+      v: 1,
+      at: toLocalIso(now),
+      uptimeSec: Math.round((now.getTime() - this.startedAt.getTime()) / 1000),
+      scanners: [...this.scanners].map(([id, s]) => ({ id, state: s.state, ...(s.state === 'error' ? { code: s.code } : {}) })),
+      pending: this.store.pendingCount(),
+      oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - new Date(oldest.scannedAt).getTime()) / 1000)),
+      storeBytes: this.store.sizeBytes(),
+    };
+  }
+
+  private onScannerState(s: ScannerStateEvent): void {
+    this.scanners.set(s.scannerId, s);
+    const fields = { scanner: s.scannerId, state: s.state, detail: s.detail, ...(s.state === 'error' ? { code: s.code } : {}) };
+    if (s.state === 'connected') this.log.info(fields, 'scanner state');
+    else this.log.warn(fields, 'scanner state');
+  }
+
+  private purge(): void {
+    try {
+      const purged = this.store.purgeExpired(this.config.store.retentionDays);
+      if (purged.checkins + purged.rejects > 0) this.log.info(purged, 'retention: deleted expired rows');
+    } catch (err) {
+      this.log.error({ err }, 'retention purge failed');
+    }
+  }
+
+  private wireLogging(): void {
+    // Ids, seq, type and codes only: never a name or a number.
+    this.pipeline.on('checkin', (c) =>
+      this.log.info(
+        { event: 'checkin', id: c.id, seq: c.seq, scanner: c.scanner, direction: c.direction, auto: c.auto, type: c.document.type, warnings: c.warnings.map((w) => w.code) },
+        'check-in committed',
+      ),
+    );
+    this.pipeline.on('reject', (r) => this.log.info({ event: 'reject', id: r.id, scanner: r.scanner, code: r.code }, 'scan rejected'));
+    this.pipeline.on('alarm', (a) => this.log.error({ event: 'alarm', code: a.code, detail: a.detail }, 'alarm'));
+    this.pipeline.on('repeat', (r) => this.log.debug({ event: 'repeat', scanner: r.scanner }, 're-read suppressed'));
+  }
+}

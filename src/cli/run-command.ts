@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import { App } from '../app.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { createLogger } from '../logger.js';
+import { StoreError } from '../store/errors.js';
+
+export const DEFAULT_CONFIG = '/etc/qrgate/config.yaml';
+/** EX_CONFIG: restarting cannot fix it (the unit sets RestartPreventExitStatus=78), a technician must. */
+export const EXIT_CONFIG = 78;
+const STOP_DEADLINE_MS = 5000;
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+async function run(file: string): Promise<number> {
+  let loaded;
+  try {
+    loaded = loadConfig(file);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`qrgate: ${err.message}\n`);
+    return EXIT_CONFIG;
+  }
+  const logger = createLogger(loaded.config.log.level);
+  for (const name of loaded.unknownEnv) logger.warn({ variable: name }, 'environment variable matches no config key (typo?)');
+  let app: App;
+  try {
+    app = new App(loaded.config, { logger });
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    logger.fatal({ code: err.code, detail: err.message }, 'cannot open the check-in store');
+    return err.code === 'E_STORE_KEY' || err.code === 'E_STORE_VERSION' ? EXIT_CONFIG : 1;
+  }
+  await app.start();
+  const signal = await waitForSignal();
+  logger.info({ signal }, 'stopping');
+  // A stop that hangs (a device that will not close) must not keep systemd waiting past its own timeout.
+  const deadline = setTimeout(() => {
+    logger.error('stop took longer than 5 s; exiting anyway');
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  deadline.unref();
+  await app.stop();
+  clearTimeout(deadline);
+  return 0;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run the check-in daemon in the foreground (as systemd does)')
+    .option('-c, --config <file>', `configuration file (default: $QRGATE_CONFIG or ${DEFAULT_CONFIG})`)
+    .addHelpText('after', `\nExit status: 0 after a clean stop (SIGTERM/SIGINT), ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`)
+    .action(async (flags: { config?: string }) => {
+      process.exitCode = await run(flags.config ?? process.env.QRGATE_CONFIG ?? DEFAULT_CONFIG);
+    });
+}

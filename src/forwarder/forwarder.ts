@@ -1,0 +1,281 @@
+/**
+ * The MQTT side of the daemon. It knows the store's outbox and the contract, nothing of scanners. One mqtt.js
+ * client per connection attempt (reconnection is ours: jittered, capped backoff, and a fresh in-flight state each
+ * time), MQTT 5 with a fallback to 3.1.1, a persistent session under a stable client id, a retained status with a
+ * last will, a retained health report every minute, and request/response for ping, health and config.
+ */
+import { EventEmitter } from 'node:events';
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import { systemClock, type Clock } from '../../drivers/types.js';
+import { MQTT_CODES, type MqttCode } from '../codes.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { CheckinStore } from '../store/checkin-store.js';
+import type { Checkin } from '../store/types.js';
+import { toLocalIso } from '../time.js';
+import { Backoff } from './backoff.js';
+import { classifyError, connectOptions, MqttSetupError } from './connection.js';
+import { topicsFor, type HealthMessage, type ResponseMessage, type StatusMessage, type Topics } from './contract.js';
+import { checkinMessage, rejectMessage, type Origin } from './messages.js';
+import { OutboxPump, type Item } from './outbox-pump.js';
+
+const HEALTH_EVERY_MS = 60_000;
+const STOP_PUBLISH_MS = 1000;
+
+export type ForwarderState = 'disabled' | 'connecting' | 'connected' | 'disconnected';
+
+export interface ForwarderStatus {
+  readonly state: ForwarderState;
+  readonly since: string;
+  readonly lastError: { readonly code: MqttCode; readonly detail: string } | null;
+  readonly reconnects: number;
+  readonly protocolVersion: 4 | 5;
+  readonly inFlight: number;
+  readonly lastAckAt: string | null;
+}
+
+export interface ForwarderDeps {
+  readonly config: Config;
+  readonly store: CheckinStore;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly clock?: Clock;
+  /** Everything of the health report but the MQTT part, from the composition root. */
+  readonly health: () => Omit<HealthMessage, 'mqtt'>;
+  /** The configuration with secrets removed, for the `config` request. */
+  readonly redactedConfig: () => unknown;
+}
+
+export class Forwarder extends EventEmitter<{ status: [ForwarderStatus] }> {
+  readonly topics: Topics;
+  private readonly origin: Origin;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly pump: OutboxPump;
+  private readonly backoff = new Backoff();
+  private client: MqttClient | null = null;
+  private protocolVersion: 4 | 5 = 5;
+  private state: ForwarderState;
+  private since: Date;
+  private lastError: ForwarderStatus['lastError'] = null;
+  private reconnects = 0;
+  private lastAckAt: Date | null = null;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  /** Set when the broker refused MQTT 5: the next attempt, with 3.1.1, goes at once. */
+  private retryNow = false;
+
+  constructor(private readonly d: ForwarderDeps) {
+    super();
+    const { device, mqtt: m } = d.config;
+    this.topics = topicsFor(m.baseTopic, device.site, device.id);
+    this.origin = { site: device.site, device: device.id };
+    this.clock = d.clock ?? systemClock;
+    this.log = d.logger.child({ module: 'mqtt' });
+    this.since = this.clock.now();
+    this.state = m.url === undefined ? 'disabled' : 'disconnected';
+    this.pump = new OutboxPump({
+      store: d.store,
+      window: m.maxInflight,
+      drainRatePerSec: m.drainRatePerSec,
+      clock: this.clock,
+      publish: (item, done) => this.publishItem(item, done),
+      onError: (err) => this.log.error({ err }, 'could not mark messages as sent; they will be sent again'),
+    });
+  }
+
+  status(): ForwarderStatus {
+    return {
+      state: this.state,
+      since: toLocalIso(this.since),
+      lastError: this.lastError,
+      reconnects: this.reconnects,
+      protocolVersion: this.protocolVersion,
+      inFlight: this.pump.inFlight,
+      lastAckAt: this.lastAckAt === null ? null : toLocalIso(this.lastAckAt),
+    };
+  }
+
+  start(): void {
+    if (this.state === 'disabled') {
+      this.log.info('no mqtt.url: recording locally only');
+      return;
+    }
+    this.connect();
+  }
+
+  /** A check-in was committed: send it now if connected (the live lane). */
+  onCheckin(c: Checkin): void {
+    this.pump.notifyCheckin(c);
+  }
+
+  onReject(): void {
+    this.pump.notifyReject();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
+    clearInterval(this.healthTimer);
+    const client = this.client;
+    this.pump.stop();
+    if (client === null) return;
+    this.client = null;
+    if (client.connected) {
+      // A graceful stop sends "offline" itself: the broker only publishes the will for an unexpected loss.
+      await withTimeout(client.publishAsync(this.topics.status, JSON.stringify({ state: 'offline' } satisfies StatusMessage), { qos: 1, retain: true }), STOP_PUBLISH_MS);
+      await withTimeout(client.endAsync(false), STOP_PUBLISH_MS);
+    }
+    client.removeAllListeners();
+    client.end(true);
+  }
+
+  private setState(state: ForwarderState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.since = this.clock.now();
+    this.emit('status', this.status());
+  }
+
+  private connect(): void {
+    if (this.stopping) return;
+    const url = this.d.config.mqtt.url as string;
+    let options;
+    try {
+      options = connectOptions(this.d.config, this.topics, this.protocolVersion);
+    } catch (err) {
+      if (!(err instanceof MqttSetupError)) throw err;
+      this.fail({ code: err.code, detail: err.message });
+      this.scheduleReconnect(this.backoff.next());
+      return;
+    }
+    this.setState('connecting');
+    const client = mqtt.connect(url, options);
+    this.client = client;
+    client.on('connect', () => this.onConnect(client));
+    client.on('message', (topic, payload, packet) => this.onRequest(client, topic, payload, packet));
+    client.on('error', (err) => {
+      const failure = classifyError(err);
+      if (failure.protocolRejected && this.protocolVersion === 5) {
+        this.protocolVersion = 4;
+        this.retryNow = true;
+        this.log.warn('the broker does not speak MQTT 5; using MQTT 3.1.1');
+      } else {
+        this.fail(failure);
+      }
+      client.end(true);
+    });
+    client.on('close', () => this.onClose(client));
+  }
+
+  private onConnect(client: MqttClient): void {
+    if (client !== this.client) return;
+    // Small QoS 1 messages must not wait for Nagle's algorithm: with latency it caps throughput at one window per RTT.
+    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    this.backoff.reset();
+    this.lastError = null;
+    this.setState('connected');
+    this.log.info({ protocolVersion: this.protocolVersion }, 'connected to the broker');
+    const online: StatusMessage = { state: 'online', version: this.d.version, since: toLocalIso(this.clock.now()) };
+    client.publish(this.topics.status, JSON.stringify(online), { qos: 1, retain: true });
+    client.subscribe(this.topics.requests, { qos: 1 });
+    this.pump.start();
+    this.publishHealth();
+    clearInterval(this.healthTimer);
+    this.healthTimer = setInterval(() => this.publishHealth(), HEALTH_EVERY_MS);
+    this.healthTimer.unref();
+  }
+
+  private onClose(client: MqttClient): void {
+    if (client !== this.client) return;
+    const wasConnected = this.state === 'connected';
+    this.client = null;
+    client.removeAllListeners();
+    client.on('error', () => undefined); // late socket errors from a client being torn down
+    client.end(true);
+    clearInterval(this.healthTimer);
+    this.pump.stop();
+    if (this.stopping) return;
+    if (wasConnected) {
+      this.reconnects += 1;
+      this.log.warn('lost the broker; check-ins are kept and will be sent after reconnecting');
+    }
+    this.setState('disconnected');
+    // A protocol fallback retries at once; anything else waits.
+    this.scheduleReconnect(this.retryNow ? 0 : this.backoff.next());
+    this.retryNow = false;
+  }
+
+  private scheduleReconnect(ms: number): void {
+    if (this.stopping) return;
+    this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
+    this.reconnectTimer = this.clock.setTimeout(() => this.connect(), ms);
+  }
+
+  private fail(failure: { code: MqttCode; detail: string }): void {
+    const repeated = this.lastError?.code === failure.code && this.lastError.detail === failure.detail;
+    this.lastError = { code: failure.code, detail: failure.detail };
+    if (!repeated) this.log.warn({ code: failure.code, detail: failure.detail }, MQTT_CODES[failure.code].en);
+    this.emit('status', this.status());
+  }
+
+  private publishItem(item: Item, done: (err?: Error | null) => void): void {
+    const client = this.client;
+    if (client === null || !client.connected) {
+      done(new Error('not connected'));
+      return;
+    }
+    const [topic, body] =
+      item.kind === 'checkin'
+        ? [this.topics.checkins, checkinMessage(item.row, this.origin, this.d.config.mqtt.documentFields)]
+        : [this.topics.rejects, rejectMessage(item.row, this.origin)];
+    client.publish(topic, JSON.stringify(body), { qos: 1 }, (err) => {
+      if (!err) this.lastAckAt = this.clock.now();
+      done(err ?? null);
+    });
+  }
+
+  private healthMessage(): HealthMessage {
+    return { ...this.d.health(), mqtt: { reconnects: this.reconnects, protocolVersion: this.protocolVersion } };
+  }
+
+  private publishHealth(): void {
+    this.client?.publish(this.topics.health, JSON.stringify(this.healthMessage()), { qos: 1, retain: true });
+  }
+
+  private onRequest(client: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const prefix = `${this.topics.base}/request/`;
+    if (!topic.startsWith(prefix)) return;
+    const op = topic.slice(prefix.length);
+    let tid: string | undefined;
+    try {
+      const body = payload.length === 0 ? {} : (JSON.parse(payload.toString('utf8')) as { tid?: unknown });
+      if (typeof body.tid === 'string') tid = body.tid;
+    } catch {
+      // A request without a JSON body is still answered; it just has no tid.
+    }
+    const handlers: Record<string, () => unknown> = {
+      ping: () => ({ pong: true, at: toLocalIso(this.clock.now()), version: this.d.version }),
+      health: () => this.healthMessage(),
+      config: () => this.d.redactedConfig(),
+    };
+    const handler = Object.hasOwn(handlers, op) ? handlers[op] : undefined;
+    const tidField = tid === undefined ? {} : { tid };
+    const response: ResponseMessage =
+      handler === undefined
+        ? { ok: false, op, ...tidField, error: { code: 'E_UNKNOWN_OP', message: `${MQTT_CODES.E_UNKNOWN_OP.en} Known: ${Object.keys(handlers).join(', ')}.` } }
+        : { ok: true, op, ...tidField, data: handler() };
+    const correlationData = packet.properties?.correlationData;
+    client.publish(this.topics.response(op.replace(/[#+/]/g, '_')), JSON.stringify(response), {
+      qos: 1,
+      ...(correlationData === undefined ? {} : { properties: { correlationData } }),
+    });
+  }
+}
+
+async function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
