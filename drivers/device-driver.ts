@@ -3,6 +3,7 @@
  * find its device and how to open a session on it; this class owns the single retry timer, so nothing can leak
  * across unplug/replug cycles: at most one session and one timer exist at any time.
  */
+import { realpath } from 'node:fs/promises';
 import { BaseDriver, type ListenerErrorHandler } from './base-driver.js';
 import { DEFAULTS } from './config.js';
 import { classifyOpenError, messageOf, type DeviceKind, type IoFailure } from './io-errors.js';
@@ -11,6 +12,10 @@ import type { FramerOutput } from './serial/framer.js';
 import { systemClock, type Clock } from './types.js';
 
 export type DeliverableOutput = FramerOutput | PosOutput;
+
+async function identityOf(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
+}
 
 /** An open device. `end` must be called by the session, once, when the device stops delivering data. */
 export interface Session {
@@ -136,12 +141,42 @@ export abstract class DeviceDriver extends BaseDriver {
       this.#schedule();
       return;
     }
+    const identity = await identityOf(located.path);
     if (!this.#running || generation !== this.#generation) {
       await session.close().catch(() => undefined);
       return;
     }
     this.#session = session;
     this.setConnected(`${located.description}${this.connectedNote()}`);
+    this.#watch(generation, located.path, identity);
+  }
+
+  /**
+   * While connected, keep checking that the device is still the one we opened: serialport and node-hid do not
+   * always report an unplug (a read can stay parked on a dead fd), and a by-id link may come back pointing at a
+   * new node. Either way the session is ended and the normal reopen path takes over.
+   */
+  #watch(generation: number, path: string, identity: string): void {
+    if (generation !== this.#generation || !this.#running) return;
+    this.#clearTimer();
+    this.#timer = this.clock.setTimeout(() => {
+      this.#timer = undefined;
+      void this.#checkStillThere(generation, path, identity);
+    }, this.#pollMs);
+  }
+
+  async #checkStillThere(generation: number, path: string, identity: string): Promise<void> {
+    let now: Located;
+    try {
+      now = await this.locate();
+    } catch {
+      now = { path, description: '' }; // cannot tell; assume unchanged and let the I/O layer speak
+    }
+    if (generation !== this.#generation || !this.#running) return;
+    const same = now !== null && now.path === path && (await identityOf(path)) === identity;
+    if (generation !== this.#generation || !this.#running) return;
+    if (same) this.#watch(generation, path, identity);
+    else this.#sessionEnded(generation, new Error(`${path} disappeared or now points to another device`));
   }
 
   #sessionEnded(generation: number, err: unknown): void {

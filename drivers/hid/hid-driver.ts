@@ -7,7 +7,7 @@ import { DEFAULTS, type HidEntry } from '../config.js';
 import { DeviceDriver, type DeviceDriverOptions, type Located, type Session, type SessionCallbacks } from '../device-driver.js';
 import { errnoOf, type IoFailure, classifyOpenError } from '../io-errors.js';
 import { KeyboardFramer } from '../keymap/keyboard-framer.js';
-import { USAGE_PAGE_POS_SCANNER } from '../hid-descriptor.js';
+import { USAGE_PAGE_GENERIC_DESKTOP, USAGE_PAGE_POS_SCANNER } from '../hid-descriptor.js';
 import { BootKeyboardParser } from './boot-report.js';
 import { loadNodeHid, type HidLoader, type HidModule } from './load-node-hid.js';
 import { HidPosAssembler } from './pos-report.js';
@@ -17,6 +17,7 @@ export interface HidDriverDeps extends DeviceDriverOptions {
 }
 
 class HidUnavailable extends Error {}
+class HidNotAScanner extends Error {}
 
 export class HidDriver extends DeviceDriver {
   readonly #entry: HidEntry;
@@ -56,6 +57,11 @@ export class HidDriver extends DeviceDriver {
       const pick =
         candidates.find((d) => (d.usagePage === USAGE_PAGE_POS_SCANNER) !== wantKeyboard) ?? candidates[0];
       if (!pick?.path) return null;
+      if (pick.usagePage !== undefined && pick.usagePage !== USAGE_PAGE_POS_SCANNER && pick.usagePage !== USAGE_PAGE_GENERIC_DESKTOP) {
+        throw new HidNotAScanner(
+          `USB ${match.vendorId}:${match.productId} has no HID-POS or keyboard interface (usage page 0x${pick.usagePage.toString(16)}); set the scanner to HID-POS or USB COM mode`,
+        );
+      }
       return { path: pick.path, description: `${pick.path} (USB ${match.vendorId}:${match.productId}, usage page 0x${(pick.usagePage ?? 0).toString(16)})` };
     }
     const path = this.#entry.path ?? '';
@@ -84,6 +90,7 @@ export class HidDriver extends DeviceDriver {
 
   protected override classify(err: unknown, path: string): IoFailure {
     if (err instanceof HidUnavailable) return { kind: 'error', code: 'E_HID_UNAVAILABLE', detail: err.message };
+    if (err instanceof HidNotAScanner) return { kind: 'error', code: 'E_HID_FORMAT', detail: err.message };
     return classifyOpenError(err, 'hid', path);
   }
 

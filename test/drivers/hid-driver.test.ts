@@ -71,6 +71,15 @@ describe('HID driver', () => {
     await serial.stop();
   });
 
+  it('a matched device with no HID-POS or keyboard interface is E_HID_FORMAT', async () => {
+    const { loader } = fakeHid([{ path: '/dev/hidraw5', vendorId: 0x0c2e, productId: 0x0001, usagePage: 0xff00 }]);
+    const driver = new HidDriver({ id: 'x', type: 'hid', match: { vendorId: '0c2e', productId: '0001' } }, { loadHid: loader, pollMs: 60_000 });
+    const rec = new Recorder(driver);
+    await driver.start();
+    expect(rec.codes()).toEqual(['E_HID_FORMAT']);
+    await driver.stop();
+  });
+
   it('the real lazy loader either loads node-hid or says which package is missing', async () => {
     const result = await loadNodeHid();
     if (!result.ok) expect(result.detail).toMatch(/libusb-1\.0-0|libudev1|npm ci/);

@@ -46,3 +46,11 @@ describe('drivers/udev/99-qrgate.rules', () => {
     for (const v of USB_VENDORS) expect(text, v.vendorId).toContain(v.vendorId);
   });
 });
+
+describe('docs/scanners.md', () => {
+  it('documents every driver code', async () => {
+    const { driverCodes } = await import('../../drivers/codes.js');
+    const doc = readFileSync(new URL('../../docs/scanners.md', import.meta.url), 'utf8');
+    for (const code of driverCodes()) expect(doc, code).toContain(`\`${code}\``);
+  });
+});
