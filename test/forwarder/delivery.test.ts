@@ -1,0 +1,157 @@
+/** Delivery against a real Mosquitto: order, completeness, fields as recorded, and broker faults. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Mosquitto } from '../helpers/mosquitto.js';
+import { Subscriber, type Received } from '../helpers/subscriber.js';
+import { tempDir } from '../helpers/tmp.js';
+import { kioskConfig, startKiosk, until } from './harness.js';
+
+const brokers: Mosquitto[] = [];
+const subscribers: Subscriber[] = [];
+afterEach(async () => {
+  for (const s of subscribers.splice(0)) await s.close();
+  for (const b of brokers.splice(0)) await b.down();
+});
+
+async function broker(dir: string): Promise<Mosquitto> {
+  const b = await Mosquitto.start(dir);
+  brokers.push(b);
+  return b;
+}
+
+async function central(url: string): Promise<Subscriber> {
+  // A persistent session too, like a real central consumer: it misses nothing while the broker keeps sessions.
+  const s = await Subscriber.connect(url, 'qrgate/hq/kiosk-7/#', { clientId: 'central-test', clean: false, properties: { sessionExpiryInterval: 3600 } });
+  subscribers.push(s);
+  return s;
+}
+
+const seqs = (ms: Received[]): number[] => ms.map((m) => m.body.seq as number);
+
+/** Every seq 1..n at least once, and every duplicate identical to the first copy (same id, same body). */
+function expectCompleteAtLeastOnce(received: Received[], n: number): void {
+  const first = new Map<number, Received>();
+  for (const m of received) {
+    const seq = m.body.seq as number;
+    const seen = first.get(seq);
+    if (seen === undefined) first.set(seq, m);
+    else expect(m.body).toEqual(seen.body);
+  }
+  expect([...first.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+}
+
+describe('MQTT forwarder delivery', () => {
+  it('delivers N check-ins in seq order with no gap, each exactly as recorded and unsealed', async () => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    const sub = await central(b.url);
+    const k = startKiosk(kioskConfig(dir, { url: b.url }));
+    const recorded = Array.from({ length: 300 }, (_, i) => k.checkin(i + 1));
+    await sub.until(() => sub.on('/checkins').length >= 300, '300 check-ins');
+    const got = sub.on('/checkins');
+    expect(seqs(got)).toEqual(recorded.map((c) => c.seq));
+    expect(got[41]?.body).toEqual({
+      v: 1,
+      id: recorded[41]?.id,
+      seq: 42,
+      site: 'hq',
+      device: 'kiosk-7',
+      scanner: 'gate',
+      direction: 'in',
+      auto: false,
+      scannedAt: recorded[41]?.scannedAt,
+      clockSynced: true,
+      document: recorded[41]?.document,
+      warnings: [],
+    });
+    expect((got[41]?.body.document as { name: string }).name).toBe('Khách Thử 42');
+    expect(got.every((m) => !m.retain)).toBe(true);
+    await until(() => k.store.pendingCount() === 0, 'all marked sent');
+  });
+
+  it('drains a backlog recorded while no broker was there, then live check-ins follow', async () => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    await b.down();
+    const k = startKiosk(kioskConfig(dir, { url: b.url }));
+    for (let i = 1; i <= 500; i += 1) k.checkin(i);
+    expect(k.forwarder.status().state).not.toBe('connected');
+    expect(k.store.pendingCount()).toBe(500);
+    await b.up();
+    const sub = await central(b.url);
+    await until(() => k.forwarder.status().state === 'connected', 'reconnected', 20_000);
+    for (let i = 501; i <= 510; i += 1) k.checkin(i);
+    await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 510, 'backlog and live', 20_000);
+    expectCompleteAtLeastOnce(sub.on('/checkins'), 510);
+    await until(() => k.store.pendingCount() === 0, 'all marked sent');
+    expect(k.forwarder.status().lastError).toBeNull();
+  });
+
+  it.each([
+    ['a clean restart (persistence kept)', 'SIGTERM' as const, false],
+    ['a crash that loses its sessions (no persistence)', 'SIGKILL' as const, true],
+  ])('loses nothing when the broker dies mid-drain: %s; duplicates only with the same id', async (_what, signal, wipe) => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    const k = startKiosk(kioskConfig(dir, { url: b.url, maxInflight: 20 }));
+    const sub = await central(b.url);
+    await until(() => k.forwarder.status().state === 'connected', 'connected');
+    for (let i = 1; i <= 3000; i += 1) k.checkin(i);
+    await sub.until(() => sub.on('/checkins').length >= 200, 'drain under way');
+    await b.down(signal);
+    if (wipe) b.wipe();
+    for (let i = 3001; i <= 3100; i += 1) k.checkin(i);
+    await b.up();
+    // The central consumer's own session died with a wiped broker: it resubscribes, as a real one would.
+    if (wipe) await sub.client.subscribeAsync('qrgate/hq/kiosk-7/#', { qos: 1 });
+    await until(() => k.store.pendingCount() === 0, 'everything acknowledged', 30_000);
+    const wanted = wipe ? Array.from({ length: 100 }, (_, i) => 3001 + i) : Array.from({ length: 3100 }, (_, i) => i + 1);
+    await sub.until(() => {
+      const got = new Set(seqs(sub.on('/checkins')));
+      return wanted.every((s) => got.has(s));
+    }, 'all received', 10_000);
+    const received = sub.on('/checkins');
+    if (!wipe) {
+      expectCompleteAtLeastOnce(received, 3100);
+      // At-least-once, not a storm: duplicates are bounded by what was in flight when the broker died.
+      expect(received.length - 3100).toBeLessThanOrEqual(200);
+    } else {
+      // Messages the dead broker had accepted for the old subscriber session are gone with it; every row the kiosk
+      // recorded after the restart, and every row not acknowledged before it, still arrives.
+      const got = new Set(seqs(received));
+      for (let s = 3001; s <= 3100; s += 1) expect(got.has(s)).toBe(true);
+    }
+    expect(k.forwarder.status().reconnects).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('forwards rejects with their code and no payload', async () => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    const sub = await central(b.url);
+    const k = startKiosk(kioskConfig(dir, { url: b.url }));
+    const r = k.store.recordReject({ scanner: 'gate', code: 'E_CCCD_FIELDS', scannedAt: new Date(), clockSynced: true });
+    k.forwarder.onReject();
+    await sub.until(() => sub.on('/rejects').length === 1, 'reject');
+    expect(sub.on('/rejects')[0]?.body).toEqual({ v: 1, id: r.id, site: 'hq', device: 'kiosk-7', scanner: 'gate', scannedAt: r.scannedAt, code: 'E_CCCD_FIELDS' });
+  });
+
+  it('forwards only type, number and name with documentFields: minimal', async () => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    const sub = await central(b.url);
+    const k = startKiosk(kioskConfig(dir, { url: b.url, documentFields: 'minimal' }));
+    k.checkin(1);
+    await sub.until(() => sub.on('/checkins').length === 1, 'check-in');
+    expect(sub.on('/checkins')[0]?.body.document).toEqual({ type: 'cccd', number: '001190000001', name: 'Khách Thử 1' });
+  });
+
+  it('publishes a retained online status and a retained health report', async () => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    const k = startKiosk(kioskConfig(dir, { url: b.url }));
+    await until(() => k.forwarder.status().state === 'connected', 'connected');
+    const late = await central(b.url); // subscribes after the fact: only retained messages reach it
+    await late.until(() => late.on('/status').length > 0 && late.on('/health').length > 0, 'retained status and health');
+    expect(late.on('/status')[0]).toMatchObject({ retain: true, body: { state: 'online', version: '9.9.9' } });
+    expect(late.on('/health')[0]).toMatchObject({ retain: true, body: { v: 1, pending: 0, mqtt: { reconnects: 0, protocolVersion: 5 } } });
+  });
+});

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { resolveConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { Forwarder } from '../../src/forwarder/forwarder.js';
+import { createLogger } from '../../src/logger.js';
+import { CheckinStore } from '../../src/store/checkin-store.js';
+import type { Checkin } from '../../src/store/types.js';
+import { cccdDoc, checkinInput } from '../helpers/documents.js';
+
+export interface Kiosk {
+  readonly config: Config;
+  readonly store: CheckinStore;
+  readonly forwarder: Forwarder;
+  /** Records a check-in as the pipeline would, and tells the forwarder. */
+  checkin(n: number): Checkin;
+}
+
+const open: Kiosk[] = [];
+afterEach(async () => {
+  for (const k of open.splice(0)) {
+    await k.forwarder.stop();
+    k.store.close();
+  }
+});
+
+export function kioskConfig(dir: string, mqtt: Record<string, unknown>): Config {
+  return resolveConfig(
+    { device: { id: 'kiosk-7', site: 'hq' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') }, mqtt: { keepaliveSec: 5, ...mqtt } },
+    {},
+  ).config;
+}
+
+export function startKiosk(config: Config, options: { start?: boolean } = {}): Kiosk {
+  const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true });
+  const forwarder = new Forwarder({
+    config,
+    store,
+    logger: createLogger('silent'),
+    version: '9.9.9',
+    health: () => ({ v: 1, at: new Date().toISOString(), uptimeSec: 1, scanners: [], pending: store.pendingCount(), oldestPendingAgeSec: null, storeBytes: store.sizeBytes() }),
+    redactedConfig: () => ({ device: config.device, mqtt: { url: config.mqtt.url, password: '[redacted]' } }),
+  });
+  const kiosk: Kiosk = {
+    config,
+    store,
+    forwarder,
+    checkin: (n) => {
+      const c = store.recordCheckin(checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`)));
+      forwarder.onCheckin(c);
+      return c;
+    },
+  };
+  open.push(kiosk);
+  if (options.start !== false) forwarder.start();
+  return kiosk;
+}
+
+export async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,40 @@
+/** A central consumer: subscribes to a kiosk's topics and keeps every message it receives, parsed. */
+import mqtt, { type MqttClient } from 'mqtt';
+
+export interface Received {
+  readonly topic: string;
+  readonly body: Record<string, unknown>;
+  readonly retain: boolean;
+  readonly correlationData?: Buffer | undefined;
+}
+
+export class Subscriber {
+  readonly messages: Received[] = [];
+  private constructor(readonly client: MqttClient) {}
+
+  static async connect(url: string, filter: string, options: mqtt.IClientOptions = {}): Promise<Subscriber> {
+    const client = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 200, ...options });
+    const sub = new Subscriber(client);
+    client.on('message', (topic, payload, packet) => {
+      sub.messages.push({ topic, body: JSON.parse(payload.toString('utf8')) as Record<string, unknown>, retain: packet.retain, correlationData: packet.properties?.correlationData });
+    });
+    await client.subscribeAsync(filter, { qos: 1 });
+    return sub;
+  }
+
+  on(topicSuffix: string): Received[] {
+    return this.messages.filter((m) => m.topic.endsWith(topicSuffix));
+  }
+
+  async until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.messages.length} messages`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true);
+  }
+}
