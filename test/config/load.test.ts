@@ -20,7 +20,7 @@ describe('configuration', () => {
   it('fills every default from the schema', () => {
     const { config } = resolveConfig(minimal, {});
     expect(config.store).toEqual({ path: '/var/lib/qrgate/qrgate.db', keyFile: '/var/lib/qrgate/store.key', retentionDays: 21, maxPending: 1_000_000 });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(config.mqtt).toMatchObject({ baseTopic: 'qrgate', documentFields: 'full' });
     expect(config.pipeline).toEqual({ dedupeMs: 3000, reassemblyMs: 150 });
     expect(config.scanners).toEqual([]);

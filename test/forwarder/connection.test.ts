@@ -87,7 +87,7 @@ describe('MQTT connection', () => {
     const port = await freePort();
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     cleanups.push(async () => {
-      await new Promise((r) => broker.close(r)); // drops its clients, so the server can close
+      await new Promise<void>((r) => broker.close(() => r())); // drops its clients, so the server can close
       await new Promise((r) => server.close(r));
     });
     const received: string[] = [];
