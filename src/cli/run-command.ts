@@ -3,6 +3,7 @@ import { App } from '../app.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import { StoreError } from '../store/errors.js';
+import { createNotifier, type Notifier } from '../systemd/notify.js';
 
 export const DEFAULT_CONFIG = '/etc/qrgate/config.yaml';
 /** EX_CONFIG: restarting cannot fix it (the unit sets RestartPreventExitStatus=78), a technician must. */
@@ -41,8 +42,13 @@ async function run(file: string): Promise<number> {
     return err.code === 'E_STORE_KEY' || err.code === 'E_STORE_VERSION' ? EXIT_CONFIG : 1;
   }
   await app.start();
+  const notifier = createNotifier(logger);
+  notifier.ready(`ready: ${loaded.config.scanners.length} scanner(s), ${app.store.pendingCount()} pending`);
+  const watchdog = startWatchdog(notifier, app, logger);
   const signal = await waitForSignal();
   logger.info({ signal }, 'stopping');
+  notifier.stopping();
+  clearInterval(watchdog);
   // A stop that hangs (a device that will not close) must not keep systemd waiting past its own timeout.
   const deadline = setTimeout(() => {
     logger.error('stop took longer than 5 s; exiting anyway');
@@ -50,8 +56,25 @@ async function run(file: string): Promise<number> {
   }, STOP_DEADLINE_MS);
   deadline.unref();
   await app.stop();
+  notifier.close();
   clearTimeout(deadline);
   return 0;
+}
+
+/**
+ * Pings systemd's watchdog only while the daemon is really working: the timer firing proves the event loop turns,
+ * and the store must answer. A wedged loop or a dead database handle stops the pings, and systemd restarts us.
+ */
+function startWatchdog(notifier: Notifier, app: App, logger: ReturnType<typeof createLogger>): NodeJS.Timeout | undefined {
+  const every = notifier.watchdogIntervalMs;
+  if (every === null) return undefined;
+  let healthy = true;
+  return setInterval(() => {
+    const ok = app.store.isHealthy();
+    if (ok) notifier.watchdog();
+    else if (healthy) logger.error('the store does not answer: watchdog pings withheld, systemd will restart the service');
+    healthy = ok;
+  }, every);
 }
 
 export function runCommand(): Command {

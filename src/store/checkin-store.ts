@@ -184,6 +184,16 @@ export class CheckinStore {
     return (this.q.insideNow.all() as CheckinRow[]).map((r) => this.toCheckin(r));
   }
 
+  /** Check-ins scanned in [fromMs, toMs), in seq order, decrypted: the technician's CSV export of a day. */
+  checkinsBetween(fromMs: number, toMs: number): Checkin[] {
+    return (this.q.checkinsBetween.all(fromMs, toMs) as CheckinRow[]).map((r) => this.toCheckin(r));
+  }
+
+  /** How many scans were rejected since `fromMs`, by code, most frequent first. */
+  rejectCountsSince(fromMs: number): Array<{ code: string; count: number }> {
+    return this.q.rejectCountsSince.all(fromMs) as Array<{ code: string; count: number }>;
+  }
+
   countsSince(fromMs: number): DayCounts {
     const byDirection = this.q.countsSince.all(fromMs) as Array<{ direction: 'in' | 'out'; n: number }>;
     return {
@@ -221,6 +231,15 @@ export class CheckinStore {
       checkins += c;
       rejects += r;
       if (c < PURGE_BATCH && r < PURGE_BATCH) return { checkins, rejects };
+    }
+  }
+
+  /** Cheap liveness of the database handle, for the systemd watchdog; not an integrity check. */
+  isHealthy(): boolean {
+    try {
+      return this.db.open && this.q.lastSeq.pluck().get() !== undefined;
+    } catch {
+      return false;
     }
   }
 
@@ -304,6 +323,8 @@ function prepare(db: Database) {
     insideCount: db.prepare('SELECT COUNT(*) FROM presence'),
     countsSince: db.prepare('SELECT direction, COUNT(*) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY direction'),
     rejectsSince: db.prepare('SELECT COUNT(*) FROM rejects WHERE scanned_ms >= ?'),
+    checkinsBetween: db.prepare('SELECT * FROM checkins WHERE scanned_ms >= ? AND scanned_ms < ? ORDER BY seq'),
+    rejectCountsSince: db.prepare('SELECT code, COUNT(*) AS count FROM rejects WHERE scanned_ms >= ? GROUP BY code ORDER BY count DESC, code'),
     purgeCheckins: db.prepare(`DELETE FROM checkins WHERE seq IN (
       SELECT seq FROM checkins WHERE sent_ms IS NOT NULL AND scanned_ms < ? AND seq NOT IN (SELECT seq FROM presence) LIMIT ?)`),
     purgeRejects: db.prepare('DELETE FROM rejects WHERE n IN (SELECT n FROM rejects WHERE sent_ms IS NOT NULL AND scanned_ms < ? LIMIT ?)'),
