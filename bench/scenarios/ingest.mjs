@@ -1,0 +1,63 @@
+// Ingest: frames written to a real pty, read by the serial driver of an in-process App, committed with
+// synchronous=FULL. Latency = last byte written → 'checkin' event (emitted after commit). Throughput = a burst of
+// frames written as fast as the pty takes them → last commit. Baseline: bare single-row inserts, same pragmas.
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
+import { join } from 'node:path';
+import { bareInsert } from '../../scripts/lib/bare.mjs';
+import { startApp, nextCheckin } from '../../scripts/lib/inproc.mjs';
+import { cccd, frame } from '../../scripts/lib/payloads.mjs';
+import { PtyPair } from '../../scripts/lib/pty.mjs';
+import { Cleanup, median, percentile, sleep, tempDir, waitUntil } from '../../scripts/lib/util.mjs';
+import { row } from './row.mjs';
+
+export async function run({ quick }) {
+  const runs = quick ? 3 : 5;
+  const latencyN = quick ? 300 : 1000;
+  const burstN = quick ? 1000 : 3000;
+  const cleanup = new Cleanup();
+  const tmp = tempDir('bench-ingest');
+  cleanup.add(tmp.remove);
+  try {
+    const pty = new PtyPair(tmp.dir);
+    await pty.start();
+    cleanup.add(() => pty.kill());
+    const app = await startApp(tmp.dir, { scanners: [{ id: 's1', type: 'serial', path: pty.scannerPath, terminator: 'cr' }] });
+    cleanup.add(() => app.stop());
+    await waitUntil(() => app.scanners.get('s1')?.state === 'connected', 'the serial scanner to connect');
+    let index = 0;
+    const p50 = [], p99 = [], rate = [], bareP50 = [], bareP99 = [], bareRate = [];
+    for (let r = 0; r < runs; r += 1) {
+      const latencies = [];
+      for (let i = 0; i < latencyN; i += 1) {
+        const committed = nextCheckin(app);
+        const last = await pty.write(frame(cccd(index++)));
+        latencies.push((await committed).at - last);
+        await sleep(1);
+      }
+      p50.push(percentile(latencies, 50));
+      p99.push(percentile(latencies, 99));
+      const burst = Buffer.concat(Array.from({ length: burstN }, () => frame(cccd(index++))));
+      let count = 0;
+      const onCheckin = () => (count += 1);
+      app.pipeline.on('checkin', onCheckin);
+      const start = performance.now();
+      await pty.write(burst);
+      await waitUntil(() => count >= burstN, `${burstN} commits`, 120_000, 1);
+      rate.push(burstN / ((performance.now() - start) / 1000));
+      app.pipeline.off('checkin', onCheckin);
+      const bare = bareInsert(join(tmp.dir, `bare-${r}.db`), burstN);
+      bareRate.push(bare.perSec);
+      bareP50.push(percentile(bare.latencies, 50));
+      bareP99.push(percentile(bare.latencies, 99));
+    }
+    const n = `median of ${runs} runs; ${latencyN} paced frames and a ${burstN}-frame burst per run`;
+    return [
+      row('ingest latency p50 (last byte → commit)', median(p50), 'ms', { baseline: median(bareP50), target: '<= 2 ms (p99 target)', pass: median(p50) <= 2, note: `${n}; baseline = bare insert p50` }),
+      row('ingest latency p99 (last byte → commit)', median(p99), 'ms', { baseline: median(bareP99), target: '<= 2 ms', pass: median(p99) <= 2, note: `baseline = bare insert p99; per-run p99s: ${p99.map((v) => v.toFixed(2)).join(', ')}` }),
+      row('ingest throughput (pty burst → commits)', median(rate), 'scans/s', { baseline: median(bareRate), target: '>= 0.7 x bare', pass: median(rate) >= 0.7 * median(bareRate), note: `bare single-row insert loop: ${bareRate.map((v) => v.toFixed(0)).join(', ')} rows/s` }),
+    ];
+  } finally {
+    await cleanup.run();
+  }
+}

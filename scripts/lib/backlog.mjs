@@ -1,0 +1,48 @@
+// Builds a store holding N pending check-ins through the real CheckinStore (sealed documents, gap-free seq).
+// Building uses synchronous=OFF on this one-off connection to get there in seconds, then checkpoints; the daemon
+// that later opens the file sets its own pragmas (WAL, FULL). A template is built once and copied per run.
+import { Buffer } from 'node:buffer';
+import { copyFileSync, existsSync } from 'node:fs';
+import { dist } from './util.mjs';
+
+const BATCH = 5000;
+
+export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
+  const { CheckinStore } = await dist('src/store/checkin-store.js');
+  const { decodeScan } = await dist('src/decode/index.js');
+  const { cccd } = await import('./payloads.mjs');
+  const store = CheckinStore.open({ path, keyFile, maxPending: 10_000_000, forwarding: true });
+  // `db` is private to the store's TypeScript; reached here only to speed up building a fixture.
+  const db = store.db;
+  db.pragma('synchronous = OFF');
+  const scannedAt = new Date();
+  try {
+    for (let done = 0; done < n; done += BATCH) {
+      db.transaction(() => {
+        for (let i = done; i < Math.min(n, done + BATCH); i += 1) {
+          const r = decodeScan(Buffer.from(cccd(startIndex + i), 'utf8'), scannedAt);
+          if (!r.ok) throw new Error(`fixture payload did not decode: ${r.code}`);
+          store.recordCheckin({ scanner: 'bench', direction: 'in', auto: false, manual: false, scannedAt, clockSynced: true, document: r.document, warnings: r.warnings });
+        }
+      })();
+    }
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    store.close();
+  }
+}
+
+/** Copies a built store (database and key) to a run's folder. */
+export function copyStore(from, to) {
+  copyFileSync(from.path, to.path);
+  copyFileSync(from.keyFile, to.keyFile);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(from.path + suffix)) copyFileSync(from.path + suffix, to.path + suffix);
+}
+
+/** Pending rows, read by a separate read-only connection (WAL lets it read while the daemon writes). */
+export async function pendingCounter(path) {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const stmt = db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck();
+  return { count: () => stmt.get(), close: () => db.close() };
+}

@@ -1,0 +1,57 @@
+// The raw limits each figure is compared with, measured in the same run on the same disk and broker.
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { randomBytes } from 'node:crypto';
+
+/** A bare better-sqlite3 single-row insert loop with qrgate's pragmas (WAL, synchronous=FULL): one commit per row. */
+export function bareInsert(path, n) {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE IF NOT EXISTS t (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, body BLOB NOT NULL)');
+    const insert = db.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
+    const body = randomBytes(400); // about a sealed CCCD document
+    const latencies = new Float64Array(n);
+    const start = performance.now();
+    for (let i = 0; i < n; i += 1) {
+      const t = performance.now();
+      insert.run(`id-${start}-${i}`, body);
+      latencies[i] = performance.now() - t;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return { perSec: n / seconds, latencies: [...latencies] };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A bare mqtt.js QoS 1 publisher: the same payloads, the same in-flight window, NODELAY, nothing else. Returns
+ * messages per second from the first publish to the last PUBACK.
+ */
+export async function barePublish(url, topic, payloads, window) {
+  const client = await mqtt.connectAsync(url, { protocolVersion: 5, clean: true, reconnectPeriod: 0, clientId: `bare-${process.pid}-${Date.now()}` });
+  client.stream.setNoDelay?.(true);
+  try {
+    return await new Promise((resolve, reject) => {
+      let next = 0;
+      let acked = 0;
+      const start = performance.now();
+      const send = () => {
+        const i = next;
+        next += 1;
+        client.publish(topic, payloads[i], { qos: 1 }, (err) => {
+          if (err) return reject(err);
+          acked += 1;
+          if (acked === payloads.length) resolve({ perSec: payloads.length / ((performance.now() - start) / 1000) });
+          else if (next < payloads.length) send();
+        });
+      };
+      for (let k = 0; k < Math.min(window, payloads.length); k += 1) send();
+    });
+  } finally {
+    await client.endAsync(true);
+  }
+}
