@@ -13,6 +13,9 @@ import { redactConfig } from './config/redact.js';
 import type { Config } from './config/schema.js';
 import type { HealthMessage } from './forwarder/contract.js';
 import { Forwarder } from './forwarder/forwarder.js';
+import type { Api } from './http/context.js';
+import { Metrics } from './http/metrics.js';
+import { buildHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { CheckinStore } from './store/checkin-store.js';
 import { toLocalIso } from './time.js';
@@ -34,6 +37,10 @@ export class App {
   readonly forwarder: Forwarder;
   readonly startedAt: Date;
   readonly scanners = new Map<string, ScannerStatus>();
+  readonly metrics: Metrics;
+  readonly http: Api;
+  /** The status page's URL once listening (`http.port: 0` picks a free port), else null. */
+  httpAddress: string | null = null;
   private readonly drivers: ScannerDriver[] = [];
   private readonly clockSync: ClockSync;
   private readonly daily: DailyTimer | undefined;
@@ -81,6 +88,10 @@ export class App {
     });
     this.daily = config.checkout.at === undefined ? undefined : new DailyTimer(config.checkout.at, this.clock, (at) => this.pipeline.autoCheckout(at));
     this.wireLogging();
+    // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
+    const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, now: () => this.clock.now(), version: VERSION };
+    this.metrics = new Metrics({ ...views, pipeline: this.pipeline, forwarding: config.mqtt.url !== undefined });
+    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics });
   }
 
   async start(): Promise<void> {
@@ -89,6 +100,7 @@ export class App {
     this.retentionTimer.unref();
     this.daily?.start();
     this.forwarder.start();
+    await this.listenHttp();
     const factory = this.deps.driverFactory ?? createDriver;
     for (const entry of this.config.scanners) {
       const driver = factory(entry);
@@ -104,6 +116,8 @@ export class App {
   /** Stop intake, decide what is in flight, close the database. */
   async stop(): Promise<void> {
     await Promise.allSettled(this.drivers.map((d) => d.stop()));
+    await this.http.close();
+    this.metrics.stop();
     this.pipeline.close();
     await this.forwarder.stop();
     this.daily?.stop();
@@ -126,6 +140,17 @@ export class App {
       oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - new Date(oldest.scannedAt).getTime()) / 1000)),
       storeBytes: this.store.sizeBytes(),
     };
+  }
+
+  /** A page that cannot bind (port taken) must not stop the kiosk from recording: log it and go on without. */
+  private async listenHttp(): Promise<void> {
+    try {
+      const url = await this.http.listen({ host: this.config.http.host, port: this.config.http.port });
+      this.httpAddress = url;
+      this.log.info({ url }, 'status page');
+    } catch (err) {
+      this.log.error({ code: 'E_HTTP_LISTEN', err, host: this.config.http.host, port: this.config.http.port }, 'status page could not start; recording continues without it');
+    }
   }
 
   private onScannerState(s: ScannerStateEvent): void {

@@ -186,12 +186,45 @@ export const MQTT_CODES = {
 
 export type MqttCode = keyof typeof MQTT_CODES;
 
+/** States the status page shows for the broker and the scanners (src/http); not errors of a scan. */
+export const STATUS_TEXTS = {
+  S_MQTT_CONNECTED: { vi: 'Đã kết nối máy chủ trung tâm.', en: 'Connected to the central server.' },
+  S_MQTT_OFFLINE: {
+    vi: 'Mạng mất nhưng vẫn đang ghi nhận. Lượt quét sẽ được gửi khi có mạng lại.',
+    en: 'Network down, but scans are still being recorded. They will be sent when the network is back.',
+  },
+  S_MQTT_DISABLED: { vi: 'Chỉ ghi nhận tại kiosk (không gửi về trung tâm).', en: 'Recording on this kiosk only (no central server).' },
+  S_SCANNER_CONNECTED: { vi: 'Máy quét sẵn sàng.', en: 'Scanner ready.' },
+  S_SCANNER_DISCONNECTED: {
+    vi: 'Máy quét chưa cắm hoặc mất kết nối. Kiểm tra dây cáp.',
+    en: 'Scanner unplugged or not responding. Check the cable.',
+  },
+  S_SCANNER_STOPPED: { vi: 'Máy quét chưa chạy.', en: 'Scanner not started.' },
+} as const satisfies Record<string, CodeText>;
+
+/** Errors of the local HTTP API (src/http), returned as `{ code, vi, en }`. */
+export const HTTP_CODES = {
+  E_HTTP_BAD_REQUEST: { vi: 'Yêu cầu không hợp lệ.', en: 'The request is invalid.' },
+  E_HTTP_NOT_FOUND: { vi: 'Không có trang này.', en: 'No such page.' },
+  E_HTTP_LOGIN_FAILED: { vi: 'Sai mật khẩu.', en: 'Wrong password.' },
+  E_HTTP_NO_PASSWORD: {
+    vi: 'Chưa đặt mật khẩu kỹ thuật viên (http.passwordHashFile). Dùng lệnh "qrgate hash-password".',
+    en: 'No technician password is set (http.passwordHashFile). Create one with "qrgate hash-password".',
+  },
+  E_HTTP_UNAUTHORIZED: { vi: 'Cần đăng nhập kỹ thuật viên.', en: 'Technician login required.' },
+  E_HTTP_RATE_LIMITED: { vi: 'Thử quá nhiều lần. Vui lòng đợi một phút.', en: 'Too many attempts. Please wait a minute.' },
+  E_HTTP_INTERNAL: { vi: 'Lỗi nội bộ của kiosk.', en: 'Internal error in the kiosk.' },
+} as const satisfies Record<string, CodeText>;
+
+export type StatusTextCode = keyof typeof STATUS_TEXTS;
+export type HttpCode = keyof typeof HTTP_CODES;
+
 export type DecodeErrorCode = keyof typeof DECODE_ERRORS;
 export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
 
 export type Lang = 'vi' | 'en';
 
-const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES };
+const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES, ...STATUS_TEXTS, ...HTTP_CODES };
 
 /** The text for a code in a language; an unknown code is returned as is, so a screen never goes blank. */
 export function describeCode(code: string, lang: Lang): string {

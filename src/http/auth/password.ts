@@ -1,0 +1,57 @@
+/**
+ * The technician password, stored as one line `scrypt$N$r$p$salt$hash` (salt and hash in base64, the hash 64 bytes),
+ * e.g. `scrypt$32768$8$1$mW0P…$Yt9e…`. scrypt is in node:crypto, so no native add-on is needed on the Pi; N=2^15
+ * with r=8 takes about 100 ms and 32 MiB there, which is slow enough against guessing (logins are also rate-limited)
+ * and fast enough for a person. `qrgate hash-password` writes the line; docs/http.md says where it goes.
+ */
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+export const DEFAULT_COST = { N: 32_768, r: 8, p: 1 } as const;
+const SALT_BYTES = 16;
+const HASH_BYTES = 64;
+const LINE = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
+
+export interface ScryptCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+export class PasswordHashError extends Error {
+  override readonly name = 'PasswordHashError';
+}
+
+function derive(password: string, salt: Buffer, length: number, cost: ScryptCost): Promise<Buffer> {
+  // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly N=2^15, r=8, so allow some headroom.
+  const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r };
+  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+export async function hashPassword(password: string, cost: ScryptCost = DEFAULT_COST): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const hash = await derive(password, salt, HASH_BYTES, cost);
+  return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export interface ParsedHash {
+  readonly cost: ScryptCost;
+  readonly salt: Buffer;
+  readonly hash: Buffer;
+}
+
+/** Throws PasswordHashError with a technician-readable reason; never echoes the line. */
+export function parseHash(line: string): ParsedHash {
+  const m = LINE.exec(line.trim());
+  if (m === null) throw new PasswordHashError('not a qrgate password hash (expected scrypt$N$r$p$salt$hash; create it with "qrgate hash-password")');
+  const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 20 || r < 1 || r > 32 || p < 1 || p > 16) throw new PasswordHashError('scrypt cost out of range');
+  const hash = Buffer.from(m[5] as string, 'base64');
+  if (hash.length < 16) throw new PasswordHashError('hash too short');
+  return { cost: { N, r, p }, salt: Buffer.from(m[4] as string, 'base64'), hash };
+}
+
+/** Constant-time comparison of the derived key; the time does not depend on how much of it matches. */
+export async function verifyPassword(password: string, parsed: ParsedHash): Promise<boolean> {
+  const candidate = await derive(password, parsed.salt, parsed.hash.length, parsed.cost);
+  return timingSafeEqual(candidate, parsed.hash);
+}

@@ -1,0 +1,88 @@
+/**
+ * The status page and local API as one encapsulated fastify plugin, built in a function so tests use `inject()`
+ * without a socket; the composition root (src/app.ts) calls `listen()` and `close()`.
+ */
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyPluginAsync } from 'fastify';
+import { Sessions } from './auth/sessions.js';
+import type { Api, HttpContext } from './context.js';
+import type { HttpDeps } from './deps.js';
+import { handleError, sendError } from './errors.js';
+import { LiveFeed } from './live-feed.js';
+import { eventRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
+import { manualRoutes } from './routes/manual.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { pageRoutes } from './routes/pages.js';
+import { statusRoutes } from './routes/status.js';
+import { techAuthRoutes } from './routes/tech-auth.js';
+import { techToolRoutes } from './routes/tech-tools.js';
+import { StatusSource } from './status.js';
+
+/** Requests are small JSON bodies (a password, a pasted payload of at most 8 KiB). */
+const BODY_LIMIT = 64 * 1024;
+
+/**
+ * Scripts, styles and the event stream from this kiosk only; no inline script or style, no framing. No
+ * upgrade-insecure-requests and no HSTS: the page is plain HTTP on the LAN, and upgrading its own requests to
+ * https would break it.
+ */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: null,
+};
+
+export const httpPlugin: FastifyPluginAsync<HttpDeps> = async (instance, deps) => {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, hsts: false });
+  await app.register(cookie);
+  // Per-route limits only (login, manual entry): the page and the scrapers must never be throttled.
+  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, message: 'rate limited' }) });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'E_HTTP_NOT_FOUND'));
+
+  const status = new StatusSource(deps);
+  const feed = new LiveFeed(status, deps.metrics);
+  const ctx: HttpContext = { deps, status, feed, sessions: new Sessions(deps.config.http.sessionTtlMin * 60_000) };
+  // Open event streams would keep close() waiting for ever: end them first.
+  app.addHook('preClose', (done) => {
+    feed.close();
+    done();
+  });
+
+  pageRoutes(app, ctx);
+  statusRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  metricsRoutes(app, ctx);
+  manualRoutes(app, ctx);
+  techAuthRoutes(app, ctx);
+  techToolRoutes(app, ctx);
+  exportRoutes(app, ctx);
+};
+
+export function buildHttpServer(deps: HttpDeps): Api {
+  // Typed as fastify's base logger, so the instance is the plain `Api` every route file is written against.
+  const logger: FastifyBaseLogger = deps.logger.child({ module: 'http' });
+  const app = Fastify({
+    loggerInstance: logger,
+    // One line per request would drown the journal (the page and scrapers poll); errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  void app.register(httpPlugin, deps);
+  return app;
+}

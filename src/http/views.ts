@@ -1,0 +1,77 @@
+/**
+ * Domain objects → what the page and the API show. Each view is built field by field (never by spreading the
+ * source), and names and numbers go through the masks: the schemas are the second line of defence, not the first.
+ */
+import { describeDriverCode, type DriverCode } from '../../drivers/codes.js';
+import type { RejectEvent } from '../checkin/events.js';
+import { describeCode } from '../codes.js';
+import type { ForwarderStatus } from '../forwarder/forwarder.js';
+import type { Checkin } from '../store/types.js';
+import type { ScannerSnapshot } from './deps.js';
+import { maskName, maskNumber } from './mask.js';
+import type { CodeTextView, InsideView, ScanView, StatusView } from './schemas.js';
+
+export function codeText(code: string): CodeTextView {
+  return { code, vi: describeCode(code, 'vi'), en: describeCode(code, 'en') };
+}
+
+export function checkinView(c: Checkin): ScanView {
+  return {
+    kind: 'accepted',
+    at: c.scannedAt,
+    scanner: c.scanner,
+    seq: c.seq,
+    direction: c.direction,
+    type: c.document.type,
+    manual: c.manual,
+    auto: c.auto,
+    name: maskName(c.document.name),
+    number: maskNumber(c.document.number),
+    warnings: c.warnings.map((w) => codeText(w.code)),
+  };
+}
+
+export function rejectView(r: RejectEvent): ScanView {
+  return { kind: 'rejected', at: r.scannedAt, scanner: r.scanner, reason: codeText(r.code) };
+}
+
+export function insideView(c: Checkin): InsideView {
+  return { name: maskName(c.document.name), number: maskNumber(c.document.number), type: c.document.type, since: c.scannedAt };
+}
+
+type ScannerView = StatusView['scanners'][number];
+
+export function scannerView(s: ScannerSnapshot): ScannerView {
+  switch (s.state) {
+    case 'connected':
+      return { id: s.scannerId, state: s.state, text: codeText('S_SCANNER_CONNECTED') };
+    case 'disconnected':
+      return { id: s.scannerId, state: s.state, text: codeText('S_SCANNER_DISCONNECTED') };
+    case 'stopped':
+      return { id: s.scannerId, state: s.state, text: codeText('S_SCANNER_STOPPED') };
+    case 'error':
+      return { id: s.scannerId, state: s.state, text: driverCodeText(s.code) };
+  }
+}
+
+function driverCodeText(code: DriverCode): CodeTextView {
+  return { code, vi: describeDriverCode(code, 'vi'), en: describeDriverCode(code, 'en') };
+}
+
+const MQTT_TEXT: Record<ForwarderStatus['state'], string> = {
+  connected: 'S_MQTT_CONNECTED',
+  // Connecting is shown like an outage: to the receptionist both mean "not sent yet, still recorded".
+  connecting: 'S_MQTT_OFFLINE',
+  disconnected: 'S_MQTT_OFFLINE',
+  disabled: 'S_MQTT_DISABLED',
+};
+
+export function mqttView(f: ForwarderStatus): StatusView['mqtt'] {
+  return {
+    state: f.state,
+    since: f.since,
+    reconnects: f.reconnects,
+    text: codeText(MQTT_TEXT[f.state]),
+    lastError: f.lastError === null ? null : codeText(f.lastError.code),
+  };
+}

@@ -1,0 +1,34 @@
+/** Debian's Chromium driven by playwright-core. Missing Chromium fails the test, naming the script that installs it. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = process.env.QRGATE_CHROMIUM ?? '/usr/bin/chromium';
+
+// No internet on test machines: without the background-networking switches Chromium floods refused connections.
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchChromium(viewport = { width: 1920, height: 1080 }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with "sudo bash scripts/test-deps.sh" (Debian package chromium), or set QRGATE_CHROMIUM.`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'qrgate-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * An in-process App for the HTTP tests: a real store, pipeline and forwarder (no broker), scanners that scan when
+ * told to, and the JSON log captured so tests can check what was (and was not) logged.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach } from 'vitest';
+import { BaseDriver } from '../../drivers/base-driver.js';
+import type { ScannerEntry } from '../../drivers/config.js';
+import { App } from '../../src/app.js';
+import { resolveConfig } from '../../src/config/load.js';
+import { hashPassword } from '../../src/http/auth/password.js';
+import { createLogger } from '../../src/logger.js';
+import { tempDir } from '../helpers/tmp.js';
+
+export class TestScanner extends BaseDriver {
+  async start(): Promise<void> {
+    this.setConnected('test scanner');
+    await Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.setStopped();
+    await Promise.resolve();
+  }
+
+  scan(text: string): void {
+    this.emitFrame(Buffer.from(text, 'utf8'), new Date());
+  }
+
+  unplug(): void {
+    this.setDisconnected('unplugged by the test');
+  }
+}
+
+export const PASSWORD = 'correct horse battery staple';
+/** Cheap scrypt cost for tests; the format and the comparison are the same as in production. */
+const TEST_COST = { N: 1024, r: 8, p: 1 };
+
+export interface Harness {
+  readonly app: App;
+  readonly dir: string;
+  readonly scanners: Map<string, TestScanner>;
+  readonly logLines: () => Array<Record<string, unknown>>;
+  readonly logText: () => string;
+}
+
+export interface HarnessOptions {
+  readonly scanners?: readonly string[];
+  readonly password?: boolean;
+  readonly config?: Record<string, unknown>;
+  readonly listen?: boolean;
+}
+
+export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
+  const dir = tempDir('qrgate-http-');
+  const hashFile = join(dir, 'tech.hash');
+  if (o.password !== false) writeFileSync(hashFile, `${await hashPassword(PASSWORD, TEST_COST)}\n`, { mode: 0o600 });
+  const { config } = resolveConfig(
+    {
+      device: { id: 'kiosk-1', site: 'hq' },
+      store: { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key') },
+      clock: { synced: true },
+      http: { port: 0, passwordHashFile: hashFile },
+      scanners: (o.scanners ?? ['gate']).map((id) => ({ id, type: 'simulated', source: 'stdin' })),
+      ...o.config,
+    },
+    {},
+  );
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString('utf8')));
+  const scanners = new Map<string, TestScanner>();
+  const app = new App(config, {
+    logger: createLogger('debug', out),
+    driverFactory: (entry: ScannerEntry) => {
+      const s = new TestScanner(entry.id);
+      scanners.set(entry.id, s);
+      return s;
+    },
+  });
+  await app.start();
+  afterEach(async () => app.stop());
+  return {
+    app,
+    dir,
+    scanners,
+    logText: () => text,
+    logLines: () => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+/** The session cookie from a login, for the next requests. */
+export async function login(h: Harness): Promise<string> {
+  const res = await h.app.http.inject({ method: 'POST', url: '/api/tech/login', payload: { password: PASSWORD } });
+  if (res.statusCode !== 204) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'qrgate_session');
+  if (cookie === undefined) throw new Error('no session cookie');
+  return `qrgate_session=${cookie.value}`;
+}
