@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { decodeCommand } from './decode-command.js';
+import { doctorCommand } from './doctor-command.js';
 import { runCommand } from './run-command.js';
 import { scannersCommand } from './scanners-command.js';
 import { UsageError } from './usage-error.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(decodeCommand().exitOverride());
   program.addCommand(runCommand().exitOverride());
+  program.addCommand(doctorCommand().exitOverride());
   program.addCommand(scannersCommand().exitOverride());
   return program;
 }

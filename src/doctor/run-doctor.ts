@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from '../config/load.js';
+import { checkBroker, checkCertificates } from './broker-checks.js';
+import { fail, ok, type Finding } from './check.js';
+import { checkClock, checkKeyFile, checkScanners, checkStore } from './local-checks.js';
+
+export interface DoctorOptions {
+  readonly configFile: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly udevRule?: string;
+}
+
+/** Every check, in the order a technician would fix them; nothing that needs the config runs without one. */
+export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
+  let config;
+  try {
+    config = loadConfig(o.configFile, o.env ?? process.env).config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const problems = err.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    return [fail('config', `${o.configFile} is not valid: ${problems}`, 'fix the listed keys (docs/config.md), or write a new file with `qrgate provision`', 'E_CONFIG')];
+  }
+  return [
+    ok('config', `${o.configFile} is valid`),
+    ...checkStore(config),
+    checkKeyFile(config),
+    checkClock(config),
+    ...(await checkScanners(config, o.udevRule)),
+    ...checkCertificates(config),
+    await checkBroker(config),
+  ];
+}
