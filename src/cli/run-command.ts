@@ -22,7 +22,7 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function run(file: string): Promise<number> {
+async function run(file: string, checkOnly: boolean): Promise<number> {
   let loaded;
   try {
     loaded = loadConfig(file);
@@ -30,6 +30,10 @@ async function run(file: string): Promise<number> {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`qrgate: ${err.message}\n`);
     return EXIT_CONFIG;
+  }
+  if (checkOnly) {
+    process.stdout.write(`${file}: configuration is valid\n`);
+    return 0;
   }
   const logger = createLogger(loaded.config.log.level);
   for (const name of loaded.unknownEnv) logger.warn({ variable: name }, 'environment variable matches no config key (typo?)');
@@ -81,8 +85,9 @@ export function runCommand(): Command {
   return new Command('run')
     .description('run the check-in daemon in the foreground (as systemd does)')
     .option('-c, --config <file>', `configuration file (default: $QRGATE_CONFIG or ${DEFAULT_CONFIG})`)
-    .addHelpText('after', `\nExit status: 0 after a clean stop (SIGTERM/SIGINT), ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`)
-    .action(async (flags: { config?: string }) => {
-      process.exitCode = await run(flags.config ?? process.env.QRGATE_CONFIG ?? DEFAULT_CONFIG);
+    .option('--check', 'only validate the configuration and exit')
+    .addHelpText('after', `\nExit status: 0 after a clean stop (SIGTERM/SIGINT) or a valid --check, ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`)
+    .action(async (flags: { config?: string; check?: boolean }) => {
+      process.exitCode = await run(flags.config ?? process.env.QRGATE_CONFIG ?? DEFAULT_CONFIG, flags.check === true);
     });
 }

@@ -123,6 +123,13 @@ function validate(value: Json): ConfigProblem[] {
   return problems;
 }
 
+/** In YAML a key with nothing under it (or only comments) is null: treat it as not set, so defaults apply. */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -137,7 +144,7 @@ export function resolveConfig(document: unknown, env: NodeJS.ProcessEnv, source 
   if (document !== null && document !== undefined && !isObject(document)) {
     throw new ConfigError(source, [{ path: '(top level)', message: 'must be a mapping of sections (device:, store:, …)' }]);
   }
-  const raw: Json = structuredClone(document ?? {});
+  const raw = dropNulls(structuredClone(document ?? {})) as Json;
   const unknownEnv = applyEnv(raw, env, problems);
   const value = Value.Default(ConfigSchema, raw) as Json;
   problems.push(...validate(value));

@@ -109,3 +109,17 @@ describe('configuration', () => {
     expect(problemsOf(() => resolveConfig(['a'], {}))[0]?.message).toContain('mapping');
   });
 });
+
+describe('configuration written by hand', () => {
+  it('treats a section with nothing under it (only comments) as not set', () => {
+    const { config } = resolveConfig({ device: { id: 'k', site: 's' }, scanners: null, mqtt: null, store: { retentionDays: null } }, {});
+    expect(config.scanners).toEqual([]);
+    expect(config.mqtt.baseTopic).toBe('qrgate');
+    expect(config.store.retentionDays).toBe(21);
+  });
+
+  it('says exactly what the shipped example still needs: the device id and site', () => {
+    const problems = problemsOf(() => loadConfig(new URL('../../config/example.yaml', import.meta.url).pathname, {}));
+    expect(problems).toEqual([{ path: '(top level)', message: 'must have required properties device' }]);
+  });
+});
