@@ -1,0 +1,89 @@
+/** scripts/install.sh in a throwaway root (files only) and as a dry run (every system action asserted). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+
+function install(args: string[]): { status: number | null; out: string } {
+  const run = spawnSync('bash', ['scripts/install.sh', ...args], { encoding: 'utf8' });
+  return { status: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+describe('scripts/install.sh', () => {
+  it('stages the app, config, state folder, udev rule, unit and command under --root', () => {
+    const root = tempDir('qrgate-root-');
+    const r = install(['--root', root]);
+    expect(r.status).toBe(0);
+    expect(existsSync(join(root, 'opt/qrgate/dist/src/cli/main.js'))).toBe(true);
+    expect(existsSync(join(root, 'opt/qrgate/bin/qrgate.js'))).toBe(true);
+    expect(readlinkSync(join(root, 'usr/local/bin/qrgate'))).toBe('/opt/qrgate/bin/qrgate.js');
+    expect(readFileSync(join(root, 'etc/qrgate/config.yaml'), 'utf8')).toBe(readFileSync('config/example.yaml', 'utf8'));
+    expect(statSync(join(root, 'etc/qrgate/config.yaml')).mode & 0o777).toBe(0o640);
+    expect(statSync(join(root, 'var/lib/qrgate')).mode & 0o777).toBe(0o750);
+    expect(readFileSync(join(root, 'etc/udev/rules.d/99-qrgate.rules'), 'utf8')).toBe(readFileSync('drivers/udev/99-qrgate.rules', 'utf8'));
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8')).toContain('ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js run --config /etc/qrgate/config.yaml');
+    // Nothing system-wide happens for a staging root.
+    expect(r.out).toMatch(/skipped \(--root\): useradd|user: qrgate exists/);
+    expect(r.out).toContain('skipped (--root): systemctl enable qrgate.service');
+    expect(r.out).not.toMatch(/^\+ (apt-get|useradd|systemctl)/m);
+  });
+
+  it('is idempotent and never overwrites the config', () => {
+    const root = tempDir('qrgate-root-');
+    expect(install(['--root', root]).status).toBe(0);
+    const config = join(root, 'etc/qrgate/config.yaml');
+    writeFileSync(config, 'device: { id: kiosk-1, site: hq }\n');
+    const again = install(['--root', root]);
+    expect(again.status).toBe(0);
+    expect(again.out).toContain('config: kept');
+    expect(readFileSync(config, 'utf8')).toBe('device: { id: kiosk-1, site: hq }\n');
+  });
+
+  it('rewrites the unit for another --prefix', () => {
+    const root = tempDir('qrgate-root-');
+    expect(install(['--root', root, '--prefix', '/srv/qg']).status).toBe(0);
+    const unit = readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8');
+    expect(unit).toContain('ExecStart=/usr/bin/node /srv/qg/bin/qrgate.js run');
+    expect(unit).not.toContain('/opt/qrgate');
+    expect(existsSync(join(root, 'srv/qg/dist/src/cli/main.js'))).toBe(true);
+  });
+
+  it('uninstalls the app but keeps config and data, and --purge removes them too', () => {
+    const root = tempDir('qrgate-root-');
+    expect(install(['--root', root]).status).toBe(0);
+    writeFileSync(join(root, 'var/lib/qrgate/qrgate.db'), 'data');
+    const keep = install(['--root', root, '--uninstall']);
+    expect(keep.status).toBe(0);
+    for (const gone of ['opt/qrgate', 'etc/systemd/system/qrgate.service', 'etc/udev/rules.d/99-qrgate.rules', 'usr/local/bin/qrgate']) {
+      expect(existsSync(join(root, gone))).toBe(false);
+    }
+    expect(existsSync(join(root, 'etc/qrgate/config.yaml'))).toBe(true);
+    expect(existsSync(join(root, 'var/lib/qrgate/qrgate.db'))).toBe(true);
+    expect(install(['--root', root, '--uninstall', '--purge']).status).toBe(0);
+    expect(existsSync(join(root, 'etc/qrgate'))).toBe(false);
+    expect(existsSync(join(root, 'var/lib/qrgate'))).toBe(false);
+  });
+
+  it('prints the whole plan with --dry-run and changes nothing', () => {
+    const root = tempDir('qrgate-root-');
+    const r = install(['--dry-run', '--prefix', '/opt/qg-test']);
+    expect(r.status).toBe(0);
+    const plan = r.out;
+    expect(plan).toMatch(/would: install -d -m 0755 \/opt\/qg-test/);
+    expect(plan).toMatch(/would: cp -a .*\/dist \/opt\/qg-test\/dist/);
+    expect(plan).toMatch(/would: sh -c cd '\/opt\/qg-test' && npm ci --omit=dev/);
+    // This test machine has no qrgate user, so the plan must create one.
+    expect(plan).toMatch(/would: useradd --system --user-group --home-dir \/var\/lib\/qrgate --no-create-home --shell \/usr\/sbin\/nologin qrgate/);
+    expect(plan).toMatch(/would: install -m 0644 \S*\/drivers\/udev\/99-qrgate\.rules \/etc\/udev\/rules\.d\/99-qrgate\.rules/);
+    expect(plan).toContain('would: write /etc/systemd/system/qrgate.service from systemd/qrgate.service with /opt/qrgate replaced by /opt/qg-test');
+    expect(plan).toContain('would: systemctl enable qrgate.service');
+    expect(plan).not.toMatch(/^\+ /m);
+    expect(existsSync('/opt/qg-test')).toBe(false);
+    expect(existsSync(root)).toBe(true);
+  });
+
+  it('refuses unknown options with exit 2', () => {
+    expect(install(['--frobnicate']).status).toBe(2);
+  });
+});
