@@ -234,3 +234,27 @@ describe('check-in store', () => {
     store.close();
   });
 });
+
+describe('check-in store queries for the technician', () => {
+  it('returns the check-ins of a time range, decrypted, in seq order, and reject counts by code', () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    const day = new Date('2026-11-22T00:00:00+07:00').getTime();
+    store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date(day - 1) }));
+    store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date(day) }));
+    store.recordCheckin(checkinInput(bhytDoc(), { scannedAt: new Date(day + 86_400_000 - 1), direction: 'out' }));
+    store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date(day + 86_400_000) }));
+    const rows = store.checkinsBetween(day, day + 86_400_000);
+    expect(rows.map((r) => [r.seq, r.document.number, r.direction])).toEqual([
+      [2, '048095000777', 'in'],
+      [3, '0199900123', 'out'],
+    ]);
+    for (const code of ['E_UNRECOGNIZED', 'E_EMPTY', 'E_UNRECOGNIZED']) store.recordReject({ scanner: 'gate', code, scannedAt: new Date(day + 5), clockSynced: true });
+    store.recordReject({ scanner: 'gate', code: 'E_EMPTY', scannedAt: new Date(day - 5), clockSynced: true });
+    expect(store.rejectCountsSince(day)).toEqual([
+      { code: 'E_UNRECOGNIZED', count: 2 },
+      { code: 'E_EMPTY', count: 1 },
+    ]);
+    store.close();
+  });
+});

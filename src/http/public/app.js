@@ -1,4 +1,4 @@
-/* global document, window, EventSource, fetch, setInterval, setTimeout -- browser script */
+/* global document, window, EventSource, fetch, setInterval -- browser script */
 // The receptionist's screen. Everything that came from a scan is put on the page with textContent, never as HTML:
 // a name on a card is text typed by whoever made the card.
 import { applyStatic, saveLang, savedLang, TEXTS } from './i18n.js';
