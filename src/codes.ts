@@ -51,6 +51,10 @@ export const DECODE_ERRORS = {
     vi: 'Đây là mã địa điểm, không phải giấy tờ cá nhân.',
     en: 'This is a venue (location) QR, not a personal document.',
   },
+  E_PROVISIONING_QR: {
+    vi: 'Đây là mã cài đặt kiosk, không phải giấy tờ tùy thân. Lượt quét không được ghi nhận.',
+    en: 'This is a kiosk set-up (provisioning) QR, not an identity document. The scan was not recorded.',
+  },
   E_UNRECOGNIZED: {
     vi: 'Không nhận ra loại mã này. Hãy quét mã QR trên căn cước hoặc thẻ BHYT.',
     en: 'This code is not a recognised identity format. Scan the QR on the citizen-ID or health-insurance card.',
@@ -186,6 +190,48 @@ export const MQTT_CODES = {
 
 export type MqttCode = keyof typeof MQTT_CODES;
 
+/** Outcomes of `qrgate provision` (src/provision), shown to the technician setting a kiosk up. */
+export const PROVISION_CODES = {
+  E_PROVISION_INVALID: {
+    vi: 'Mã cài đặt không hợp lệ: bị hỏng, bị giả mạo hoặc được tạo bằng khóa cài đặt khác.',
+    en: 'The provisioning QR is invalid: damaged, forged, or made with another enrolment key.',
+  },
+  E_PROVISION_EXPIRED: {
+    vi: 'Mã cài đặt đã hết hạn. Hãy tạo mã mới bằng "qrgate provision --make-qr".',
+    en: 'The provisioning QR has expired. Make a new one with "qrgate provision --make-qr".',
+  },
+  E_PROVISION_USED: {
+    vi: 'Mã cài đặt này đã được dùng trên kiosk này. Mỗi mã chỉ dùng được một lần.',
+    en: 'This provisioning QR was already used on this kiosk. Each QR works once.',
+  },
+  E_PROVISION_KEY: {
+    vi: 'Không đọc được khóa cài đặt (enrolment key) hoặc khóa sai định dạng.',
+    en: 'The enrolment key file cannot be read or is not a valid key.',
+  },
+  E_PROVISION_CHECK: {
+    vi: 'Kiểm tra trước khi lưu không đạt (máy chủ MQTT hoặc máy quét). Chưa lưu gì.',
+    en: 'A check before saving failed (MQTT broker or scanner). Nothing was saved.',
+  },
+  E_PROVISION_CONFIG: {
+    vi: 'Cấu hình sau khi thay đổi sẽ không hợp lệ. Chưa lưu gì.',
+    en: 'The configuration would be invalid after the change. Nothing was saved.',
+  },
+  E_PROVISION_WRITE: {
+    vi: 'Không ghi được tệp cấu hình hoặc tệp mật khẩu.',
+    en: 'The configuration or password file cannot be written.',
+  },
+  E_PROVISION_SCANNER: {
+    vi: 'Không mở được máy quét (chưa cắm hoặc sai đường dẫn), hoặc máy quét không gửi lượt quét nào kịp thời.',
+    en: 'The scanner cannot be opened (not plugged in, or a wrong path), or it sent no scan in time.',
+  },
+  E_PROVISION_TIMEOUT: {
+    vi: 'Hết thời gian chờ mà chưa quét được mã cài đặt hợp lệ.',
+    en: 'No valid provisioning QR was scanned before the time limit.',
+  },
+} as const satisfies Record<string, CodeText>;
+
+export type ProvisionCode = keyof typeof PROVISION_CODES;
+
 /** States the status page shows for the broker and the scanners (src/http); not errors of a scan. */
 export const STATUS_TEXTS = {
   S_MQTT_CONNECTED: { vi: 'Đã kết nối máy chủ trung tâm.', en: 'Connected to the central server.' },
@@ -224,7 +270,7 @@ export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
 
 export type Lang = 'vi' | 'en';
 
-const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES, ...STATUS_TEXTS, ...HTTP_CODES };
+const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES, ...STATUS_TEXTS, ...HTTP_CODES, ...PROVISION_CODES };
 
 /** The text for a code in a language; an unknown code is returned as is, so a screen never goes blank. */
 export function describeCode(code: string, lang: Lang): string {

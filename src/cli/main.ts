@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { decodeCommand } from './decode-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { hashPasswordCommand } from './hash-password-command.js';
+import { provisionCommand } from './provision-command.js';
 import { runCommand } from './run-command.js';
 import { scannersCommand } from './scanners-command.js';
 import { UsageError } from './usage-error.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(runCommand().exitOverride());
   program.addCommand(doctorCommand().exitOverride());
   program.addCommand(scannersCommand().exitOverride());
+  program.addCommand(provisionCommand().exitOverride());
   program.addCommand(hashPasswordCommand().exitOverride());
   return program;
 }

@@ -11,6 +11,8 @@ const VENUE_DOMAINS = ['tokhaiyte.vn', 'pccovid.gov.vn'];
 const URL_LIKE = /^[a-z][a-z0-9+.-]{0,20}:\/\//i;
 /** EU Digital COVID Certificate (Vietnam's vaccine passport): `HC1:` + Base45(zlib(COSE)). */
 const HCERT = /^HC1:/i;
+/** A kiosk set-up QR (src/provision): it carries broker credentials and must never become a check-in. */
+const PROVISIONING = /^QRGATE-PROVISION:/i;
 
 function isVenueHost(host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
@@ -19,6 +21,7 @@ function isVenueHost(host: string): boolean {
 
 /** A rejection for a recognised non-identity QR, or null when the text is none of them. */
 export function classifyNotIdentity(text: string): DecodeFailure | null {
+  if (PROVISIONING.test(text)) return reject('E_PROVISIONING_QR');
   if (HCERT.test(text)) return reject('E_NOT_IDENTITY');
   if (!URL_LIKE.test(text)) return null;
   let host = '';

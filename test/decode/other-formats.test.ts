@@ -94,6 +94,14 @@ describe('QRs that are not identities', () => {
     expect(codes(decode(payload))).toEqual(['E_VENUE_QR']);
   });
 
+  it.each([
+    ['a provisioning QR', 'QRGATE-PROVISION:1:0a1b2c3d:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8'],
+    ['a provisioning QR read with caps lock on', 'qrgate-provision:1:0A1B2C3D:aaecawqf'],
+    ['a bare provisioning prefix', 'QRGATE-PROVISION:'],
+  ])('rejects %s with E_PROVISIONING_QR, never as an identity', (_what, payload) => {
+    expect(codes(decode(payload))).toEqual(['E_PROVISIONING_QR']);
+  });
+
   it('does not treat a look-alike host as a venue', () => {
     expect(codes(decode('https://tokhaiyte.vn.example.org/x'))).toEqual(['E_NOT_IDENTITY']);
   });
