@@ -151,7 +151,9 @@ export class CheckinStore {
   /** Marks check-ins delivered; returns how many were pending. */
   markCheckinsSent(seqs: readonly number[]): number {
     const at = this.now().getTime();
-    const changed = this.write(() => seqs.reduce((sum, seq) => sum + this.q.markSent.run(at, seq).changes, 0));
+    // One transaction per batch: one fsync for the batch, not one per row, and all or nothing, so the pending
+    // count cannot drift from the file when a write fails part-way.
+    const changed = this.write(() => this.q.markSentBatch.immediate(at, seqs));
     this.pending -= changed;
     return changed;
   }
@@ -162,7 +164,7 @@ export class CheckinStore {
 
   markRejectsSent(ns: readonly number[]): number {
     const at = this.now().getTime();
-    const changed = this.write(() => ns.reduce((sum, n) => sum + this.q.markRejectSent.run(at, n).changes, 0));
+    const changed = this.write(() => this.q.markRejectsSentBatch.immediate(at, ns));
     this.pendingRejects -= changed;
     return changed;
   }
@@ -307,6 +309,10 @@ function prepare(db: Database) {
       return seq;
     },
   );
+  const markSent = db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq = ? AND sent_ms IS NULL');
+  const markRejectSent = db.prepare('UPDATE rejects SET sent_ms = ? WHERE n = ? AND sent_ms IS NULL');
+  const markSentBatch = db.transaction((at: number, seqs: readonly number[]): number => seqs.reduce((sum, seq) => sum + markSent.run(at, seq).changes, 0));
+  const markRejectsSentBatch = db.transaction((at: number, ns: readonly number[]): number => ns.reduce((sum, n) => sum + markRejectSent.run(at, n).changes, 0));
   return {
     insertCheckin: (c: CheckinInput, x: Parameters<typeof insertCheckin>[1]) => insertCheckin.immediate(c, x),
     insertReject: db.prepare('INSERT INTO rejects (id, scanner, code, scanned_at, scanned_ms, clock_synced, sent_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -314,9 +320,9 @@ function prepare(db: Database) {
     countPending: db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE sent_ms IS NULL'),
     countPendingRejects: db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE sent_ms IS NULL'),
     pendingAfter: db.prepare('SELECT * FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?'),
-    markSent: db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq = ? AND sent_ms IS NULL'),
+    markSentBatch,
     pendingRejectsAfter: db.prepare('SELECT * FROM rejects WHERE sent_ms IS NULL AND n > ? ORDER BY n LIMIT ?'),
-    markRejectSent: db.prepare('UPDATE rejects SET sent_ms = ? WHERE n = ? AND sent_ms IS NULL'),
+    markRejectsSentBatch,
     oldestPending: db.prepare('SELECT seq, scanned_at FROM checkins WHERE sent_ms IS NULL ORDER BY seq LIMIT 1'),
     lastSeq: db.prepare("SELECT value FROM counters WHERE name = 'seq'"),
     insideNow: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq ORDER BY c.seq'),

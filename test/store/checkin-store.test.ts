@@ -93,6 +93,25 @@ describe('check-in store', () => {
     store.close();
   });
 
+  it('marks a batch of acknowledgements in one transaction: all or nothing, and the pending count stays true', () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    for (let i = 0; i < 4; i += 1) store.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`)));
+    // A write that fails part-way through a batch (a full disk, an I/O error) stands in as a trigger on row 3.
+    const other = new Database(o.path);
+    other.exec("CREATE TRIGGER fail_third BEFORE UPDATE OF sent_ms ON checkins WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    expect(() => store.markCheckinsSent([1, 2, 3])).toThrow();
+    const pendingInFile = () => other.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck().get();
+    expect(pendingInFile()).toBe(4);
+    expect(store.pendingCount()).toBe(4);
+    other.exec('DROP TRIGGER fail_third');
+    expect(store.markCheckinsSent([1, 2, 3])).toBe(3);
+    expect(store.pendingCount()).toBe(1);
+    expect(pendingInFile()).toBe(1);
+    other.close();
+    store.close();
+  });
+
   it('records scannedAt as RFC 3339 with the offset', () => {
     const store = CheckinStore.open(setup());
     const c = store.recordCheckin(checkinInput());
