@@ -32,6 +32,25 @@ export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
   }
 }
 
+/** The MQTT bodies the daemon would send for the first `n` pending rows of a store (for the bare publisher). */
+export async function messagesOf(path, keyFile, n) {
+  const { CheckinStore } = await dist('src/store/checkin-store.js');
+  const { checkinMessage } = await dist('src/forwarder/messages.js');
+  const store = CheckinStore.open({ path, keyFile, maxPending: 10_000_000, forwarding: true });
+  try {
+    const out = [];
+    for (let after = 0; out.length < n; ) {
+      const rows = store.pendingCheckins(after, Math.min(5000, n - out.length));
+      if (rows.length === 0) break;
+      for (const r of rows) out.push(JSON.stringify(checkinMessage(r, { site: 'bench-site', device: 'kiosk-bench' }, 'full')));
+      after = rows[rows.length - 1].seq;
+    }
+    return out;
+  } finally {
+    store.close();
+  }
+}
+
 /** Copies a built store (database and key) to a run's folder. */
 export function copyStore(from, to) {
   copyFileSync(from.path, to.path);
@@ -43,6 +62,7 @@ export function copyStore(from, to) {
 export async function pendingCounter(path) {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(path, { readonly: true, fileMustExist: true });
-  const stmt = db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck();
-  return { count: () => stmt.get(), close: () => db.close() };
+  const count = db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck();
+  const any = db.prepare('SELECT EXISTS (SELECT 1 FROM checkins WHERE sent_ms IS NULL)').pluck();
+  return { count: () => count.get(), any: () => any.get() === 1, close: () => db.close() };
 }

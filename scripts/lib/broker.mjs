@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { sleep, waitUntil } from './util.mjs';
+import { sleep, track, waitUntil } from './util.mjs';
 
 const BINARY = '/usr/sbin/mosquitto';
 
@@ -72,7 +72,7 @@ export class Mosquitto {
       'max_queued_messages 0',
       '',
     ].join('\n'));
-    const proc = spawn(BINARY, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = track(spawn(BINARY, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] }));
     proc.stderr.setEncoding('utf8').on('data', (d) => (this.log += d));
     this.proc = proc;
     const deadline = Date.now() + 5000;

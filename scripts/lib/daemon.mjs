@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { BIN, sleep } from './util.mjs';
+import { BIN, sleep, track } from './util.mjs';
 
 export class Daemon {
   lines = [];
@@ -13,7 +13,7 @@ export class Daemon {
 
   constructor(configFile, { env = {}, nodeArgs = [] } = {}) {
     this.spawnedAt = performance.now();
-    this.proc = spawn(process.execPath, [...nodeArgs, BIN, 'run', '--config', configFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = track(spawn(process.execPath, [...nodeArgs, BIN, 'run', '--config', configFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let buffer = '';
     this.proc.stdout.setEncoding('utf8').on('data', (d) => {
       const at = performance.now();

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { sleep } from './util.mjs';
+import { sleep, track } from './util.mjs';
 
 export class PtyPair {
   proc = undefined;
@@ -16,7 +16,7 @@ export class PtyPair {
   }
 
   async start() {
-    const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.scannerPath}`, `pty,raw,echo=0,link=${this.hostPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = track(spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.scannerPath}`, `pty,raw,echo=0,link=${this.hostPath}`], { stdio: ['ignore', 'ignore', 'pipe'] }));
     this.proc = proc;
     let stderr = '';
     proc.stderr.on('data', (d) => (stderr += d.toString()));

@@ -41,6 +41,25 @@ export const median = (values) => percentile(values, 50);
 
 export const nowMs = () => performance.now();
 
+/** Every child process the scripts start, so a watchdog can end them all (by pid) if a scenario hangs. */
+export const children = new Set();
+
+export function track(proc) {
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  return proc;
+}
+
+export function killTracked() {
+  for (const proc of children) {
+    try {
+      proc.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Runs cleanups in reverse order, never throwing: for `finally` blocks. */
 export class Cleanup {
   #fns = [];
