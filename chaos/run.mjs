@@ -1,6 +1,6 @@
 // npm run chaos [-- --long] [-- --only=kill9,flap]: fault injection against the real daemon, broker, pty and
 // filesystem, loopback only. Each scenario prints PASS/FAIL with its figures; exit status 1 if any failed.
-import { setTimeout, clearTimeout, setInterval, clearInterval } from 'node:timers';
+import { setTimeout, clearTimeout } from 'node:timers';
 import { killTracked } from '../scripts/lib/util.mjs';
 
 const args = process.argv.slice(2);

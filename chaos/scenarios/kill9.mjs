@@ -7,6 +7,7 @@ import { CHECKINS, Daemon, writeConfig } from '../../scripts/lib/daemon.mjs';
 import { cccd, frame } from '../../scripts/lib/payloads.mjs';
 import { PtyPair } from '../../scripts/lib/pty.mjs';
 import { Cleanup, sleep, tempDir } from '../../scripts/lib/util.mjs';
+import { untilNothingPending } from './rig.mjs';
 import { announced, inspectStore, outcome, verifyDelivery } from './verify.mjs';
 
 const rand = (lo, hi) => lo + Math.random() * (hi - lo);
@@ -67,7 +68,7 @@ export async function run({ long }) {
       const got = new Set(consumer.received.map((m) => m.seq));
       return [...expected].every((s) => got.has(s));
     }, 'every announced commit at the consumer', 90_000).catch(() => undefined);
-    await sleep(500);
+    await untilNothingPending(join(tmp.dir, 'qrgate.db'), 15_000);
     daemon.kill('SIGTERM');
     await daemon.exited;
     const store = inspectStore(join(tmp.dir, 'qrgate.db'));
