@@ -32,11 +32,20 @@ function assertWellFormed(r: DecodeResult): void {
   }
 }
 
+/**
+ * A pathological regex or loop is slow on every run of the same input; a GC pause or a busy CI neighbour is not.
+ * So the bound applies to the best of up to three runs.
+ */
 function timedDecode(bytes: Uint8Array, at: Date): DecodeResult {
-  const start = performance.now();
-  const r = decodeScan(bytes, at);
-  expect(performance.now() - start).toBeLessThan(PER_CALL_MS);
-  return r;
+  let best = Number.POSITIVE_INFINITY;
+  let r: DecodeResult | undefined;
+  for (let i = 0; i < 3 && best >= PER_CALL_MS; i += 1) {
+    const start = performance.now();
+    r = decodeScan(bytes, at);
+    best = Math.min(best, performance.now() - start);
+  }
+  expect(best).toBeLessThan(PER_CALL_MS);
+  return r as DecodeResult;
 }
 
 const VALID = [cccd(), cccd({}, ['', '', '', '']), bhytNew(), bhytLegacy(), '******012345|NGUYEN THI MAU|1990-**-**|0|1|2<<'];
