@@ -43,7 +43,9 @@ export async function checkBroker(config: Config, password: string | undefined, 
   for (const version of [5, 4] as const) {
     let options: IClientOptions;
     try {
-      options = connectOptions(config, topics, version);
+      // A password not yet saved replaces the file, which may not exist yet.
+      const effective = password === undefined ? config : { ...config, mqtt: { ...config.mqtt, passwordFile: undefined } };
+      options = connectOptions(effective, topics, version);
     } catch (err) {
       if (err instanceof MqttSetupError) return { ok: false, code: err.code, detail: err.message };
       throw err;
