@@ -11,4 +11,7 @@ export default function setup(): void {
   const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { encoding: 'utf8' });
   if (run.error) throw run.error;
   if (run.status !== 0) process.stderr.write(`tsc reported errors (the build was still emitted):\n${run.stdout}${run.stderr}`);
+  // The rest of `npm run build`: the status page's static files, which tsc does not emit.
+  const copy = spawnSync(process.execPath, ['scripts/copy-assets.mjs'], { encoding: 'utf8' });
+  if (copy.status !== 0) throw new Error(`copying the status page's files failed: ${copy.stderr}`);
 }
