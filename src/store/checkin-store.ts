@@ -83,7 +83,14 @@ export class CheckinStore {
 
   static open(options: StoreOptions): CheckinStore {
     const now = options.now?.() ?? new Date();
-    const { db, movedAside } = openDatabase(options.path, now);
+    const { db, movedAside } = (() => {
+      try {
+        return openDatabase(options.path, now);
+      } catch (err) {
+        // A read-only medium or a file SQLite cannot open is a store fault with a code, not a crash.
+        throw toStoreError(err) ?? err;
+      }
+    })();
     try {
       migrate(db);
       if (options.maxSizeMB !== undefined) {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckinStore, type StoreOptions } from '../../src/store/checkin-store.js';
@@ -110,6 +110,12 @@ describe('check-in store', () => {
     expect(pendingInFile()).toBe(1);
     other.close();
     store.close();
+  });
+
+  it('reports a store it cannot open (read-only medium, a directory in its place) as E_STORE_WRITE, not a raw SQLite error', () => {
+    const o = setup();
+    mkdirSync(o.path); // SQLite cannot open a directory: SQLITE_CANTOPEN, as on a card that went read-only
+    expect(codeOf(() => CheckinStore.open(o))).toBe('E_STORE_WRITE');
   });
 
   it('records scannedAt as RFC 3339 with the offset', () => {
