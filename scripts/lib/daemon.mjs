@@ -11,9 +11,9 @@ export class Daemon {
   lines = [];
   stderr = '';
 
-  constructor(configFile, { env = {}, nodeArgs = [] } = {}) {
+  constructor(configFile, { env = {}, nodeArgs = [], argvOverride } = {}) {
     this.spawnedAt = performance.now();
-    this.proc = track(spawn(process.execPath, [...nodeArgs, BIN, 'run', '--config', configFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    this.proc = track(spawn(process.execPath, [...nodeArgs, ...(argvOverride ?? [BIN, 'run', '--config', configFile])], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let buffer = '';
     this.proc.stdout.setEncoding('utf8').on('data', (d) => {
       const at = performance.now();
