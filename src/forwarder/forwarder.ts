@@ -46,7 +46,13 @@ export interface ForwarderDeps {
   readonly redactedConfig: () => unknown;
 }
 
-export class Forwarder extends EventEmitter<{ status: [ForwarderStatus] }> {
+/** A row the broker acknowledged (PUBACK): `seq` for a check-in, `n` for a reject. */
+export interface Delivered {
+  readonly kind: 'checkin' | 'reject';
+  readonly seq: number;
+}
+
+export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; delivered: [Delivered] }> {
   readonly topics: Topics;
   private readonly origin: Origin;
   private readonly clock: Clock;
@@ -231,8 +237,10 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus] }> {
         ? [this.topics.checkins, checkinMessage(item.row, this.origin, this.d.config.mqtt.documentFields)]
         : [this.topics.rejects, rejectMessage(item.row, this.origin)];
     client.publish(topic, JSON.stringify(body), { qos: 1 }, (err) => {
-      if (!err) this.lastAckAt = this.clock.now();
       done(err ?? null);
+      if (err) return;
+      this.lastAckAt = this.clock.now();
+      this.emit('delivered', { kind: item.kind, seq: item.kind === 'checkin' ? item.row.seq : item.row.n });
     });
   }
 

@@ -9,11 +9,10 @@ import type { CheckinPipeline } from '../checkin/pipeline.js';
 import type { Forwarder } from '../forwarder/forwarder.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import type { ScannerSnapshot } from './deps.js';
-import { ForwardLatencyProbe } from './forward-latency.js';
 
 export interface MetricSources {
   readonly pipeline: Pick<CheckinPipeline, 'on'>;
-  readonly forwarder: Pick<Forwarder, 'status'>;
+  readonly forwarder: Pick<Forwarder, 'status' | 'on'>;
   readonly store: Pick<CheckinStore, 'pendingCount' | 'oldestPending' | 'sizeBytes'>;
   readonly scanners: () => readonly ScannerSnapshot[];
   /** False when no broker is configured: there is no forward latency to measure. */
@@ -23,13 +22,17 @@ export interface MetricSources {
   readonly now: () => Date;
 }
 
+/** Check-ins awaiting their acknowledgement that are remembered for the forward-latency histogram. */
+const MAX_TRACKED = 10_000;
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const FORWARD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60, 600, 3600];
 
 export class Metrics {
   readonly registry = new Registry();
   private readonly scans: Counter<'scanner' | 'outcome' | 'code'>;
-  private readonly forward: ForwardLatencyProbe | null;
+  /** Commit time by seq, until the broker acknowledges the check-in (insertion-ordered, so trimming drops the oldest). */
+  private readonly awaitingAck = new Map<number, number>();
   private readonly sseClients: Gauge;
 
   constructor(private readonly s: MetricSources) {
@@ -38,16 +41,22 @@ export class Metrics {
     const repeats = new Counter({ name: 'qrgate_rereads_suppressed_total', help: 'Re-reads of the same card within pipeline.dedupeMs, by scanner.', labelNames: ['scanner'], registers });
     const alarms = new Counter({ name: 'qrgate_alarms_total', help: 'Store and pipeline alarms by code.', labelNames: ['code'], registers });
     const commit = new Histogram({ name: 'qrgate_commit_latency_seconds', help: 'From the scan frame being received to its check-in being durably committed (includes reassembly waits).', buckets: LATENCY_BUCKETS, registers });
-    const forwardLatency = new Histogram({ name: 'qrgate_forward_latency_seconds', help: 'From commit to the broker acknowledging the check-in (observed on the outbox; see docs/http.md).', buckets: FORWARD_BUCKETS, registers });
+    const forwardLatency = new Histogram({ name: 'qrgate_forward_latency_seconds', help: 'From commit to the broker acknowledging the check-in (PUBACK).', buckets: FORWARD_BUCKETS, registers });
     this.sseClients = new Gauge({ name: 'qrgate_status_page_clients', help: 'Open status-page event streams.', registers });
     this.collected();
 
-    this.forward = s.forwarding ? new ForwardLatencyProbe({ store: s.store, observe: (sec) => forwardLatency.observe(sec) }) : null;
+    s.forwarder.on('delivered', (d) => {
+      if (d.kind !== 'checkin') return;
+      const at = this.awaitingAck.get(d.seq);
+      if (at === undefined) return; // committed before this process started, or redelivered
+      this.awaitingAck.delete(d.seq);
+      forwardLatency.observe(Math.max(0, performance.now() - at) / 1000);
+    });
     s.pipeline.on('checkin', (c) => {
       if (c.auto) return; // made by the daily timer, not scanned: no outcome to count, no scan-to-commit latency
       this.scans.inc({ scanner: c.scanner, outcome: 'accepted', code: 'none' });
       commit.observe(Math.max(0, s.now().getTime() - Date.parse(c.scannedAt)) / 1000);
-      this.forward?.committed(c.seq);
+      if (s.forwarding) this.trackAck(c.seq);
     });
     s.pipeline.on('reject', (r) => this.scans.inc({ scanner: r.scanner, outcome: 'rejected', code: r.code }));
     s.pipeline.on('repeat', (r) => repeats.inc({ scanner: r.scanner }));
@@ -63,7 +72,13 @@ export class Metrics {
   }
 
   stop(): void {
-    this.forward?.stop();
+    this.awaitingAck.clear();
+  }
+
+  private trackAck(seq: number): void {
+    this.awaitingAck.set(seq, performance.now());
+    // During a long outage nothing is acknowledged: keep memory bounded; the pending gauge shows the outage.
+    if (this.awaitingAck.size > MAX_TRACKED) this.awaitingAck.delete(this.awaitingAck.keys().next().value as number);
   }
 
   /** Gauges read at scrape time from the parts that own the numbers. */
