@@ -45,6 +45,8 @@ describe('MQTT forwarder delivery', () => {
     const b = await broker(dir);
     const sub = await central(b.url);
     const k = startKiosk(kioskConfig(dir, { url: b.url }));
+    const delivered: number[] = [];
+    k.forwarder.on('delivered', (d) => delivered.push(d.seq));
     const recorded = Array.from({ length: 300 }, (_, i) => k.checkin(i + 1));
     await sub.until(() => sub.on('/checkins').length >= 300, '300 check-ins');
     const got = sub.on('/checkins');
@@ -66,6 +68,8 @@ describe('MQTT forwarder delivery', () => {
     expect((got[41]?.body.document as { name: string }).name).toBe('Khách Thử 42');
     expect(got.every((m) => !m.retain)).toBe(true);
     await until(() => k.store.pendingCount() === 0, 'all marked sent');
+    // One 'delivered' announcement per PUBACK, in seq order (this drain had no backlog to overtake).
+    expect(delivered).toEqual(recorded.map((c) => c.seq));
   });
 
   it('drains a backlog recorded while no broker was there, then live check-ins follow', async () => {
