@@ -45,6 +45,7 @@ export class App {
   private readonly clockSync: ClockSync;
   private readonly daily: DailyTimer | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private purging = false;
   private readonly log: Logger;
   private readonly clock: Clock;
 
@@ -160,13 +161,28 @@ export class App {
     else this.log.warn(fields, 'scanner state');
   }
 
+  /** One batch at a time, yielding in between: scans keep flowing while a large backlog of expired rows goes. */
   private purge(): void {
-    try {
-      const purged = this.store.purgeExpired(this.config.store.retentionDays);
-      if (purged.checkins + purged.rejects > 0) this.log.info(purged, 'retention: deleted expired rows');
-    } catch (err) {
-      this.log.error({ err }, 'retention purge failed');
-    }
+    if (this.purging) return;
+    this.purging = true;
+    let checkins = 0;
+    let rejects = 0;
+    const step = (): void => {
+      try {
+        const r = this.store.isHealthy() ? this.store.purgeExpired(this.config.store.retentionDays, 1) : { checkins: 0, rejects: 0, more: false };
+        checkins += r.checkins;
+        rejects += r.rejects;
+        if (r.more) {
+          setImmediate(step);
+          return;
+        }
+        if (checkins + rejects > 0) this.log.info({ checkins, rejects }, 'retention: deleted expired rows');
+      } catch (err) {
+        this.log.error({ err }, 'retention purge failed');
+      }
+      this.purging = false;
+    };
+    step();
   }
 
   private wireLogging(): void {

@@ -229,19 +229,25 @@ export class CheckinStore {
     );
   }
 
-  /** Deletes delivered rows older than the retention, in batches; pending rows and the last "in" of people inside stay. */
-  purgeExpired(retentionDays: number): { checkins: number; rejects: number } {
+  /**
+   * Deletes delivered rows older than the retention, at most `maxBatches` batches of 5000 per call; pending rows and
+   * the last "in" of people inside stay. `more` says whether another call would find more: callers on the event
+   * loop purge one batch at a time and yield in between, so a large first purge never stalls scanning.
+   */
+  purgeExpired(retentionDays: number, maxBatches = Number.POSITIVE_INFINITY): { checkins: number; rejects: number; more: boolean } {
     const cutoff = this.now().getTime() - retentionDays * 86_400_000;
     let checkins = 0;
     let rejects = 0;
-    for (;;) {
+    for (let batch = 0; batch < maxBatches; batch += 1) {
       const c = this.write(() => this.q.purgeCheckins.run(cutoff, PURGE_BATCH).changes);
       const r = this.write(() => this.q.purgeRejects.run(cutoff, PURGE_BATCH).changes);
       checkins += c;
       rejects += r;
-      if (c < PURGE_BATCH && r < PURGE_BATCH) return { checkins, rejects };
+      if (c < PURGE_BATCH && r < PURGE_BATCH) return { checkins, rejects, more: false };
     }
+    return { checkins, rejects, more: true };
   }
+
 
   /** Cheap liveness of the database handle, for the systemd watchdog; not an integrity check. */
   isHealthy(): boolean {

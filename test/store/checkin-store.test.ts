@@ -174,9 +174,9 @@ describe('check-in store', () => {
     store.markRejectsSent([rej.n]);
 
     now = new Date('2026-11-21T10:00:00+07:00'); // 20 days later: within 21
-    expect(store.purgeExpired(21)).toEqual({ checkins: 0, rejects: 0 });
+    expect(store.purgeExpired(21)).toEqual({ checkins: 0, rejects: 0, more: false });
     now = new Date('2026-11-23T10:00:00+07:00');
-    expect(store.purgeExpired(21)).toEqual({ checkins: 1, rejects: 1 });
+    expect(store.purgeExpired(21)).toEqual({ checkins: 1, rejects: 1, more: false });
     expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pending.seq]);
     expect(store.insideNow().map((c) => c.seq)).toEqual([stillInside.seq]);
     store.close();
@@ -280,6 +280,21 @@ describe('check-in store queries for the technician', () => {
       { code: 'E_UNRECOGNIZED', count: 2 },
       { code: 'E_EMPTY', count: 1 },
     ]);
+    store.close();
+  });
+});
+
+describe('check-in store retention in batches', () => {
+  it('purges at most the batches asked for and says when there is more', () => {
+    let now = new Date('2026-01-01T10:00:00+07:00');
+    const dir = tempDir('qrgate-store-');
+    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 100_000, forwarding: true, now: () => now });
+    const seqs: number[] = [];
+    for (let i = 0; i < 5200; i += 1) seqs.push(store.recordCheckin(checkinInput(cccdDoc(), { direction: 'out', scannedAt: now })).seq);
+    store.markCheckinsSent(seqs);
+    now = new Date('2026-03-01T10:00:00+07:00');
+    expect(store.purgeExpired(21, 1)).toEqual({ checkins: 5000, rejects: 0, more: true });
+    expect(store.purgeExpired(21, 1)).toEqual({ checkins: 200, rejects: 0, more: false });
     store.close();
   });
 });
