@@ -53,7 +53,7 @@ export function provisionCommand(): Command {
       const configFile = flags.config ?? process.env.QRGATE_CONFIG ?? DEFAULT_CONFIG;
       const keyFile = flags.keyFile ?? process.env.QRGATE_ENROLMENT_KEY ?? DEFAULT_KEY_FILE;
       try {
-        if (flags.makeKey) await runMakeKey(keyFile);
+        if (flags.makeKey) runMakeKey(keyFile);
         else if (flags.makeQr) await runMakeQr(flags, keyFile, readStdin);
         else if (flags.fromScan) await runFromScan(flags, configFile, keyFile);
         else process.exitCode = await runProvision(flags, configFile, readStdin);

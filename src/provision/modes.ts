@@ -1,4 +1,5 @@
 /** The four ways `qrgate provision` runs: from flags, by questions, from a scanned QR, and making a QR or a key. */
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Value } from 'typebox/value';
 import { discoverScanners } from '../../drivers/discovery.js';
@@ -145,7 +146,6 @@ export async function runMakeQr(f: ProvisionFlags, keyFile: string, readStdin: (
   const seconds = lifetime(f.expires);
   let secret = readPassword(f, readStdin);
   if (f.mqttPasswordFile !== undefined) {
-    const { readFileSync } = await import('node:fs');
     try {
       secret = readFileSync(f.mqttPasswordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
@@ -168,9 +168,8 @@ export async function runMakeQr(f: ProvisionFlags, keyFile: string, readStdin: (
   else say(report);
 }
 
-export async function runMakeKey(keyFile: string): Promise<void> {
+export function runMakeKey(keyFile: string): void {
   const id = createEnrolmentKey(keyFile);
-  await Promise.resolve();
   say(`Created enrolment key ${keyFile} (key id ${id}, mode 0600).\nInstall the same file on each kiosk as /etc/qrgate/enrolment.key (owner root, mode 0600); QRs made with it are accepted only there.\n`);
 }
 

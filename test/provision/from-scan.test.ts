@@ -147,3 +147,21 @@ describe('--make-qr', () => {
     expect(missing.stderr).toContain('--make-qr needs --site');
   });
 });
+
+describe('scan-to-provision when the broker check fails', () => {
+  it('keeps waiting and does not use the QR up, so it can be scanned again once the network is fixed', async () => {
+    const dir = tempDir();
+    const key = await newKey(dir);
+    const qr = await makeQr(key, 'mqtt://127.0.0.1:1');
+    const pair = await pty();
+    const cli = new LiveCli(['provision', '--from-scan', '--config', join(dir, 'config.yaml'), '--key-file', key, '--state-dir', join(dir, 'state'), '--scanner-path', pair.scannerPath, '--timeout', '8s', '--check-timeout', '2']);
+    await cli.waitFor('Provisioning mode');
+    await pair.write(`${qr}\r`);
+    await cli.waitFor(/E_PROVISION_CHECK: broker check failed: E_MQTT_UNREACHABLE[\s\S]*it was not used up/);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stdout.match(/Provisioning mode/g)).toHaveLength(2); // listening again after the failed check
+    expect(cli.stderr).toContain('E_PROVISION_TIMEOUT');
+    expect(read(join(dir, 'config.yaml'))).toBeNull();
+    expect(read(join(dir, 'state', 'provision-used-nonces'))).toBeNull();
+  });
+});
