@@ -41,7 +41,7 @@ async function withDaemon(tmp, cleanup, broker, fixture) {
 }
 
 export async function run({ quick }) {
-  const n = quick ? 20 : 60;
+  const n = quick ? 15 : 60;
   const cleanup = new Cleanup();
   const tmp = tempDir('bench-online');
   cleanup.add(tmp.remove);

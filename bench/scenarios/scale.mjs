@@ -32,7 +32,7 @@ async function insertCost(paths, n) {
 }
 
 export async function run({ quick }) {
-  const big = quick ? 100_000 : 1_000_000;
+  const big = quick ? 50_000 : 1_000_000;
   const small = 20_000;
   const cleanup = new Cleanup();
   const tmp = tempDir('bench-scale');
