@@ -2,16 +2,25 @@
 // system clock of this shared machine is not stepped: libfaketime (Debian package faketime) is preloaded into the
 // daemon only, with its offset file rewritten at run time (FAKETIME_NO_CACHE) and the monotonic clock left real
 // (DONT_FAKE_MONOTONIC), which is what an NTP step does to one process. Nothing skipped, nothing resent.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cleanup, sleep, tempDir } from '../../scripts/lib/util.mjs';
 import { rig, untilAllReceived, untilNothingPending } from './rig.mjs';
 import { announced, inspectStore, outcome, verifyDelivery } from './verify.mjs';
 
-const LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
+/** Debian's multiarch folder (x86_64-linux-gnu, aarch64-linux-gnu, arm-linux-gnueabihf…) holds the library. */
+function findLibfaketime() {
+  for (const arch of existsSync('/usr/lib') ? readdirSync('/usr/lib') : []) {
+    const candidate = `/usr/lib/${arch}/faketime/libfaketimeMT.so.1`;
+    if (existsSync(candidate)) return candidate;
+  }
+  return '/usr/lib/<arch>/faketime/libfaketimeMT.so.1';
+}
+
+const LIB = findLibfaketime();
 
 export async function run() {
-  if (!existsSync(LIB)) return { pass: false, figures: `${LIB} missing: apt-get install faketime` };
+  if (!existsSync(LIB)) return { pass: false, figures: `${LIB} missing: run scripts/test-deps.sh (Debian package faketime)` };
   const cleanup = new Cleanup();
   const tmp = tempDir('chaos-clock');
   cleanup.add(tmp.remove);
