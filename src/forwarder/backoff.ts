@@ -7,7 +7,7 @@ export class Backoff {
 
   constructor(
     private readonly baseMs = 1000,
-    private readonly capMs = 60_000,
+    private readonly capMs = 30_000,
     private readonly random: () => number = Math.random,
   ) {}
 

@@ -5,6 +5,7 @@
  * last will, a retained health report every minute, and request/response for ping, health and config.
  */
 import { EventEmitter } from 'node:events';
+import { connect as tcpConnect } from 'node:net';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { systemClock, type Clock } from '../../drivers/types.js';
 import { MQTT_CODES, type MqttCode } from '../codes.js';
@@ -21,6 +22,9 @@ import { OutboxPump, type Item } from './outbox-pump.js';
 
 const HEALTH_EVERY_MS = 60_000;
 const STOP_PUBLISH_MS = 1000;
+/** While the broker is unreachable, a bare TCP connect tells when it is back, long before the backoff would. */
+const PROBE_EVERY_MS = 2000;
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ssl:': 8883, 'ws:': 80, 'wss:': 443 };
 
 export type ForwarderState = 'disabled' | 'connecting' | 'connected' | 'disconnected';
 
@@ -67,6 +71,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   private reconnects = 0;
   private lastAckAt: Date | null = null;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   /** Set when the broker refused MQTT 5: the next attempt, with 3.1.1, goes at once. */
@@ -123,8 +128,15 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   async stop(): Promise<void> {
     this.stopping = true;
     this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
+    this.stopProbe();
     clearInterval(this.healthTimer);
     const client = this.client;
+    if (client?.connected === true) {
+      // Let the PUBACKs of what is in flight arrive, so a restart does not send those rows again.
+      this.pump.pause();
+      const deadline = Date.now() + STOP_PUBLISH_MS;
+      while (this.pump.inFlight > 0 && client.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    }
     this.pump.stop();
     if (client === null) return;
     this.client = null;
@@ -146,6 +158,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
 
   private connect(): void {
     if (this.stopping) return;
+    this.stopProbe();
     const url = this.d.config.mqtt.url as string;
     let options;
     try {
@@ -217,6 +230,46 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     if (this.stopping) return;
     this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
     this.reconnectTimer = this.clock.setTimeout(() => this.connect(), ms);
+    if (ms > PROBE_EVERY_MS && this.lastError?.code === 'E_MQTT_UNREACHABLE') this.startProbe();
+  }
+
+  /**
+   * Only for an unreachable broker (nothing listens, or no route): a refused SYN costs the broker nothing, so many
+   * kiosks can probe; a broker that answers but refuses us (credentials, TLS) is left to the backoff.
+   */
+  private startProbe(): void {
+    if (this.probeTimer !== undefined) return;
+    let target: { host: string; port: number };
+    try {
+      const u = new URL(this.d.config.mqtt.url as string);
+      target = { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port === '' ? (DEFAULT_PORTS[u.protocol] ?? 1883) : Number(u.port) };
+    } catch {
+      return;
+    }
+    const tick = (): void => {
+      const socket = tcpConnect(target);
+      socket.setTimeout(PROBE_EVERY_MS);
+      const done = (reachable: boolean): void => {
+        socket.destroy();
+        if (this.probeTimer === undefined || this.stopping) return;
+        if (reachable) {
+          this.log.info('the broker answers again; reconnecting now');
+          this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
+          this.connect();
+        } else {
+          this.probeTimer = this.clock.setTimeout(tick, PROBE_EVERY_MS + Math.random() * 1000);
+        }
+      };
+      socket.once('connect', () => done(true));
+      socket.once('error', () => done(false));
+      socket.once('timeout', () => done(false));
+    };
+    this.probeTimer = this.clock.setTimeout(tick, PROBE_EVERY_MS + Math.random() * 1000);
+  }
+
+  private stopProbe(): void {
+    if (this.probeTimer !== undefined) this.clock.clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
   }
 
   private fail(failure: { code: MqttCode; detail: string }): void {

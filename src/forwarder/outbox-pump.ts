@@ -61,6 +61,11 @@ export class OutboxPump {
     this.pump();
   }
 
+  /** Before a graceful stop: send nothing new, but keep counting the acknowledgements of what is in flight. */
+  pause(): void {
+    this.running = false;
+  }
+
   /** On disconnect: what is in flight is unacknowledged, so it will be read again from the store. */
   stop(): void {
     this.running = false;
