@@ -47,6 +47,7 @@ APP=$ROOT$PREFIX
 ETC=$ROOT/etc/qrgate
 STATE=$ROOT/var/lib/qrgate
 UNIT=$ROOT/etc/systemd/system/qrgate.service
+PROVISION_UNIT=$ROOT/etc/systemd/system/qrgate-provision.service
 UDEV_RULE=$ROOT/etc/udev/rules.d/99-qrgate.rules
 COMMAND=$ROOT/usr/local/bin/qrgate
 
@@ -165,18 +166,25 @@ install_udev() {
   fi
 }
 
+write_unit() {
+  local name=$1 target=$2
+  if [ "$DRY" = 1 ]; then
+    echo "would: write $target from systemd/$name with /opt/qrgate replaced by $PREFIX"
+  else
+    echo "+ write $target (prefix $PREFIX)"
+    sed "s#/opt/qrgate#$PREFIX#g" "$SRC/systemd/$name" > "$target.tmp"
+    chmod 0644 "$target.tmp"
+    mv "$target.tmp" "$target"
+  fi
+}
+
 install_unit() {
   act install -d -m 0755 "$(dirname "$UNIT")"
-  if [ "$DRY" = 1 ]; then
-    echo "would: write $UNIT from systemd/qrgate.service with /opt/qrgate replaced by $PREFIX"
-  else
-    echo "+ write $UNIT (prefix $PREFIX)"
-    sed "s#/opt/qrgate#$PREFIX#g" "$SRC/systemd/qrgate.service" > "$UNIT.tmp"
-    chmod 0644 "$UNIT.tmp"
-    mv "$UNIT.tmp" "$UNIT"
-  fi
+  write_unit qrgate.service "$UNIT"
+  # Provisioning mode runs only while the config is unusable and the fleet's enrolment key is present.
+  write_unit qrgate-provision.service "$PROVISION_UNIT"
   system systemctl daemon-reload
-  system systemctl enable qrgate.service
+  system systemctl enable qrgate.service qrgate-provision.service
   if [ "$START" = 0 ]; then
     say "not starting (--no-start)"
   elif [ -n "$ROOT" ] || [ "$DRY" = 1 ]; then
@@ -191,9 +199,9 @@ install_unit() {
 
 uninstall() {
   if [ -z "$ROOT" ] && command -v systemctl >/dev/null 2>&1; then
-    system systemctl disable --now qrgate.service || true
+    system systemctl disable --now qrgate.service qrgate-provision.service || true
   fi
-  act rm -f "$UNIT" "$UDEV_RULE" "$COMMAND"
+  act rm -f "$UNIT" "$PROVISION_UNIT" "$UDEV_RULE" "$COMMAND"
   system systemctl daemon-reload
   act rm -rf "$APP"
   if [ "$PURGE" = 1 ]; then

@@ -23,9 +23,10 @@ describe('scripts/install.sh', () => {
     expect(statSync(join(root, 'var/lib/qrgate')).mode & 0o777).toBe(0o750);
     expect(readFileSync(join(root, 'etc/udev/rules.d/99-qrgate.rules'), 'utf8')).toBe(readFileSync('drivers/udev/99-qrgate.rules', 'utf8'));
     expect(readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8')).toContain('ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js run --config /etc/qrgate/config.yaml');
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate-provision.service'), 'utf8')).toContain('ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js provision --from-scan');
     // Nothing system-wide happens for a staging root.
     expect(r.out).toMatch(/skipped \(--root\): useradd|user: qrgate exists/);
-    expect(r.out).toContain('skipped (--root): systemctl enable qrgate.service');
+    expect(r.out).toContain('skipped (--root): systemctl enable qrgate.service qrgate-provision.service');
     expect(r.out).not.toMatch(/^\+ (apt-get|useradd|systemctl)/m);
   });
 
@@ -46,6 +47,7 @@ describe('scripts/install.sh', () => {
     const unit = readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8');
     expect(unit).toContain('ExecStart=/usr/bin/node /srv/qg/bin/qrgate.js run');
     expect(unit).not.toContain('/opt/qrgate');
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate-provision.service'), 'utf8')).not.toContain('/opt/qrgate');
     expect(existsSync(join(root, 'srv/qg/dist/src/cli/main.js'))).toBe(true);
   });
 
@@ -55,7 +57,7 @@ describe('scripts/install.sh', () => {
     writeFileSync(join(root, 'var/lib/qrgate/qrgate.db'), 'data');
     const keep = install(['--root', root, '--uninstall']);
     expect(keep.status).toBe(0);
-    for (const gone of ['opt/qrgate', 'etc/systemd/system/qrgate.service', 'etc/udev/rules.d/99-qrgate.rules', 'usr/local/bin/qrgate']) {
+    for (const gone of ['opt/qrgate', 'etc/systemd/system/qrgate.service', 'etc/systemd/system/qrgate-provision.service', 'etc/udev/rules.d/99-qrgate.rules', 'usr/local/bin/qrgate']) {
       expect(existsSync(join(root, gone))).toBe(false);
     }
     expect(existsSync(join(root, 'etc/qrgate/config.yaml'))).toBe(true);
@@ -77,7 +79,8 @@ describe('scripts/install.sh', () => {
     expect(plan).toMatch(/would: useradd --system --user-group --home-dir \/var\/lib\/qrgate --no-create-home --shell \/usr\/sbin\/nologin qrgate/);
     expect(plan).toMatch(/would: install -m 0644 \S*\/drivers\/udev\/99-qrgate\.rules \/etc\/udev\/rules\.d\/99-qrgate\.rules/);
     expect(plan).toContain('would: write /etc/systemd/system/qrgate.service from systemd/qrgate.service with /opt/qrgate replaced by /opt/qg-test');
-    expect(plan).toContain('would: systemctl enable qrgate.service');
+    expect(plan).toContain('would: systemctl enable qrgate.service qrgate-provision.service');
+    expect(plan).toContain('would: write /etc/systemd/system/qrgate-provision.service from systemd/qrgate-provision.service with /opt/qrgate replaced by /opt/qg-test');
     expect(plan).not.toMatch(/^\+ /m);
     expect(existsSync('/opt/qg-test')).toBe(false);
     expect(existsSync(root)).toBe(true);

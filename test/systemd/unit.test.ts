@@ -39,4 +39,23 @@ describe('systemd unit', () => {
     expect(directives('DevicePolicy')).toEqual(['closed']);
     expect(directives('DeviceAllow').sort()).toEqual(['char-hidraw rw', 'char-input r', 'char-ttyACM rw', 'char-ttyAMA rw', 'char-ttyUSB rw']);
   });
+
+  describe('the provisioning-mode unit', () => {
+    const PROVISION = 'systemd/qrgate-provision.service';
+    const provision = readFileSync(new URL(`../../${PROVISION}`, import.meta.url), 'utf8');
+
+    it('passes systemd-analyze verify and stays reasonably confined for a root oneshot', () => {
+      expect(analyze(['verify', PROVISION])).toEqual({ status: 0, out: '' });
+      const score = Number(/Overall exposure level for qrgate-provision\.service: ([\d.]+)/.exec(analyze(['security', '--offline=true', PROVISION]).out)?.[1]);
+      expect(score).toBeLessThan(3.0);
+    });
+
+    it('runs only while the config is unusable and the enrolment key is present, before the daemon', () => {
+      expect(provision).toMatch(/^ExecCondition=\/bin\/sh -c '! \/usr\/bin\/node \/opt\/qrgate\/bin\/qrgate\.js run --check --config \/etc\/qrgate\/config\.yaml/m);
+      expect(provision).toMatch(/^ConditionPathExists=\/etc\/qrgate\/enrolment\.key$/m);
+      expect(provision).toMatch(/^Before=qrgate\.service$/m);
+      expect(provision).toMatch(/^ExecStart=.*provision --from-scan/m);
+      expect(provision).toMatch(/^TimeoutStartSec=infinity$/m);
+    });
+  });
 });
