@@ -1,5 +1,6 @@
-// A real Mosquitto on a free loopback port (same configuration as test/helpers/mosquitto.ts), plus a central
-// consumer. Down/up keeps the port; wipe() forgets every session, as a broker restored from nothing would.
+// A real Mosquitto on a free loopback port, started by a test, a benchmark or a chaos scenario (the vitest suite
+// imports it through test/helpers/mosquitto.ts; types in broker.d.mts), plus a central consumer. Down/up keeps the
+// port; wipe() forgets every session, as a broker restored from nothing would.
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,12 @@ import mqtt from 'mqtt';
 import { sleep, track, waitUntil } from './util.mjs';
 
 const BINARY = '/usr/sbin/mosquitto';
+
+export function requireMosquitto() {
+  if (!existsSync(BINARY)) {
+    throw new Error('mosquitto is missing: the MQTT tests need a real broker. Run scripts/test-deps.sh (as root) or `apt-get install mosquitto`.');
+  }
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -36,16 +43,18 @@ export class Mosquitto {
   proc = undefined;
   log = '';
 
-  constructor(port, dir, persistence) {
+  constructor(port, dir, { persistence = true, listenerLines = [] } = {}, scheme = 'mqtt') {
     this.port = port;
     this.dir = dir;
     this.persistence = persistence;
-    this.url = `mqtt://127.0.0.1:${port}`;
+    /** Extra mosquitto.conf lines for the listener (TLS, authentication). */
+    this.listenerLines = listenerLines;
+    this.url = `${scheme}://127.0.0.1:${port}`;
   }
 
-  static async start(dir, { persistence = true } = {}) {
-    if (!existsSync(BINARY)) throw new Error('mosquitto is missing: apt-get install mosquitto (or scripts/test-deps.sh)');
-    const broker = new Mosquitto(await freePort(), dir, persistence);
+  static async start(dir, options = {}, scheme = 'mqtt') {
+    requireMosquitto();
+    const broker = new Mosquitto(await freePort(), dir, options, scheme);
     await broker.up();
     return broker;
   }
@@ -62,6 +71,7 @@ export class Mosquitto {
       `persistence ${this.persistence ? 'true' : 'false'}`,
       `persistence_location ${data}/`,
       'autosave_interval 1',
+      // Started as root, mosquitto drops to its own user, which cannot read the callers' private temp folders.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
       'log_dest stderr',
       'log_type error',
@@ -70,6 +80,7 @@ export class Mosquitto {
       'allow_anonymous true',
       'max_inflight_messages 0',
       'max_queued_messages 0',
+      ...this.listenerLines,
       '',
     ].join('\n'));
     const proc = track(spawn(BINARY, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] }));

@@ -1,0 +1,39 @@
+// Types of broker.mjs, for the TypeScript test suite (test/helpers/mosquitto.ts re-exports it).
+import type { MqttClient } from 'mqtt';
+
+export function requireMosquitto(): void;
+export function freePort(): Promise<number>;
+
+export interface BrokerOptions {
+  /** Keep sessions and retained messages across down('SIGTERM')/up(). Default true. */
+  readonly persistence?: boolean;
+  /** Extra mosquitto.conf lines for the listener (TLS, authentication). */
+  readonly listenerLines?: readonly string[];
+}
+
+export class Mosquitto {
+  readonly port: number;
+  readonly url: string;
+  log: string;
+  readonly running: boolean;
+  static start(dir: string, options?: BrokerOptions, scheme?: string): Promise<Mosquitto>;
+  up(): Promise<void>;
+  /** SIGTERM saves the persistence file (a clean restart); SIGKILL does not. */
+  down(signal?: NodeJS.Signals): Promise<void>;
+  /** Forget every session and retained message, as a broker restored from nothing would. */
+  wipe(): void;
+}
+
+export interface Delivery {
+  readonly id: string;
+  readonly seq: number;
+  readonly at: number;
+}
+
+export class Consumer {
+  readonly client: MqttClient;
+  readonly received: Delivery[];
+  static connect(url: string, filter: string, options?: { qos?: 0 | 1 | 2; clientId?: string }): Promise<Consumer>;
+  until(cond: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
