@@ -35,7 +35,7 @@ const match = Type.Object(
     vendorId: Type.String({ pattern: HEX16, description: 'USB vendor id, 4 hex digits as shown by lsusb or `qrgate scanners`, e.g. "0c2e".' }),
     productId: Type.String({ pattern: HEX16, description: 'USB product id, 4 hex digits, e.g. "0b61".' }),
     serialNumber: Type.Optional(
-      Type.String({ minLength: 1, description: 'USB serial number, to tell apart two scanners of the same model. Default: any.' }),
+      Type.String({ minLength: 1, description: 'USB serial number, to tell apart two scanners of the same model. Default: none (every serial number matches).' }),
     ),
   },
   {

@@ -25,6 +25,8 @@ export interface PipelineOptions {
 
 interface Held {
   readonly frame: Frame;
+  /** Its decode result, kept so that deciding it later (alone) does not decode it again. */
+  readonly result: DecodeResult;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -75,7 +77,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
         const result = this.decode(joined);
         if (result.ok || isTruncated(result, joined.bytes)) return this.handle(joined, result);
       }
-      this.finish(held.frame, this.decode(held.frame));
+      this.finish(held.frame, held.result);
     }
     this.handle(frame, alone);
   }
@@ -108,7 +110,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     this.closed = true;
     for (const [scannerId, held] of [...this.held]) {
       this.release(scannerId);
-      this.finish(held.frame, this.decode(held.frame));
+      this.finish(held.frame, held.result);
     }
   }
 
@@ -120,9 +122,9 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     if (isTruncated(result, frame.bytes) && this.o.settings.reassemblyMs > 0 && !this.closed) {
       const timer = this.o.clock.setTimeout(() => {
         this.held.delete(frame.scannerId);
-        this.finish(frame, this.decode(frame));
+        this.finish(frame, result);
       }, this.o.settings.reassemblyMs);
-      this.held.set(frame.scannerId, { frame, timer });
+      this.held.set(frame.scannerId, { frame, result, timer });
       return;
     }
     this.finish(frame, result);

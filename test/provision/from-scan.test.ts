@@ -1,24 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { PtyPair, requireSocat } from '../drivers/helpers/socat-pty.js';
+import { ptyFixture } from '../drivers/helpers/socat-pty.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { LiveCli, mode, passwordBroker, PASSWORD, read } from './helpers.js';
 
-const pairs: PtyPair[] = [];
-beforeAll(() => requireSocat());
-afterEach(async () => {
-  await Promise.all(pairs.splice(0).map((p) => p.dispose()));
-});
-
-async function pty(): Promise<PtyPair> {
-  const pair = new PtyPair();
-  pairs.push(pair);
-  await pair.start();
-  return pair;
-}
+const pty = ptyFixture();
 
 /** The technician's laptop: `--make-qr --text` with the broker password on standard input. */
 async function makeQr(keyFile: string, url: string, expires = '1h'): Promise<string> {

@@ -1,23 +1,12 @@
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { PtyPair, requireSocat } from '../drivers/helpers/socat-pty.js';
+import { ptyFixture } from '../drivers/helpers/socat-pty.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { LiveCli, read } from './helpers.js';
 
-const pairs: PtyPair[] = [];
-beforeAll(() => requireSocat());
-afterEach(async () => {
-  await Promise.all(pairs.splice(0).map((p) => p.dispose()));
-});
-
-async function pty(): Promise<PtyPair> {
-  const pair = new PtyPair();
-  pairs.push(pair);
-  await pair.start();
-  return pair;
-}
+const pty = ptyFixture();
 
 const base = (config: string): string[] => ['provision', '--config', config, '--device-id', 'cong-1', '--site', 'hanoi-hq'];
 

@@ -2,6 +2,7 @@
  * A real pseudo-terminal pair from socat: the driver opens `scanner`, the test writes to `host`. Killing socat
  * removes both links, which is what an unplugged USB-CDC scanner looks like to the driver.
  */
+import { afterEach, beforeAll } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,4 +78,22 @@ export class PtyPair {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For a test file that needs pty pairs: checks socat once, and ends every pair after each test. Returns the
+ * function that starts a new pair.
+ */
+export function ptyFixture(): () => Promise<PtyPair> {
+  const pairs: PtyPair[] = [];
+  beforeAll(() => requireSocat());
+  afterEach(async () => {
+    await Promise.all(pairs.splice(0).map((p) => p.dispose()));
+  });
+  return async () => {
+    const pair = new PtyPair();
+    pairs.push(pair);
+    await pair.start();
+    return pair;
+  };
 }
