@@ -100,7 +100,6 @@ export class App {
     this.retentionTimer = setInterval(() => this.purge(), RETENTION_EVERY_MS);
     this.retentionTimer.unref();
     this.daily?.start();
-    this.forwarder.start();
     await this.listenHttp();
     const factory = this.deps.driverFactory ?? createDriver;
     for (const entry of this.config.scanners) {
@@ -112,6 +111,8 @@ export class App {
     }
     await Promise.all(this.drivers.map((d) => d.start()));
     this.log.info({ scanners: this.config.scanners.length, pending: this.store.pendingCount(), lastSeq: this.store.lastSeq() }, 'ready');
+    // Last: scans are taken before the broker is even tried, and a backlog drain does not compete with start-up.
+    this.forwarder.start();
   }
 
   /** Stop intake, decide what is in flight, close the database. */

@@ -35,14 +35,14 @@ export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
 /** The MQTT bodies the daemon would send for the first `n` pending rows of a store (for the bare publisher). */
 export async function messagesOf(path, keyFile, n) {
   const { CheckinStore } = await dist('src/store/checkin-store.js');
-  const { checkinMessage } = await dist('src/forwarder/messages.js');
+  const { checkinBody } = await dist('src/forwarder/messages.js');
   const store = CheckinStore.open({ path, keyFile, maxPending: 10_000_000, forwarding: true });
   try {
     const out = [];
     for (let after = 0; out.length < n; ) {
-      const rows = store.pendingCheckins(after, Math.min(5000, n - out.length));
+      const rows = store.outboxAfter(after, Math.min(5000, n - out.length));
       if (rows.length === 0) break;
-      for (const r of rows) out.push(JSON.stringify(checkinMessage(r, { site: 'bench-site', device: 'kiosk-bench' }, 'full')));
+      for (const r of rows) out.push(checkinBody(r, { site: 'bench-site', device: 'kiosk-bench' }, 'full'));
       after = rows[rows.length - 1].seq;
     }
     return out;

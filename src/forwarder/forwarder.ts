@@ -17,7 +17,7 @@ import { toLocalIso } from '../time.js';
 import { Backoff } from './backoff.js';
 import { classifyError, connectOptions, MqttSetupError } from './connection.js';
 import { topicsFor, type HealthMessage, type ResponseMessage, type StatusMessage, type Topics } from './contract.js';
-import { checkinMessage, rejectMessage, type Origin } from './messages.js';
+import { checkinBody, outboxOf, rejectMessage, type Origin } from './messages.js';
 import { OutboxPump, type Item } from './outbox-pump.js';
 
 const HEALTH_EVERY_MS = 60_000;
@@ -118,7 +118,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
 
   /** A check-in was committed: send it now if connected (the live lane). */
   onCheckin(c: Checkin): void {
-    this.pump.notifyCheckin(c);
+    this.pump.notifyCheckin(outboxOf(c));
   }
 
   onReject(): void {
@@ -287,9 +287,9 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     }
     const [topic, body] =
       item.kind === 'checkin'
-        ? [this.topics.checkins, checkinMessage(item.row, this.origin, this.d.config.mqtt.documentFields)]
-        : [this.topics.rejects, rejectMessage(item.row, this.origin)];
-    client.publish(topic, JSON.stringify(body), { qos: 1 }, (err) => {
+        ? [this.topics.checkins, checkinBody(item.row, this.origin, this.d.config.mqtt.documentFields)]
+        : [this.topics.rejects, JSON.stringify(rejectMessage(item.row, this.origin))];
+    client.publish(topic, body, { qos: 1 }, (err) => {
       done(err ?? null);
       if (err) return;
       this.lastAckAt = this.clock.now();

@@ -6,17 +6,17 @@
  */
 import type { Clock } from '../../drivers/types.js';
 import type { CheckinStore } from '../store/checkin-store.js';
-import type { Checkin, Reject } from '../store/types.js';
+import type { OutboxCheckin, Reject } from '../store/types.js';
 
 const FETCH = 512;
 /** Acknowledgements are written in batches: one fsync per batch instead of one per message. */
 const ACK_BATCH = 256;
 const ACK_FLUSH_MS = 20;
 
-export type Item = { readonly kind: 'checkin'; readonly row: Checkin } | { readonly kind: 'reject'; readonly row: Reject };
+export type Item = { readonly kind: 'checkin'; readonly row: OutboxCheckin } | { readonly kind: 'reject'; readonly row: Reject };
 
 export interface PumpOptions {
-  readonly store: Pick<CheckinStore, 'pendingCheckins' | 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
+  readonly store: Pick<CheckinStore, 'outboxAfter' | 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
   /** Publishes one item; `done` is called on its PUBACK, or with an error if it will never come on this connection. */
   readonly publish: (item: Item, done: (err?: Error | null) => void) => void;
   readonly window: number;
@@ -32,9 +32,9 @@ export class OutboxPump {
   private inflight = 0;
   private cursor = 0;
   private rejectCursor = 0;
-  private backlog: Checkin[] = [];
+  private backlog: OutboxCheckin[] = [];
   private rejects: Reject[] = [];
-  private live: Checkin[] = [];
+  private live: OutboxCheckin[] = [];
   /** Sent through the live lane before the backlog cursor reached them. */
   private readonly ahead = new Set<number>();
   private acked: number[] = [];
@@ -45,6 +45,7 @@ export class OutboxPump {
   private lastRefill: number;
   private backlogExhausted = false;
   private rejectsExhausted = false;
+  private refillScheduled = false;
 
   constructor(private readonly o: PumpOptions) {
     this.tokens = o.window;
@@ -85,7 +86,7 @@ export class OutboxPump {
   }
 
   /** A check-in was just committed. */
-  notifyCheckin(c: Checkin): void {
+  notifyCheckin(c: OutboxCheckin): void {
     if (!this.running) return;
     this.live.push(c);
     this.pump();
@@ -132,6 +133,20 @@ export class OutboxPump {
       else this.ackedRejects.push(item.row.n);
       if (this.acked.length + this.ackedRejects.length >= ACK_BATCH) this.flushAcks();
       else this.flushTimer ??= this.o.clock.setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
+      this.scheduleRefill();
+    });
+  }
+
+  /**
+   * Refills the window once per event-loop turn rather than once per PUBACK: the acknowledgements that arrived in
+   * one socket read are all counted first, then the freed slots are published in one synchronous burst, which
+   * mqtt.js writes to the socket in one corked write instead of one system call per message.
+   */
+  private scheduleRefill(): void {
+    if (this.refillScheduled) return;
+    this.refillScheduled = true;
+    setImmediate(() => {
+      this.refillScheduled = false;
       this.pump();
     });
   }
@@ -152,9 +167,9 @@ export class OutboxPump {
     return reject === null ? null : { kind: 'reject', row: reject };
   }
 
-  private nextBacklog(): Checkin | null | 'wait' {
+  private nextBacklog(): OutboxCheckin | null | 'wait' {
     if (this.backlog.length === 0 && !this.backlogExhausted) {
-      const rows = this.o.store.pendingCheckins(this.cursor, FETCH);
+      const rows = this.o.store.outboxAfter(this.cursor, FETCH);
       const last = rows[rows.length - 1];
       if (last !== undefined) this.cursor = last.seq;
       this.backlog = rows.filter((r) => !this.ahead.delete(r.seq) && !this.acked.includes(r.seq));

@@ -12,7 +12,7 @@ import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { personKey } from './person-key.js';
 import { loadKeyFile, Sealer } from './sealer.js';
-import type { Checkin, CheckinInput, DayCounts, Reject, RejectInput, StoreAlarm } from './types.js';
+import type { Checkin, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm } from './types.js';
 import { uuidv7 } from './uuidv7.js';
 
 export interface StoreOptions {
@@ -45,6 +45,9 @@ interface CheckinRow {
   warnings: string;
   sent_ms: number | null;
 }
+
+const OUTBOX_COLUMNS = 'seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings';
+type OutboxRow = Pick<CheckinRow, 'seq' | 'id' | 'scanner' | 'direction' | 'auto' | 'manual' | 'scanned_at' | 'clock_synced' | 'sealed' | 'warnings'>;
 
 interface RejectRow {
   n: number;
@@ -152,15 +155,31 @@ export class CheckinStore {
 
   /** Pending check-ins after `afterSeq`, oldest first: the forwarder's outbox batch. */
   pendingCheckins(afterSeq: number, limit: number): Checkin[] {
-    return (this.q.pendingAfter.all(afterSeq, limit) as CheckinRow[]).map((r) => this.toCheckin(r));
+    return (this.q.pendingAfter.all(afterSeq, limit) as OutboxRow[]).map((r) => this.toCheckin(r));
+  }
+
+  /** The same rows as `pendingCheckins`, in the form the forwarder sends: the document left as its JSON text. */
+  outboxAfter(afterSeq: number, limit: number): OutboxCheckin[] {
+    return (this.q.pendingAfter.all(afterSeq, limit) as OutboxRow[]).map((r) => ({
+      id: r.id,
+      seq: r.seq,
+      scanner: r.scanner,
+      direction: r.direction,
+      auto: r.auto === 1,
+      manual: r.manual === 1,
+      scannedAt: r.scanned_at,
+      clockSynced: r.clock_synced === 1,
+      documentJson: this.sealer.open(r.sealed, r.id),
+      warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code),
+    }));
   }
 
   /** Marks check-ins delivered; returns how many were pending. */
   markCheckinsSent(seqs: readonly number[]): number {
     const at = this.now().getTime();
-    // One transaction per batch: one fsync for the batch, not one per row, and all or nothing, so the pending
-    // count cannot drift from the file when a write fails part-way.
-    const changed = this.write(() => this.q.markSentBatch.immediate(at, seqs));
+    // One transaction per batch, all or nothing, so the pending count cannot drift from the file when a write fails
+    // part-way; one UPDATE per run of consecutive seqs (acks mostly come in order).
+    const changed = this.writeMarks(() => this.q.markSentRanges.immediate(at, runsOf(seqs)));
     this.pending -= changed;
     return changed;
   }
@@ -171,7 +190,7 @@ export class CheckinStore {
 
   markRejectsSent(ns: readonly number[]): number {
     const at = this.now().getTime();
-    const changed = this.write(() => this.q.markRejectsSentBatch.immediate(at, ns));
+    const changed = this.writeMarks(() => this.q.markRejectsSentRanges.immediate(at, runsOf(ns)));
     this.pendingRejects -= changed;
     return changed;
   }
@@ -277,6 +296,21 @@ export class CheckinStore {
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * Delivery marks are committed without waiting for the disk (WAL, synchronous=NORMAL): they survive a crash of the
+   * process, and a power cut can only undo the last marks, which means those rows are sent again with the same id
+   * (at least once). The next check-in's FULL commit syncs the WAL, marks included. Without this, every ack batch
+   * stalled the drain for an fsync.
+   */
+  private writeMarks<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.write(fn);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   private write<T>(fn: () => T): T {
     try {
       return fn();
@@ -285,7 +319,7 @@ export class CheckinStore {
     }
   }
 
-  private toCheckin(r: CheckinRow): Checkin {
+  private toCheckin(r: OutboxRow): Checkin {
     return {
       id: r.id,
       seq: r.seq,
@@ -299,6 +333,18 @@ export class CheckinStore {
       warnings: JSON.parse(r.warnings) as Warning[],
     };
   }
+}
+
+/** Sorted runs of consecutive numbers: [3, 1, 2, 7] → [[1, 3], [7, 7]]. */
+export function runsOf(ns: readonly number[]): Array<readonly [number, number]> {
+  const sorted = [...ns].sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const n of sorted) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && n <= last[1] + 1) last[1] = Math.max(last[1], n);
+    else runs.push([n, n]);
+  }
+  return runs;
 }
 
 function toReject(r: RejectRow): Reject {
@@ -322,20 +368,22 @@ function prepare(db: Database) {
       return seq;
     },
   );
-  const markSent = db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq = ? AND sent_ms IS NULL');
-  const markRejectSent = db.prepare('UPDATE rejects SET sent_ms = ? WHERE n = ? AND sent_ms IS NULL');
-  const markSentBatch = db.transaction((at: number, seqs: readonly number[]): number => seqs.reduce((sum, seq) => sum + markSent.run(at, seq).changes, 0));
-  const markRejectsSentBatch = db.transaction((at: number, ns: readonly number[]): number => ns.reduce((sum, n) => sum + markRejectSent.run(at, n).changes, 0));
+  const markSent = db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq BETWEEN ? AND ? AND sent_ms IS NULL');
+  const markRejectSent = db.prepare('UPDATE rejects SET sent_ms = ? WHERE n BETWEEN ? AND ? AND sent_ms IS NULL');
+  type Runs = ReadonlyArray<readonly [number, number]>;
+  const markSentRanges = db.transaction((at: number, runs: Runs): number => runs.reduce((sum, [a, b]) => sum + markSent.run(at, a, b).changes, 0));
+  const markRejectsSentRanges = db.transaction((at: number, runs: Runs): number => runs.reduce((sum, [a, b]) => sum + markRejectSent.run(at, a, b).changes, 0));
   return {
     insertCheckin: (c: CheckinInput, x: Parameters<typeof insertCheckin>[1]) => insertCheckin.immediate(c, x),
     insertReject: db.prepare('INSERT INTO rejects (id, scanner, code, scanned_at, scanned_ms, clock_synced, sent_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     presenceOf: db.prepare('SELECT seq FROM presence WHERE person_mac = ?'),
     countPending: db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE sent_ms IS NULL'),
     countPendingRejects: db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE sent_ms IS NULL'),
-    pendingAfter: db.prepare('SELECT * FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?'),
-    markSentBatch,
+    // Only the columns a message needs: the drain reads every pending row, and each unused column costs.
+    pendingAfter: db.prepare(`SELECT ${OUTBOX_COLUMNS} FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?`),
+    markSentRanges,
     pendingRejectsAfter: db.prepare('SELECT * FROM rejects WHERE sent_ms IS NULL AND n > ? ORDER BY n LIMIT ?'),
-    markRejectsSentBatch,
+    markRejectsSentRanges,
     oldestPending: db.prepare('SELECT seq, scanned_at FROM checkins WHERE sent_ms IS NULL ORDER BY seq LIMIT 1'),
     lastSeq: db.prepare("SELECT value FROM counters WHERE name = 'seq'"),
     insideNow: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq ORDER BY c.seq'),

@@ -72,6 +72,8 @@ export class Sealer {
     const iv = sealed.subarray(1, 1 + IV_BYTES);
     const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.sealKey, iv).setAAD(Buffer.from(aad, 'utf8')).setAuthTag(tag);
-    return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    const body = decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES));
+    const tail = decipher.final(); // GCM is a stream mode: empty, but final() is what checks the tag
+    return (tail.length === 0 ? body : Buffer.concat([body, tail])).toString('utf8');
   }
 }

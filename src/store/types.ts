@@ -30,6 +30,15 @@ export interface Checkin {
   readonly warnings: readonly Warning[];
 }
 
+/**
+ * A pending check-in as the outbox reads it for sending: the document stays the JSON text it was sealed as and the
+ * warnings are their codes, so draining a backlog does not parse and re-serialize every document.
+ */
+export interface OutboxCheckin extends Omit<Checkin, 'document' | 'warnings'> {
+  readonly documentJson: string;
+  readonly warningCodes: readonly string[];
+}
+
 export interface RejectInput {
   readonly scanner: string;
   readonly code: string;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CheckinStore, type StoreOptions } from '../../src/store/checkin-store.js';
+import { CheckinStore, runsOf, type StoreOptions } from '../../src/store/checkin-store.js';
 import { StoreError } from '../../src/store/errors.js';
 import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { bhytDoc, cccdDoc, checkinInput } from '../helpers/documents.js';
@@ -108,6 +108,54 @@ describe('check-in store', () => {
     expect(store.markCheckinsSent([1, 2, 3])).toBe(3);
     expect(store.pendingCount()).toBe(1);
     expect(pendingInFile()).toBe(1);
+    other.close();
+    store.close();
+  });
+
+  it('gives the outbox the document as the JSON it was sealed from and the warnings as codes, same rows as pendingCheckins', () => {
+    const store = CheckinStore.open(setup());
+    const a = store.recordCheckin(checkinInput(cccdDoc('001190012345', 'Nguyễn "Thử" \\ A\u2028B')));
+    const b = store.recordCheckin(checkinInput(bhytDoc(), { warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }] }));
+    const rows = store.outboxAfter(0, 10);
+    expect(rows.map((r) => r.seq)).toEqual([a.seq, b.seq]);
+    expect(rows.map((r) => JSON.parse(r.documentJson) as unknown)).toEqual([a.document, b.document]);
+    expect(rows.map((r) => r.warningCodes)).toEqual([[], ['W_CARD_EXPIRED']]);
+    const { documentJson: _, warningCodes: __, ...meta } = rows[1] ?? expect.unreachable();
+    const { document: ___, warnings: ____, ...recordedMeta } = b;
+    expect(meta).toEqual(recordedMeta);
+    store.markCheckinsSent([a.seq]);
+    expect(store.outboxAfter(0, 10).map((r) => r.seq)).toEqual([b.seq]);
+    store.close();
+  });
+
+  it('marks exactly the acknowledged rows when acks come out of order and with holes', () => {
+    expect(runsOf([7, 3, 4, 5, 9, 1, 4])).toEqual([[1, 1], [3, 5], [7, 7], [9, 9]]);
+    expect(runsOf([])).toEqual([]);
+    const store = CheckinStore.open(setup());
+    for (let i = 0; i < 10; i += 1) store.recordCheckin(checkinInput(cccdDoc(`0011900123${String(i).padStart(2, '0')}`)));
+    expect(store.markCheckinsSent([7, 3, 4, 5, 9, 1, 4])).toBe(6);
+    expect(store.pendingCheckins(0, 20).map((c) => c.seq)).toEqual([2, 6, 8, 10]);
+    expect(store.pendingCount()).toBe(4);
+    expect(store.markCheckinsSent([2, 3, 6])).toBe(2); // 3 was already marked
+    expect(store.pendingCount()).toBe(2);
+    store.close();
+  });
+
+  it('commits delivery marks without an fsync but check-ins still with synchronous=FULL, also after a failed mark', () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    // The connection is private; its synchronous level is the durability promise this test guards.
+    const db = (store as unknown as { db: Database.Database }).db;
+    const sync = () => db.pragma('synchronous', { simple: true });
+    store.recordCheckin(checkinInput());
+    expect(sync()).toBe(2);
+    store.markCheckinsSent([1]);
+    expect(sync()).toBe(2);
+    const other = new Database(o.path);
+    other.exec("CREATE TRIGGER fail BEFORE UPDATE OF sent_ms ON checkins BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    store.recordCheckin(checkinInput(cccdDoc('048095000777')));
+    expect(() => store.markCheckinsSent([2])).toThrow();
+    expect(sync()).toBe(2);
     other.close();
     store.close();
   });
