@@ -3,6 +3,7 @@
 // that later opens the file sets its own pragmas (WAL, FULL). A template is built once and copied per run.
 import { Buffer } from 'node:buffer';
 import { copyFileSync, existsSync } from 'node:fs';
+import { DEVICE } from './daemon.mjs';
 import { dist } from './util.mjs';
 
 const BATCH = 5000;
@@ -42,7 +43,7 @@ export async function messagesOf(path, keyFile, n) {
     for (let after = 0; out.length < n; ) {
       const rows = store.outboxAfter(after, Math.min(5000, n - out.length));
       if (rows.length === 0) break;
-      for (const r of rows) out.push(checkinBody(r, { site: 'bench-site', device: 'kiosk-bench' }, 'full'));
+      for (const r of rows) out.push(checkinBody(r, { site: DEVICE.site, device: DEVICE.id }, 'full'));
       after = rows[rows.length - 1].seq;
     }
     return out;

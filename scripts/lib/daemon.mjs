@@ -1,5 +1,6 @@
-// A real `qrgate run` child process with its JSON log lines parsed as they arrive (as test/helpers/daemon.ts),
-// each stamped with performance.now() of its arrival.
+// A real `qrgate run` child process, started by a test, a benchmark or a chaos scenario (the vitest suite imports it
+// through test/helpers/daemon.ts; types in daemon.d.mts). Its JSON log lines are parsed as they arrive, each
+// stamped with performance.now() of its arrival.
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -37,18 +38,19 @@ export class Daemon {
   }
 
   get pid() {
-    return this.proc.pid;
+    return this.proc.pid ?? -1;
   }
 
   get alive() {
     return this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
+  /** Sends `signal` if the daemon still runs; await `exited` for it to end. */
   kill(signal) {
     if (this.alive) this.proc.kill(signal);
   }
 
-  /** SIGKILL and wait: for finally blocks. */
+  /** SIGKILL and wait: for finally blocks and afterEach. */
   async dispose() {
     if (this.alive) {
       this.proc.kill('SIGKILL');
@@ -60,21 +62,36 @@ export class Daemon {
     return this.lines.filter((l) => l.msg === msg);
   }
 
+  /** Waits until `count` lines with this msg arrived; throws at once if the daemon ends first. */
   async waitFor(msg, timeoutMs = 10_000, count = 1) {
     const deadline = Date.now() + timeoutMs;
     while (this.messages(msg).length < count) {
-      if (!this.alive) throw new Error(`daemon exited (${this.proc.exitCode ?? this.proc.signalCode}) before "${msg}": ${this.stderr.slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for "${msg}" (${this.lines.length} log lines)`);
+      if (!this.alive) throw new Error(`daemon exited (${this.proc.exitCode ?? this.proc.signalCode}) before "${msg}": ${this.stderr.slice(-2000)}\n${this.#tail()}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for "${msg}" (${this.lines.length} log lines): ${this.#tail()}`);
       await sleep(5);
     }
     return this.messages(msg);
   }
+
+  /** The last log lines, for error messages. */
+  #tail() {
+    return JSON.stringify(this.lines.slice(-30));
+  }
 }
 
-/** Writes a config file for a daemon whose state lives in `dir` (defaults as test/helpers/daemon.ts). */
+/** The kiosk writeConfig describes unless `over` names another. */
+export const DEVICE = Object.freeze({ id: 'kiosk-bench', site: 'bench-site' });
+
+/** The check-in topic filter of that kiosk. */
+export const CHECKINS = `qrgate/${DEVICE.site}/${DEVICE.id}/checkins`;
+
+/**
+ * Writes `dir`/config.yaml for a daemon whose state lives in `dir`: DEVICE, store files in `dir`, clock synced, the
+ * status page on a free port, info logs, no broker. `over` replaces whole top-level sections.
+ */
 export function writeConfig(dir, over = {}) {
   const config = {
-    device: { id: 'kiosk-bench', site: 'bench-site' },
+    device: { ...DEVICE },
     store: { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key') },
     clock: { synced: true },
     http: { port: 0 },
@@ -85,6 +102,3 @@ export function writeConfig(dir, over = {}) {
   writeFileSync(file, stringify(config));
   return file;
 }
-
-/** The check-in topic filter of the kiosk writeConfig describes. */
-export const CHECKINS = 'qrgate/bench-site/kiosk-bench/checkins';

@@ -2,6 +2,7 @@
 // (last byte written to the pty → commit event). Logs are silenced; configuration goes through the real schema.
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { DEVICE } from './daemon.mjs';
 import { dist } from './util.mjs';
 
 export async function startApp(dir, over = {}) {
@@ -9,7 +10,7 @@ export async function startApp(dir, over = {}) {
   const { resolveConfig } = await dist('src/config/load.js');
   const { createLogger } = await dist('src/logger.js');
   const { config } = resolveConfig({
-    device: { id: 'kiosk-bench', site: 'bench-site' },
+    device: { ...DEVICE },
     store: { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key') },
     clock: { synced: true },
     http: { port: 0 },

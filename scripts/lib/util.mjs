@@ -4,9 +4,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const ROOT = new URL('../../', import.meta.url);
-export const BIN = new URL('bin/qrgate.js', ROOT).pathname;
+export const BIN = fileURLToPath(new URL('bin/qrgate.js', ROOT));
 
 /** Imports a compiled module, e.g. dist('src/store/checkin-store.js'). */
 export function dist(path) {

@@ -8,7 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import { writeConfig } from '../helpers/daemon.js';
 import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/tmp.js';
-import { PtyPair, requireSocat } from '../drivers/helpers/socat-pty.js';
+import { PtyPair, requireSocat } from '../helpers/pty.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -30,7 +30,7 @@ async function healthy(): Promise<Setup> {
   cleanups.push(() => broker.down());
   const pty = new PtyPair();
   await pty.start();
-  cleanups.push(() => pty.stop());
+  cleanups.push(() => pty.dispose());
   const udevRule = join(dir, '99-qrgate.rules');
   writeFileSync(udevRule, '# test\n');
   return {

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SerialEntry } from '../../drivers/config.js';
 import { SerialDriver } from '../../drivers/serial/serial-driver.js';
 import { Recorder } from './helpers/events.js';
-import { PtyPair, requireSocat } from './helpers/socat-pty.js';
+import { PtyPair, requireSocat } from '../helpers/pty.js';
 
 const CCCD = '001190012345|012345678|Nguyễn Thị Mẫu|15031990|Nữ|Số 1 Đường Thử Nghiệm, Phường Mẫu, Quận Ví Dụ, Thành phố Hà Nội|20042021';
 const CCCD_B = '048095000777||Trần Văn Thử|01011995|Nam|Tổ 5, Phường Mẫu, Quận Ví Dụ, Thành phố Đà Nẵng|10052022';

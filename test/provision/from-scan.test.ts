@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { ptyFixture } from '../drivers/helpers/socat-pty.js';
+import { ptyFixture } from '../helpers/pty.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { LiveCli, mode, passwordBroker, PASSWORD, read } from './helpers.js';

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { PtyPair, requireSocat } from '../drivers/helpers/socat-pty.js';
+import { PtyPair, requireSocat } from '../helpers/pty.js';
 import { buildFakeTree } from '../fixtures/fake-sysfs.js';
 import { BIN } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { ptyFixture } from '../drivers/helpers/socat-pty.js';
+import { ptyFixture } from '../helpers/pty.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { LiveCli, read } from './helpers.js';

@@ -9,7 +9,7 @@ import { Daemon, writeConfig, type LogLine } from '../helpers/daemon.js';
 import { runCli } from '../helpers/cli.js';
 import { cccd } from '../helpers/payloads.js';
 import { tempDir } from '../helpers/tmp.js';
-import { PtyPair, requireSocat } from '../drivers/helpers/socat-pty.js';
+import { PtyPair, requireSocat } from '../helpers/pty.js';
 
 const daemons: Daemon[] = [];
 const ptys: PtyPair[] = [];
@@ -18,7 +18,7 @@ afterEach(async () => {
     d.kill('SIGKILL');
     await d.exited;
   }
-  for (const p of ptys.splice(0)) await p.stop();
+  for (const p of ptys.splice(0)) await p.dispose();
 });
 
 function start(configFile: string): Daemon {

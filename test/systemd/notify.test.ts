@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { watchdogInterval } from '../../src/systemd/notify.js';
 import { Daemon, writeConfig } from '../helpers/daemon.js';
 import { tempDir } from '../helpers/tmp.js';
-import { requireSocat } from '../drivers/helpers/socat-pty.js';
+import { requireSocat } from '../helpers/pty.js';
 
 const stops: Array<() => void> = [];
 afterEach(() => {
@@ -41,7 +41,7 @@ describe('sd_notify', () => {
   it('sends READY=1 once ready, WATCHDOG=1 at half the watchdog period, STOPPING=1 on SIGTERM', async () => {
     const dir = tempDir();
     const socket = await notifySocket(dir);
-    const d = new Daemon(writeConfig(dir), { NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '200000' });
+    const d = new Daemon(writeConfig(dir), { env: { NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '200000' } });
     stops.push(() => d.kill('SIGKILL'));
     await d.waitFor('ready');
     await until(() => socket.received().includes('READY=1'), 'READY=1');
@@ -55,7 +55,7 @@ describe('sd_notify', () => {
 
   it('sends nothing and needs nothing without NOTIFY_SOCKET', async () => {
     const dir = tempDir();
-    const d = new Daemon(writeConfig(dir), { NOTIFY_SOCKET: '' });
+    const d = new Daemon(writeConfig(dir), { env: { NOTIFY_SOCKET: '' } });
     stops.push(() => d.kill('SIGKILL'));
     await d.waitFor('ready');
     d.kill('SIGTERM');

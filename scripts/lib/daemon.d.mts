@@ -1,0 +1,51 @@
+// Types of daemon.mjs, for the TypeScript test suite (test/helpers/daemon.ts re-exports it).
+
+/** One JSON log line of the daemon (or `{ msg: '(not JSON) …' }`), with `at`: performance.now() of its arrival. */
+export type LogLine = Record<string, unknown> & { msg?: string; at: number };
+
+export interface DaemonExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** performance.now() when the process ended. */
+  readonly at: number;
+}
+
+export interface DaemonOptions {
+  /** Added to this process's environment. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Node options before the script, e.g. ['--cpu-prof']. */
+  readonly nodeArgs?: readonly string[];
+  /** Runs this script and arguments instead of `bin/qrgate.js run --config FILE`. */
+  readonly argvOverride?: readonly string[];
+}
+
+export class Daemon {
+  readonly lines: LogLine[];
+  stderr: string;
+  /** performance.now() when the process was spawned. */
+  readonly spawnedAt: number;
+  readonly exited: Promise<DaemonExit>;
+  constructor(configFile: string, options?: DaemonOptions);
+  /** The process id, or -1 if spawning failed. */
+  readonly pid: number;
+  readonly alive: boolean;
+  /** Sends `signal` if the daemon still runs; await `exited` for it to end. */
+  kill(signal: NodeJS.Signals): void;
+  /** SIGKILL and wait: for finally blocks and afterEach. */
+  dispose(): Promise<void>;
+  messages(msg: string): LogLine[];
+  /** Waits until `count` lines with this msg arrived; throws at once if the daemon ends first. */
+  waitFor(msg: string, timeoutMs?: number, count?: number): Promise<LogLine[]>;
+}
+
+/** The kiosk writeConfig describes unless `over` names another. */
+export const DEVICE: { readonly id: string; readonly site: string };
+
+/** The check-in topic filter of that kiosk. */
+export const CHECKINS: string;
+
+/**
+ * Writes `dir`/config.yaml for a daemon whose state lives in `dir`: DEVICE, store files in `dir`, clock synced, the
+ * status page on a free port, info logs, no broker. `over` replaces whole top-level sections. Returns the file.
+ */
+export function writeConfig(dir: string, over?: Record<string, unknown>): string;
