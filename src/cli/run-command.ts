@@ -35,6 +35,9 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
     process.stdout.write(`${file}: configuration is valid\n`);
     return 0;
   }
+  // Listening from here on: a SIGTERM during start-up (systemd stopping us, a technician's Ctrl-C) is a clean stop
+  // once started, never the default action that kills the process half-way.
+  const signalled = waitForSignal();
   const logger = createLogger(loaded.config.log.level);
   for (const name of loaded.unknownEnv) logger.warn({ variable: name }, 'environment variable matches no config key (typo?)');
   let app: App;
@@ -49,7 +52,7 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
   const notifier = createNotifier(logger);
   notifier.ready(`ready: ${loaded.config.scanners.length} scanner(s), ${app.store.pendingCount()} pending`);
   const watchdog = startWatchdog(notifier, app, logger);
-  const signal = await waitForSignal();
+  const signal = await signalled;
   logger.info({ signal }, 'stopping');
   notifier.stopping();
   clearInterval(watchdog);

@@ -277,6 +277,21 @@ describe('check-in store', () => {
     store.close();
   });
 
+  it('moves aside a database whose header is intact but a table page is damaged (the start-up check reads every page)', () => {
+    const o = setup();
+    const first = CheckinStore.open(o);
+    for (let i = 0; i < 300; i += 1) first.recordCheckin(checkinInput(cccdDoc(`0011900${String(i).padStart(5, '0')}`)));
+    first.close(); // checkpoints the WAL into the file
+    const bytes = readFileSync(o.path);
+    expect(bytes.length).toBeGreaterThan(20 * 4096);
+    bytes.fill(0x5a, 10 * 4096, 11 * 4096); // one page in the middle of the checkins table
+    writeFileSync(o.path, bytes);
+    const store = CheckinStore.open(o);
+    expect(store.alarms.map((a) => a.code)).toEqual(['E_STORE_CORRUPT']);
+    expect(store.lastSeq()).toBe(0);
+    store.close();
+  });
+
   it('seals names and numbers: neither is readable in the database file', () => {
     const o = setup();
     const store = CheckinStore.open(o);
