@@ -4,7 +4,7 @@
  * order, stop in reverse.
  */
 import { createDriver } from '../drivers/index.js';
-import { systemClock, type Clock, type ScannerDriver, type ScannerStateEvent } from '../drivers/types.js';
+import { systemClock, type Clock, type Frame, type ScannerDriver, type ScannerStateEvent } from '../drivers/types.js';
 import type { ScannerEntry } from '../drivers/config.js';
 import { DailyTimer } from './checkin/auto-checkout.js';
 import { ClockSync } from './checkin/clock-sync.js';
@@ -45,6 +45,8 @@ export class App {
   private readonly clockSync: ClockSync;
   private readonly daily: DailyTimer | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
+  /** Frames emitted in the current turn of the event loop (a driver emits every frame of one read at once). */
+  private inbox: Frame[] = [];
   private purging = false;
   private readonly log: Logger;
   private readonly clock: Clock;
@@ -105,7 +107,7 @@ export class App {
     for (const entry of this.config.scanners) {
       const driver = factory(entry);
       this.scanners.set(entry.id, { scannerId: entry.id, state: 'stopped' });
-      driver.on('frame', (frame) => this.pipeline.accept(frame));
+      driver.on('frame', (frame) => this.take(frame));
       driver.on('state', (s) => this.onScannerState(s));
       this.drivers.push(driver);
     }
@@ -142,6 +144,17 @@ export class App {
       oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - new Date(oldest.scannedAt).getTime()) / 1000)),
       storeBytes: this.store.sizeBytes(),
     };
+  }
+
+  /** Frames that arrived together are handed to the pipeline together, so a burst is committed in one transaction. */
+  private take(frame: Frame): void {
+    this.inbox.push(frame);
+    if (this.inbox.length > 1) return;
+    queueMicrotask(() => {
+      const frames = this.inbox;
+      this.inbox = [];
+      this.pipeline.acceptAll(frames);
+    });
   }
 
   /** A page that cannot bind (port taken) must not stop the kiosk from recording: log it and go on without. */

@@ -1,6 +1,7 @@
 /**
- * frame → decode → check-in. Frames are handled one at a time and every commit is synchronous, so the order of
- * check-ins is the order of frames, and an event is emitted only once its row is durable.
+ * frame → decode → check-in. Frames are decided one at a time, in order, and every commit is synchronous, so the
+ * order of check-ins is the order of frames, and an event is emitted only once its row is durable. Frames that
+ * arrived together (`acceptAll`) are committed in one transaction: one fsync for a burst instead of one per scan.
  */
 import { EventEmitter } from 'node:events';
 import type { Clock, Frame } from '../../drivers/types.js';
@@ -8,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import { decodeIdNumber, decodeScan, VIETNAM_UTC_OFFSET_MINUTES, type DecodeResult, type IdentityDocument } from '../decode/index.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import { StoreError } from '../store/errors.js';
-import type { Checkin, Direction } from '../store/types.js';
+import type { Checkin, CheckinDraft, Direction } from '../store/types.js';
 import { toLocalIso } from '../time.js';
 import { RereadFilter } from './dedupe.js';
 import type { PipelineEvents, RejectEvent } from './events.js';
@@ -57,6 +58,8 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   private readonly held = new Map<string, Held>();
   private readonly rereads: RereadFilter;
   private closed = false;
+  /** While `acceptAll` runs: the decided check-ins waiting for its one commit. */
+  private batch: CheckinDraft[] | null = null;
 
   constructor(private readonly o: PipelineOptions) {
     super();
@@ -80,6 +83,19 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
       this.finish(held.frame, held.result);
     }
     this.handle(frame, alone);
+  }
+
+  /** Takes the frames a driver produced together (one read): decided in order, their check-ins committed together. */
+  acceptAll(frames: readonly Frame[]): void {
+    if (this.batch !== null) throw new Error('acceptAll is not re-entrant');
+    this.batch = [];
+    try {
+      for (const frame of frames) this.accept(frame);
+    } finally {
+      const drafts = this.batch;
+      this.batch = null;
+      this.commitAll(drafts);
+    }
   }
 
   /** A visitor without any QR: the receptionist types the 12-digit number (and the name). */
@@ -145,37 +161,34 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
       this.reject(frame.scannerId, result.code, frame.receivedAt);
       return;
     }
-    this.commit(frame.scannerId, this.o.directionOf(frame.scannerId), frame.receivedAt, result, false);
+    const draft = this.draft(frame.scannerId, this.o.directionOf(frame.scannerId), frame.receivedAt, result, false);
+    if (this.batch !== null) this.batch.push(draft);
+    else this.commitAll([draft]);
   }
 
-  private commit(
-    scanner: string,
-    configured: ScannerDirection,
-    scannedAt: Date,
-    result: Extract<DecodeResult, { ok: true }>,
-    manual: boolean,
-  ): Outcome {
-    const document = result.document;
-    const direction: Direction = configured === 'toggle' ? (this.o.store.isInside({ document }) ? 'out' : 'in') : configured;
-    try {
-      const checkin = this.o.store.recordCheckin({
-        scanner,
-        direction,
-        auto: false,
-        manual,
-        scannedAt,
-        clockSynced: this.o.clockSynced(),
-        document,
-        warnings: result.warnings,
-      });
-      this.emit('checkin', checkin);
-      return { ok: true, checkin };
-    } catch (err) {
-      if (!(err instanceof StoreError)) throw err;
+  private draft(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): CheckinDraft {
+    // A toggle scanner's direction is decided by the store, in the transaction, from who is inside.
+    return { scanner, direction, auto: false, manual, scannedAt, clockSynced: this.o.clockSynced(), document: result.document, warnings: result.warnings };
+  }
+
+  private commit(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): Outcome {
+    const [outcome] = this.commitAll([this.draft(scanner, direction, scannedAt, result, manual)]);
+    if (outcome === undefined) throw new Error('commitAll returned no outcome for one draft');
+    return outcome;
+  }
+
+  private commitAll(drafts: readonly CheckinDraft[]): Outcome[] {
+    if (drafts.length === 0) return [];
+    return this.o.store.recordCheckins(drafts).map((result, i): Outcome => {
+      if (result.ok) {
+        this.emit('checkin', result.checkin);
+        return { ok: true, checkin: result.checkin };
+      }
       // Refused on screen, never acknowledged: the visitor is told the kiosk could not record them.
-      this.emit('alarm', { code: err.code, detail: err.message });
-      return { ok: false, reject: this.rejectUnstored(scanner, err.code, scannedAt) };
-    }
+      const draft = drafts[i] as CheckinDraft;
+      this.emit('alarm', { code: result.error.code, detail: result.error.message });
+      return { ok: false, reject: this.rejectUnstored(draft.scanner, result.error.code, draft.scannedAt) };
+    });
   }
 
   private reject(scanner: string, code: string, scannedAt: Date): RejectEvent {

@@ -12,7 +12,7 @@ import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { personKey } from './person-key.js';
 import { loadKeyFile, Sealer } from './sealer.js';
-import type { Checkin, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm } from './types.js';
+import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm } from './types.js';
 import { uuidv7 } from './uuidv7.js';
 
 export interface StoreOptions {
@@ -120,18 +120,50 @@ export class CheckinStore {
 
   /** Records an accepted scan and updates who is inside, atomically. Throws StoreError when it cannot. */
   recordCheckin(input: CheckinInput): Checkin {
-    if (this.options.forwarding && this.pending >= this.options.maxPending) {
-      throw new StoreError('E_STORE_FULL', `${this.pending} check-ins waiting for the broker (store.maxPending)`);
+    const [result] = this.recordCheckins([input]);
+    if (result === undefined) throw new Error('recordCheckins returned no result for one draft');
+    if (!result.ok) throw result.error;
+    return result.checkin;
+  }
+
+  /**
+   * Records several accepted scans in one transaction: one fsync for a burst (a scanner replaying its buffer,
+   * frames that arrived in one read) instead of one each. Each result says whether that scan was recorded; nothing
+   * is recorded unless the transaction commits. `toggle` is decided in the transaction, so the same person twice in
+   * one burst goes in, then out.
+   */
+  recordCheckins(drafts: readonly CheckinDraft[]): Array<{ readonly ok: true; readonly checkin: Checkin } | { readonly ok: false; readonly error: StoreError }> {
+    const room = this.options.forwarding ? Math.max(0, this.options.maxPending - this.pending) : drafts.length;
+    const accepted = drafts.slice(0, room);
+    const prepared: Array<{ input: CheckinInput; id: string; scannedAt: string; mac: Buffer; sealed: Buffer; sentMs: number | null }> = [];
+    let seqs: number[];
+    try {
+      seqs = this.write(() =>
+        this.q.insertMany((insertOne) =>
+          accepted.map((draft) => {
+            const mac = this.sealer.mac(personKey(draft.document));
+            const direction = draft.direction === 'toggle' ? (this.q.presenceOf.get(mac) === undefined ? 'in' : 'out') : draft.direction;
+            const input: CheckinInput = { ...draft, direction };
+            const id = uuidv7(this.now().getTime());
+            const x = { input, id, scannedAt: toLocalIso(input.scannedAt), mac, sealed: this.sealer.seal(JSON.stringify(input.document), id), sentMs: this.options.forwarding ? null : this.now().getTime() };
+            prepared.push(x);
+            return insertOne(input, x);
+          }),
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      return drafts.map(() => ({ ok: false, error: err }));
     }
-    const id = uuidv7(this.now().getTime());
-    const scannedAt = toLocalIso(input.scannedAt);
-    const mac = this.sealer.mac(personKey(input.document));
-    const sealed = this.sealer.seal(JSON.stringify(input.document), id);
-    const sentMs = this.options.forwarding ? null : this.now().getTime();
-    const seq = this.write(() => this.q.insertCheckin(input, { id, scannedAt, mac, sealed, sentMs }));
-    if (sentMs === null) this.pending += 1;
-    const { scannedAt: _, ...rest } = input;
-    return { ...rest, id, seq, scannedAt, warnings: [...input.warnings] };
+    if (this.options.forwarding) this.pending += seqs.length;
+    const full = new StoreError('E_STORE_FULL', `${this.pending} check-ins waiting for the broker (store.maxPending)`);
+    return drafts.map((_, i) => {
+      const x = prepared[i];
+      const seq = seqs[i];
+      if (x === undefined || seq === undefined) return { ok: false, error: full };
+      const { scannedAt: _at, ...rest } = x.input;
+      return { ok: true, checkin: { ...rest, id: x.id, seq, scannedAt: x.scannedAt, warnings: [...x.input.warnings] } };
+    });
   }
 
   recordReject(input: RejectInput): Reject {
@@ -358,23 +390,23 @@ function prepare(db: Database) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const enter = db.prepare('INSERT INTO presence (person_mac, seq) VALUES (?, ?) ON CONFLICT (person_mac) DO UPDATE SET seq = excluded.seq');
   const leave = db.prepare('DELETE FROM presence WHERE person_mac = ?');
-  const insertCheckin = db.transaction(
-    (c: CheckinInput, x: { id: string; scannedAt: string; mac: Buffer; sealed: Buffer; sentMs: number | null }): number => {
-      // The counter and the row commit together: a seq is never skipped, even by a crash between them.
-      const seq = nextSeq.get() as number;
-      insert.run(seq, x.id, c.scanner, c.direction, c.auto ? 1 : 0, c.manual ? 1 : 0, x.scannedAt, c.scannedAt.getTime(), c.clockSynced ? 1 : 0, c.document.type, x.mac, x.sealed, JSON.stringify(c.warnings), x.sentMs);
-      if (c.direction === 'in') enter.run(x.mac, seq);
-      else leave.run(x.mac);
-      return seq;
-    },
-  );
+  type Sealed = { id: string; scannedAt: string; mac: Buffer; sealed: Buffer; sentMs: number | null };
+  const insertOne = (c: CheckinInput, x: Sealed): number => {
+    // The counter and the row commit together: a seq is never skipped, even by a crash between them.
+    const seq = nextSeq.get() as number;
+    insert.run(seq, x.id, c.scanner, c.direction, c.auto ? 1 : 0, c.manual ? 1 : 0, x.scannedAt, c.scannedAt.getTime(), c.clockSynced ? 1 : 0, c.document.type, x.mac, x.sealed, JSON.stringify(c.warnings), x.sentMs);
+    if (c.direction === 'in') enter.run(x.mac, seq);
+    else leave.run(x.mac);
+    return seq;
+  };
+  const insertMany = db.transaction((each: (insert: typeof insertOne) => number[]): number[] => each(insertOne));
   const markSent = db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq BETWEEN ? AND ? AND sent_ms IS NULL');
   const markRejectSent = db.prepare('UPDATE rejects SET sent_ms = ? WHERE n BETWEEN ? AND ? AND sent_ms IS NULL');
   type Runs = ReadonlyArray<readonly [number, number]>;
   const markSentRanges = db.transaction((at: number, runs: Runs): number => runs.reduce((sum, [a, b]) => sum + markSent.run(at, a, b).changes, 0));
   const markRejectsSentRanges = db.transaction((at: number, runs: Runs): number => runs.reduce((sum, [a, b]) => sum + markRejectSent.run(at, a, b).changes, 0));
   return {
-    insertCheckin: (c: CheckinInput, x: Parameters<typeof insertCheckin>[1]) => insertCheckin.immediate(c, x),
+    insertMany: (each: (insert: typeof insertOne) => number[]) => insertMany.immediate(each),
     insertReject: db.prepare('INSERT INTO rejects (id, scanner, code, scanned_at, scanned_ms, clock_synced, sent_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     presenceOf: db.prepare('SELECT seq FROM presence WHERE person_mac = ?'),
     countPending: db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE sent_ms IS NULL'),

@@ -15,6 +15,11 @@ export interface CheckinInput {
   readonly warnings: readonly Warning[];
 }
 
+/** A check-in to record whose direction may still depend on whether the person is inside (a toggle scanner). */
+export interface CheckinDraft extends Omit<CheckinInput, 'direction'> {
+  readonly direction: Direction | 'toggle';
+}
+
 /** A committed check-in, exactly as it is forwarded: `id` is the idempotency key, `seq` is gap-free per device. */
 export interface Checkin {
   readonly id: string;

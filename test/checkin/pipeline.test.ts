@@ -5,6 +5,7 @@ import { DailyTimer, nextOccurrence } from '../../src/checkin/auto-checkout.js';
 import type { AlarmEvent, RejectEvent } from '../../src/checkin/events.js';
 import { CheckinPipeline, endsMidCharacter, type ScannerDirection } from '../../src/checkin/pipeline.js';
 import { CheckinStore } from '../../src/store/checkin-store.js';
+import { StoreError } from '../../src/store/errors.js';
 import type { Checkin } from '../../src/store/types.js';
 import { bhytNew, cccd, NAME_F } from '../helpers/payloads.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -17,7 +18,11 @@ interface Harness {
   alarms: AlarmEvent[];
   repeats: number;
   scan(text: string | Buffer, scannerId?: string): void;
+  /** Frames that arrived together, as the composition root hands them over. */
+  burst(texts: readonly string[], scannerId?: string): void;
 }
+
+const frameOf = (text: string | Buffer, scannerId: string): Frame => ({ scannerId, bytes: typeof text === 'string' ? Buffer.from(text, 'utf8') : text, receivedAt: new Date() });
 
 function harness(opts: { directions?: Record<string, ScannerDirection>; maxPending?: number; dedupeMs?: number } = {}): Harness {
   const dir = tempDir('qrgate-pipeline-');
@@ -36,10 +41,8 @@ function harness(opts: { directions?: Record<string, ScannerDirection>; maxPendi
     rejects: [],
     alarms: [],
     repeats: 0,
-    scan: (text, scannerId = 'gate') => {
-      const frame: Frame = { scannerId, bytes: typeof text === 'string' ? Buffer.from(text, 'utf8') : text, receivedAt: new Date() };
-      pipeline.accept(frame);
-    },
+    scan: (text, scannerId = 'gate') => pipeline.accept(frameOf(text, scannerId)),
+    burst: (texts, scannerId = 'gate') => pipeline.acceptAll(texts.map((t) => frameOf(t, scannerId))),
   };
   pipeline.on('checkin', (c) => {
     // The event comes after the commit: the row is already in the store.
@@ -179,6 +182,41 @@ describe('check-in pipeline', () => {
     expect(h.checkins).toHaveLength(1);
     expect(h.rejects.map((r) => [r.code, r.id])).toEqual([['E_STORE_FULL', null]]);
     expect(h.alarms.map((a) => a.code)).toEqual(['E_STORE_FULL']);
+  });
+
+  it('commits frames that arrived together in one transaction, then announces them in order', () => {
+    const h = harness();
+    const record = vi.spyOn(h.store, 'recordCheckins');
+    h.burst([cccd(1), 'hello world', cccd(2), cccd(3)]);
+    expect(record).toHaveBeenCalledTimes(1);
+    expect(record.mock.calls[0]?.[0]).toHaveLength(3);
+    expect(h.checkins.map((c) => [c.seq, c.document.number])).toEqual([[1, '001190000001'], [2, '001190000002'], [3, '001190000003']]);
+    expect(h.rejects.map((r) => r.code)).toEqual(['E_UNRECOGNIZED']);
+  });
+
+  it('decides a toggle in a burst from the rows before it in the same transaction: in, then out', () => {
+    const h = harness({ directions: { desk: 'toggle' }, dedupeMs: 0 });
+    h.burst([cccd(), cccd(), '001190012345'], 'desk');
+    expect(h.checkins.map((c) => c.direction)).toEqual(['in', 'out', 'in']);
+    expect(h.store.isInside({ document: h.checkins[0]?.document ?? expect.unreachable() })).toBe(true);
+  });
+
+  it('refuses every scan of a burst whose transaction failed, with an alarm each, announcing none', () => {
+    const h = harness();
+    // The store's all-or-nothing is its own test; here, what the pipeline does with a failed commit.
+    vi.spyOn(h.store, 'recordCheckins').mockImplementation((drafts) => drafts.map(() => ({ ok: false, error: new StoreError('E_STORE_WRITE', 'disk trouble') })));
+    h.burst([cccd(1), cccd(2)]);
+    expect(h.checkins).toEqual([]);
+    expect(h.rejects.map((r) => [r.code, r.id])).toEqual([['E_STORE_WRITE', null], ['E_STORE_WRITE', null]]);
+    expect(h.alarms.map((a) => a.code)).toEqual(['E_STORE_WRITE', 'E_STORE_WRITE']);
+  });
+
+  it('fills a burst up to store.maxPending and refuses the rest with E_STORE_FULL', () => {
+    const h = harness({ maxPending: 2 });
+    h.burst([cccd(1), cccd(2), cccd(3), cccd(4)]);
+    expect(h.checkins.map((c) => c.document.number)).toEqual(['001190000001', '001190000002']);
+    expect(h.rejects.map((r) => [r.code, r.id])).toEqual([['E_STORE_FULL', null], ['E_STORE_FULL', null]]);
+    expect(h.alarms.map((a) => a.code)).toEqual(['E_STORE_FULL', 'E_STORE_FULL']);
   });
 
   it('records a manual entry as an id-number check-in with manual: true, by the same rules', () => {

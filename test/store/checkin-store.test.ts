@@ -45,7 +45,7 @@ describe('check-in store', () => {
     first.recordCheckin(checkinInput(cccdDoc('048095000777'), { direction: 'out' }));
     first.close();
     const raw = new Database(o.path);
-    raw.exec('DROP TABLE presence; DROP INDEX checkins_person;');
+    raw.exec('DROP TABLE presence;');
     raw.pragma('user_version = 1');
     expect(migrate(raw, 1)).toBe(1);
     raw.close();
@@ -54,6 +54,10 @@ describe('check-in store', () => {
     expect(store.lastSeq()).toBe(3);
     expect(store.insideNow().map((c) => c.document.number)).toEqual(['001190012345']);
     store.close();
+    const after = new Database(o.path, { readonly: true });
+    const indexes = after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'checkins' AND sql IS NOT NULL").pluck().all();
+    expect(indexes.sort()).toEqual(['checkins_pending', 'checkins_scanned']); // checkins_person (v2) dropped by v3
+    after.close();
   });
 
   it('refuses a database from a newer qrgate', () => {
@@ -254,6 +258,23 @@ describe('check-in store', () => {
     expect(committed).toBeGreaterThan(100);
     expect(store.lastSeq()).toBe(committed);
     expect(store.pendingCount()).toBe(committed);
+    expect(store.integrityCheck()).toBe('ok');
+    store.close();
+  });
+
+  it('records a burst in one transaction: all of it, or nothing of it when the disk fills part-way', () => {
+    const o = setup({ maxSizeMB: 1, maxPending: 1_000_000 });
+    const store = CheckinStore.open(o);
+    const big = (i: number) => checkinInput(cccdDoc(`0011900${String(i).padStart(5, '0')}`, 'Nguyễn Thị Mẫu '.repeat(40)));
+    const first = store.recordCheckins([big(1), big(2), big(3)]);
+    expect(first.map((r) => r.ok && r.checkin.seq)).toEqual([1, 2, 3]);
+    // Far more than fits in the 1 MB cap: the transaction fails at some row, and none of the burst may remain.
+    const burst = store.recordCheckins(Array.from({ length: 3000 }, (_, i) => big(100 + i)));
+    expect(new Set(burst.map((r) => (r.ok ? 'ok' : r.error.code)))).toEqual(new Set(['E_STORE_FULL']));
+    expect(store.lastSeq()).toBe(3);
+    expect(store.pendingCount()).toBe(3);
+    expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([1, 2, 3]);
+    expect(store.recordCheckin(big(9)).seq).toBe(4);
     expect(store.integrityCheck()).toBe('ok');
     store.close();
   });
