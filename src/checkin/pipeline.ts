@@ -31,6 +31,14 @@ interface Held {
   readonly timer: NodeJS.Timeout;
 }
 
+/** A frame's fate inside a burst, kept so that events still come out in frame order. */
+type Decided =
+  | { readonly kind: 'checkin'; readonly draft: CheckinDraft }
+  | { readonly kind: 'reject'; readonly scanner: string; readonly code: string; readonly scannedAt: Date }
+  | { readonly kind: 'repeat'; readonly scanner: string };
+
+type Recorded = ReturnType<CheckinStore['recordCheckins']>[number];
+
 export type ManualEntry = { readonly number: string; readonly name?: string | undefined; readonly direction?: ScannerDirection | undefined };
 
 export type Outcome = { readonly ok: true; readonly checkin: Checkin } | { readonly ok: false; readonly reject: RejectEvent };
@@ -58,8 +66,8 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   private readonly held = new Map<string, Held>();
   private readonly rereads: RereadFilter;
   private closed = false;
-  /** While `acceptAll` runs: the decided check-ins waiting for its one commit. */
-  private batch: CheckinDraft[] | null = null;
+  /** While `acceptAll` runs: what its frames came to, in frame order, acted on after its one commit. */
+  private batch: Decided[] | null = null;
 
   constructor(private readonly o: PipelineOptions) {
     super();
@@ -89,12 +97,18 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   acceptAll(frames: readonly Frame[]): void {
     if (this.batch !== null) throw new Error('acceptAll is not re-entrant');
     this.batch = [];
+    let decided: Decided[];
     try {
       for (const frame of frames) this.accept(frame);
     } finally {
-      const drafts = this.batch;
+      decided = this.batch;
       this.batch = null;
-      this.commitAll(drafts);
+    }
+    const outcomes = this.commitAll(decided.flatMap((d) => (d.kind === 'checkin' ? [d.draft] : [])), false);
+    for (const d of decided) {
+      if (d.kind === 'repeat') this.emit('repeat', { scanner: d.scanner });
+      else if (d.kind === 'reject') this.reject(d.scanner, d.code, d.scannedAt);
+      else this.announce(outcomes.shift() ?? { ok: false, error: new StoreError('E_STORE_WRITE', 'no result for a check-in of the burst') }, d.draft);
     }
   }
 
@@ -153,17 +167,15 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   }
 
   private finish(frame: Frame, result: DecodeResult): void {
-    if (this.rereads.isRepeat(frame.scannerId, frame.bytes, this.o.clock.now().getTime())) {
-      this.emit('repeat', { scanner: frame.scannerId });
-      return;
-    }
-    if (!result.ok) {
-      this.reject(frame.scannerId, result.code, frame.receivedAt);
-      return;
-    }
-    const draft = this.draft(frame.scannerId, this.o.directionOf(frame.scannerId), frame.receivedAt, result, false);
-    if (this.batch !== null) this.batch.push(draft);
-    else this.commitAll([draft]);
+    const decided: Decided = this.rereads.isRepeat(frame.scannerId, frame.bytes, this.o.clock.now().getTime())
+      ? { kind: 'repeat', scanner: frame.scannerId }
+      : !result.ok
+        ? { kind: 'reject', scanner: frame.scannerId, code: result.code, scannedAt: frame.receivedAt }
+        : { kind: 'checkin', draft: this.draft(frame.scannerId, this.o.directionOf(frame.scannerId), frame.receivedAt, result, false) };
+    if (this.batch !== null) this.batch.push(decided);
+    else if (decided.kind === 'repeat') this.emit('repeat', { scanner: decided.scanner });
+    else if (decided.kind === 'reject') this.reject(decided.scanner, decided.code, decided.scannedAt);
+    else this.commitAll([decided.draft]);
   }
 
   private draft(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): CheckinDraft {
@@ -172,23 +184,28 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   }
 
   private commit(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): Outcome {
-    const [outcome] = this.commitAll([this.draft(scanner, direction, scannedAt, result, manual)]);
-    if (outcome === undefined) throw new Error('commitAll returned no outcome for one draft');
-    return outcome;
+    const draft = this.draft(scanner, direction, scannedAt, result, manual);
+    const [recorded] = this.commitAll([draft], false);
+    if (recorded === undefined) throw new Error('recordCheckins returned no result for one draft');
+    return this.announce(recorded, draft);
   }
 
-  private commitAll(drafts: readonly CheckinDraft[]): Outcome[] {
+  /** Commits the drafts in one transaction; announces each outcome now, or leaves that to the caller. */
+  private commitAll(drafts: readonly CheckinDraft[], announce = true): Recorded[] {
     if (drafts.length === 0) return [];
-    return this.o.store.recordCheckins(drafts).map((result, i): Outcome => {
-      if (result.ok) {
-        this.emit('checkin', result.checkin);
-        return { ok: true, checkin: result.checkin };
-      }
-      // Refused on screen, never acknowledged: the visitor is told the kiosk could not record them.
-      const draft = drafts[i] as CheckinDraft;
-      this.emit('alarm', { code: result.error.code, detail: result.error.message });
-      return { ok: false, reject: this.rejectUnstored(draft.scanner, result.error.code, draft.scannedAt) };
-    });
+    const results = this.o.store.recordCheckins(drafts);
+    if (announce) results.forEach((r, i) => this.announce(r, drafts[i] as CheckinDraft));
+    return results;
+  }
+
+  private announce(result: Recorded, draft: CheckinDraft): Outcome {
+    if (result.ok) {
+      this.emit('checkin', result.checkin);
+      return { ok: true, checkin: result.checkin };
+    }
+    // Refused on screen, never acknowledged: the visitor is told the kiosk could not record them.
+    this.emit('alarm', { code: result.error.code, detail: result.error.message });
+    return { ok: false, reject: this.rejectUnstored(draft.scanner, result.error.code, draft.scannedAt) };
   }
 
   private reject(scanner: string, code: string, scannedAt: Date): RejectEvent {

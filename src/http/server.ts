@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyPluginAsync
 import { Sessions } from './auth/sessions.js';
 import type { Api, HttpContext } from './context.js';
 import type { HttpDeps } from './deps.js';
+import { lazyCompilers } from './lazy-compilers.js';
 import { handleError, sendError } from './errors.js';
 import { LiveFeed } from './live-feed.js';
 import { eventRoutes } from './routes/events.js';
@@ -82,6 +83,7 @@ export function buildHttpServer(deps: HttpDeps): Api {
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
+    schemaController: { compilersFactory: lazyCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>();
   void app.register(httpPlugin, deps);
   return app;

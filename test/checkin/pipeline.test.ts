@@ -187,7 +187,12 @@ describe('check-in pipeline', () => {
   it('commits frames that arrived together in one transaction, then announces them in order', () => {
     const h = harness();
     const record = vi.spyOn(h.store, 'recordCheckins');
+    const order: string[] = [];
+    h.pipeline.on('checkin', (c) => order.push(c.document.number ?? ''));
+    h.pipeline.on('reject', (r) => order.push(r.code));
     h.burst([cccd(1), 'hello world', cccd(2), cccd(3)]);
+    // Events in frame order (the status page shows the last one), although the rows were committed together.
+    expect(order).toEqual(['001190000001', 'E_UNRECOGNIZED', '001190000002', '001190000003']);
     expect(record).toHaveBeenCalledTimes(1);
     expect(record.mock.calls[0]?.[0]).toHaveLength(3);
     expect(h.checkins.map((c) => [c.seq, c.document.number])).toEqual([[1, '001190000001'], [2, '001190000002'], [3, '001190000003']]);
