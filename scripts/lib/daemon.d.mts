@@ -13,11 +13,14 @@ export interface DaemonExit {
 export interface DaemonOptions {
   /** Added to this process's environment. */
   readonly env?: NodeJS.ProcessEnv;
-  /** Node options before the script, e.g. ['--cpu-prof']. */
+  /** Node options after the service's own, before the script, e.g. ['--cpu-prof']. */
   readonly nodeArgs?: readonly string[];
   /** Runs this script and arguments instead of `bin/qrgate.js run --config FILE`. */
   readonly argvOverride?: readonly string[];
 }
+
+/** The node options of systemd/qrgate.service's ExecStart; every Daemon is started with them first. */
+export declare const SERVICE_NODE_OPTIONS: readonly string[];
 
 export class Daemon {
   readonly lines: LogLine[];

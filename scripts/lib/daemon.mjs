@@ -3,10 +3,19 @@
 // stamped with performance.now() of its arrival.
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { BIN, sleep, track } from './util.mjs';
+
+/** The node options qrgate.service starts the daemon with (its ExecStart, between node and the script). */
+export const SERVICE_NODE_OPTIONS = (() => {
+  const unit = readFileSync(new URL('../../systemd/qrgate.service', import.meta.url), 'utf8');
+  const words = (/^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '').trim().split(/\s+/);
+  const script = words.findIndex((w) => w.endsWith('/bin/qrgate.js'));
+  if (script < 1) throw new Error('systemd/qrgate.service: ExecStart does not run node …/bin/qrgate.js');
+  return Object.freeze(words.slice(1, script));
+})();
 
 export class Daemon {
   lines = [];
@@ -14,7 +23,9 @@ export class Daemon {
 
   constructor(configFile, { env = {}, nodeArgs = [], argvOverride } = {}) {
     this.spawnedAt = performance.now();
-    this.proc = track(spawn(process.execPath, [...nodeArgs, ...(argvOverride ?? [BIN, 'run', '--config', configFile])], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    // As the service runs it (also for a script run instead, such as the bench skeleton: same heap settings).
+    const argv = [...SERVICE_NODE_OPTIONS, ...nodeArgs, ...(argvOverride ?? [BIN, 'run', '--config', configFile])];
+    this.proc = track(spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let buffer = '';
     this.proc.stdout.setEncoding('utf8').on('data', (d) => {
       const at = performance.now();

@@ -22,7 +22,7 @@ describe('scripts/install.sh', () => {
     expect(statSync(join(root, 'etc/qrgate/config.yaml')).mode & 0o777).toBe(0o640);
     expect(statSync(join(root, 'var/lib/qrgate')).mode & 0o777).toBe(0o750);
     expect(readFileSync(join(root, 'etc/udev/rules.d/99-qrgate.rules'), 'utf8')).toBe(readFileSync('drivers/udev/99-qrgate.rules', 'utf8'));
-    expect(readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8')).toContain('ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js run --config /etc/qrgate/config.yaml');
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8')).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=96 /opt/qrgate/bin/qrgate.js run --config /etc/qrgate/config.yaml');
     expect(readFileSync(join(root, 'etc/systemd/system/qrgate-provision.service'), 'utf8')).toContain('ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js provision --from-scan');
     // Nothing system-wide happens for a staging root.
     expect(r.out).toMatch(/skipped \(--root\): useradd|user: qrgate exists/);
@@ -45,7 +45,7 @@ describe('scripts/install.sh', () => {
     const root = tempDir('qrgate-root-');
     expect(install(['--root', root, '--prefix', '/srv/qg']).status).toBe(0);
     const unit = readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8');
-    expect(unit).toContain('ExecStart=/usr/bin/node /srv/qg/bin/qrgate.js run');
+    expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=96 /srv/qg/bin/qrgate.js run');
     expect(unit).not.toContain('/opt/qrgate');
     expect(readFileSync(join(root, 'etc/systemd/system/qrgate-provision.service'), 'utf8')).not.toContain('/opt/qrgate');
     expect(existsSync(join(root, 'srv/qg/dist/src/cli/main.js'))).toBe(true);
