@@ -8,6 +8,7 @@ import { CheckinStore } from '../../src/store/checkin-store.js';
 import { StoreError } from '../../src/store/errors.js';
 import type { Checkin } from '../../src/store/types.js';
 import { bhytNew, cccd, NAME_F } from '../helpers/payloads.js';
+import { afterThisTest } from '../helpers/after-test.js';
 import { tempDir } from '../helpers/tmp.js';
 
 interface Harness {
@@ -52,7 +53,7 @@ function harness(opts: { directions?: Record<string, ScannerDirection>; maxPendi
   pipeline.on('reject', (r) => h.rejects.push(r));
   pipeline.on('alarm', (a) => h.alarms.push(a));
   pipeline.on('repeat', () => (h.repeats += 1));
-  afterEach(() => store.close());
+  afterThisTest(() => store.close());
   return h;
 }
 

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach } from 'vitest';
+import { afterThisTest } from '../helpers/after-test.js';
 import { BaseDriver } from '../../drivers/base-driver.js';
 import type { ScannerEntry } from '../../drivers/config.js';
 import { App } from '../../src/app.js';
@@ -81,7 +81,7 @@ export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
     },
   });
   await app.start();
-  afterEach(async () => app.stop());
+  afterThisTest(async () => app.stop());
   return {
     app,
     dir,

@@ -2,7 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterThisTest } from '../helpers/after-test.js';
 import { BIN } from '../helpers/cli.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 
@@ -12,7 +12,7 @@ export async function passwordBroker(dir: string): Promise<Mosquitto> {
   const passwd = join(dir, 'passwd');
   execFileSync('mosquitto_passwd', ['-b', '-c', passwd, 'cong-1', PASSWORD]);
   const broker = await Mosquitto.start(dir, { listenerLines: ['allow_anonymous false', `password_file ${passwd}`] });
-  afterEach(() => broker.down());
+  afterThisTest(() => broker.down());
   return broker;
 }
 
@@ -37,7 +37,7 @@ export class LiveCli {
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.child.stdin?.end(stdin);
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
-    afterEach(() => {
+    afterThisTest(() => {
       if (this.child.exitCode === null) this.child.kill('SIGKILL');
     });
   }
