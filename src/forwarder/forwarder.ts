@@ -118,7 +118,8 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
 
   /** A check-in was committed: send it now if connected (the live lane). */
   onCheckin(c: Checkin): void {
-    this.pump.notifyCheckin(outboxOf(c));
+    // Not connected: the row waits in the store; serializing it now would be work thrown away.
+    if (this.pump.isRunning) this.pump.notifyCheckin(outboxOf(c));
   }
 
   onReject(): void {

@@ -56,6 +56,11 @@ export class OutboxPump {
     return this.inflight;
   }
 
+  /** Sending (connected and not paused): only then do live check-ins go through notifyCheckin. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   /** On connect: start again from the first unacknowledged row. */
   start(): void {
     this.running = true;

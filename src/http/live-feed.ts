@@ -66,9 +66,9 @@ export class LiveFeed {
     this.idle();
   }
 
-  private onScan(scan: ScanView): void {
+  private onScan(scan: () => ScanView): void {
     if (this.clients.size === 0) return;
-    this.broadcast(frame('scan', JSON.stringify(Value.Clean(ScanViewSchema, structuredClone(scan)))));
+    this.broadcast(frame('scan', JSON.stringify(Value.Clean(ScanViewSchema, structuredClone(scan())))));
     // Counts and the inside list follow a moment later, so several scans in a burst cost one status each.
     this.afterScan ??= setTimeout(() => {
       this.afterScan = undefined;

@@ -13,24 +13,30 @@ const INSIDE_LIST_MAX = 500;
 
 export class StatusSource {
   private last: ScanView | null = null;
+  /** The last scan's view, built only when something reads it: masking costs more than the commit of a burst. */
+  private lastView: (() => ScanView) | null = null;
   private inside: InsideView[] | null = null;
-  private readonly listeners = new Set<(scan: ScanView) => void>();
+  private readonly listeners = new Set<(scan: () => ScanView) => void>();
 
   constructor(private readonly d: HttpDeps) {
     d.pipeline.on('checkin', (c) => {
       this.inside = null;
-      this.announce(checkinView(c));
+      this.announce(() => checkinView(c));
     });
-    d.pipeline.on('reject', (r) => this.announce(rejectView(r)));
+    d.pipeline.on('reject', (r) => this.announce(() => rejectView(r)));
   }
 
-  /** Called synchronously on every scan, right after its commit. */
-  onScan(listener: (scan: ScanView) => void): () => void {
+  /** Called synchronously on every scan, right after its commit, with the way to its view. */
+  onScan(listener: (scan: () => ScanView) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   get lastScan(): ScanView | null {
+    if (this.lastView !== null) {
+      this.last = this.lastView();
+      this.lastView = null;
+    }
     return this.last;
   }
 
@@ -53,12 +59,12 @@ export class StatusSource {
         pending: d.store.pendingCount(),
         oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(oldest.scannedAt)) / 1000)),
       },
-      lastScan: this.last,
+      lastScan: this.lastScan,
     };
   }
 
-  private announce(scan: ScanView): void {
-    this.last = scan;
-    for (const l of this.listeners) l(scan);
+  private announce(view: () => ScanView): void {
+    this.lastView = view;
+    for (const l of this.listeners) l(() => this.lastScan as ScanView);
   }
 }
