@@ -17,7 +17,9 @@ export async function run({ quick }) {
   const tmp = tempDir('bench-broker');
   cleanup.add(tmp.remove);
   try {
-    const broker = await Mosquitto.start(tmp.dir, { persistence: false });
+    // As docs/mqtt.md asks of the central broker: with Nagle on the broker's side, its PUBACKs wait for the
+    // peer's delayed ACK, and a window drains at W / (RTT + ~40 ms) whatever the kiosk does.
+    const broker = await Mosquitto.start(tmp.dir, { persistence: false, listenerLines: ['set_tcp_nodelay true'] });
     cleanup.add(() => broker.down('SIGTERM'));
     const fixture = await template(n);
     const bodies = await messagesOf(fixture.path, fixture.keyFile, n);
@@ -42,7 +44,7 @@ export async function run({ quick }) {
     return [
       row(`drain ${n} rows, loopback, W=100`, m, 'msg/s', { baseline: b, target: '>= 0.8 x bare', pass: m >= 0.8 * b, note: `median of ${runs}; daemon ${ours.map((v) => v.toFixed(0)).join(', ')}; bare ${bare.map((v) => v.toFixed(0)).join(', ')}; peak RSS ${Math.max(...peaks).toFixed(0)} MB` }),
       row(`drain ${n} rows, loopback, absolute`, m, 'msg/s', { baseline: b, target: '>= 20000 msg/s', pass: m >= 20_000 }),
-      row(`drain ${nSlow} rows, 50 ms RTT proxy, W=100`, s, 'msg/s', { baseline: sb, target: '>= 1500 msg/s', pass: s >= 1500, note: `median of ${runs}; daemon ${slow.map((v) => v.toFixed(0)).join(', ')}; bare ${slowBare.map((v) => v.toFixed(0)).join(', ')}; ideal W/RTT = 2000` }),
+      row(`drain ${nSlow} rows, 50 ms RTT proxy, W=100`, s, 'msg/s', { baseline: sb, target: '>= 1500 msg/s', pass: s >= 1500, note: `median of ${runs}; daemon ${slow.map((v) => v.toFixed(0)).join(', ')}; bare ${slowBare.map((v) => v.toFixed(0)).join(', ')}; ideal W/RTT = 2000; broker with set_tcp_nodelay` }),
     ];
   } finally {
     await cleanup.run();
