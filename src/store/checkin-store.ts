@@ -193,14 +193,7 @@ export class CheckinStore {
   /** The same rows as `pendingCheckins`, in the form the forwarder sends: the document left as its JSON text. */
   outboxAfter(afterSeq: number, limit: number): OutboxCheckin[] {
     return (this.q.pendingAfter.all(afterSeq, limit) as OutboxRow[]).map((r) => ({
-      id: r.id,
-      seq: r.seq,
-      scanner: r.scanner,
-      direction: r.direction,
-      auto: r.auto === 1,
-      manual: r.manual === 1,
-      scannedAt: r.scanned_at,
-      clockSynced: r.clock_synced === 1,
+      ...rowMeta(r),
       documentJson: this.sealer.open(r.sealed, r.id),
       warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code),
     }));
@@ -353,18 +346,16 @@ export class CheckinStore {
 
   private toCheckin(r: OutboxRow): Checkin {
     return {
-      id: r.id,
-      seq: r.seq,
-      scanner: r.scanner,
-      direction: r.direction,
-      auto: r.auto === 1,
-      manual: r.manual === 1,
-      scannedAt: r.scanned_at,
-      clockSynced: r.clock_synced === 1,
+      ...rowMeta(r),
       document: JSON.parse(this.sealer.open(r.sealed, r.id)) as Checkin['document'],
       warnings: JSON.parse(r.warnings) as Warning[],
     };
   }
+}
+
+/** A check-in row's fields other than its document and warnings. */
+function rowMeta(r: OutboxRow): Omit<Checkin, 'document' | 'warnings'> {
+  return { id: r.id, seq: r.seq, scanner: r.scanner, direction: r.direction, auto: r.auto === 1, manual: r.manual === 1, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 };
 }
 
 /** Sorted runs of consecutive numbers: [3, 1, 2, 7] → [[1, 3], [7, 7]]. */
