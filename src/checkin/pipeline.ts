@@ -104,12 +104,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
       decided = this.batch;
       this.batch = null;
     }
-    const outcomes = this.commitAll(decided.flatMap((d) => (d.kind === 'checkin' ? [d.draft] : [])), false);
-    for (const d of decided) {
-      if (d.kind === 'repeat') this.emit('repeat', { scanner: d.scanner });
-      else if (d.kind === 'reject') this.reject(d.scanner, d.code, d.scannedAt);
-      else this.announce(outcomes.shift() ?? { ok: false, error: new StoreError('E_STORE_WRITE', 'no result for a check-in of the burst') }, d.draft);
-    }
+    this.settle(decided);
   }
 
   /** A visitor without any QR: the receptionist types the 12-digit number (and the name). */
@@ -173,9 +168,19 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
         ? { kind: 'reject', scanner: frame.scannerId, code: result.code, scannedAt: frame.receivedAt }
         : { kind: 'checkin', draft: this.draft(frame.scannerId, this.o.directionOf(frame.scannerId), frame.receivedAt, result, false) };
     if (this.batch !== null) this.batch.push(decided);
-    else if (decided.kind === 'repeat') this.emit('repeat', { scanner: decided.scanner });
-    else if (decided.kind === 'reject') this.reject(decided.scanner, decided.code, decided.scannedAt);
-    else this.commitAll([decided.draft]);
+    else this.settle([decided]);
+  }
+
+  /** Commits the check-ins among `decided` in one transaction, then acts on each, in frame order. */
+  private settle(decided: readonly Decided[]): void {
+    const drafts = decided.flatMap((d) => (d.kind === 'checkin' ? [d.draft] : []));
+    const recorded = drafts.length === 0 ? [] : this.o.store.recordCheckins(drafts);
+    let next = 0;
+    for (const d of decided) {
+      if (d.kind === 'repeat') this.emit('repeat', { scanner: d.scanner });
+      else if (d.kind === 'reject') this.reject(d.scanner, d.code, d.scannedAt);
+      else this.announce(recorded[next++] ?? { ok: false, error: new StoreError('E_STORE_WRITE', 'the store gave no result for this check-in') }, d.draft);
+    }
   }
 
   private draft(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): CheckinDraft {
@@ -185,17 +190,9 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
 
   private commit(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): Outcome {
     const draft = this.draft(scanner, direction, scannedAt, result, manual);
-    const [recorded] = this.commitAll([draft], false);
+    const [recorded] = this.o.store.recordCheckins([draft]);
     if (recorded === undefined) throw new Error('recordCheckins returned no result for one draft');
     return this.announce(recorded, draft);
-  }
-
-  /** Commits the drafts in one transaction; announces each outcome now, or leaves that to the caller. */
-  private commitAll(drafts: readonly CheckinDraft[], announce = true): Recorded[] {
-    if (drafts.length === 0) return [];
-    const results = this.o.store.recordCheckins(drafts);
-    if (announce) results.forEach((r, i) => this.announce(r, drafts[i] as CheckinDraft));
-    return results;
   }
 
   private announce(result: Recorded, draft: CheckinDraft): Outcome {
