@@ -142,7 +142,7 @@ export class CheckinStore {
         this.q.insertMany((insertOne) =>
           accepted.map((draft) => {
             const mac = this.sealer.mac(personKey(draft.document));
-            const direction = draft.direction === 'toggle' ? (this.q.presenceOf.get(mac) === undefined ? 'in' : 'out') : draft.direction;
+            const direction = draft.direction === 'toggle' ? (this.insideByMac(mac) ? 'out' : 'in') : draft.direction;
             const input: CheckinInput = { ...draft, direction };
             const id = uuidv7(this.now().getTime());
             const x = { input, id, scannedAt: toLocalIso(input.scannedAt), mac, sealed: this.sealer.seal(JSON.stringify(input.document), id), sentMs: this.options.forwarding ? null : this.now().getTime() };
@@ -182,7 +182,11 @@ export class CheckinStore {
 
   /** Whether the person holding this document is inside now. */
   isInside(input: Pick<CheckinInput, 'document'>): boolean {
-    return this.q.presenceOf.get(this.sealer.mac(personKey(input.document))) !== undefined;
+    return this.insideByMac(this.sealer.mac(personKey(input.document)));
+  }
+
+  private insideByMac(mac: Buffer): boolean {
+    return this.q.presenceOf.get(mac) !== undefined;
   }
 
   /** Pending check-ins after `afterSeq`, oldest first: the forwarder's outbox batch. */
