@@ -120,7 +120,7 @@ create_user() {
 }
 
 install_app() {
-  if [ ! -f "$SRC/dist/qrgate.mjs" ]; then
+  if [ ! -f "$SRC/dist/qrgate.cjs" ]; then
     act sh -c "cd '$SRC' && npm ci && npm run build"
   fi
   act install -d -m 0755 "$APP"

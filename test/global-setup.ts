@@ -1,5 +1,5 @@
 /**
- * Builds dist/ (and the bundle dist/qrgate.mjs) once before the suite, so tests that run `bin/qrgate.js` as a real process exercise the current
+ * Builds dist/ (and the bundle dist/qrgate.cjs) once before the suite, so tests that run `bin/qrgate.js` as a real process exercise the current
  * sources and not a stale build. Type errors do not stop the emit (noEmitOnError is off) and are `npm run check`'s
  * job, so they are shown here but do not abort the tests.
  */
@@ -16,5 +16,5 @@ export default function setup(): void {
   if (copy.status !== 0) throw new Error(`copying the status page's files failed: ${copy.stderr}`);
   // And the bundle that bin/qrgate.js runs, so CLI tests exercise exactly what is installed.
   const bundle = spawnSync(process.execPath, ['scripts/bundle.mjs'], { encoding: 'utf8' });
-  if (bundle.status !== 0) throw new Error(`bundling dist/qrgate.mjs failed: ${bundle.stderr}`);
+  if (bundle.status !== 0) throw new Error(`bundling dist/qrgate.cjs failed: ${bundle.stderr}`);
 }

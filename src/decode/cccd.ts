@@ -19,7 +19,7 @@ type SexReading = { readonly sex: Sex | null; readonly diacriticsLost: boolean; 
  * pure ASCII and survives, so both reduced forms can only mean `Nữ`.
  */
 export function readSexWord(raw: string): SexReading {
-  switch (raw.trim().toLocaleLowerCase('vi')) {
+  switch (raw.trim().toLowerCase()) {
     case 'nam':
       return { sex: 'M', diacriticsLost: false, valid: true };
     case 'nữ':

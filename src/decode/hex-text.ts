@@ -43,7 +43,7 @@ function buildTelexReversal(): ReadonlyMap<string, string> {
       const lower = (letter + mark).normalize('NFC');
       if (lower.length !== 1) continue;
       map.set(lower, shapeKeys + toneKey);
-      map.set(lower.toLocaleUpperCase('vi'), (shapeKeys + toneKey).toUpperCase());
+      map.set(lower.toUpperCase(), (shapeKeys + toneKey).toUpperCase());
     }
   }
   return map;

@@ -8,20 +8,23 @@ const VISIBLE_TAIL = 4;
 /** Below this length, four visible characters would be most of the number: show none. */
 const MIN_LENGTH_FOR_TAIL = 8;
 
-const graphemes = new Intl.Segmenter('vi', { granularity: 'grapheme' });
+// A letter and the combining marks after it. Names arrive NFC-normalized, so Vietnamese letters are single code
+// points and this equals the grapheme; Intl.Segmenter would load ~2 MB of ICU break data into a kiosk's memory.
+const FIRST_GRAPHEME = /^\P{M}\p{M}*/u;
 
 function firstGrapheme(word: string): string {
-  for (const { segment } of graphemes.segment(word)) return segment;
-  return '';
+  return FIRST_GRAPHEME.exec(word)?.[0] ?? '';
 }
 
+// Casing is the root mapping: Vietnamese has no locale-specific rules (SpecialCasing covers only lt, tr and az), and
+// a 'vi' locale would only load its ICU data.
 /** `Nguyễn Thị Mẫu` → `Nguyễn T. M.`; a single word keeps only its initial (`Mẫu` → `M.`). */
 export function maskName(name: string | null | undefined): string | null {
   const words = (name ?? '').normalize('NFC').trim().split(/\s+/).filter((w) => w !== '');
   const [family, ...rest] = words;
   if (family === undefined) return null;
-  if (rest.length === 0) return `${firstGrapheme(family).toLocaleUpperCase('vi')}.`;
-  return [family, ...rest.map((w) => `${firstGrapheme(w).toLocaleUpperCase('vi')}.`)].join(' ');
+  if (rest.length === 0) return `${firstGrapheme(family).toUpperCase()}.`;
+  return [family, ...rest.map((w) => `${firstGrapheme(w).toUpperCase()}.`)].join(' ');
 }
 
 /**

@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+
+const LOADER = fileURLToPath(new URL('../../bin/load-bundle.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/qrgate.js', import.meta.url));
+
+/** Loads `bundle` through bin/load-bundle.js in a fresh node, as bin/qrgate.js does, and prints its exports. */
+function load(dir: string, bundle: string, cacheDir: string) {
+  const runner = join(dir, 'runner.mjs');
+  writeFileSync(runner, `import { loadBundle } from ${JSON.stringify(LOADER)};\nconsole.log(JSON.stringify(loadBundle(process.argv[2])));\n`);
+  const r = spawnSync(process.execPath, [runner, bundle], { encoding: 'utf8', env: { ...process.env, CACHE_DIRECTORY: cacheDir }, timeout: 30_000 });
+  return { status: r.status, out: r.stdout.trim(), err: r.stderr };
+}
+
+const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+
+describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
+  it('writes a cache on the first load and reuses it unchanged on the next', () => {
+    const dir = tempDir();
+    const bundle = join(dir, 'b.cjs');
+    writeFileSync(bundle, 'function twice(x) { return 2 * x; }\nmodule.exports = { value: twice(21) };\n');
+    const cache = join(dir, 'cache');
+    expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":42}' });
+    const [file] = cacheFiles(cache);
+    expect(file).toMatch(/^b\.cjs\.[0-9a-f]{24}\.v8cache$/);
+    const before = statSync(join(cache, file!)).mtimeMs;
+    expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":42}' });
+    expect(cacheFiles(cache)).toEqual([file]);
+    expect(statSync(join(cache, file!)).mtimeMs).toBe(before);
+  });
+
+  it('never runs a stale cache: a rebuilt bundle of the same length gets its own', () => {
+    const dir = tempDir();
+    const bundle = join(dir, 'b.cjs');
+    const cache = join(dir, 'cache');
+    writeFileSync(bundle, 'module.exports = { value: 1 };\n');
+    expect(load(dir, bundle, cache).out).toBe('{"value":1}');
+    writeFileSync(bundle, 'module.exports = { value: 2 };\n'); // V8 itself would only compare the length
+    expect(load(dir, bundle, cache).out).toBe('{"value":2}');
+    expect(cacheFiles(cache)).toHaveLength(2);
+  });
+
+  it('runs the bundle from a corrupt cache and removes that cache', () => {
+    const dir = tempDir();
+    const bundle = join(dir, 'b.cjs');
+    const cache = join(dir, 'cache');
+    writeFileSync(bundle, 'module.exports = { value: 3 };\n');
+    load(dir, bundle, cache);
+    const [file] = cacheFiles(cache);
+    writeFileSync(join(cache, file!), Buffer.alloc(4096, 0x5a));
+    expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":3}' });
+    expect(cacheFiles(cache)).toEqual([]);
+  });
+
+  it('runs without a cache where none can be written (a file where the folder should be)', () => {
+    const dir = tempDir();
+    const bundle = join(dir, 'b.cjs');
+    writeFileSync(bundle, 'module.exports = { value: 4 };\n');
+    const notADir = join(dir, 'plain-file');
+    writeFileSync(notADir, '');
+    expect(load(dir, bundle, join(notADir, 'cache'))).toMatchObject({ status: 0, out: '{"value":4}' });
+    expect(readFileSync(notADir, 'utf8')).toBe('');
+  });
+
+  it('runs the real CLI the same with and without its cache', () => {
+    const dir = tempDir();
+    const env = { ...process.env, CACHE_DIRECTORY: join(dir, 'cache') };
+    const first = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8', env });
+    const second = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8', env });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect(second.stdout).toBe(first.stdout);
+    expect(cacheFiles(join(dir, 'cache'))).toHaveLength(1);
+  });
+});
