@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckinStore, runsOf, type StoreOptions } from '../../src/store/checkin-store.js';
 import { StoreError } from '../../src/store/errors.js';
+import { PAGE_CACHE_KIB } from '../../src/store/open-database.js';
 import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { bhytDoc, cccdDoc, checkinInput } from '../helpers/documents.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -33,6 +34,18 @@ describe('check-in store', () => {
     db.close();
     expect(statSync(o.keyFile).mode & 0o777).toBe(0o600);
     expect(store.alarms).toEqual([]);
+    store.close();
+  });
+
+  it("bounds SQLite's page cache at 2 MB, below better-sqlite3's 16 MB build default", () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    const db = (store as unknown as { db: Database.Database }).db;
+    const plain = new Database(':memory:');
+    expect(plain.pragma('cache_size', { simple: true })).toBe(-16000);
+    plain.close();
+    expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBeLessThanOrEqual(2048);
     store.close();
   });
 
