@@ -8,16 +8,31 @@
 // The cache is only an optimisation: any failure to read or write it is ignored and the bundle compiles as usual.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
+/** Node options the compiling child must not inherit (a second debugger on the same port, a second profile). */
+const NOT_FOR_THE_CHILD = /^--(inspect|debug-port|cpu-prof|heap-prof)/;
+const childExecArgv = () => process.execArgv.filter((a) => !NOT_FOR_THE_CHILD.test(a));
+
+/** `<dir>/<bundle>.<build>.<options>.v8cache`: build hashes the source; options the node version and flags. */
 function cacheFileFor(file, source) {
   const dir = process.env.CACHE_DIRECTORY?.split(':')[0] || join(dirname(file), '.v8-cache');
-  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`);
-  return join(dir, `${basename(file)}.${key.digest('hex').slice(0, 24)}.v8cache`);
+  const hash = (...parts) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+  const build = hash(source);
+  const options = hash(process.version, process.arch, childExecArgv().join(' '), process.env.NODE_OPTIONS ?? '');
+  return { dir, build, prefix: `${basename(file)}.`, path: join(dir, `${basename(file)}.${build}.${options}.v8cache`) };
+}
+
+/** Removes the caches of other builds of the bundle (an upgrade's leftovers); other node options' caches stay. */
+function pruneOtherBuilds({ dir, build, prefix }) {
+  for (const name of readdirSync(dir)) {
+    const m = name.startsWith(prefix) ? /^([0-9a-f]{16})\.[0-9a-f]{16}\.v8cache$/.exec(name.slice(prefix.length)) : null;
+    if (m !== null && m[1] !== build) rmSync(join(dir, name), { force: true });
+  }
 }
 
 /** Whether a cache could be written: else every start would pay for a child that compiles in vain. */
@@ -41,15 +56,16 @@ function readCache(path) {
   }
 }
 
-function writeCache(path, script) {
+function writeCache(cache, script) {
+  const tmp = `${cache.path}.${process.pid}.tmp`;
   try {
     // Not { recursive: true }: Node 20's recursive mkdir spins forever under an unwritable parent such as /proc.
-    if (!existsSync(dirname(path))) mkdirSync(dirname(path));
-    const tmp = `${path}.${process.pid}.tmp`;
+    if (!existsSync(cache.dir)) mkdirSync(cache.dir);
     writeFileSync(tmp, script.createCachedData());
-    renameSync(tmp, path); // atomic: two processes starting at once never read half a cache
+    renameSync(tmp, cache.path); // atomic: two processes starting at once never read half a cache
+    pruneOtherBuilds(cache);
   } catch {
-    rmSync(`${path}.${process.pid}.tmp`, { force: true });
+    rmSync(tmp, { force: true });
   }
 }
 
@@ -72,17 +88,17 @@ function run(script, file) {
 /** Loads `file` (a CommonJS bundle) and returns its exports. */
 export function loadBundle(file) {
   const source = readFileSync(file, 'utf8');
-  const cachePath = cacheFileFor(file, source);
-  let cachedData = readCache(cachePath);
-  if (cachedData === undefined && writable(dirname(cachePath))) {
+  const cache = cacheFileFor(file, source);
+  let cachedData = readCache(cache.path);
+  if (cachedData === undefined && writable(cache.dir)) {
     // Compiling without a cache leaves ~15 MB in the process's malloc heap for good, more than a long-running daemon
     // can spare: a short-lived child with the same node options compiles and writes the cache instead.
-    spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), file], { stdio: 'ignore' });
-    cachedData = readCache(cachePath);
+    spawnSync(process.execPath, [...childExecArgv(), fileURLToPath(import.meta.url), file], { stdio: 'ignore' });
+    cachedData = readCache(cache.path);
   }
   const script = compile(file, source, cachedData);
   // V8 refuses a cache made under other flags (NODE_OPTIONS, say): drop it, and the next start makes a fitting one.
-  if (script.cachedDataRejected === true) rmSync(cachePath, { force: true });
+  if (script.cachedDataRejected === true) rmSync(cache.path, { force: true });
   return run(script, file);
 }
 

@@ -9,10 +9,10 @@ const LOADER = fileURLToPath(new URL('../../bin/load-bundle.js', import.meta.url
 const BIN = fileURLToPath(new URL('../../bin/qrgate.js', import.meta.url));
 
 /** Loads `bundle` through bin/load-bundle.js in a fresh node, as bin/qrgate.js does, and prints its exports. */
-function load(dir: string, bundle: string, cacheDir: string) {
+function load(dir: string, bundle: string, cacheDir: string, nodeOptions: string[] = []) {
   const runner = join(dir, 'runner.mjs');
   writeFileSync(runner, `import { loadBundle } from ${JSON.stringify(LOADER)};\nconsole.log(JSON.stringify(loadBundle(process.argv[2])));\n`);
-  const r = spawnSync(process.execPath, [runner, bundle], { encoding: 'utf8', env: { ...process.env, CACHE_DIRECTORY: cacheDir }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [...nodeOptions, runner, bundle], { encoding: 'utf8', env: { ...process.env, CACHE_DIRECTORY: cacheDir }, timeout: 30_000 });
   return { status: r.status, out: r.stdout.trim(), err: r.stderr };
 }
 
@@ -26,22 +26,49 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
     const cache = join(dir, 'cache');
     expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":42}' });
     const [file] = cacheFiles(cache);
-    expect(file).toMatch(/^b\.cjs\.[0-9a-f]{24}\.v8cache$/);
+    expect(file).toMatch(/^b\.cjs\.[0-9a-f]{16}\.[0-9a-f]{16}\.v8cache$/);
     const before = statSync(join(cache, file!)).mtimeMs;
     expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":42}' });
     expect(cacheFiles(cache)).toEqual([file]);
     expect(statSync(join(cache, file!)).mtimeMs).toBe(before);
   });
 
-  it('never runs a stale cache: a rebuilt bundle of the same length gets its own', () => {
+  it("never runs a stale cache: a rebuilt bundle of the same length gets its own, and replaces the old build's", () => {
     const dir = tempDir();
     const bundle = join(dir, 'b.cjs');
     const cache = join(dir, 'cache');
     writeFileSync(bundle, 'module.exports = { value: 1 };\n');
     expect(load(dir, bundle, cache).out).toBe('{"value":1}');
+    const [old] = cacheFiles(cache);
+    const otherBundle = 'other.cjs.0123456789abcdef.0123456789abcdef.v8cache';
+    writeFileSync(join(cache, otherBundle), 'not ours');
     writeFileSync(bundle, 'module.exports = { value: 2 };\n'); // V8 itself would only compare the length
     expect(load(dir, bundle, cache).out).toBe('{"value":2}');
+    const now = cacheFiles(cache);
+    expect(now).toHaveLength(2);
+    expect(now).toContain(otherBundle);
+    expect(now).not.toContain(old);
+  });
+
+  it('keeps one cache per set of node options for the same build', () => {
+    const dir = tempDir();
+    const bundle = join(dir, 'b.cjs');
+    const cache = join(dir, 'cache');
+    writeFileSync(bundle, 'module.exports = { value: 5 };\n');
+    expect(load(dir, bundle, cache).out).toBe('{"value":5}');
+    expect(load(dir, bundle, cache, ['--max-semi-space-size=2']).out).toBe('{"value":5}');
     expect(cacheFiles(cache)).toHaveLength(2);
+  });
+
+  it('does not pass debugger or profiler options to the compiling child, nor key the cache on them', () => {
+    const dir = tempDir();
+    const bundle = join(dir, 'b.cjs');
+    const cache = join(dir, 'cache');
+    writeFileSync(bundle, 'module.exports = { value: 6 };\n');
+    expect(load(dir, bundle, cache, ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'prof')}`]).out).toBe('{"value":6}');
+    expect(readdirSync(join(dir, 'prof')).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1); // the parent's only
+    expect(load(dir, bundle, cache).out).toBe('{"value":6}');
+    expect(cacheFiles(cache)).toHaveLength(1);
   });
 
   it('runs the bundle from a corrupt cache and removes that cache', () => {
