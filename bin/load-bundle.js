@@ -8,7 +8,7 @@
 // The cache is only an optimisation: any failure to read or write it is ignored and the bundle compiles as usual.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ function pruneOtherBuilds({ dir, build, prefix }) {
 function writable(dir) {
   for (const d of [dir, dirname(dir)]) {
     try {
+      if (!statSync(d).isDirectory()) return false;
       accessSync(d, constants.W_OK);
       return true;
     } catch {
