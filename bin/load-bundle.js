@@ -1,5 +1,5 @@
 // Runs the bundled CLI (a CommonJS file) as a classic script compiled with V8's code cache, the way Node 22's
-// module.enableCompileCache does and Node 20 cannot. Compiling the 3 MB bundle was half of the daemon's start-up on
+// module.enableCompileCache does and Node 20 cannot. Compiling the bundle (2.2 MB) was half of the daemon's start-up on
 // this hardware; with the cache V8 deserializes the bytecode of the bundle's top level instead of compiling it.
 //
 // The cache lives in $CACHE_DIRECTORY (systemd's CacheDirectory=, writable under ProtectSystem=strict), else next to
