@@ -3,6 +3,7 @@
  * serial-port callback or a timer (that would crash the daemon), so emits are guarded here once for all drivers.
  */
 import { EventEmitter } from 'node:events';
+import { splitAim, type AimSplit } from './aim.js';
 import type { DriverCode } from './codes.js';
 import type { Frame, ScannerDriver, ScannerState, ScannerStateEvent } from './types.js';
 
@@ -44,9 +45,11 @@ export abstract class BaseDriver extends EventEmitter implements ScannerDriver {
   abstract start(): Promise<void>;
   abstract stop(): Promise<void>;
 
-  protected emitFrame(bytes: Uint8Array, receivedAt: Date, aim?: string | null): void {
+  /** `aim`: the symbology id when the protocol carries it apart (HID-POS); else one in front of the data is split off. */
+  protected emitFrame(raw: Uint8Array, receivedAt: Date, aim?: string | null): void {
+    const { bytes, aim: id }: AimSplit = aim ? { bytes: raw, aim } : splitAim(raw);
     if (bytes.length === 0) return;
-    const frame: Frame = aim ? { scannerId: this.id, bytes, receivedAt, aim } : { scannerId: this.id, bytes, receivedAt };
+    const frame: Frame = id !== null ? { scannerId: this.id, bytes, receivedAt, aim: id } : { scannerId: this.id, bytes, receivedAt };
     this.#safeEmit('frame', frame);
   }
 

@@ -8,7 +8,7 @@ export interface Frame {
   readonly scannerId: string;
   readonly bytes: Uint8Array;
   readonly receivedAt: Date;
-  /** HID-POS only: the AIM symbology identifier the scanner put before the data (e.g. "]Q1" for QR), kept apart. */
+  /** The AIM symbology identifier the scanner sent with the data (e.g. "]Q1" for QR), kept apart from `bytes`. */
   readonly aim?: string;
 }
 

@@ -79,6 +79,14 @@ describe('serial driver over a real pty', () => {
     expect(Buffer.from(rec.frames[0]!.bytes).equals(Buffer.from(CCCD, 'utf8'))).toBe(true);
   });
 
+  it('a scanner that sends AIM ids ("transmit AIM ID" on) delivers the payload without it, the id on frame.aim', async () => {
+    const { pty, rec } = await setup({ terminator: 'cr' });
+    await pty.write(`]Q1${CCCD}\r]Q1${CCCD_B}\r`);
+    await rec.until(() => rec.frames.length >= 2, 'two frames');
+    expect(rec.texts()).toEqual([CCCD, CCCD_B]);
+    expect(rec.frames.map((f) => f.aim)).toEqual([']Q1', ']Q1']);
+  });
+
   it('back-to-back scans in one write come out as separate frames, never an empty one', async () => {
     const { pty, rec } = await setup({ terminator: 'auto' });
     await pty.write(`${CCCD}\r\n${CCCD_B}\r\n\r\n${CCCD}\n`);
