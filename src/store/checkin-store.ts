@@ -11,6 +11,7 @@ import { StoreError, toStoreError } from './errors.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { personKey } from './person-key.js';
+import { lastSeqOf } from './salvage.js';
 import { loadKeyFile, Sealer } from './sealer.js';
 import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm } from './types.js';
 import { uuidv7 } from './uuidv7.js';
@@ -101,7 +102,12 @@ export class CheckinStore {
         db.pragma(`max_page_count = ${Math.floor((options.maxSizeMB * 1024 * 1024) / pageSize)}`);
       }
       const alarms: StoreAlarm[] = [];
-      if (movedAside !== null) alarms.push({ code: 'E_STORE_CORRUPT', detail: `moved to ${movedAside}` });
+      if (movedAside !== null) {
+        const last = lastSeqOf(movedAside);
+        if (last !== null) db.prepare("UPDATE counters SET value = ? WHERE name = 'seq'").run(last);
+        const seq = last !== null ? `seq continues after ${last}` : 'its last seq could not be read: seq restarts at 1';
+        alarms.push({ code: 'E_STORE_CORRUPT', detail: `moved to ${movedAside}; ${seq}` });
+      }
       const stored = db.prepare("SELECT value FROM meta WHERE key = 'key_fingerprint'").pluck().get() as string | undefined;
       const keyFile = loadKeyFile(options.keyFile, stored === undefined);
       const sealer = new Sealer(keyFile.key);
