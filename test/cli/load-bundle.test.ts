@@ -18,12 +18,17 @@ function load(dir: string, bundle: string, cacheDir: string, nodeOptions: string
 
 const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
 
+/** A temporary folder with a bundle `b.cjs` holding `source`, and where its cache goes. */
+function fixture(source: string) {
+  const dir = tempDir();
+  const bundle = join(dir, 'b.cjs');
+  writeFileSync(bundle, source);
+  return { dir, bundle, cache: join(dir, 'cache') };
+}
+
 describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
   it('writes a cache on the first load and reuses it unchanged on the next', () => {
-    const dir = tempDir();
-    const bundle = join(dir, 'b.cjs');
-    writeFileSync(bundle, 'function twice(x) { return 2 * x; }\nmodule.exports = { value: twice(21) };\n');
-    const cache = join(dir, 'cache');
+    const { dir, bundle, cache } = fixture('function twice(x) { return 2 * x; }\nmodule.exports = { value: twice(21) };\n');
     expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":42}' });
     const [file] = cacheFiles(cache);
     expect(file).toMatch(/^b\.cjs\.[0-9a-f]{16}\.[0-9a-f]{16}\.v8cache$/);
@@ -34,10 +39,7 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
   });
 
   it("never runs a stale cache: a rebuilt bundle of the same length gets its own, and replaces the old build's", () => {
-    const dir = tempDir();
-    const bundle = join(dir, 'b.cjs');
-    const cache = join(dir, 'cache');
-    writeFileSync(bundle, 'module.exports = { value: 1 };\n');
+    const { dir, bundle, cache } = fixture('module.exports = { value: 1 };\n');
     expect(load(dir, bundle, cache).out).toBe('{"value":1}');
     const [old] = cacheFiles(cache);
     const otherBundle = 'other.cjs.0123456789abcdef.0123456789abcdef.v8cache';
@@ -51,20 +53,14 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
   });
 
   it('keeps one cache per set of node options for the same build', () => {
-    const dir = tempDir();
-    const bundle = join(dir, 'b.cjs');
-    const cache = join(dir, 'cache');
-    writeFileSync(bundle, 'module.exports = { value: 5 };\n');
+    const { dir, bundle, cache } = fixture('module.exports = { value: 5 };\n');
     expect(load(dir, bundle, cache).out).toBe('{"value":5}');
     expect(load(dir, bundle, cache, ['--max-semi-space-size=2']).out).toBe('{"value":5}');
     expect(cacheFiles(cache)).toHaveLength(2);
   });
 
   it('does not pass debugger or profiler options to the compiling child, nor key the cache on them', () => {
-    const dir = tempDir();
-    const bundle = join(dir, 'b.cjs');
-    const cache = join(dir, 'cache');
-    writeFileSync(bundle, 'module.exports = { value: 6 };\n');
+    const { dir, bundle, cache } = fixture('module.exports = { value: 6 };\n');
     expect(load(dir, bundle, cache, ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'prof')}`]).out).toBe('{"value":6}');
     expect(readdirSync(join(dir, 'prof')).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1); // the parent's only
     expect(load(dir, bundle, cache).out).toBe('{"value":6}');
@@ -72,10 +68,7 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
   });
 
   it('runs the bundle from a corrupt cache and removes that cache', () => {
-    const dir = tempDir();
-    const bundle = join(dir, 'b.cjs');
-    const cache = join(dir, 'cache');
-    writeFileSync(bundle, 'module.exports = { value: 3 };\n');
+    const { dir, bundle, cache } = fixture('module.exports = { value: 3 };\n');
     load(dir, bundle, cache);
     const [file] = cacheFiles(cache);
     writeFileSync(join(cache, file!), Buffer.alloc(4096, 0x5a));
@@ -84,9 +77,7 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
   });
 
   it('runs without a cache where none can be written (a file where the folder should be)', () => {
-    const dir = tempDir();
-    const bundle = join(dir, 'b.cjs');
-    writeFileSync(bundle, 'module.exports = { value: 4 };\n');
+    const { dir, bundle } = fixture('module.exports = { value: 4 };\n');
     const notADir = join(dir, 'plain-file');
     writeFileSync(notADir, '');
     expect(load(dir, bundle, join(notADir, 'cache'))).toMatchObject({ status: 0, out: '{"value":4}' });
