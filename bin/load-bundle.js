@@ -6,6 +6,8 @@
 // the bundle. V8 checks its own version and flags but, of the source, only its length: the file name therefore
 // carries a hash of the source, the node version and the node options, so a rebuilt bundle never meets a stale cache.
 // The cache is only an optimisation: any failure to read or write it is ignored and the bundle compiles as usual.
+// A classic script cannot import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING, whatever the vm options), so
+// the bundle loads what stays outside it with require() (test/cli/load-bundle.test.ts checks the bundle has no import()).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -74,8 +76,6 @@ function compile(file, source, cachedData) {
   return new vm.Script(Module.wrap(source), {
     filename: file,
     cachedData,
-    // import() inside the bundle (optional native modules) resolves as it would in a file Node loaded itself.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
 }
 

@@ -3,6 +3,7 @@
  * time; without them only the HID scanners fail, with the Debian package to install, and the rest of the daemon
  * (serial, evdev) runs unaffected.
  */
+import { createRequire } from 'node:module';
 import type { Device } from 'node-hid';
 
 /** The part of node-hid the driver uses (also the seam tests fill with a fake). */
@@ -31,7 +32,9 @@ export function missingPackageHint(message: string): string {
 
 export const loadNodeHid: HidLoader = async () => {
   try {
-    const mod = await import('node-hid');
+    // require(), not import(): the installed CLI is a classic script run from V8's code cache (bin/load-bundle.js),
+    // where import() always rejects on Node 20; node-hid is CommonJS either way.
+    const mod = createRequire(import.meta.url)('node-hid') as typeof import('node-hid');
     // The native binding loads on first use; list devices now so a missing library shows here, not mid-scan.
     await mod.devicesAsync();
     return {

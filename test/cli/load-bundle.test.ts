@@ -11,7 +11,9 @@ const BIN = fileURLToPath(new URL('../../bin/qrgate.js', import.meta.url));
 /** Loads `bundle` through bin/load-bundle.js in a fresh node, as bin/qrgate.js does, and prints its exports. */
 function load(dir: string, bundle: string, cacheDir: string, nodeOptions: string[] = []) {
   const runner = join(dir, 'runner.mjs');
-  writeFileSync(runner, `import { loadBundle } from ${JSON.stringify(LOADER)};\nconsole.log(JSON.stringify(loadBundle(process.argv[2])));\n`);
+  // A bundle may export \`load\`, an async function, whose result is printed instead of the exports.
+  const print = 'const m = loadBundle(process.argv[2]);\nconsole.log(JSON.stringify(typeof m.load === "function" ? await m.load() : m));\n';
+  writeFileSync(runner, `import { loadBundle } from ${JSON.stringify(LOADER)};\n${print}`);
   const r = spawnSync(process.execPath, [...nodeOptions, runner, bundle], { encoding: 'utf8', env: { ...process.env, CACHE_DIRECTORY: cacheDir }, timeout: 30_000 });
   return { status: r.status, out: r.stdout.trim(), err: r.stderr };
 }
@@ -82,6 +84,12 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
     writeFileSync(notADir, '');
     expect(load(dir, bundle, join(notADir, 'cache'))).toMatchObject({ status: 0, out: '{"value":4}' });
     expect(readFileSync(notADir, 'utf8')).toBe('');
+  });
+
+  it("the real bundle calls no import(): a classic script cannot, so what stays outside it is require()d", () => {
+    const bundle = readFileSync(fileURLToPath(new URL('../../dist/qrgate.cjs', import.meta.url)), 'utf8');
+    expect(bundle.match(/[^\w$.]import\(/g) ?? []).toEqual([]);
+    expect(bundle).toContain('"node-hid"');
   });
 
   it('runs the real CLI the same with and without its cache', () => {
