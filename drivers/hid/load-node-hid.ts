@@ -4,6 +4,7 @@
  * (serial, evdev) runs unaffected.
  */
 import { createRequire } from 'node:module';
+import type * as NodeHid from 'node-hid';
 import type { Device } from 'node-hid';
 
 /** The part of node-hid the driver uses (also the seam tests fill with a fake). */
@@ -34,7 +35,7 @@ export const loadNodeHid: HidLoader = async () => {
   try {
     // require(), not import(): the installed CLI is a classic script run from V8's code cache (bin/load-bundle.js),
     // where import() always rejects on Node 20; node-hid is CommonJS either way.
-    const mod = createRequire(import.meta.url)('node-hid') as typeof import('node-hid');
+    const mod = createRequire(import.meta.url)('node-hid') as typeof NodeHid;
     // The native binding loads on first use; list devices now so a missing library shows here, not mid-scan.
     await mod.devicesAsync();
     return {
