@@ -16,6 +16,9 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
+/** A compiling child that has not finished by then is killed, and this start goes on without a cache. */
+const WARM_TIMEOUT_MS = 60_000;
+
 /** Node options the compiling child must not inherit (a second debugger on the same port, a second profile). */
 const NOT_FOR_THE_CHILD = /^--(inspect|debug-port|cpu-prof|heap-prof)/;
 const childExecArgv = () => process.execArgv.filter((a) => !NOT_FOR_THE_CHILD.test(a));
@@ -94,7 +97,7 @@ export function loadBundle(file) {
   if (cachedData === undefined && writable(cache.dir)) {
     // Compiling without a cache leaves ~15 MB in the process's malloc heap for good, more than a long-running daemon
     // can spare: a short-lived child with the same node options compiles and writes the cache instead.
-    spawnSync(process.execPath, [...childExecArgv(), fileURLToPath(import.meta.url), file], { stdio: 'ignore' });
+    spawnSync(process.execPath, [...childExecArgv(), fileURLToPath(import.meta.url), file], { stdio: 'ignore', timeout: WARM_TIMEOUT_MS });
     cachedData = readCache(cache.path);
   }
   const script = compile(file, source, cachedData);
@@ -111,4 +114,7 @@ function warm(file) {
   writeCache(cacheFileFor(file, source), script);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) warm(process.argv[2]);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  warm(process.argv[2]);
+  process.exit(0); // a timer or handle some module's top level opened must not keep the child, and the start, waiting
+}
