@@ -4,8 +4,8 @@
 // HTTP, no logging. Prints one JSON line { msg: 'drained', perSec, peakRssMB }. Usage: node skeleton-drain.mjs DB URL
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { peakRssMB as peakOf } from './procfs.mjs';
 
 const WINDOW = 100;
 const [path, url] = process.argv.slice(2);
@@ -44,7 +44,7 @@ await new Promise((resolve, reject) => {
   else sendWindow();
 });
 const perSec = total / ((performance.now() - start) / 1000);
-const peakRssMB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
+const peakRssMB = peakOf(process.pid);
 console.log(JSON.stringify({ msg: 'drained', perSec, peakRssMB }));
 await client.endAsync(true);
 db.close();
