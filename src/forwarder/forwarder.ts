@@ -5,6 +5,7 @@
  * last will, a retained health report every minute, and request/response for ping, health and config.
  */
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { systemClock, type Clock } from '../../drivers/types.js';
@@ -12,19 +13,35 @@ import { MQTT_CODES, type MqttCode } from '../codes.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { CheckinStore } from '../store/checkin-store.js';
-import type { Checkin } from '../store/types.js';
+import type { Checkin, OutboxCheckin } from '../store/types.js';
 import { toLocalIso } from '../time.js';
 import { Backoff } from './backoff.js';
+import { InThreadBacklog, type BacklogSource } from './backlog.js';
 import { classifyError, connectOptions, MqttSetupError } from './connection.js';
 import { topicsFor, type HealthMessage, type ResponseMessage, type StatusMessage, type Topics } from './contract.js';
 import { checkinBody, outboxOf, rejectMessage, type Origin } from './messages.js';
 import { OutboxPump, type Item } from './outbox-pump.js';
+import { ThreadedBacklog } from './threaded-backlog.js';
 
 const HEALTH_EVERY_MS = 60_000;
 const STOP_PUBLISH_MS = 1000;
 /** While the broker is unreachable, a bare TCP connect tells when it is back, long before the backoff would. */
 const PROBE_EVERY_MS = 2000;
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ssl:': 8883, 'ws:': 80, 'wss:': 443 };
+/** Pending check-ins from which a drain reads its backlog on a second thread (threaded-backlog.ts). */
+const THREAD_MIN_BACKLOG = 5000;
+
+/**
+ * The backlog reader thread's entry, next to this module: backlog-thread.cjs beside the bundle (dist/qrgate.cjs),
+ * or backlog-thread.js beside the compiled module. Run from TypeScript sources (tests), there is none.
+ */
+export function backlogThreadEntry(): URL | null {
+  for (const name of ['./backlog-thread.cjs', './backlog-thread.js']) {
+    const url = new URL(name, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  return null;
+}
 
 export type ForwarderState = 'disabled' | 'connecting' | 'connected' | 'disconnected';
 
@@ -48,6 +65,8 @@ export interface ForwarderDeps {
   readonly health: () => Omit<HealthMessage, 'mqtt'>;
   /** The configuration with secrets removed, for the `config` request. */
   readonly redactedConfig: () => unknown;
+  /** The backlog reader thread: default `backlogThreadEntry()` from 5,000 pending; null: every backlog read here. */
+  readonly backlogThread?: { readonly entry: URL; readonly minBacklog?: number } | null;
 }
 
 /** A row the broker acknowledged (PUBACK): `seq` for a check-in, `n` for a reject. */
@@ -62,6 +81,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly pump: OutboxPump;
+  private readonly body: (row: OutboxCheckin) => string;
   private readonly backoff = new Backoff();
   private client: MqttClient | null = null;
   private protocolVersion: 4 | 5 = 5;
@@ -86,8 +106,24 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     this.log = d.logger.child({ module: 'mqtt' });
     this.since = this.clock.now();
     this.state = m.url === undefined ? 'disabled' : 'disconnected';
+    const body = (row: OutboxCheckin): string => checkinBody(row, this.origin, m.documentFields);
+    this.body = body;
+    const inThread = new InThreadBacklog(d.store, body);
+    const entry = d.backlogThread === undefined ? backlogThreadEntry() : (d.backlogThread?.entry ?? null);
+    const backlog: BacklogSource =
+      entry === null
+        ? inThread
+        : new ThreadedBacklog({
+            entry,
+            data: { store: { path: d.config.store.path, keyFile: d.config.store.keyFile }, origin: this.origin, fields: m.documentFields },
+            inThread,
+            pendingCount: () => d.store.pendingCount(),
+            minBacklog: d.backlogThread?.minBacklog ?? THREAD_MIN_BACKLOG,
+            log: this.log,
+          });
     this.pump = new OutboxPump({
       store: d.store,
+      backlog,
       window: m.maxInflight,
       drainRatePerSec: m.drainRatePerSec,
       clock: this.clock,
@@ -119,7 +155,10 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   /** A check-in was committed: send it now if connected (the live lane). */
   onCheckin(c: Checkin): void {
     // Not connected: the row waits in the store; serializing it now would be work thrown away.
-    if (this.pump.isRunning) this.pump.notifyCheckin(outboxOf(c));
+    if (this.pump.isRunning) {
+      const row = outboxOf(c);
+      this.pump.notifyCheckin({ seq: row.seq, body: this.body(row) });
+    }
   }
 
   onReject(): void {
@@ -288,7 +327,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     }
     const [topic, body] =
       item.kind === 'checkin'
-        ? [this.topics.checkins, checkinBody(item.row, this.origin, this.d.config.mqtt.documentFields)]
+        ? [this.topics.checkins, item.row.body]
         : [this.topics.rejects, JSON.stringify(rejectMessage(item.row, this.origin))];
     client.publish(topic, body, { qos: 1 }, (err) => {
       done(err ?? null);

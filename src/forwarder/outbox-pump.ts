@@ -6,17 +6,19 @@
  */
 import type { Clock } from '../../drivers/types.js';
 import type { CheckinStore } from '../store/checkin-store.js';
-import type { OutboxCheckin, Reject } from '../store/types.js';
+import type { Reject } from '../store/types.js';
+import type { BacklogSource, OutgoingCheckin } from './backlog.js';
 
 const FETCH = 512;
 /** Acknowledgements are written in batches: one fsync per batch instead of one per message. */
 const ACK_BATCH = 256;
 const ACK_FLUSH_MS = 20;
 
-export type Item = { readonly kind: 'checkin'; readonly row: OutboxCheckin } | { readonly kind: 'reject'; readonly row: Reject };
+export type Item = { readonly kind: 'checkin'; readonly row: OutgoingCheckin } | { readonly kind: 'reject'; readonly row: Reject };
 
 export interface PumpOptions {
-  readonly store: Pick<CheckinStore, 'outboxAfter' | 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
+  readonly store: Pick<CheckinStore, 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
+  readonly backlog: BacklogSource;
   /** Publishes one item; `done` is called on its PUBACK, or with an error if it will never come on this connection. */
   readonly publish: (item: Item, done: (err?: Error | null) => void) => void;
   readonly window: number;
@@ -32,9 +34,9 @@ export class OutboxPump {
   private inflight = 0;
   private cursor = 0;
   private rejectCursor = 0;
-  private backlog: OutboxCheckin[] = [];
+  private backlog: OutgoingCheckin[] = [];
   private rejects: Reject[] = [];
-  private live: OutboxCheckin[] = [];
+  private live: OutgoingCheckin[] = [];
   /** Sent through the live lane before the backlog cursor reached them. */
   private readonly ahead = new Set<number>();
   private acked: number[] = [];
@@ -86,12 +88,13 @@ export class OutboxPump {
     this.ahead.clear();
     this.backlogExhausted = false;
     this.rejectsExhausted = false;
+    this.o.backlog.release();
     if (this.rateTimer !== undefined) this.o.clock.clearTimeout(this.rateTimer);
     this.rateTimer = undefined;
   }
 
   /** A check-in was just committed. */
-  notifyCheckin(c: OutboxCheckin): void {
+  notifyCheckin(c: OutgoingCheckin): void {
     if (!this.running) return;
     this.live.push(c);
     this.pump();
@@ -172,13 +175,21 @@ export class OutboxPump {
     return reject === null ? null : { kind: 'reject', row: reject };
   }
 
-  private nextBacklog(): OutboxCheckin | null | 'wait' {
+  private nextBacklog(): OutgoingCheckin | null | 'wait' {
     if (this.backlog.length === 0 && !this.backlogExhausted) {
-      const rows = this.o.store.outboxAfter(this.cursor, FETCH);
+      const generation = this.generation;
+      const rows = this.o.backlog.read(this.cursor, FETCH, () => {
+        if (generation === this.generation) this.pump();
+      });
+      if (rows === null) return 'wait';
       const last = rows[rows.length - 1];
       if (last !== undefined) this.cursor = last.seq;
-      this.backlog = rows.filter((r) => !this.ahead.delete(r.seq) && !this.acked.includes(r.seq));
-      if (rows.length < FETCH) this.backlogExhausted = true;
+      const acked = new Set(this.acked);
+      this.backlog = rows.filter((r) => !this.ahead.delete(r.seq) && !acked.has(r.seq));
+      if (rows.length < FETCH) {
+        this.backlogExhausted = true;
+        this.o.backlog.release();
+      }
     }
     if (this.backlog.length === 0) {
       // New rows arrive through notifyCheckin; look at the store again only after a disconnect or a reject.

@@ -10,6 +10,7 @@ import { startOfLocalDay, toLocalIso } from '../time.js';
 import { StoreError, toStoreError } from './errors.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
+import { OutboxReader, rowMeta, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
 import { lastSeqOf } from './salvage.js';
 import { loadKeyFile, Sealer } from './sealer.js';
@@ -47,9 +48,6 @@ interface CheckinRow {
   sent_ms: number | null;
 }
 
-const OUTBOX_COLUMNS = 'seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings';
-type OutboxRow = Pick<CheckinRow, 'seq' | 'id' | 'scanner' | 'direction' | 'auto' | 'manual' | 'scanned_at' | 'clock_synced' | 'sealed' | 'warnings'>;
-
 interface RejectRow {
   n: number;
   id: string;
@@ -70,6 +68,7 @@ export class CheckinStore {
   private pending: number;
   private pendingRejects: number;
   private readonly q: ReturnType<typeof prepare>;
+  private readonly outbox: OutboxReader;
 
   private constructor(
     private readonly db: Database,
@@ -81,6 +80,7 @@ export class CheckinStore {
     this.alarms = alarms;
     this.now = options.now ?? (() => new Date());
     this.q = prepare(db);
+    this.outbox = new OutboxReader(db, sealer);
     this.pending = (this.q.countPending.get() as { n: number }).n;
     this.pendingRejects = (this.q.countPendingRejects.get() as { n: number }).n;
   }
@@ -197,16 +197,12 @@ export class CheckinStore {
 
   /** Pending check-ins after `afterSeq`, oldest first: the forwarder's outbox batch. */
   pendingCheckins(afterSeq: number, limit: number): Checkin[] {
-    return (this.q.pendingAfter.all(afterSeq, limit) as OutboxRow[]).map((r) => this.toCheckin(r));
+    return this.outbox.rows(afterSeq, limit).map((r) => this.toCheckin(r));
   }
 
   /** The same rows as `pendingCheckins`, in the form the forwarder sends: the document left as its JSON text. */
   outboxAfter(afterSeq: number, limit: number): OutboxCheckin[] {
-    return (this.q.pendingAfter.all(afterSeq, limit) as OutboxRow[]).map((r) => ({
-      ...rowMeta(r),
-      documentJson: this.sealer.open(r.sealed, r.id),
-      warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code),
-    }));
+    return this.outbox.read(afterSeq, limit);
   }
 
   /** Marks check-ins delivered; returns how many were pending. */
@@ -357,15 +353,10 @@ export class CheckinStore {
   private toCheckin(r: OutboxRow): Checkin {
     return {
       ...rowMeta(r),
-      document: JSON.parse(this.sealer.open(r.sealed, r.id)) as Checkin['document'],
+      document: JSON.parse(this.outbox.open(r)) as Checkin['document'],
       warnings: JSON.parse(r.warnings) as Warning[],
     };
   }
-}
-
-/** A check-in row's fields other than its document and warnings. */
-function rowMeta(r: OutboxRow): Omit<Checkin, 'document' | 'warnings'> {
-  return { id: r.id, seq: r.seq, scanner: r.scanner, direction: r.direction, auto: r.auto === 1, manual: r.manual === 1, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 };
 }
 
 /** Sorted runs of consecutive numbers: [3, 1, 2, 7] → [[1, 3], [7, 7]]. */
@@ -412,8 +403,6 @@ function prepare(db: Database) {
     presenceOf: db.prepare('SELECT seq FROM presence WHERE person_mac = ?'),
     countPending: db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE sent_ms IS NULL'),
     countPendingRejects: db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE sent_ms IS NULL'),
-    // Only the columns a message needs: the drain reads every pending row, and each unused column costs.
-    pendingAfter: db.prepare(`SELECT ${OUTBOX_COLUMNS} FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?`),
     markSentRanges,
     pendingRejectsAfter: db.prepare('SELECT * FROM rejects WHERE sent_ms IS NULL AND n > ? ORDER BY n LIMIT ?'),
     markRejectsSentRanges,

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { Forwarder } from '../../src/forwarder/forwarder.js';
-import { createLogger } from '../../src/logger.js';
+import { Forwarder, type ForwarderDeps } from '../../src/forwarder/forwarder.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { CheckinStore } from '../../src/store/checkin-store.js';
 import type { Checkin } from '../../src/store/types.js';
 import { cccdDoc, checkinInput } from '../helpers/documents.js';
@@ -31,12 +31,19 @@ export function kioskConfig(dir: string, mqtt: Record<string, unknown>): Config 
   ).config;
 }
 
-export function startKiosk(config: Config, options: { start?: boolean } = {}): Kiosk {
+export interface KioskOptions {
+  readonly start?: boolean;
+  readonly logger?: Logger;
+  readonly backlogThread?: ForwarderDeps['backlogThread'];
+}
+
+export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
   const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true });
   const forwarder = new Forwarder({
     config,
     store,
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
+    ...(options.backlogThread === undefined ? {} : { backlogThread: options.backlogThread }),
     version: '9.9.9',
     health: () => ({ v: 1, at: new Date().toISOString(), uptimeSec: 1, scanners: [], pending: store.pendingCount(), oldestPendingAgeSec: null, storeBytes: store.sizeBytes() }),
     redactedConfig: () => ({ device: config.device, mqtt: { url: config.mqtt.url, password: '[redacted]' } }),

@@ -1,0 +1,38 @@
+/**
+ * Where the outbox pump gets its backlog: pending check-ins, oldest first, already written as `B/checkins` bodies.
+ * Two sources: this thread (every read is a synchronous store query) and a reader thread for large backlogs
+ * (threaded-backlog.ts), which reads, unseals and writes the bodies ahead while this thread publishes.
+ */
+import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxCheckin } from '../store/types.js';
+
+/** A check-in ready to publish. */
+export interface OutgoingCheckin {
+  readonly seq: number;
+  readonly body: string | Buffer;
+}
+
+export interface BacklogSource {
+  /**
+   * Up to `limit` pending check-ins after `afterSeq`, oldest first (fewer than `limit`: that was the end of the
+   * backlog). `null`: the rows are still being read; `ready` is then called once a read would answer.
+   */
+  read(afterSeq: number, limit: number, ready: () => void): readonly OutgoingCheckin[] | null;
+  /** The drain ended or the connection went: free what reading holds. */
+  release(): void;
+}
+
+export class InThreadBacklog implements BacklogSource {
+  constructor(
+    private readonly store: Pick<CheckinStore, 'outboxAfter'>,
+    private readonly body: (row: OutboxCheckin) => string,
+  ) {}
+
+  read(afterSeq: number, limit: number): readonly OutgoingCheckin[] {
+    return this.store.outboxAfter(afterSeq, limit).map((row) => ({ seq: row.seq, body: this.body(row) }));
+  }
+
+  release(): void {
+    // Nothing is held between reads.
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Reads a large backlog on a second thread. Draining, this thread's time went a third to reading rows, unsealing
+ * them (a fresh AES-GCM decipher per row: ~10 µs in Node) and writing bodies, a third to garbage collection, and the
+ * rest to mqtt.js; the reader thread takes the first part and its garbage to the other core, batches ahead, so this
+ * thread only publishes and marks (docs/performance.md). A small backlog is read here: starting a thread (~8 MB, tens
+ * of ms) is not worth it. If the thread cannot start or fails, reading falls back here and nothing is lost: rows are
+ * only marked sent on their PUBACK, whichever thread read them.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logger.js';
+import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
+import type { BacklogSource, OutgoingCheckin } from './backlog.js';
+
+/** Batches read ahead of the publisher: one being published, one ready, one being read. */
+const CREDIT = 2;
+
+export interface ThreadedBacklogOptions {
+  /** The thread's entry: backlog-thread.js, or its bundle. */
+  readonly entry: URL;
+  readonly data: BacklogThreadData;
+  /** Reads while the thread starts, for small backlogs, and after a failure. */
+  readonly inThread: BacklogSource;
+  readonly pendingCount: () => number;
+  /** Pending check-ins from which a drain starts the thread. */
+  readonly minBacklog: number;
+  readonly log: Logger;
+}
+
+export class ThreadedBacklog implements BacklogSource {
+  private worker: Worker | null = null;
+  private started = false;
+  /** The thread failed during this drain: read here until the next one. */
+  private failed = false;
+  private token = 0;
+  /** The `afterSeq` the stream's next batch starts after; null: no stream. */
+  private expect: number | null = null;
+  private limit = 0;
+  private batches: BacklogBatch[] = [];
+  private ready: (() => void) | null = null;
+
+  constructor(private readonly o: ThreadedBacklogOptions) {}
+
+  /** Whether a reader thread serves the reads now (for tests and the health report). */
+  get threaded(): boolean {
+    return this.started;
+  }
+
+  read(afterSeq: number, limit: number, ready: () => void): readonly OutgoingCheckin[] | null {
+    if (this.worker === null && !this.failed && this.o.pendingCount() >= this.o.minBacklog) this.spawn();
+    if (!this.started) return this.o.inThread.read(afterSeq, limit, ready);
+    if (afterSeq !== this.expect || limit !== this.limit) this.stream(afterSeq, limit);
+    const batch = this.batches.shift();
+    if (batch === undefined) {
+      this.ready = ready;
+      return null;
+    }
+    const count = batch.seqs.length;
+    if (batch.end) this.expect = null;
+    else {
+      this.expect = batch.seqs[count - 1] as number;
+      this.post({ op: 'credit', token: this.token });
+    }
+    const rows = new Array<OutgoingCheckin>(count);
+    let start = 0;
+    for (let i = 0; i < count; i += 1) {
+      const end = batch.ends[i] as number;
+      // A view, not a copy: mqtt.js writes it to the socket and lets go of it on the PUBACK.
+      rows[i] = { seq: batch.seqs[i] as number, body: Buffer.from(batch.bytes, start, end - start) };
+      start = end;
+    }
+    return rows;
+  }
+
+  release(): void {
+    this.stop();
+    this.failed = false;
+  }
+
+  private spawn(): void {
+    let worker: Worker;
+    try {
+      worker = new Worker(this.o.entry, {
+        workerData: this.o.data,
+        // Its heap holds a few batches at a time; a bound keeps a fault there from growing the kiosk's memory.
+        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+        stdout: false,
+        stderr: true,
+      });
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    // It never keeps the daemon alive: a stop with a backlog left exits at once.
+    worker.unref();
+    this.worker = worker;
+    worker.on('message', (m: FromBacklogThread) => this.onMessage(worker, m));
+    worker.on('error', (err) => {
+      if (worker === this.worker) this.fail(err);
+    });
+    worker.on('exit', (code) => {
+      if (worker === this.worker) this.fail(new Error(`the backlog reader thread exited (code ${code})`));
+    });
+  }
+
+  private onMessage(worker: Worker, m: FromBacklogThread): void {
+    if (worker !== this.worker) return;
+    if ('ready' in m) {
+      this.started = true;
+      this.o.log.info({ pending: this.o.pendingCount() }, 'reading the backlog on a second thread');
+      return;
+    }
+    if (m.token !== this.token) return; // a stream the publisher has left
+    if ('error' in m) {
+      this.fail(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      return;
+    }
+    this.batches.push(m);
+    this.wake();
+  }
+
+  private stream(after: number, limit: number): void {
+    this.token += 1;
+    this.expect = after;
+    this.limit = limit;
+    this.batches = [];
+    this.post({ op: 'stream', token: this.token, after, limit, credit: CREDIT });
+  }
+
+  private post(m: ToBacklogThread): void {
+    this.worker?.postMessage(m);
+  }
+
+  private fail(err: unknown): void {
+    this.o.log.warn({ err }, 'the backlog reader thread failed; reading the backlog on the main thread');
+    this.stop();
+    this.failed = true;
+    this.wake();
+  }
+
+  private stop(): void {
+    const worker = this.worker;
+    this.worker = null;
+    this.started = false;
+    this.expect = null;
+    this.batches = [];
+    if (worker !== null) void worker.terminate();
+  }
+
+  private wake(): void {
+    const ready = this.ready;
+    this.ready = null;
+    ready?.();
+  }
+}

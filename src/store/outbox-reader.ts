@@ -1,0 +1,86 @@
+/**
+ * Reads the outbox: pending check-ins after a seq, oldest first. The store reads it on its own connection; a drain
+ * of a large backlog reads it from a second thread on a second, read-only connection to the same file (WAL lets a
+ * reader see every committed row while the daemon keeps writing), so this file is all that thread needs of the store.
+ */
+import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import type { Warning } from '../decode/index.js';
+import { StoreError } from './errors.js';
+import { PAGE_CACHE_KIB } from './open-database.js';
+import { loadKeyFile, Sealer } from './sealer.js';
+import type { Checkin, OutboxCheckin } from './types.js';
+
+/** Only the columns a message needs: a drain reads every pending row, and each unused column costs. */
+const OUTBOX_SQL = 'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?';
+
+export interface OutboxRow {
+  seq: number;
+  id: string;
+  scanner: string;
+  direction: 'in' | 'out';
+  auto: number;
+  manual: number;
+  scanned_at: string;
+  clock_synced: number;
+  sealed: Buffer;
+  warnings: string;
+}
+
+export class OutboxReader {
+  private readonly pendingAfter: Statement;
+
+  constructor(
+    db: Db,
+    private readonly sealer: Sealer,
+  ) {
+    this.pendingAfter = db.prepare(OUTBOX_SQL);
+  }
+
+  /** The rows as stored (the document still sealed). */
+  rows(afterSeq: number, limit: number): OutboxRow[] {
+    return this.pendingAfter.all(afterSeq, limit) as OutboxRow[];
+  }
+
+  /** The rows in the form the forwarder sends: the document opened but left as its JSON text. */
+  read(afterSeq: number, limit: number): OutboxCheckin[] {
+    return this.rows(afterSeq, limit).map((r) => ({
+      ...rowMeta(r),
+      documentJson: this.sealer.open(r.sealed, r.id),
+      warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code),
+    }));
+  }
+
+  /** Opens the document of a row read with `rows`. */
+  open(r: OutboxRow): string {
+    return this.sealer.open(r.sealed, r.id);
+  }
+}
+
+/** A check-in row's fields other than its document and warnings. */
+export function rowMeta(r: OutboxRow): Omit<Checkin, 'document' | 'warnings'> {
+  return { id: r.id, seq: r.seq, scanner: r.scanner, direction: r.direction, auto: r.auto === 1, manual: r.manual === 1, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 };
+}
+
+export interface OutboxFile {
+  readonly path: string;
+  readonly keyFile: string;
+}
+
+/**
+ * A read-only connection to a store another connection has opened (and checked, migrated, and keyed): it refuses to
+ * create anything, and checks the key against the database's fingerprint as the store does.
+ */
+export function openOutboxReader(file: OutboxFile): { readonly reader: OutboxReader; close(): void } {
+  const db = new Database(file.path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    const stored = db.prepare("SELECT value FROM meta WHERE key = 'key_fingerprint'").pluck().get() as string | undefined;
+    const sealer = new Sealer(loadKeyFile(file.keyFile, false).key);
+    if (stored !== sealer.fingerprint()) throw new StoreError('E_STORE_KEY', `${file.keyFile} is not the key this database was sealed with`);
+    return { reader: new OutboxReader(db, sealer), close: () => db.close() };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
