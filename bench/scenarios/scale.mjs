@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Mosquitto } from '../../scripts/lib/broker.mjs';
-import { SERVICE_NODE_OPTIONS } from '../../scripts/lib/daemon.mjs';
+import { SERVICE_ENV, SERVICE_NODE_OPTIONS } from '../../scripts/lib/daemon.mjs';
 import { copyStore } from '../../scripts/lib/backlog.mjs';
 import { cccd } from '../../scripts/lib/payloads.mjs';
 import { Cleanup, dist, percentile, tempDir } from '../../scripts/lib/util.mjs';
@@ -40,7 +40,7 @@ const SKELETON_DRAIN = new URL('../../scripts/lib/skeleton-drain.mjs', import.me
 async function skeletonDrainPeak(fixture, dir, url) {
   const paths = { path: join(dir, 'skeleton-drain.db'), keyFile: join(dir, 'skeleton-drain.key') };
   copyStore(fixture, paths);
-  const { stdout } = await promisify(execFile)(process.execPath, [...SERVICE_NODE_OPTIONS, SKELETON_DRAIN, paths.path, url], { timeout: 600_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...SERVICE_NODE_OPTIONS, SKELETON_DRAIN, paths.path, url], { timeout: 600_000, env: { ...process.env, ...SERVICE_ENV } });
   return JSON.parse(stdout.trim().split('\n').pop()).peakRssMB;
 }
 

@@ -22,6 +22,9 @@ export interface DaemonOptions {
 /** The node options of systemd/qrgate.service's ExecStart; every Daemon is started with them first. */
 export declare const SERVICE_NODE_OPTIONS: readonly string[];
 
+/** The environment of systemd/qrgate.service's Environment= lines; every Daemon is started with it. */
+export declare const SERVICE_ENV: Readonly<Record<string, string>>;
+
 export class Daemon {
   readonly lines: LogLine[];
   stderr: string;

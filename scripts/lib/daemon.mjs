@@ -17,6 +17,17 @@ export const SERVICE_NODE_OPTIONS = (() => {
   return Object.freeze(words.slice(1, script));
 })();
 
+/**
+ * The environment qrgate.service sets (its Environment= lines, e.g. MALLOC_ARENA_MAX): every Daemon gets it, so a
+ * benchmark's memory figures are the installed daemon's.
+ */
+export const SERVICE_ENV = (() => {
+  const unit = readFileSync(new URL('../../systemd/qrgate.service', import.meta.url), 'utf8');
+  const env = {};
+  for (const [, name, value] of unit.matchAll(/^Environment=([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)) env[name] = value.trim();
+  return Object.freeze(env);
+})();
+
 export class Daemon {
   lines = [];
   stderr = '';
@@ -25,7 +36,7 @@ export class Daemon {
     this.spawnedAt = performance.now();
     // As the service runs it (also for a script run instead, such as the bench skeleton: same heap settings).
     const argv = [...SERVICE_NODE_OPTIONS, ...nodeArgs, ...(argvOverride ?? [BIN, 'run', '--config', configFile])];
-    this.proc = track(spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    this.proc = track(spawn(process.execPath, argv, { env: { ...process.env, ...SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let buffer = '';
     this.proc.stdout.setEncoding('utf8').on('data', (d) => {
       const at = performance.now();

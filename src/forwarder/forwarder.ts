@@ -109,7 +109,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     const body = (row: OutboxCheckin): string => checkinBody(row, this.origin, m.documentFields);
     this.body = body;
     const inThread = new InThreadBacklog(d.store, body);
-    const entry = d.backlogThread === undefined ? backlogThreadEntry() : (d.backlogThread?.entry ?? null);
+    const entry = !m.backlogThread ? null : d.backlogThread === undefined ? backlogThreadEntry() : (d.backlogThread?.entry ?? null);
     const backlog: BacklogSource =
       entry === null
         ? inThread

@@ -114,6 +114,22 @@ describe('MQTT forwarder delivery', () => {
     expect((bySeq.get(2999)?.document as { name: string }).name).toBe('Khách Thử 2999');
   }, 60_000);
 
+  it('reads the backlog on the main thread when mqtt.backlogThread is false', async () => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    await b.down();
+    const lines: Array<{ msg: string }> = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
+    const k = startKiosk(kioskConfig(dir, { url: b.url, backlogThread: false }), { logger, backlogThread: { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 100 } });
+    for (let i = 1; i <= 600; i += 1) k.checkin(i);
+    await b.up();
+    const sub = await central(b.url);
+    await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 600, 'the backlog', 20_000);
+    expectCompleteAtLeastOnce(sub.on('/checkins'), 600);
+    expect(lines.map((l) => l.msg)).toContain('connected to the broker');
+    expect(lines.map((l) => l.msg)).not.toContain('reading the backlog on a second thread');
+  });
+
   it.each([
     ['a clean restart (persistence kept)', 'SIGTERM' as const, false],
     ['a crash that loses its sessions (no persistence)', 'SIGKILL' as const, true],
