@@ -83,8 +83,6 @@ export class ThreadedBacklog implements BacklogSource {
         workerData: this.o.data,
         // Its heap holds a few batches at a time; a bound keeps a fault there from growing the kiosk's memory.
         resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
-        stdout: false,
-        stderr: true,
       });
     } catch (err) {
       this.fail(err);

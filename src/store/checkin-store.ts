@@ -31,20 +31,10 @@ export interface StoreOptions {
   readonly now?: () => Date;
 }
 
-interface CheckinRow {
-  seq: number;
-  id: string;
-  scanner: string;
-  direction: 'in' | 'out';
-  auto: number;
-  manual: number;
-  scanned_at: string;
+interface CheckinRow extends OutboxRow {
   scanned_ms: number;
-  clock_synced: number;
   doc_type: string;
   person_mac: Buffer;
-  sealed: Buffer;
-  warnings: string;
   sent_ms: number | null;
 }
 

@@ -28,6 +28,23 @@ async function central(url: string): Promise<Subscriber> {
 
 const seqs = (ms: Received[]): number[] => ms.map((m) => m.body.seq as number);
 
+/**
+ * A kiosk that recorded `count` check-ins while its broker was down, the broker back up, and the reader thread
+ * (the bundle's entry) allowed from `minBacklog` pending; `lines` are its log lines.
+ */
+async function backlogWhileOffline(mqtt: Record<string, unknown>, minBacklog: number, count: number) {
+  const dir = tempDir();
+  const b = await broker(dir);
+  await b.down();
+  const lines: Array<{ msg: string }> = [];
+  const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
+  const backlogThread = { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog };
+  const k = startKiosk(kioskConfig(dir, { url: b.url, ...mqtt }), { logger, backlogThread });
+  for (let i = 1; i <= count; i += 1) k.checkin(i);
+  await b.up();
+  return { b, k, lines };
+}
+
 /** Every seq 1..n at least once, and every duplicate identical to the first copy (same id, same body). */
 function expectCompleteAtLeastOnce(received: Received[], n: number): void {
   const first = new Map<number, Received>();
@@ -92,14 +109,7 @@ describe('MQTT forwarder delivery', () => {
   });
 
   it('drains a backlog read on the reader thread, live check-ins arriving during it, and marks every row sent', async () => {
-    const dir = tempDir();
-    const b = await broker(dir);
-    await b.down();
-    const lines: Array<{ msg: string }> = [];
-    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
-    const k = startKiosk(kioskConfig(dir, { url: b.url }), { logger, backlogThread: { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 1000 } });
-    for (let i = 1; i <= 3000; i += 1) k.checkin(i);
-    await b.up();
+    const { b, k, lines } = await backlogWhileOffline({}, 1000, 3000);
     const sub = await central(b.url);
     await until(() => k.forwarder.status().state === 'connected', 'reconnected', 20_000);
     await until(() => lines.some((l) => l.msg === 'reading the backlog on a second thread'), 'the reader thread');
@@ -115,14 +125,7 @@ describe('MQTT forwarder delivery', () => {
   }, 60_000);
 
   it('reads the backlog on the main thread when mqtt.backlogThread is false', async () => {
-    const dir = tempDir();
-    const b = await broker(dir);
-    await b.down();
-    const lines: Array<{ msg: string }> = [];
-    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
-    const k = startKiosk(kioskConfig(dir, { url: b.url, backlogThread: false }), { logger, backlogThread: { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 100 } });
-    for (let i = 1; i <= 600; i += 1) k.checkin(i);
-    await b.up();
+    const { b, lines } = await backlogWhileOffline({ backlogThread: false }, 100, 600);
     const sub = await central(b.url);
     await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 600, 'the backlog', 20_000);
     expectCompleteAtLeastOnce(sub.on('/checkins'), 600);
