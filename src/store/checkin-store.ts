@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import type { Warning } from '../decode/index.js';
 import { startOfLocalDay, toLocalIso } from '../time.js';
 import { StoreError, toStoreError } from './errors.js';
+import { assertSameKey, recordFingerprint, storedFingerprint } from './key-fingerprint.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { OutboxReader, rowMeta, type OutboxRow } from './outbox-reader.js';
@@ -98,14 +99,11 @@ export class CheckinStore {
         const seq = last !== null ? `seq continues after ${last}` : 'its last seq could not be read: seq restarts at 1';
         alarms.push({ code: 'E_STORE_CORRUPT', detail: `moved to ${movedAside}; ${seq}` });
       }
-      const stored = db.prepare("SELECT value FROM meta WHERE key = 'key_fingerprint'").pluck().get() as string | undefined;
+      const stored = storedFingerprint(db);
       const keyFile = loadKeyFile(options.keyFile, stored === undefined);
       const sealer = new Sealer(keyFile.key);
-      if (stored === undefined) {
-        db.prepare("INSERT INTO meta (key, value) VALUES ('key_fingerprint', ?)").run(sealer.fingerprint());
-      } else if (stored !== sealer.fingerprint()) {
-        throw new StoreError('E_STORE_KEY', `${options.keyFile} is not the key this database was sealed with`);
-      }
+      if (stored === undefined) recordFingerprint(db, sealer);
+      else assertSameKey(stored, sealer, options.keyFile);
       if (keyFile.tooOpen) alarms.push({ code: 'W_KEY_PERMISSIONS', detail: `chmod 600 ${options.keyFile}` });
       return new CheckinStore(db, options, sealer, alarms);
     } catch (err) {

@@ -5,7 +5,7 @@
  */
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import type { Warning } from '../decode/index.js';
-import { StoreError } from './errors.js';
+import { assertSameKey, storedFingerprint } from './key-fingerprint.js';
 import { PAGE_CACHE_KIB } from './open-database.js';
 import { loadKeyFile, Sealer } from './sealer.js';
 import type { Checkin, OutboxCheckin } from './types.js';
@@ -75,9 +75,8 @@ export function openOutboxReader(file: OutboxFile): { readonly reader: OutboxRea
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-    const stored = db.prepare("SELECT value FROM meta WHERE key = 'key_fingerprint'").pluck().get() as string | undefined;
     const sealer = new Sealer(loadKeyFile(file.keyFile, false).key);
-    if (stored !== sealer.fingerprint()) throw new StoreError('E_STORE_KEY', `${file.keyFile} is not the key this database was sealed with`);
+    assertSameKey(storedFingerprint(db), sealer, file.keyFile);
     return { reader: new OutboxReader(db, sealer), close: () => db.close() };
   } catch (err) {
     db.close();
