@@ -13,6 +13,8 @@ import type { BacklogSource, OutgoingCheckin } from './backlog.js';
 
 /** Batches read ahead of the publisher: one being published, one ready, one being read. */
 const CREDIT = 2;
+/** A batch takes tens of ms; a thread that gives none for this long is taken for wedged and replaced by reads here. */
+const STALL_MS = 10_000;
 
 export interface ThreadedBacklogOptions {
   /** The thread's entry: backlog-thread.js, or its bundle. */
@@ -24,6 +26,8 @@ export interface ThreadedBacklogOptions {
   /** Pending check-ins from which a drain starts the thread. */
   readonly minBacklog: number;
   readonly log: Logger;
+  /** Default 10 s. */
+  readonly stallMs?: number;
 }
 
 export class ThreadedBacklog implements BacklogSource {
@@ -37,6 +41,7 @@ export class ThreadedBacklog implements BacklogSource {
   private limit = 0;
   private batches: BacklogBatch[] = [];
   private ready: (() => void) | null = null;
+  private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ThreadedBacklogOptions) {}
 
@@ -52,6 +57,7 @@ export class ThreadedBacklog implements BacklogSource {
     const batch = this.batches.shift();
     if (batch === undefined) {
       this.ready = ready;
+      this.stallTimer ??= setTimeout(() => this.fail(new Error(`the backlog reader thread gave no rows for ${this.stallMs / 1000} s`)), this.stallMs).unref();
       return null;
     }
     const count = batch.seqs.length;
@@ -113,6 +119,7 @@ export class ThreadedBacklog implements BacklogSource {
       return;
     }
     this.batches.push(m);
+    this.clearStall();
     this.wake();
   }
 
@@ -135,7 +142,17 @@ export class ThreadedBacklog implements BacklogSource {
     this.wake();
   }
 
+  private get stallMs(): number {
+    return this.o.stallMs ?? STALL_MS;
+  }
+
+  private clearStall(): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+  }
+
   private stop(): void {
+    this.clearStall();
     const worker = this.worker;
     this.worker = null;
     this.started = false;

@@ -17,6 +17,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 const BUNDLED = new URL('../../dist/backlog-thread.cjs', import.meta.url);
 const COMPILED = new URL('../../dist/src/forwarder/backlog-thread.js', import.meta.url);
+const WEDGED = new URL('../fixtures/wedged-backlog-thread.mjs', import.meta.url);
 const ORIGIN = { site: 'hq', device: 'kiosk-7' };
 
 const opened: Array<{ store: CheckinStore; backlog: ThreadedBacklog }> = [];
@@ -45,7 +46,7 @@ interface Logged {
   readonly msg: string;
 }
 
-function threaded(fx: { store: CheckinStore; path: string; keyFile: string }, entry: URL, options: { keyFile?: string; minBacklog?: number } = {}) {
+function threaded(fx: { store: CheckinStore; path: string; keyFile: string }, entry: URL, options: { keyFile?: string; minBacklog?: number; stallMs?: number } = {}) {
   const lines: Logged[] = [];
   const log = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as Logged) } as unknown as NodeJS.WritableStream);
   const body = (row: OutboxCheckin): string => checkinBody(row, ORIGIN, 'full');
@@ -56,6 +57,7 @@ function threaded(fx: { store: CheckinStore; path: string; keyFile: string }, en
     pendingCount: () => fx.store.pendingCount(),
     minBacklog: options.minBacklog ?? 1,
     log,
+    ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
   });
   opened.push({ store: fx.store, backlog });
   return { backlog, lines, inThread: new InThreadBacklog(fx.store, body) };
@@ -148,6 +150,24 @@ describe('backlog reader thread', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(backlog.threaded).toBe(false);
     expect(lines).toEqual([]);
+  });
+
+  it('replaces a thread that gives no rows (wedged) with reads here after the stall limit, losing nothing', async () => {
+    const fx = storeWith(600);
+    const { backlog, lines, inThread } = threaded(fx, WEDGED, { stallMs: 300 });
+    const deadline = Date.now() + 10_000;
+    while (!backlog.threaded && Date.now() < deadline) {
+      backlog.read(0, 100, () => undefined);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(backlog.threaded).toBe(true);
+    const started = Date.now();
+    const rows = await readAll(backlog, 100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(text(rows)).toEqual(text(inThread.read(0, 5000)));
+    const warning = lines.find((l) => l.level === 'warn');
+    expect(warning?.msg).toBe('the backlog reader thread failed; reading the backlog on the main thread');
+    expect(JSON.stringify(warning)).toContain('gave no rows for 0.3 s');
   });
 
   it('fails over to this thread mid-drain when the thread dies, losing no row', async () => {
