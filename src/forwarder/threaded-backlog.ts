@@ -45,7 +45,7 @@ export class ThreadedBacklog implements BacklogSource {
 
   constructor(private readonly o: ThreadedBacklogOptions) {}
 
-  /** Whether a reader thread serves the reads now (for tests and the health report). */
+  /** Whether a reader thread serves the reads now. */
   get threaded(): boolean {
     return this.started;
   }
