@@ -150,11 +150,12 @@ export class CheckinStore {
       return drafts.map(() => ({ ok: false, error: err }));
     }
     if (this.options.forwarding) this.pending += seqs.length;
-    const full = new StoreError('E_STORE_FULL', `${this.pending} check-ins waiting for the broker (store.maxPending)`);
+    // Made only when a draft did not fit: an Error (its stack) costs as much as sealing the document.
+    let full: StoreError | undefined;
     return drafts.map((_, i) => {
       const x = prepared[i];
       const seq = seqs[i];
-      if (x === undefined || seq === undefined) return { ok: false, error: full };
+      if (x === undefined || seq === undefined) return { ok: false, error: (full ??= new StoreError('E_STORE_FULL', `${this.pending} check-ins waiting for the broker (store.maxPending)`)) };
       const { scannedAt: _at, ...rest } = x.input;
       return { ok: true, checkin: { ...rest, id: x.id, seq, scannedAt: x.scannedAt, warnings: [...x.input.warnings] } };
     });

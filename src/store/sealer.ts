@@ -6,6 +6,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from './errors.js';
+import { randomSlice } from './random-pool.js';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -61,7 +62,7 @@ export class Sealer {
 
   /** `aad` binds the sealed value to its row (the check-in id): a value moved to another row does not open. */
   seal(plaintext: string, aad: string): Buffer {
-    const iv = randomBytes(IV_BYTES);
+    const iv = randomSlice(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv).setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([Buffer.from([FORMAT]), iv, cipher.getAuthTag(), body]);
