@@ -85,6 +85,15 @@ async function readAll(backlog: ThreadedBacklog, limit: number, after = 0, stopA
   }
 }
 
+/** Asks for the first batch every 10 ms, as a pump would keep doing, until `done` (at most 10 s). */
+async function readingUntil(backlog: ThreadedBacklog, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done() && Date.now() < deadline) {
+    backlog.read(0, 100, () => undefined);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const text = (rows: readonly OutgoingCheckin[]): Array<[number, string]> => rows.map((r) => [r.seq, r.body.toString()]);
 
 describe('backlog reader thread', () => {
@@ -111,11 +120,7 @@ describe('backlog reader thread', () => {
   it('starts over from any seq when the publisher does (a reconnect), and sees rows committed since', async () => {
     const fx = storeWith(700);
     const { backlog, inThread } = threaded(fx, BUNDLED);
-    const deadline = Date.now() + 10_000;
-    while (!backlog.threaded && Date.now() < deadline) {
-      backlog.read(0, 100, () => undefined);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await readingUntil(backlog, () => backlog.threaded);
     const part = await readAll(backlog, 100, 0, 300);
     expect(part.map((r) => r.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     fx.store.recordCheckin(checkinInput(cccdDoc('001190099999', 'Khách Mới')));
@@ -129,11 +134,7 @@ describe('backlog reader thread', () => {
     const wrongKey = join(tempDir(), 'other.key');
     writeFileSync(wrongKey, Buffer.alloc(32, 7));
     const { backlog, lines, inThread } = threaded(fx, BUNDLED, { keyFile: wrongKey });
-    const deadline = Date.now() + 10_000;
-    while (!lines.some((l) => l.level === 'warn') && Date.now() < deadline) {
-      backlog.read(0, 100, () => undefined);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await readingUntil(backlog, () => lines.some((l) => l.level === 'warn'));
     const warning = lines.find((l) => l.level === 'warn');
     expect(warning?.msg).toBe('the backlog reader thread failed; reading the backlog on the main thread');
     expect(JSON.stringify(warning)).toContain('E_STORE_KEY');
@@ -155,11 +156,7 @@ describe('backlog reader thread', () => {
   it('replaces a thread that gives no rows (wedged) with reads here after the stall limit, losing nothing', async () => {
     const fx = storeWith(600);
     const { backlog, lines, inThread } = threaded(fx, WEDGED, { stallMs: 300 });
-    const deadline = Date.now() + 10_000;
-    while (!backlog.threaded && Date.now() < deadline) {
-      backlog.read(0, 100, () => undefined);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await readingUntil(backlog, () => backlog.threaded);
     expect(backlog.threaded).toBe(true);
     const started = Date.now();
     const rows = await readAll(backlog, 100);
@@ -173,11 +170,7 @@ describe('backlog reader thread', () => {
   it('fails over to this thread mid-drain when the thread dies, losing no row', async () => {
     const fx = storeWith(2000);
     const { backlog, lines, inThread } = threaded(fx, BUNDLED);
-    const deadline = Date.now() + 10_000;
-    while (!backlog.threaded && Date.now() < deadline) {
-      backlog.read(0, 100, () => undefined);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await readingUntil(backlog, () => backlog.threaded);
     const part = await readAll(backlog, 100, 0, 500);
     // The thread is killed from outside (an out-of-memory kill of the isolate looks the same to us).
     const worker = (backlog as unknown as { worker: { terminate(): Promise<number> } }).worker;
