@@ -144,8 +144,8 @@ export const STORE_CODES = {
     en: 'The kiosk cannot write its storage; the scan was NOT recorded. Please tell the receptionist.',
   },
   E_STORE_CORRUPT: {
-    vi: 'Cơ sở dữ liệu bị hỏng đã được chuyển sang bên và tạo mới.',
-    en: 'The database was corrupt; it was moved aside and a fresh one started.',
+    vi: 'Cơ sở dữ liệu bị hỏng đã được chuyển sang bên và tạo mới; các lượt chưa gửi đọc được đã được chép sang.',
+    en: 'The database was corrupt; it was moved aside, a fresh one started, and the unsent rows it still gives were taken over.',
   },
   E_STORE_KEY: {
     vi: 'Khóa mã hóa dữ liệu không khớp hoặc bị thiếu.',

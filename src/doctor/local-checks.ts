@@ -30,9 +30,9 @@ export function checkStore(config: Config): Finding[] {
       const db = new Database(config.store.path, { readonly: true, fileMustExist: true });
       const result = db.pragma('integrity_check', { simple: true });
       db.close();
-      out.push(result === 'ok' ? ok('store integrity', 'integrity_check ok') : fail('store integrity', `integrity_check: ${String(result)}`, 'stop the service and start it again: a damaged database is moved aside and a fresh one started', 'E_STORE_CORRUPT'));
+      out.push(result === 'ok' ? ok('store integrity', 'integrity_check ok') : fail('store integrity', `integrity_check: ${String(result)}`, 'stop the service and start it again: a damaged database is moved aside, a fresh one started, and its readable unsent check-ins taken over', 'E_STORE_CORRUPT'));
     } catch (err) {
-      out.push(fail('store integrity', `cannot open the database: ${(err as Error).message}`, 'restart the service: a database that cannot be opened is moved aside and a fresh one started', 'E_STORE_CORRUPT'));
+      out.push(fail('store integrity', `cannot open the database: ${(err as Error).message}`, 'restart the service: a database that cannot be opened is moved aside and a fresh one started (see E_STORE_CORRUPT in docs/operations.md)', 'E_STORE_CORRUPT'));
     }
   } else {
     out.push(ok('store integrity', 'no database yet; it is created on first start'));

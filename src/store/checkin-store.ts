@@ -13,7 +13,7 @@ import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { OutboxReader, rowMeta, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
-import { lastSeqOf } from './salvage.js';
+import { beginSalvage, continueSalvage, describeSalvage } from './salvage.js';
 import { loadKeyFile, Sealer } from './sealer.js';
 import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm } from './types.js';
 import { uuidv7 } from './uuidv7.js';
@@ -92,18 +92,16 @@ export class CheckinStore {
         const pageSize = db.pragma('page_size', { simple: true }) as number;
         db.pragma(`max_page_count = ${Math.floor((options.maxSizeMB * 1024 * 1024) / pageSize)}`);
       }
-      const alarms: StoreAlarm[] = [];
-      if (movedAside !== null) {
-        const last = lastSeqOf(movedAside);
-        if (last !== null) db.prepare("UPDATE counters SET value = ? WHERE name = 'seq'").run(last);
-        const seq = last !== null ? `seq continues after ${last}` : 'its last seq could not be read: seq restarts at 1';
-        alarms.push({ code: 'E_STORE_CORRUPT', detail: `moved to ${movedAside}; ${seq}` });
-      }
+      if (movedAside !== null) beginSalvage(db, movedAside);
       const stored = storedFingerprint(db);
       const keyFile = loadKeyFile(options.keyFile, stored === undefined);
       const sealer = new Sealer(keyFile.key);
       if (stored === undefined) recordFingerprint(db, sealer);
       else assertSameKey(stored, sealer, options.keyFile);
+      const alarms: StoreAlarm[] = [];
+      // This start's move, or one a crash or a full disk interrupted: either way it goes on from where it stopped.
+      const salvage = continueSalvage(db, (sealed, id) => sealer.opens(sealed, id));
+      if (salvage !== null) alarms.push({ code: 'E_STORE_CORRUPT', detail: describeSalvage(salvage) });
       if (keyFile.tooOpen) alarms.push({ code: 'W_KEY_PERMISSIONS', detail: `chmod 600 ${options.keyFile}` });
       return new CheckinStore(db, options, sealer, alarms);
     } catch (err) {

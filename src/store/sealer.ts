@@ -68,6 +68,16 @@ export class Sealer {
     return Buffer.concat([Buffer.from([FORMAT]), iv, cipher.getAuthTag(), body]);
   }
 
+  /** Whether `sealed` opens with this key for this row. */
+  opens(sealed: Buffer, aad: string): boolean {
+    try {
+      this.open(sealed, aad);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   open(sealed: Buffer, aad: string): string {
     if (sealed[0] !== FORMAT) throw new StoreError('E_STORE_KEY', `unknown sealed format ${sealed[0]}`);
     const iv = sealed.subarray(1, 1 + IV_BYTES);

@@ -1,0 +1,178 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CheckinStore, type StoreOptions } from '../../src/store/checkin-store.js';
+import { migrate } from '../../src/store/migrations.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { beginSalvage, continueSalvage } from '../../src/store/salvage.js';
+import { loadKeyFile, Sealer } from '../../src/store/sealer.js';
+import { cccdDoc, checkinInput } from '../helpers/documents.js';
+import { tempDir } from '../helpers/tmp.js';
+
+function setup(over: Partial<StoreOptions> = {}): StoreOptions & { dir: string } {
+  const dir = tempDir('qrgate-salvage-');
+  return { dir, path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100_000, forwarding: true, ...over };
+}
+
+const person = (i: number) => cccdDoc(`0011900${String(i).padStart(5, '0')}`, `Người Thử ${i}`);
+
+interface Snapshot {
+  pending: Array<{ seq: number; id: string; number: string }>;
+  inside: number[];
+  rejects: string[];
+  lastSeq: number;
+}
+
+function snapshot(store: CheckinStore): Snapshot {
+  return {
+    pending: store.pendingCheckins(0, 100_000).map((c) => ({ seq: c.seq, id: c.id, number: c.document.number })),
+    inside: store.insideNow().map((c) => c.seq),
+    rejects: store.pendingRejectsAfter(0, 100_000).map((r) => r.id),
+    lastSeq: store.lastSeq(),
+  };
+}
+
+/**
+ * A store as a kiosk leaves it after an outage: `n` people came in (the first third already delivered), every tenth
+ * of them left again, and ten scans were refused (four delivered). Closed, so the WAL is in the file.
+ */
+function filledStore(o: StoreOptions, n: number): Snapshot {
+  const store = CheckinStore.open(o);
+  store.recordCheckins(Array.from({ length: n }, (_, i) => checkinInput(person(i))));
+  store.markCheckinsSent(Array.from({ length: Math.floor(n / 3) }, (_, i) => i + 1));
+  store.recordCheckins(Array.from({ length: Math.floor(n / 10) }, (_, i) => checkinInput(person(i * 10), { direction: 'out' })));
+  const at = new Date('2026-11-22T09:31:00+07:00');
+  for (let i = 0; i < 10; i += 1) store.recordReject({ scanner: 'gate', code: 'E_CCCD_FIELDS', scannedAt: at, clockSynced: true });
+  store.markRejectsSent([1, 2, 3, 4]);
+  const before = snapshot(store);
+  store.close();
+  return before;
+}
+
+/** Overwrites one page of `kind` ('leaf' of a table or an index) belonging to `name`, as a failing SD card would. */
+function damagePage(path: string, name: string, pick: (pages: number[]) => number): number {
+  const db = new Database(path, { readonly: true });
+  const pages = (db.prepare("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno").pluck().all(name) as number[]);
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.close();
+  const page = pick(pages);
+  const bytes = readFileSync(path);
+  bytes.fill(0x5a, (page - 1) * pageSize, page * pageSize);
+  writeFileSync(path, bytes);
+  return page;
+}
+
+/** The seqs the damaged file no longer gives, asked of SQLite one by one. */
+function unreadableSeqs(path: string, seqs: readonly number[]): Set<number> {
+  const db = new Database(path, { readonly: true });
+  const one = db.prepare('SELECT seq FROM checkins NOT INDEXED WHERE seq = ?');
+  const lost = new Set(seqs.filter((s) => {
+    try {
+      one.get(s);
+      return false;
+    } catch {
+      return true;
+    }
+  }));
+  db.close();
+  return lost;
+}
+
+describe('salvage of a store moved aside as damaged', () => {
+  it('takes over every unsent check-in, reject and person inside the damaged file still gives, with the same seq, id and document; a bad page costs only its own rows', () => {
+    const o = setup();
+    const before = filledStore(o, 400);
+    const middle = damagePage(o.path, 'checkins', (pages) => pages[Math.floor(pages.length / 2)] as number);
+    const lost = unreadableSeqs(o.path, before.pending.map((p) => p.seq));
+    expect(lost.size).toBeGreaterThan(0); // the damage hit unsent rows…
+    expect(lost.size).toBeLessThan(20); // …of one page only
+
+    const store = CheckinStore.open(o);
+    const after = snapshot(store);
+    expect(after.pending).toEqual(before.pending.filter((p) => !lost.has(p.seq)));
+    expect(after.inside).toEqual(before.inside.filter((s) => !lost.has(s)));
+    expect(after.rejects).toEqual(before.rejects);
+    expect(after.lastSeq).toBe(before.lastSeq);
+    expect(store.recordCheckin(checkinInput(person(9999))).seq).toBe(before.lastSeq + 1);
+    const inside = before.inside.filter((s) => !lost.has(s)).length;
+    const pending = before.pending.length - lost.size;
+    expect(store.alarms).toEqual([
+      {
+        code: 'E_STORE_CORRUPT',
+        detail: expect.stringMatching(new RegExp(`; seq continues after ${before.lastSeq}; taken from it: ${pending} unsent check-ins, 6 unsent rejects, ${inside} people inside; \\d+ rows could not be read or opened \\(their seqs stay a gap\\)$`)) as unknown,
+      },
+    ]);
+    expect(store.integrityCheck()).toBe('ok');
+    store.close();
+    expect(middle).toBeGreaterThan(1);
+  });
+
+  it('copies everything when only an index is damaged, but not a row whose sealed document no longer opens', () => {
+    const o = setup();
+    const before = filledStore(o, 60);
+    const raw = new Database(o.path);
+    const victim = before.pending[5] as { seq: number };
+    raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = ?').run(victim.seq);
+    raw.close();
+    damagePage(o.path, 'checkins_scanned', (pages) => pages[0] as number);
+
+    const store = CheckinStore.open(o);
+    expect(snapshot(store).pending).toEqual(before.pending.filter((p) => p.seq !== victim.seq));
+    expect(store.alarms[0]?.detail).toMatch(new RegExp(`taken from it: ${before.pending.length - 1} unsent check-ins, 6 unsent rejects, ${before.inside.length - 1} people inside; 1 rows could not be read or opened`));
+    store.close();
+  });
+
+  it('goes on after a crash part-way, at the next start, and ends with what an uninterrupted salvage gives', () => {
+    const whole = setup();
+    const before = filledStore(whole, 1600);
+    const cut = setup();
+    copyFileSync(whole.path, cut.path);
+    copyFileSync(whole.keyFile, cut.keyFile);
+    for (const o of [whole, cut]) damagePage(o.path, 'checkins', (pages) => pages[3] as number);
+
+    const first = CheckinStore.open(whole);
+    const expected = snapshot(first);
+    first.close();
+
+    // The start that moved the file aside dies after four chunks (three of who was inside, one of the check-ins):
+    // each chunk committed with its progress.
+    const { db, movedAside } = openDatabase(cut.path);
+    migrate(db);
+    beginSalvage(db, movedAside as string);
+    const sealer = new Sealer(loadKeyFile(cut.keyFile, false).key);
+    const partial = continueSalvage(db, (s, id) => sealer.opens(s, id), 4);
+    expect(partial?.phase).toBe('checkins');
+    db.close();
+
+    const resumed = CheckinStore.open(cut);
+    expect(snapshot(resumed)).toEqual(expected);
+    expect(expected.pending.length).toBeGreaterThan(before.pending.length - 20);
+    expect(resumed.alarms[0]?.detail).toMatch(/^moved to .*qrgate\.db\.corrupt-.*; seq continues after 1760; taken from it: /);
+    resumed.close();
+    const again = CheckinStore.open(cut); // finished: nothing pending, no alarm
+    expect(again.alarms).toEqual([]);
+    again.close();
+  });
+
+  it('stops with a reason when the fresh store fills up, keeps what it copied, and finishes at a start with room', () => {
+    const o = setup();
+    const before = filledStore(o, 2000);
+    damagePage(o.path, 'checkins', (pages) => pages[0] as number);
+
+    const tight = CheckinStore.open({ ...o, maxSizeMB: 1 });
+    const detail = tight.alarms[0]?.detail ?? '';
+    expect(detail).toMatch(/; stopped \(.*\): the rest is taken at the next start$/);
+    const partial = tight.pendingCount();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(before.pending.length - 20);
+    tight.close();
+
+    const roomy = CheckinStore.open(o);
+    expect(roomy.alarms[0]?.detail).not.toMatch(/stopped/);
+    const after = snapshot(roomy);
+    expect(after.pending.length).toBeGreaterThan(before.pending.length - 20);
+    expect(after.pending).toEqual(before.pending.filter((p) => after.pending.some((a) => a.seq === p.seq)));
+    roomy.close();
+  });
+});
