@@ -147,6 +147,10 @@ export const STORE_CODES = {
     vi: 'Cơ sở dữ liệu bị hỏng đã được chuyển sang bên và tạo mới; các lượt chưa gửi đọc được đã được chép sang.',
     en: 'The database was corrupt; it was moved aside, a fresh one started, and the unsent rows it still gives were taken over.',
   },
+  E_STORE_UNREADABLE: {
+    vi: 'Một lượt chưa gửi không đọc lại được (dữ liệu đã mã hóa bị hỏng trên thẻ nhớ); đã để riêng, không gửi.',
+    en: 'A check-in waiting to be sent could not be read back (its sealed document is damaged on the medium); it was set aside, not sent.',
+  },
   E_STORE_KEY: {
     vi: 'Khóa mã hóa dữ liệu không khớp hoặc bị thiếu.',
     en: 'The data-sealing key is missing or does not match the database.',

@@ -14,7 +14,10 @@ export type ToBacklogThread =
   /** One batch of the stream `token` was consumed: one more may be read. */
   | { readonly op: 'credit'; readonly token: number };
 
-/** Consecutive pending check-ins: body i is `bytes[ends[i - 1] ?? 0, ends[i])`, its seq `seqs[i]`. */
+/**
+ * Consecutive pending check-ins: body i is `bytes[ends[i - 1] ?? 0, ends[i])`, its seq `seqs[i]`; an empty body is a
+ * row whose sealed document does not open (an OutgoingCheckin with body null).
+ */
 export interface BacklogBatch {
   readonly token: number;
   readonly seqs: Float64Array;

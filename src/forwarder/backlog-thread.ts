@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openOutboxReader } from '../store/outbox-reader.js';
+import { isUnreadable } from './backlog.js';
 import { checkinBody } from './messages.js';
 import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
 
@@ -53,7 +54,8 @@ function step(): void {
 
 function pack(token: number, after: number, limit: number): BacklogBatch {
   const rows = reader.read(after, limit);
-  const bodies = rows.map((r) => checkinBody(r, data.origin, data.fields));
+  // An unreadable row's body is empty (a real one never is): the other side reads it as body null.
+  const bodies = rows.map((r) => (isUnreadable(r) ? '' : checkinBody(r, data.origin, data.fields)));
   const seqs = new Float64Array(rows.length);
   const ends = new Uint32Array(rows.length);
   const total = bodies.reduce((sum, b) => sum + Buffer.byteLength(b, 'utf8'), 0);

@@ -4,12 +4,18 @@
  * (threaded-backlog.ts), which reads, unseals and writes the bodies ahead while this thread publishes.
  */
 import type { CheckinStore } from '../store/checkin-store.js';
-import type { OutboxCheckin } from '../store/types.js';
+import type { OutboxCheckin, UnreadableCheckin } from '../store/types.js';
 
-/** A check-in ready to publish. */
+/** A check-in ready to publish; body null: its sealed document does not open, so it is set aside, not published. */
 export interface OutgoingCheckin {
   readonly seq: number;
-  readonly body: string | Buffer;
+  readonly body: string | Buffer | null;
+}
+
+export type PublishableCheckin = OutgoingCheckin & { readonly body: string | Buffer };
+
+export function isPublishable(c: OutgoingCheckin): c is PublishableCheckin {
+  return c.body !== null;
 }
 
 export interface BacklogSource {
@@ -29,10 +35,14 @@ export class InThreadBacklog implements BacklogSource {
   ) {}
 
   read(afterSeq: number, limit: number): readonly OutgoingCheckin[] {
-    return this.store.outboxAfter(afterSeq, limit).map((row) => ({ seq: row.seq, body: this.body(row) }));
+    return this.store.outboxAfter(afterSeq, limit).map((row) => ({ seq: row.seq, body: isUnreadable(row) ? null : this.body(row) }));
   }
 
   release(): void {
     // Nothing is held between reads.
   }
+}
+
+export function isUnreadable(row: OutboxCheckin | UnreadableCheckin): row is UnreadableCheckin {
+  return 'unreadable' in row;
 }

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { systemClock, type Clock } from '../../drivers/types.js';
-import { MQTT_CODES, type MqttCode } from '../codes.js';
+import { MQTT_CODES, STORE_CODES, type MqttCode } from '../codes.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { CheckinStore } from '../store/checkin-store.js';
@@ -129,6 +129,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
       clock: this.clock,
       publish: (item, done) => this.publishItem(item, done),
       onError: (err) => this.log.error({ err }, 'could not mark messages as sent; they will be sent again'),
+      setAside: (seq) => this.setAside(seq),
     });
   }
 
@@ -317,6 +318,16 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     this.lastError = { code: failure.code, detail: failure.detail };
     if (!repeated) this.log.warn({ code: failure.code, detail: failure.detail }, MQTT_CODES[failure.code].en);
     this.emit('status', this.status());
+  }
+
+  /** A pending check-in whose sealed document does not open: logged with its seq and taken out of the outbox. */
+  private setAside(seq: number): void {
+    try {
+      if (this.d.store.setAsideUnreadable(seq)) this.log.error({ code: 'E_STORE_UNREADABLE', seq }, STORE_CODES.E_STORE_UNREADABLE.en);
+    } catch (err) {
+      // Still pending: read (and set aside) again after the next reconnect.
+      this.log.error({ err, seq }, 'could not set aside an unreadable check-in');
+    }
   }
 
   private publishItem(item: Item, done: (err?: Error | null) => void): void {

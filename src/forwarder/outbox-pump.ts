@@ -7,14 +7,16 @@
 import type { Clock } from '../../drivers/types.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import type { Reject } from '../store/types.js';
-import type { BacklogSource, OutgoingCheckin } from './backlog.js';
+import { isPublishable, type BacklogSource, type OutgoingCheckin, type PublishableCheckin } from './backlog.js';
 
 const FETCH = 512;
 /** Acknowledgements are written in batches: one fsync per batch instead of one per message. */
 const ACK_BATCH = 256;
 const ACK_FLUSH_MS = 20;
+/** Unreadable rows set aside in one turn of the event loop, at most. */
+const SET_ASIDE_PER_TURN = 64;
 
-export type Item = { readonly kind: 'checkin'; readonly row: OutgoingCheckin } | { readonly kind: 'reject'; readonly row: Reject };
+export type Item = { readonly kind: 'checkin'; readonly row: PublishableCheckin } | { readonly kind: 'reject'; readonly row: Reject };
 
 export interface PumpOptions {
   readonly store: Pick<CheckinStore, 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
@@ -26,6 +28,8 @@ export interface PumpOptions {
   readonly drainRatePerSec?: number | undefined;
   readonly clock: Clock;
   readonly onError?: (err: unknown) => void;
+  /** A backlog row whose sealed document does not open (body null): it is handed here instead of being published. */
+  readonly setAside: (seq: number) => void;
 }
 
 export class OutboxPump {
@@ -36,7 +40,7 @@ export class OutboxPump {
   private rejectCursor = 0;
   private backlog: OutgoingCheckin[] = [];
   private rejects: Reject[] = [];
-  private live: OutgoingCheckin[] = [];
+  private live: PublishableCheckin[] = [];
   /** Sent through the live lane before the backlog cursor reached them. */
   private readonly ahead = new Set<number>();
   private acked: number[] = [];
@@ -94,7 +98,7 @@ export class OutboxPump {
   }
 
   /** A check-in was just committed. */
-  notifyCheckin(c: OutgoingCheckin): void {
+  notifyCheckin(c: PublishableCheckin): void {
     if (!this.running) return;
     this.live.push(c);
     this.pump();
@@ -175,28 +179,37 @@ export class OutboxPump {
     return reject === null ? null : { kind: 'reject', row: reject };
   }
 
-  private nextBacklog(): OutgoingCheckin | null | 'wait' {
-    if (this.backlog.length === 0 && !this.backlogExhausted) {
-      const generation = this.generation;
-      const rows = this.o.backlog.read(this.cursor, FETCH, () => {
-        if (generation === this.generation) this.pump();
-      });
-      if (rows === null) return 'wait';
-      const last = rows[rows.length - 1];
-      if (last !== undefined) this.cursor = last.seq;
-      const acked = new Set(this.acked);
-      this.backlog = rows.filter((r) => !this.ahead.delete(r.seq) && !acked.has(r.seq));
-      if (rows.length < FETCH) {
-        this.backlogExhausted = true;
-        this.o.backlog.release();
+  private nextBacklog(): PublishableCheckin | null | 'wait' {
+    for (let setAside = 0; ; setAside += 1) {
+      if (this.backlog.length === 0 && !this.backlogExhausted) {
+        const generation = this.generation;
+        const rows = this.o.backlog.read(this.cursor, FETCH, () => {
+          if (generation === this.generation) this.pump();
+        });
+        if (rows === null) return 'wait';
+        const last = rows[rows.length - 1];
+        if (last !== undefined) this.cursor = last.seq;
+        const acked = new Set(this.acked);
+        this.backlog = rows.filter((r) => !this.ahead.delete(r.seq) && !acked.has(r.seq));
+        if (rows.length < FETCH) {
+          this.backlogExhausted = true;
+          this.o.backlog.release();
+        }
       }
+      if (this.backlog.length === 0) {
+        // New rows arrive through notifyCheckin; look at the store again only after a disconnect or a reject.
+        return null;
+      }
+      if (setAside >= SET_ASIDE_PER_TURN) {
+        // A long run of damaged rows is written off a turn at a time: scans go on being recorded meanwhile.
+        this.scheduleRefill();
+        return 'wait';
+      }
+      if (!this.takeToken()) return 'wait';
+      const row = this.backlog.shift() as OutgoingCheckin;
+      if (isPublishable(row)) return row;
+      this.o.setAside(row.seq);
     }
-    if (this.backlog.length === 0) {
-      // New rows arrive through notifyCheckin; look at the store again only after a disconnect or a reject.
-      return null;
-    }
-    if (!this.takeToken()) return 'wait';
-    return this.backlog.shift() ?? null;
   }
 
   private nextReject(): Reject | null {

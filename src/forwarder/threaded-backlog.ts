@@ -71,7 +71,7 @@ export class ThreadedBacklog implements BacklogSource {
     for (let i = 0; i < count; i += 1) {
       const end = batch.ends[i] as number;
       // A view, not a copy: mqtt.js writes it to the socket and lets go of it on the PUBACK.
-      rows[i] = { seq: batch.seqs[i] as number, body: Buffer.from(batch.bytes, start, end - start) };
+      rows[i] = { seq: batch.seqs[i] as number, body: end === start ? null : Buffer.from(batch.bytes, start, end - start) };
       start = end;
     }
     return rows;

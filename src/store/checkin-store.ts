@@ -15,7 +15,7 @@ import { OutboxReader, rowMeta, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
 import { beginSalvage, continueSalvage, describeSalvage } from './salvage.js';
 import { loadKeyFile, Sealer } from './sealer.js';
-import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm } from './types.js';
+import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm, UnreadableCheckin } from './types.js';
 import { uuidv7 } from './uuidv7.js';
 
 export interface StoreOptions {
@@ -184,12 +184,23 @@ export class CheckinStore {
 
   /** Pending check-ins after `afterSeq`, oldest first: the forwarder's outbox batch. */
   pendingCheckins(afterSeq: number, limit: number): Checkin[] {
-    return this.outbox.rows(afterSeq, limit).map((r) => this.toCheckin(r));
+    return readableOnly(this.outbox.rows(afterSeq, limit).map((r) => this.toCheckin(r)));
   }
 
   /** The same rows as `pendingCheckins`, in the form the forwarder sends: the document left as its JSON text. */
-  outboxAfter(afterSeq: number, limit: number): OutboxCheckin[] {
+  outboxAfter(afterSeq: number, limit: number): Array<OutboxCheckin | UnreadableCheckin> {
     return this.outbox.read(afterSeq, limit);
+  }
+
+  /**
+   * Takes a pending check-in whose sealed document does not open out of the outbox: it can never be sent as
+   * recorded, and left pending it would be read again after every reconnect. It is kept, marked with sent_ms 0
+   * (never a delivery time), until the retention deletes it. Returns whether it was pending.
+   */
+  setAsideUnreadable(seq: number): boolean {
+    const changed = this.writeMarks(() => this.q.setAside.run(seq).changes);
+    this.pending -= changed;
+    return changed > 0;
   }
 
   /** Marks check-ins delivered; returns how many were pending. */
@@ -226,12 +237,13 @@ export class CheckinStore {
     return this.q.lastSeq.pluck().get() as number;
   }
 
+  /** Who is inside, by the check-ins they came in by; one whose document no longer opens cannot be shown. */
   insideNow(): Checkin[] {
-    return (this.q.insideNow.all() as CheckinRow[]).map((r) => this.toCheckin(r));
+    return readableOnly((this.q.insideNow.all() as CheckinRow[]).map((r) => this.toCheckin(r)));
   }
 
   /** Check-ins scanned in [fromMs, toMs), in seq order, decrypted: the technician's CSV export of a day. */
-  checkinsBetween(fromMs: number, toMs: number): Checkin[] {
+  checkinsBetween(fromMs: number, toMs: number): Array<Checkin | UnreadableCheckin> {
     return (this.q.checkinsBetween.all(fromMs, toMs) as CheckinRow[]).map((r) => this.toCheckin(r));
   }
 
@@ -254,15 +266,20 @@ export class CheckinStore {
     return this.countsSince(startOfLocalDay(this.now()));
   }
 
-  /** Checks out everyone inside, marked auto. Returns the new check-ins. */
+  /**
+   * Checks out everyone inside, marked auto. Returns the new check-ins. Someone whose "in" no longer opens cannot be
+   * checked out with their document; they leave the inside list all the same, so nobody stays inside for good.
+   */
   autoCheckout(at: Date, clockSynced: boolean): Checkin[] {
     const inside = this.insideNow();
     return this.write(() =>
-      this.db.transaction(() =>
-        inside.map((c) =>
+      this.db.transaction(() => {
+        const outs = inside.map((c) =>
           this.recordCheckin({ scanner: c.scanner, direction: 'out', auto: true, manual: c.manual, scannedAt: at, clockSynced, document: c.document, warnings: [] }),
-        ),
-      ).immediate(),
+        );
+        this.q.clearPresence.run();
+        return outs;
+      }).immediate(),
     );
   }
 
@@ -337,13 +354,19 @@ export class CheckinStore {
     }
   }
 
-  private toCheckin(r: OutboxRow): Checkin {
-    return {
-      ...rowMeta(r),
-      document: JSON.parse(this.outbox.open(r)) as Checkin['document'],
-      warnings: JSON.parse(r.warnings) as Warning[],
-    };
+  private toCheckin(r: OutboxRow): Checkin | UnreadableCheckin {
+    let documentJson: string;
+    try {
+      documentJson = this.outbox.open(r);
+    } catch {
+      return { seq: r.seq, id: r.id, unreadable: true };
+    }
+    return { ...rowMeta(r), document: JSON.parse(documentJson) as Checkin['document'], warnings: JSON.parse(r.warnings) as Warning[] };
   }
+}
+
+function readableOnly(rows: ReadonlyArray<Checkin | UnreadableCheckin>): Checkin[] {
+  return rows.filter((r): r is Checkin => !('unreadable' in r));
 }
 
 /** Sorted runs of consecutive numbers: [3, 1, 2, 7] → [[1, 3], [7, 7]]. */
@@ -380,6 +403,7 @@ function prepare(db: Database) {
   };
   const insertMany = db.transaction((each: (insert: typeof insertOne) => number[]): number[] => each(insertOne));
   const markSent = db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq BETWEEN ? AND ? AND sent_ms IS NULL');
+  const setAside = db.prepare('UPDATE checkins SET sent_ms = 0 WHERE seq = ? AND sent_ms IS NULL');
   const markRejectSent = db.prepare('UPDATE rejects SET sent_ms = ? WHERE n BETWEEN ? AND ? AND sent_ms IS NULL');
   type Runs = ReadonlyArray<readonly [number, number]>;
   const markSentRanges = db.transaction((at: number, runs: Runs): number => runs.reduce((sum, [a, b]) => sum + markSent.run(at, a, b).changes, 0));
@@ -391,12 +415,14 @@ function prepare(db: Database) {
     countPending: db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE sent_ms IS NULL'),
     countPendingRejects: db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE sent_ms IS NULL'),
     markSentRanges,
+    setAside,
     pendingRejectsAfter: db.prepare('SELECT * FROM rejects WHERE sent_ms IS NULL AND n > ? ORDER BY n LIMIT ?'),
     markRejectsSentRanges,
     oldestPending: db.prepare('SELECT seq, scanned_at FROM checkins WHERE sent_ms IS NULL ORDER BY seq LIMIT 1'),
     lastSeq: db.prepare("SELECT value FROM counters WHERE name = 'seq'"),
     insideNow: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq ORDER BY c.seq'),
     insideCount: db.prepare('SELECT COUNT(*) FROM presence'),
+    clearPresence: db.prepare('DELETE FROM presence'),
     countsSince: db.prepare('SELECT direction, COUNT(*) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY direction'),
     rejectsSince: db.prepare('SELECT COUNT(*) FROM rejects WHERE scanned_ms >= ?'),
     checkinsBetween: db.prepare('SELECT * FROM checkins WHERE scanned_ms >= ? AND scanned_ms < ? ORDER BY seq'),

@@ -8,7 +8,7 @@ import type { Warning } from '../decode/index.js';
 import { assertSameKey, storedFingerprint } from './key-fingerprint.js';
 import { PAGE_CACHE_KIB } from './open-database.js';
 import { loadKeyFile, Sealer } from './sealer.js';
-import type { Checkin, OutboxCheckin } from './types.js';
+import type { Checkin, OutboxCheckin, UnreadableCheckin } from './types.js';
 
 /** Only the columns a message needs: a drain reads every pending row, and each unused column costs. */
 const OUTBOX_SQL = 'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?';
@@ -41,13 +41,20 @@ export class OutboxReader {
     return this.pendingAfter.all(afterSeq, limit) as OutboxRow[];
   }
 
-  /** The rows in the form the forwarder sends: the document opened but left as its JSON text. */
-  read(afterSeq: number, limit: number): OutboxCheckin[] {
-    return this.rows(afterSeq, limit).map((r) => ({
-      ...rowMeta(r),
-      documentJson: this.sealer.open(r.sealed, r.id),
-      warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code),
-    }));
+  /**
+   * The rows in the form the forwarder sends: the document opened but left as its JSON text. A row whose document
+   * does not open comes as an UnreadableCheckin, in its place, so one damaged value cannot stop the rows after it.
+   */
+  read(afterSeq: number, limit: number): Array<OutboxCheckin | UnreadableCheckin> {
+    return this.rows(afterSeq, limit).map((r) => {
+      let documentJson: string;
+      try {
+        documentJson = this.sealer.open(r.sealed, r.id);
+      } catch {
+        return { seq: r.seq, id: r.id, unreadable: true };
+      }
+      return { ...rowMeta(r), documentJson, warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code) };
+    });
   }
 
   /** Opens the document of a row read with `rows`. */

@@ -44,6 +44,16 @@ export interface OutboxCheckin extends Omit<Checkin, 'document' | 'warnings'> {
   readonly warningCodes: readonly string[];
 }
 
+/**
+ * A pending check-in whose sealed document no longer opens: damaged on the medium after it was written (SQLite's
+ * page checks do not see a changed byte inside a value). It cannot be sent as recorded; the forwarder sets it aside.
+ */
+export interface UnreadableCheckin {
+  readonly seq: number;
+  readonly id: string;
+  readonly unreadable: true;
+}
+
 export interface RejectInput {
   readonly scanner: string;
   readonly code: string;

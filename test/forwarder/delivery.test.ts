@@ -1,4 +1,5 @@
 /** Delivery against a real Mosquitto: order, completeness, fields as recorded, and broker faults. */
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { Subscriber, type Received } from '../helpers/subscriber.js';
@@ -122,6 +123,33 @@ describe('MQTT forwarder delivery', () => {
     const bySeq = new Map(received.map((m) => [m.body.seq as number, m.body]));
     expect(Object.keys(bySeq.get(1) ?? {})).toEqual(Object.keys(bySeq.get(3005) ?? {}));
     expect((bySeq.get(2999)?.document as { name: string }).name).toBe('Khách Thử 2999');
+  }, 60_000);
+
+  it.each([
+    ['on the reader thread', { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 100 }, 'reading the backlog on a second thread'],
+    ['on the main thread', null, 'connected to the broker'],
+  ] as const)('sets aside a pending check-in whose sealed document no longer opens, logs its seq, and delivers all the others (%s)', async (_, backlogThread, expectedLine) => {
+    const dir = tempDir();
+    const b = await broker(dir);
+    await b.down();
+    const lines: Array<{ msg: string; code?: string; seq?: number }> = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
+    const k = startKiosk(kioskConfig(dir, { url: b.url }), { logger, backlogThread });
+    for (let i = 1; i <= 600; i += 1) k.checkin(i);
+    // Bytes changed inside the values on the medium: SQLite's page checks pass, AES-GCM's tag does not.
+    const damaged = [7, 300, 301];
+    const raw = new Database(k.config.store.path);
+    raw.prepare(`UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq IN (${damaged.join(', ')})`).run();
+    raw.close();
+    await b.up();
+    const sub = await central(b.url);
+    await until(() => k.store.pendingCount() === 0, 'every row delivered or set aside', 30_000);
+    await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 597, 'the readable rows', 20_000);
+    const got = new Set(seqs(sub.on('/checkins')));
+    expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1).filter((n) => !damaged.includes(n)));
+    expect(lines.filter((l) => l.code === 'E_STORE_UNREADABLE').map((l) => l.seq)).toEqual(damaged);
+    expect(lines.map((l) => l.msg)).toContain(expectedLine);
+    expect(k.forwarder.status().state).toBe('connected');
   }, 60_000);
 
   it('reads the backlog on the main thread when mqtt.backlogThread is false', async () => {

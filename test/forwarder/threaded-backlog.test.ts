@@ -94,7 +94,7 @@ async function readingUntil(backlog: ThreadedBacklog, done: () => boolean): Prom
   }
 }
 
-const text = (rows: readonly OutgoingCheckin[]): Array<[number, string]> => rows.map((r) => [r.seq, r.body.toString()]);
+const text = (rows: readonly OutgoingCheckin[]): Array<[number, string | null]> => rows.map((r) => [r.seq, r.body?.toString() ?? null]);
 
 describe('backlog reader thread', () => {
   it.each([

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { cccd, NAME_F } from '../helpers/payloads.js';
 import { login, startApp } from './harness.js';
 
@@ -69,6 +71,22 @@ describe('technician tools', () => {
     expect(logged).toMatchObject([{ level: 'warn', day: today(), rows: 2, session: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown, ip: '127.0.0.1' }]);
     expect(h.logText()).not.toContain('001190012345');
     expect(h.logText()).not.toContain(NAME_F);
+  });
+
+  it('exports a check-in whose sealed document no longer opens as a line with its seq, id and E_STORE_UNREADABLE, and the others as usual', async () => {
+    const h = await startApp();
+    h.scanners.get('gate')?.scan(cccd());
+    h.scanners.get('gate')?.scan(cccd({ number: '048095000777' }));
+    await vi.waitFor(() => expect(h.app.store.lastSeq()).toBe(2));
+    const raw = new Database(join(h.dir, 'qrgate.db'));
+    raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = 1').run();
+    const id = raw.prepare('SELECT id FROM checkins WHERE seq = 1').pluck().get() as string;
+    raw.close();
+    const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today()}`, headers: { cookie: await login(h) } });
+    expect(res.statusCode).toBe(200);
+    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[1]).toBe(`"1","${id}","","","","","","","","","","E_STORE_UNREADABLE"`);
+    expect(lines[2]).toMatch(/^"2",.*"•••• •••• 0777"/);
   });
 
   it('rejects a day that is not a calendar date', async () => {

@@ -133,7 +133,7 @@ describe('check-in store', () => {
     const store = CheckinStore.open(setup());
     const a = store.recordCheckin(checkinInput(cccdDoc('001190012345', 'Nguyễn "Thử" \\ A\u2028B')));
     const b = store.recordCheckin(checkinInput(bhytDoc(), { warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }] }));
-    const rows = store.outboxAfter(0, 10);
+    const rows = store.outboxAfter(0, 10).map((r) => ('documentJson' in r ? r : expect.unreachable('a row that opens came back unreadable')));
     expect(rows.map((r) => r.seq)).toEqual([a.seq, b.seq]);
     expect(rows.map((r) => JSON.parse(r.documentJson) as unknown)).toEqual([a.document, b.document]);
     expect(rows.map((r) => r.warningCodes)).toEqual([[], ['W_CARD_EXPIRED']]);
@@ -244,6 +244,49 @@ describe('check-in store', () => {
     expect(store.purgeExpired(21)).toEqual({ checkins: 1, rejects: 1, more: false });
     expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pending.seq]);
     expect(store.insideNow().map((c) => c.seq)).toEqual([stillInside.seq]);
+    store.close();
+  });
+
+  it('gives a pending row whose sealed document no longer opens as unreadable, in its place, and sets it aside out of the outbox until the retention deletes it', () => {
+    let now = new Date('2026-11-01T10:00:00+07:00');
+    const o = setup({ now: () => now });
+    const store = CheckinStore.open(o);
+    const rows = [1, 2, 3].map((i) => store.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`), { scannedAt: now, direction: 'out' })));
+    const raw = new Database(o.path);
+    raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = 2').run();
+    raw.close();
+    const read = store.outboxAfter(0, 10);
+    expect(read.map((r) => ('unreadable' in r ? `unreadable ${r.seq} ${r.id}` : r.seq))).toEqual([1, `unreadable 2 ${rows[1]?.id}`, 3]);
+
+    expect(store.setAsideUnreadable(2)).toBe(true);
+    expect(store.setAsideUnreadable(2)).toBe(false); // once only: the pending count stays true
+    expect(store.pendingCount()).toBe(2);
+    expect(store.outboxAfter(0, 10).map((r) => r.seq)).toEqual([1, 3]);
+    store.markCheckinsSent([1, 3]);
+    now = new Date('2026-11-23T10:00:00+07:00');
+    expect(store.purgeExpired(21)).toEqual({ checkins: 3, rejects: 0, more: false });
+    store.close();
+    const reopened = CheckinStore.open(o);
+    expect(reopened.pendingCount()).toBe(0);
+    reopened.close();
+  });
+
+  it('leaves out of the inside list a person whose "in" no longer opens, still checks everyone out at the end of the day, and exports that row as unreadable', () => {
+    const o = setup();
+    const store = CheckinStore.open(o);
+    const at = new Date('2026-11-22T09:30:00+07:00');
+    const [a, b] = ['001190012341', '001190012342'].map((n) => store.recordCheckin(checkinInput(cccdDoc(n), { scannedAt: at })));
+    const raw = new Database(o.path);
+    raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = ?').run(a?.seq);
+    raw.close();
+    expect(store.insideNow().map((c) => c.seq)).toEqual([b?.seq]);
+    const day = new Date('2026-11-22T00:00:00+07:00').getTime();
+    expect(store.checkinsBetween(day, day + 86_400_000).map((r) => ('unreadable' in r ? `unreadable ${r.seq}` : r.seq))).toEqual([`unreadable ${a?.seq}`, b?.seq]);
+
+    const outs = store.autoCheckout(new Date('2026-11-22T23:00:00+07:00'), true);
+    expect(outs.map((c) => [c.document.number, c.direction, c.auto])).toEqual([['001190012342', 'out', true]]);
+    expect(store.today().insideNow).toBe(0);
+    expect(store.isInside(checkinInput(cccdDoc('001190012341')))).toBe(false);
     store.close();
   });
 
@@ -376,7 +419,7 @@ describe('check-in store queries for the technician', () => {
     store.recordCheckin(checkinInput(bhytDoc(), { scannedAt: new Date(day + 86_400_000 - 1), direction: 'out' }));
     store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date(day + 86_400_000) }));
     const rows = store.checkinsBetween(day, day + 86_400_000);
-    expect(rows.map((r) => [r.seq, r.document.number, r.direction])).toEqual([
+    expect(rows.map((r) => ('unreadable' in r ? [r.seq] : [r.seq, r.document.number, r.direction]))).toEqual([
       [2, '048095000777', 'in'],
       [3, '0199900123', 'out'],
     ]);

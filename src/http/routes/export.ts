@@ -8,11 +8,13 @@ import type { Api, HttpContext } from '../context.js';
 import { csvDocument } from '../csv.js';
 import { ErrorSchema, fail } from '../errors.js';
 import { maskName, maskNumber } from '../mask.js';
-import type { Checkin } from '../../store/types.js';
+import type { Checkin, UnreadableCheckin } from '../../store/types.js';
 
 const HEADER = ['seq', 'id', 'scannedAt', 'direction', 'scanner', 'type', 'name', 'number', 'manual', 'auto', 'clockSynced', 'warnings'];
 
-function row(c: Checkin, full: boolean): Array<string | number | boolean | null> {
+function row(c: Checkin | UnreadableCheckin, full: boolean): Array<string | number | boolean | null> {
+  // Its sealed document no longer opens (damaged on the medium): the line stays, so the day's seqs have no hole.
+  if ('unreadable' in c) return [c.seq, c.id, null, null, null, null, null, null, null, null, null, 'E_STORE_UNREADABLE'];
   const name = full ? c.document.name : maskName(c.document.name);
   const number = full ? c.document.number : maskNumber(c.document.number);
   return [c.seq, c.id, c.scannedAt, c.direction, c.scanner, c.document.type, name, number, c.manual, c.auto, c.clockSynced, c.warnings.map((w) => w.code).join(' ')];
