@@ -5,9 +5,10 @@
 // check-in the damaged file still gives, and delivers them; only the damaged page's rows are missing, and new
 // scans continue the seq after the last one.
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cleanup, sleep, tempDir } from '../../scripts/lib/util.mjs';
+import { damageLeafPage, unreadableSeqs } from '../../scripts/lib/damage.mjs';
 import { writeConfig } from '../../scripts/lib/daemon.mjs';
 import { rig, untilNothingPending } from './rig.mjs';
 import { inspectStore, outcome } from './verify.mjs';
@@ -54,7 +55,9 @@ export async function run({ long }) {
     const unsent = before.rows.filter((row) => row.sent_ms === null).map((row) => row.seq);
 
     // 3. One page of the check-ins table, among the unsent rows, overwritten while it is off.
-    const lost = damageLeaf(r.dbPath, unsent);
+    // The table's leaves in key order: the unsent rows are on the last ones; one a few pages before the end.
+    damageLeafPage(r.dbPath, 'checkins', (leaves) => leaves[Math.max(0, leaves.length - 8)]);
+    const lost = unreadableSeqs(r.dbPath, unsent);
     if (lost.length === 0) problems.push('the damaged page held none of the unsent rows (scenario set-up)');
 
     // 4. The next start with the broker back.
@@ -93,29 +96,4 @@ export async function run({ long }) {
   } finally {
     await cleanup.run();
   }
-}
-
-/** Overwrites a leaf page of the check-ins table holding some of `seqs`; returns the seqs it made unreadable. */
-function damageLeaf(path, seqs) {
-  const db = new Database(path, { readonly: true });
-  const leaves = db.prepare("SELECT pageno FROM dbstat WHERE name = 'checkins' AND pagetype = 'leaf' ORDER BY path").pluck().all();
-  const pageSize = db.pragma('page_size', { simple: true });
-  db.close();
-  // The table's leaves in key order: the unsent rows are the last ones; take one a few pages before the end.
-  const page = leaves[Math.max(0, leaves.length - 8)];
-  const bytes = readFileSync(path);
-  bytes.fill(0x5a, (page - 1) * pageSize, page * pageSize);
-  writeFileSync(path, bytes);
-  const damaged = new Database(path, { readonly: true });
-  const one = damaged.prepare('SELECT seq FROM checkins NOT INDEXED WHERE seq = ?');
-  const lost = seqs.filter((s) => {
-    try {
-      one.get(s);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  damaged.close();
-  return lost;
 }

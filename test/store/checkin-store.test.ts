@@ -6,6 +6,7 @@ import { CheckinStore, runsOf, type StoreOptions } from '../../src/store/checkin
 import { StoreError } from '../../src/store/errors.js';
 import { PAGE_CACHE_KIB } from '../../src/store/open-database.js';
 import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { damageLeafPage } from '../../scripts/lib/damage.mjs';
 import { bhytDoc, cccdDoc, checkinInput } from '../helpers/documents.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -360,13 +361,7 @@ describe('check-in store', () => {
     const first = CheckinStore.open(o);
     for (let i = 0; i < 300; i += 1) first.recordCheckin(checkinInput(cccdDoc(`0011900${String(i).padStart(5, '0')}`)));
     first.close(); // checkpoints the WAL into the file
-    const raw = new Database(o.path, { readonly: true });
-    // The table's last leaf page: it holds seq 300.
-    const page = raw.prepare("SELECT pageno FROM dbstat WHERE name = 'checkins' AND pagetype = 'leaf' ORDER BY path DESC LIMIT 1").pluck().get() as number;
-    raw.close();
-    const bytes = readFileSync(o.path);
-    bytes.fill(0x5a, (page - 1) * 4096, page * 4096);
-    writeFileSync(o.path, bytes);
+    damageLeafPage(o.path, 'checkins', (leaves) => leaves[leaves.length - 1]); // the table's last leaf: it holds seq 300
     const store = CheckinStore.open(o);
     expect(store.alarms).toEqual([{ code: 'E_STORE_CORRUPT', detail: expect.stringMatching(/; seq continues after 300; taken from it: \d+ unsent check-ins, 0 unsent rejects, \d+ people inside; \d+ rows could not be read or opened \(their seqs stay a gap\)$/) as unknown }]);
     expect(store.lastSeq()).toBe(300);

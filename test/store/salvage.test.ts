@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckinStore, type StoreOptions } from '../../src/store/checkin-store.js';
@@ -7,6 +7,7 @@ import { migrate } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { beginSalvage, continueSalvage } from '../../src/store/salvage.js';
 import { loadKeyFile, Sealer } from '../../src/store/sealer.js';
+import { damageLeafPage, unreadableSeqs } from '../../scripts/lib/damage.mjs';
 import { cccdDoc, checkinInput } from '../helpers/documents.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -50,41 +51,12 @@ function filledStore(o: StoreOptions, n: number): Snapshot {
   return before;
 }
 
-/** Overwrites one page of `kind` ('leaf' of a table or an index) belonging to `name`, as a failing SD card would. */
-function damagePage(path: string, name: string, pick: (pages: number[]) => number): number {
-  const db = new Database(path, { readonly: true });
-  const pages = (db.prepare("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno").pluck().all(name) as number[]);
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  const page = pick(pages);
-  const bytes = readFileSync(path);
-  bytes.fill(0x5a, (page - 1) * pageSize, page * pageSize);
-  writeFileSync(path, bytes);
-  return page;
-}
-
-/** The seqs the damaged file no longer gives, asked of SQLite one by one. */
-function unreadableSeqs(path: string, seqs: readonly number[]): Set<number> {
-  const db = new Database(path, { readonly: true });
-  const one = db.prepare('SELECT seq FROM checkins NOT INDEXED WHERE seq = ?');
-  const lost = new Set(seqs.filter((s) => {
-    try {
-      one.get(s);
-      return false;
-    } catch {
-      return true;
-    }
-  }));
-  db.close();
-  return lost;
-}
-
 describe('salvage of a store moved aside as damaged', () => {
   it('takes over every unsent check-in, reject and person inside the damaged file still gives, with the same seq, id and document; a bad page costs only its own rows', () => {
     const o = setup();
     const before = filledStore(o, 400);
-    const middle = damagePage(o.path, 'checkins', (pages) => pages[Math.floor(pages.length / 2)] as number);
-    const lost = unreadableSeqs(o.path, before.pending.map((p) => p.seq));
+    const middle = damageLeafPage(o.path, 'checkins', (leaves) => leaves[Math.floor(leaves.length / 2)]);
+    const lost = new Set(unreadableSeqs(o.path, before.pending.map((p) => p.seq)));
     expect(lost.size).toBeGreaterThan(0); // the damage hit unsent rows…
     expect(lost.size).toBeLessThan(20); // …of one page only
 
@@ -115,7 +87,7 @@ describe('salvage of a store moved aside as damaged', () => {
     const victim = before.pending[5] as { seq: number };
     raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = ?').run(victim.seq);
     raw.close();
-    damagePage(o.path, 'checkins_scanned', (pages) => pages[0] as number);
+    damageLeafPage(o.path, 'checkins_scanned', (leaves) => leaves[0]);
 
     const store = CheckinStore.open(o);
     expect(snapshot(store).pending).toEqual(before.pending.filter((p) => p.seq !== victim.seq));
@@ -129,7 +101,7 @@ describe('salvage of a store moved aside as damaged', () => {
     const cut = setup();
     copyFileSync(whole.path, cut.path);
     copyFileSync(whole.keyFile, cut.keyFile);
-    for (const o of [whole, cut]) damagePage(o.path, 'checkins', (pages) => pages[3] as number);
+    for (const o of [whole, cut]) damageLeafPage(o.path, 'checkins', (leaves) => leaves[3]);
 
     const first = CheckinStore.open(whole);
     const expected = snapshot(first);
@@ -158,7 +130,7 @@ describe('salvage of a store moved aside as damaged', () => {
   it('stops with a reason when the fresh store fills up, keeps what it copied, and finishes at a start with room', () => {
     const o = setup();
     const before = filledStore(o, 2000);
-    damagePage(o.path, 'checkins', (pages) => pages[0] as number);
+    damageLeafPage(o.path, 'checkins', (leaves) => leaves[0]);
 
     const tight = CheckinStore.open({ ...o, maxSizeMB: 1 });
     const detail = tight.alarms[0]?.detail ?? '';
