@@ -3,6 +3,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { randomBytes } from 'node:crypto';
+import { constants, openSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import tty from 'node:tty';
 
 /** A bare better-sqlite3 single-row insert loop with qrgate's pragmas (WAL, synchronous=FULL): one commit per row. */
 export function bareInsert(path, n) {
@@ -23,6 +26,44 @@ export function bareInsert(path, n) {
     const seconds = (performance.now() - start) / 1000;
     return { perSec: n / seconds, latencies: [...latencies] };
   } finally {
+    db.close();
+  }
+}
+
+/**
+ * The raw limit of the paced ingest path: the same kind of pty (socat), a plain tty read stream (no driver, no
+ * decoding, no sealing) and one bare single-row insert per frame, frames ~1 ms apart as the paced ones. Latency:
+ * the frame's last byte written → its row committed.
+ */
+export async function barePtyInsert(path, pty, frames) {
+  const db = new Database(path);
+  const fd = openSync(pty.scannerPath, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
+  const stream = new tty.ReadStream(fd);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE IF NOT EXISTS t (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    let pending = Buffer.alloc(0);
+    let committed = () => undefined;
+    stream.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      for (let cr = pending.indexOf(13); cr >= 0; cr = pending.indexOf(13)) {
+        insert.run(pending.subarray(0, cr));
+        pending = pending.subarray(cr + 1);
+        committed(performance.now());
+      }
+    });
+    const latencies = [];
+    for (const f of frames) {
+      const done = new Promise((resolve) => (committed = resolve));
+      const last = await pty.write(f);
+      latencies.push((await done) - last);
+      await delay(1);
+    }
+    return latencies;
+  } finally {
+    stream.destroy();
     db.close();
   }
 }

@@ -182,7 +182,7 @@ export class CheckinStore {
     return this.q.presenceOf.get(mac) !== undefined;
   }
 
-  /** Pending check-ins after `afterSeq`, oldest first: the forwarder's outbox batch. */
+  /** Pending check-ins after `afterSeq`, oldest first, decrypted (those whose sealed document still opens). */
   pendingCheckins(afterSeq: number, limit: number): Checkin[] {
     return readableOnly(this.outbox.rows(afterSeq, limit).map((r) => this.toCheckin(r)));
   }
