@@ -159,7 +159,7 @@ class Copier {
   }
 
   /**
-   * Who was inside (positions [next, end] of the damaged presence table in seq order), with the check-ins they came
+   * Who was inside (positions [next, end) of the damaged presence table in seq order), with the check-ins they came
    * in by, sent or not: the inside list and the day's checkout need them.
    */
   #inside(): void {
