@@ -126,7 +126,7 @@ describe('MQTT forwarder delivery', () => {
   }, 60_000);
 
   it.each([
-    ['on the reader thread', { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 100 }, 'reading the backlog on a second thread'],
+    ['on the reader thread', { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 1000 }, 'reading the backlog on a second thread'],
     ['on the main thread', null, 'connected to the broker'],
   ] as const)('sets aside a pending check-in whose sealed document no longer opens, logs its seq, and delivers all the others (%s)', async (_, backlogThread, expectedLine) => {
     const dir = tempDir();
@@ -134,21 +134,25 @@ describe('MQTT forwarder delivery', () => {
     await b.down();
     const lines: Array<{ msg: string; code?: string; seq?: number }> = [];
     const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
-    const k = startKiosk(kioskConfig(dir, { url: b.url }), { logger, backlogThread });
-    for (let i = 1; i <= 600; i += 1) k.checkin(i);
+    // Paced, so that the reader thread is up (it starts on the first read) long before the later damaged rows.
+    const k = startKiosk(kioskConfig(dir, { url: b.url, drainRatePerSec: 3000 }), { logger, backlogThread });
+    for (let i = 1; i <= 3000; i += 1) k.checkin(i);
     // Bytes changed inside the values on the medium: SQLite's page checks pass, AES-GCM's tag does not.
-    const damaged = [7, 300, 301];
+    const damaged = [7, 2000, 2001];
     const raw = new Database(k.config.store.path);
     raw.prepare(`UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq IN (${damaged.join(', ')})`).run();
     raw.close();
     await b.up();
     const sub = await central(b.url);
     await until(() => k.store.pendingCount() === 0, 'every row delivered or set aside', 30_000);
-    await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 597, 'the readable rows', 20_000);
+    await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 2997, 'the readable rows', 20_000);
     const got = new Set(seqs(sub.on('/checkins')));
-    expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1).filter((n) => !damaged.includes(n)));
+    expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1).filter((n) => !damaged.includes(n)));
     expect(lines.filter((l) => l.code === 'E_STORE_UNREADABLE').map((l) => l.seq)).toEqual(damaged);
-    expect(lines.map((l) => l.msg)).toContain(expectedLine);
+    // The later damaged rows were read after the thread was up (or, on the main thread, after connecting).
+    const readerAt = lines.findIndex((l) => l.msg === expectedLine);
+    expect(readerAt).toBeGreaterThanOrEqual(0);
+    expect(readerAt).toBeLessThan(lines.findIndex((l) => l.code === 'E_STORE_UNREADABLE' && l.seq === 2000));
     expect(k.forwarder.status().state).toBe('connected');
   }, 60_000);
 
