@@ -11,7 +11,7 @@ import { StoreError, toStoreError } from './errors.js';
 import { assertSameKey, recordFingerprint, storedFingerprint } from './key-fingerprint.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
-import { OutboxReader, rowMeta, type OutboxRow } from './outbox-reader.js';
+import { OutboxReader, rowMeta, unreadable, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
 import { beginSalvage, continueSalvage, describeSalvage } from './salvage.js';
 import { loadKeyFile, Sealer } from './sealer.js';
@@ -100,7 +100,7 @@ export class CheckinStore {
       else assertSameKey(stored, sealer, options.keyFile);
       const alarms: StoreAlarm[] = [];
       // This start's move, or one a crash or a full disk interrupted: either way it goes on from where it stopped.
-      const salvage = continueSalvage(db, (sealed, id) => sealer.opens(sealed, id));
+      const salvage = continueSalvage(db, (sealed, id) => sealer.tryOpen(sealed, id) !== null);
       if (salvage !== null) alarms.push({ code: 'E_STORE_CORRUPT', detail: describeSalvage(salvage) });
       if (keyFile.tooOpen) alarms.push({ code: 'W_KEY_PERMISSIONS', detail: `chmod 600 ${options.keyFile}` });
       return new CheckinStore(db, options, sealer, alarms);
@@ -355,12 +355,8 @@ export class CheckinStore {
   }
 
   private toCheckin(r: OutboxRow): Checkin | UnreadableCheckin {
-    let documentJson: string;
-    try {
-      documentJson = this.outbox.open(r);
-    } catch {
-      return { seq: r.seq, id: r.id, unreadable: true };
-    }
+    const documentJson = this.outbox.open(r);
+    if (documentJson === null) return unreadable(r);
     return { ...rowMeta(r), document: JSON.parse(documentJson) as Checkin['document'], warnings: JSON.parse(r.warnings) as Warning[] };
   }
 }

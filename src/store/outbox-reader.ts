@@ -47,20 +47,20 @@ export class OutboxReader {
    */
   read(afterSeq: number, limit: number): Array<OutboxCheckin | UnreadableCheckin> {
     return this.rows(afterSeq, limit).map((r) => {
-      let documentJson: string;
-      try {
-        documentJson = this.sealer.open(r.sealed, r.id);
-      } catch {
-        return { seq: r.seq, id: r.id, unreadable: true };
-      }
+      const documentJson = this.open(r);
+      if (documentJson === null) return unreadable(r);
       return { ...rowMeta(r), documentJson, warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code) };
     });
   }
 
-  /** Opens the document of a row read with `rows`. */
-  open(r: OutboxRow): string {
-    return this.sealer.open(r.sealed, r.id);
+  /** Opens the document of a row read with `rows`: its JSON text, or null when the sealed value no longer opens. */
+  open(r: OutboxRow): string | null {
+    return this.sealer.tryOpen(r.sealed, r.id);
   }
+}
+
+export function unreadable(r: Pick<OutboxRow, 'seq' | 'id'>): UnreadableCheckin {
+  return { seq: r.seq, id: r.id, unreadable: true };
 }
 
 /** A check-in row's fields other than its document and warnings. */

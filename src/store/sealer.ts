@@ -68,13 +68,12 @@ export class Sealer {
     return Buffer.concat([Buffer.from([FORMAT]), iv, cipher.getAuthTag(), body]);
   }
 
-  /** Whether `sealed` opens with this key for this row. */
-  opens(sealed: Buffer, aad: string): boolean {
+  /** The plaintext, or null when `sealed` does not open with this key for this row (damaged on the medium). */
+  tryOpen(sealed: Buffer, aad: string): string | null {
     try {
-      this.open(sealed, aad);
-      return true;
+      return this.open(sealed, aad);
     } catch {
-      return false;
+      return null;
     }
   }
 
