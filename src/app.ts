@@ -191,6 +191,7 @@ export class App {
           return;
         }
         if (checkins + rejects > 0) this.log.info({ checkins, rejects }, 'retention: deleted expired rows');
+        for (const file of this.store.purgeMovedAside(this.config.store.retentionDays)) this.log.info({ file }, 'retention: deleted a database moved aside as corrupt');
       } catch (err) {
         this.log.error({ err }, 'retention purge failed');
       }

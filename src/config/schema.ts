@@ -24,7 +24,7 @@ export const StoreSchema = Type.Object(
       default: '/var/lib/qrgate/store.key',
       description: 'Per-device key that seals personal data at rest (AES-256-GCM). Created with mode 0600 on first run; without it the stored names and numbers cannot be read. Back it up with the database or not at all.',
     }),
-    retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 21, description: 'Days a check-in is kept after it was delivered to the central broker. Check-ins not yet delivered are never deleted.' }),
+    retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 21, description: 'Days a check-in is kept, counted from its scan; one not yet delivered to the central broker is kept until it is. A database moved aside as corrupt is deleted this many days after the move.' }),
     maxSizeMB: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Largest size the database may grow to, in MiB, so that it can never fill the SD card the system needs. Reaching it refuses new scans with E_STORE_FULL. Default: no limit but the disk.' })),
     maxPending: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 1_000_000, description: 'Most undelivered check-ins kept. Above it new scans are refused with E_STORE_FULL (shown to the visitor) and an alarm is raised, never dropped silently.' }),
   },

@@ -10,10 +10,10 @@ import { startOfLocalDay, toLocalIso } from '../time.js';
 import { StoreError, toStoreError } from './errors.js';
 import { assertSameKey, recordFingerprint, storedFingerprint } from './key-fingerprint.js';
 import { migrate } from './migrations.js';
-import { openDatabase } from './open-database.js';
+import { movedAsideCopies, openDatabase, removeCopy } from './open-database.js';
 import { OutboxReader, rowMeta, unreadable, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
-import { beginSalvage, continueSalvage, describeSalvage } from './salvage.js';
+import { beginSalvage, continueSalvage, describeSalvage, pendingSalvageFrom } from './salvage.js';
 import { loadKeyFile, Sealer } from './sealer.js';
 import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm, UnreadableCheckin } from './types.js';
 import { uuidv7 } from './uuidv7.js';
@@ -302,6 +302,17 @@ export class CheckinStore {
     return { checkins, rejects, more: true };
   }
 
+  /**
+   * Deletes the copies of this database moved aside as corrupt more than the retention ago (they hold sealed personal
+   * data too), but never one a salvage still reads from. Returns the paths deleted.
+   */
+  purgeMovedAside(retentionDays: number): string[] {
+    const cutoff = this.now().getTime() - retentionDays * 86_400_000;
+    const reading = pendingSalvageFrom(this.db);
+    const expired = movedAsideCopies(this.options.path).filter((c) => c.at.getTime() < cutoff && c.path !== reading);
+    for (const c of expired) removeCopy(c.path);
+    return expired.map((c) => c.path);
+  }
 
   /** Cheap liveness of the database handle, for the systemd watchdog; not an integrity check. */
   isHealthy(): boolean {

@@ -4,8 +4,8 @@
  * aside (never deleted: it may still hold data someone needs) and a fresh one is started.
  */
 import Database, { type Database as Db } from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** SQLite's page cache per connection, in KiB. */
 export const PAGE_CACHE_KIB = 2000;
@@ -39,12 +39,30 @@ function isCorruption(err: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
 }
 
+const SIDE_FILES = ['', '-wal', '-shm'];
+
 function moveAside(path: string, now: Date): string {
   const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-  for (const suffix of ['', '-wal', '-shm']) {
+  for (const suffix of SIDE_FILES) {
     if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
   }
   return target;
+}
+
+/** The copies of the database at `path` moved aside as corrupt, with when (from their names). */
+export function movedAsideCopies(path: string): Array<{ readonly path: string; readonly at: Date }> {
+  const prefix = `${basename(path)}.corrupt-`;
+  const copies: Array<{ path: string; at: Date }> = [];
+  for (const name of readdirSync(dirname(path))) {
+    const m = name.startsWith(prefix) ? /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/.exec(name.slice(prefix.length)) : null;
+    if (m !== null) copies.push({ path: join(dirname(path), name), at: new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`) });
+  }
+  return copies;
+}
+
+/** Deletes a moved-aside copy with its WAL and shared-memory files. */
+export function removeCopy(copy: string): void {
+  for (const suffix of SIDE_FILES) rmSync(copy + suffix, { force: true });
 }
 
 export function openDatabase(path: string, now: Date = new Date()): OpenedDatabase {

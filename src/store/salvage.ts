@@ -108,6 +108,12 @@ export function continueSalvage(db: Db, opens: (sealed: Buffer, id: string) => b
   }
 }
 
+/** The damaged file a pending salvage still reads from, or null. */
+export function pendingSalvageFrom(db: Db): string | null {
+  const saved = db.prepare("SELECT value FROM meta WHERE key = 'salvage'").pluck().get();
+  return typeof saved === 'string' ? (JSON.parse(saved) as SalvageProgress).from : null;
+}
+
 /** One-line account for the store alarm. */
 export function describeSalvage(p: SalvageProgress): string {
   const seq = p.lastSeq !== null ? `seq continues after ${p.lastSeq}` : 'its last seq could not be read: seq restarts at 1';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckinStore, type StoreOptions } from '../../src/store/checkin-store.js';
@@ -135,6 +135,8 @@ describe('salvage of a store moved aside as damaged', () => {
     const tight = CheckinStore.open({ ...o, maxSizeMB: 1 });
     const detail = tight.alarms[0]?.detail ?? '';
     expect(detail).toMatch(/; stopped \(.*\): the rest is taken at the next start$/);
+    // The copy a salvage still reads from is kept whatever its age (retention -1 day: everything else has expired).
+    expect(tight.purgeMovedAside(-1)).toEqual([]);
     const partial = tight.pendingCount();
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(before.pending.length - 20);
@@ -145,6 +147,25 @@ describe('salvage of a store moved aside as damaged', () => {
     const after = snapshot(roomy);
     expect(after.pending.length).toBeGreaterThan(before.pending.length - 20);
     expect(after.pending).toEqual(before.pending.filter((p) => after.pending.some((a) => a.seq === p.seq)));
+    expect(roomy.purgeMovedAside(-1)).toEqual([expect.stringMatching(/qrgate\.db\.corrupt-/) as unknown]);
     roomy.close();
+  });
+
+  it('deletes the damaged copy (with its WAL and shm files) once the retention has passed since it was moved aside', () => {
+    let now = new Date('2026-11-01T10:00:00+07:00');
+    const o = setup({ now: () => now });
+    filledStore(o, 50);
+    damageLeafPage(o.path, 'checkins', (leaves) => leaves[0]);
+    const store = CheckinStore.open(o);
+    const copies = () => readdirSync(o.dir).filter((f) => f.includes('.corrupt-'));
+    const copy = 'qrgate.db.corrupt-2026-11-01T03-00-00-000Z';
+    writeFileSync(join(o.dir, `${copy}-wal`), 'x'); // as a crash leaves it
+    expect(copies()).toEqual(expect.arrayContaining([copy, `${copy}-wal`]));
+    now = new Date('2026-11-21T10:00:00+07:00'); // 20 days: within 21
+    expect(store.purgeMovedAside(21)).toEqual([]);
+    now = new Date('2026-11-23T10:00:00+07:00');
+    expect(store.purgeMovedAside(21)).toEqual([join(o.dir, copy)]);
+    expect(copies()).toEqual([]);
+    store.close();
   });
 });
