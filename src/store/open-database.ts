@@ -1,7 +1,8 @@
 /**
  * Opens the SQLite file durably: WAL with synchronous=FULL, so a check-in acknowledged to the visitor survives a
  * power cut, and a quick integrity check on every start. A database that cannot be opened or fails the check is moved
- * aside (never deleted: it may still hold data someone needs) and a fresh one is started.
+ * aside (kept until the retention has passed: the fresh store takes over what it still gives, and someone may need
+ * the rest) and a fresh one is started.
  */
 import Database, { type Database as Db } from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
