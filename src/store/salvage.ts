@@ -76,9 +76,8 @@ export function beginSalvage(db: Db, from: string): number | null {
  * `opens` says whether a sealed document opens with this store's key: a row that would not is not taken over.
  */
 export function continueSalvage(db: Db, opens: (sealed: Buffer, id: string) => boolean, maxChunks = Number.POSITIVE_INFINITY): SalvageProgress | null {
-  const saved = db.prepare("SELECT value FROM meta WHERE key = 'salvage'").pluck().get();
-  if (typeof saved !== 'string') return null;
-  const p = JSON.parse(saved) as SalvageProgress;
+  const p = loadProgress(db);
+  if (p === null) return null;
   const src = openDamaged(p.from);
   if (src === null) {
     p.lost.push('anything: the file no longer opens');
@@ -93,14 +92,14 @@ export function continueSalvage(db: Db, opens: (sealed: Buffer, id: string) => b
       }
       db.transaction(() => {
         copy.step();
-        if (p.phase === 'done') db.prepare("DELETE FROM meta WHERE key = 'salvage'").run();
+        if (p.phase === 'done') dropProgress(db);
         else saveProgress(db, p);
       }).immediate();
     }
     return p;
   } catch (err) {
     // Most likely the fresh store is full; what was committed stays, and the rest is read again next time.
-    const q = JSON.parse(db.prepare("SELECT value FROM meta WHERE key = 'salvage'").pluck().get() as string) as SalvageProgress;
+    const q = loadProgress(db) as SalvageProgress;
     q.stopped = err instanceof Error ? err.message : String(err);
     return q;
   } finally {
@@ -110,8 +109,7 @@ export function continueSalvage(db: Db, opens: (sealed: Buffer, id: string) => b
 
 /** The damaged file a pending salvage still reads from, or null. */
 export function pendingSalvageFrom(db: Db): string | null {
-  const saved = db.prepare("SELECT value FROM meta WHERE key = 'salvage'").pluck().get();
-  return typeof saved === 'string' ? (JSON.parse(saved) as SalvageProgress).from : null;
+  return loadProgress(db)?.from ?? null;
 }
 
 /** One-line account for the store alarm. */
@@ -246,8 +244,17 @@ class Copier {
 
 function finish(db: Db, p: SalvageProgress): SalvageProgress {
   p.phase = 'done';
-  db.prepare("DELETE FROM meta WHERE key = 'salvage'").run();
+  dropProgress(db);
   return p;
+}
+
+function loadProgress(db: Db): SalvageProgress | null {
+  const saved = db.prepare("SELECT value FROM meta WHERE key = 'salvage'").pluck().get();
+  return typeof saved === 'string' ? (JSON.parse(saved) as SalvageProgress) : null;
+}
+
+function dropProgress(db: Db): void {
+  db.prepare("DELETE FROM meta WHERE key = 'salvage'").run();
 }
 
 function saveProgress(db: Db, p: SalvageProgress): void {
