@@ -9,7 +9,7 @@ import { DEFAULTS } from './config.js';
 import { classifyOpenError, messageOf, type DeviceKind, type IoFailure } from './io-errors.js';
 import type { PosOutput } from './hid/pos-report.js';
 import type { FramerOutput } from './serial/framer.js';
-import { systemClock, type Clock } from './types.js';
+import { systemClock, type Clock } from '../src/core/clock.js';
 
 export type DeliverableOutput = FramerOutput | PosOutput;
 

@@ -24,8 +24,7 @@ export function createDriver(entry: ScannerEntry, deps: DriverDeps = {}): Scanne
   }
 }
 
-export type { Frame, ScannerDriver, ScannerState, ScannerStateEvent, Clock } from './types.js';
-export { systemClock } from './types.js';
+export type { Frame, ScannerDriver, ScannerState, ScannerStateEvent } from './types.js';
 export { DRIVER_CODES, describeDriverCode, driverCodes, type DriverCode } from './codes.js';
 export { ScannerEntrySchema, type ScannerEntry } from './config.js';
 export { discoverScanners, defaultRoots, type ScannerCandidate, type DiscoveryRoots } from './discovery.js';

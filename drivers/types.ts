@@ -31,16 +31,3 @@ export interface ScannerDriver {
   stop(): Promise<void>;
   readonly state: ScannerState;
 }
-
-/** Timers and clock, injectable so tests can drive time. */
-export interface Clock {
-  now(): Date;
-  setTimeout(fn: () => void, ms: number): NodeJS.Timeout;
-  clearTimeout(t: NodeJS.Timeout): void;
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (t) => clearTimeout(t),
-};

@@ -4,7 +4,8 @@
  * order, stop in reverse.
  */
 import { createDriver } from '../drivers/index.js';
-import { systemClock, type Clock, type Frame, type ScannerDriver, type ScannerStateEvent } from '../drivers/types.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Frame, ScannerDriver, ScannerStateEvent } from '../drivers/types.js';
 import type { ScannerEntry } from '../drivers/config.js';
 import { DailyTimer } from './checkin/auto-checkout.js';
 import { ClockSync } from './checkin/clock-sync.js';

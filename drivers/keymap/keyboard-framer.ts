@@ -3,7 +3,7 @@
  * goes, as UTF-8 bytes, into the same bounded framer the serial driver uses; Enter or `idleMs` of silence ends
  * the scan.
  */
-import type { Clock } from '../types.js';
+import type { Clock } from '../../src/core/clock.js';
 import { Framer, type FramerOutput } from '../serial/framer.js';
 import type { KeyEvent } from './key-events.js';
 import { KeyboardDecoder } from './keyboard-decoder.js';

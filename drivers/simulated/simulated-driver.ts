@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { BaseDriver, type ListenerErrorHandler } from '../base-driver.js';
 import { DEFAULTS, type SimulatedEntry } from '../config.js';
 import { messageOf } from '../io-errors.js';
-import { systemClock, type Clock } from '../types.js';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 import { SyntheticVisitors } from './synthetic-visitors.js';
 
 export interface SimulatedDriverDeps {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../drivers/types.js';
+import type { Clock } from '../core/clock.js';
 
 /** Longest single wait: the target is re-evaluated at least this often, so a clock step of an hour either way is caught. */
 const MAX_WAIT_MS = 60_000;

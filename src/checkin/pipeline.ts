@@ -4,7 +4,8 @@
  * arrived together (`acceptAll`) are committed in one transaction: one fsync for a burst instead of one per scan.
  */
 import { EventEmitter } from 'node:events';
-import type { Clock, Frame } from '../../drivers/types.js';
+import type { Clock } from '../core/clock.js';
+import type { Frame } from '../../drivers/types.js';
 import type { Config } from '../config/schema.js';
 import { decodeIdNumber, decodeScan, VIETNAM_UTC_OFFSET_MINUTES, type DecodeResult, type IdentityDocument } from '../decode/index.js';
 import type { CheckinStore } from '../store/checkin-store.js';

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { systemClock, type Clock } from '../../drivers/types.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { MQTT_CODES, STORE_CODES, type MqttCode } from '../codes.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';

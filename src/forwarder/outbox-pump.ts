@@ -4,7 +4,7 @@
  * while a backlog drains takes the live lane and is sent ahead of the backlog, so a visitor at the gate is not
  * queued behind hours of outage; consumers that need strict order sort by `seq`, which is gap-free.
  */
-import type { Clock } from '../../drivers/types.js';
+import type { Clock } from '../core/clock.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import type { Reject } from '../store/types.js';
 import { isPublishable, type BacklogSource, type OutgoingCheckin, type PublishableCheckin } from './backlog.js';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock, type Frame } from '../../drivers/types.js';
+import { systemClock } from '../../src/core/clock.js';
+import type { Frame } from '../../drivers/types.js';
 import { DailyTimer, nextOccurrence } from '../../src/checkin/auto-checkout.js';
 import type { AlarmEvent, RejectEvent } from '../../src/checkin/events.js';
 import { CheckinPipeline, endsMidCharacter, type ScannerDirection } from '../../src/checkin/pipeline.js';
