@@ -144,6 +144,7 @@ export class App {
       pending: this.store.pendingCount(),
       oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - new Date(oldest.scannedAt).getTime()) / 1000)),
       storeBytes: this.store.sizeBytes(),
+      lastSeq: this.store.lastSeq(),
     };
   }
 

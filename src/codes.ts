@@ -190,6 +190,10 @@ export const MQTT_CODES = {
     en: 'The MQTT broker closed the connection.',
   },
   E_UNKNOWN_OP: { vi: 'Yêu cầu không được hỗ trợ.', en: 'Unknown request operation.' },
+  E_BAD_REQUEST: {
+    vi: 'Nội dung yêu cầu không hợp lệ (resend cần {from, to}, from ≤ to, tối đa 5000 lượt).',
+    en: 'The request body is invalid (resend needs {from, to}, from ≤ to, at most 5000 check-ins).',
+  },
 } as const satisfies Record<string, CodeText>;
 
 export type MqttCode = keyof typeof MQTT_CODES;

@@ -192,6 +192,11 @@ export class CheckinStore {
     return this.outbox.read(afterSeq, limit);
   }
 
+  /** Every stored check-in with `from <= seq <= to`, delivered or not (central's `resend` request). */
+  checkinsInRange(from: number, to: number): Array<OutboxCheckin | UnreadableCheckin> {
+    return this.outbox.readRange(from, to);
+  }
+
   /**
    * Takes a pending check-in whose sealed document does not open out of the outbox: it can never be sent as
    * recorded, and left pending it would be read again after every reconnect. It is kept, marked with sent_ms 0
