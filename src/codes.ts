@@ -268,6 +268,12 @@ export const HTTP_CODES = {
   E_HTTP_UNAUTHORIZED: { vi: 'Cần đăng nhập kỹ thuật viên.', en: 'Technician login required.' },
   E_HTTP_RATE_LIMITED: { vi: 'Thử quá nhiều lần. Vui lòng đợi một phút.', en: 'Too many attempts. Please wait a minute.' },
   E_HTTP_INTERNAL: { vi: 'Lỗi nội bộ của kiosk.', en: 'Internal error in the kiosk.' },
+  E_HTTP_FORBIDDEN: {
+    vi: 'Vai trò của bạn không được phép xem dữ liệu này (cần vai trò truy vết).',
+    en: 'Your role may not see this (it needs the tracer role).',
+  },
+  E_HTTP_LOGIN_REQUIRED: { vi: 'Cần đăng nhập.', en: 'Login required.' },
+  E_HTTP_NO_SUCH_CHECKIN: { vi: 'Không có lượt quét này.', en: 'No such check-in.' },
 } as const satisfies Record<string, CodeText>;
 
 export type StatusTextCode = keyof typeof STATUS_TEXTS;
