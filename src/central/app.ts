@@ -48,6 +48,7 @@ export class CentralApp {
   readonly gaps: GapWatcher;
   readonly commit: GroupCommit;
   readonly fleet: FleetDeps;
+  readonly ingest: Ingest;
   httpAddress: string | null = null;
   brokerUrl: string | null = null;
   private readonly clock: Clock;
@@ -86,7 +87,7 @@ export class CentralApp {
         this.metrics.batchRows.observe(rows.length);
       },
     });
-    const ingest = new Ingest({
+    const ingest = (this.ingest = new Ingest({
       store: this.store,
       sealer: opened.sealer,
       commit: this.commit,
@@ -98,7 +99,7 @@ export class CentralApp {
       baseTopic: config.broker.baseTopic,
       maxBytes: config.broker.maxMessageBytes,
       ...(deps.drop === undefined ? {} : { drop: deps.drop }),
-    });
+    }));
     broker = new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) });
     this.broker = broker;
     const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
