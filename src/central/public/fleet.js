@@ -31,7 +31,13 @@ function wrapTd(node) {
 function minutesSince(iso) {
   return Math.max(0, Math.round((Date.parse(fleet.at) - Date.parse(iso)) / 60000));
 }
-const when = (iso) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} (${t('ago')(minutesSince(iso))})` : t('never'));
+/** An instant shown in the fleet's zone (the offset of the server's `at`), `YYYY-MM-DD HH:MM`. */
+function local(iso) {
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(fleet.at);
+  const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  return new Date(Date.parse(iso) + offset * 60000).toISOString().slice(0, 16).replace('T', ' ');
+}
+const when = (iso) => (iso ? `${local(iso)} (${t('ago')(minutesSince(iso))})` : t('never'));
 
 function applyStatic() {
   document.documentElement.lang = lang;
@@ -126,7 +132,7 @@ $('trace').addEventListener('submit', async (e) => {
   const r = await fetch(`/api/checkins?${q}`);
   if (!r.ok) return;
   const { checkins } = await r.json();
-  fill($('trace-result').tBodies[0], checkins.map((c) => row([c.scannedAt.replace('T', ' ').slice(0, 19), `${c.site} / ${c.device}`, c.direction === 'in' ? t('in') : t('out'), c.document?.name ?? '–', c.document?.number ?? '–'])));
+  fill($('trace-result').tBodies[0], checkins.map((c) => row([local(c.scannedAt), `${c.site} / ${c.device}`, c.direction === 'in' ? t('in') : t('out'), c.document?.name ?? '–', c.document?.number ?? '–'])));
 });
 $('lang').addEventListener('click', () => {
   lang = lang === 'vi' ? 'en' : 'vi';
