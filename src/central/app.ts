@@ -66,18 +66,17 @@ export class CentralApp {
     this.store = opened.store;
     const zone = new TimeZone(config.fleet.timeZone);
     this.tracker = new KioskTracker(this.store);
-    let broker: EmbeddedBroker | undefined;
     this.gaps = new GapWatcher({
       store: this.store,
       tracker: this.tracker,
       clock: this.clock,
       log: this.log.child({ module: 'gaps' }),
       resendAfterMs: config.fleet.resendAfterSec * 1000,
-      request: (k, op, body) => broker?.request(k, op, body),
+      request: (k, op, body) => this.broker.request(k, op, body),
       onResend: () => this.metrics.resendRequests.inc(),
     });
     this.fleet = { store: this.store, tracker: this.tracker, gaps: this.gaps, clock: this.clock, zone, silentAfterMs: config.fleet.silentAfterMinutes * 60_000 };
-    this.metrics = new CentralMetrics(() => fleetTotals(buildFleet(this.fleet)), () => broker?.connectedClients ?? 0);
+    this.metrics = new CentralMetrics(() => fleetTotals(buildFleet(this.fleet)), () => this.broker.connectedClients);
     this.commit = new GroupCommit({
       insert: (rows) => this.store.insertCheckins(rows),
       clock: this.clock,
@@ -100,8 +99,7 @@ export class CentralApp {
       maxBytes: config.broker.maxMessageBytes,
       ...(deps.drop === undefined ? {} : { drop: deps.drop }),
     }));
-    broker = new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) });
-    this.broker = broker;
+    this.broker = new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) });
     const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
     this.http = buildCentralHttp({ config, store: this.store, sealer: opened.sealer, sessions, fleet: this.fleet, metrics: this.metrics, logger: this.log, health: () => this.health() });
   }

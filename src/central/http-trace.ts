@@ -47,7 +47,7 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
   };
 
   app.get('/api/checkins', { schema: { querystring: CheckinsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, (req, reply) => {
-    const q = req.query as Static<typeof CheckinsQuery>;
+    const q: Static<typeof CheckinsQuery> = req.query;
     audit(req.operator?.user ?? '?', 'checkins', q);
     const rows = d.store
       .findCheckins({
@@ -69,7 +69,7 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
   });
 
   app.get('/api/contacts', { schema: { querystring: ContactsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, (req, reply) => {
-    const q = req.query as Static<typeof ContactsQuery>;
+    const q: Static<typeof ContactsQuery> = req.query;
     audit(req.operator?.user ?? '?', 'contacts', q);
     const c = d.store.checkinById(q.id);
     if (c === null) return sendError(reply, 404, 'E_HTTP_NO_SUCH_CHECKIN');

@@ -69,7 +69,7 @@ export function parseInbound(topic: string, payload: Uint8Array, o: ParseOptions
       if (v !== 1) return refuse('wrong_version', kiosk);
       if (!checkCheckin.Check(body)) return refuse('schema', kiosk);
       if (body.site !== kiosk.site || body.device !== kiosk.device) return refuse('origin_mismatch', kiosk);
-      return { ok: true, kind: 'checkin', kiosk, msg: body as CheckinMessage };
+      return { ok: true, kind: 'checkin', kiosk, msg: body };
     case 'rejects':
       if (v !== 1) return refuse('wrong_version', kiosk);
       if (!checkReject.Check(body)) return refuse('schema', kiosk);
@@ -81,7 +81,7 @@ export function parseInbound(topic: string, payload: Uint8Array, o: ParseOptions
     case 'health':
       if (v !== 1) return refuse('wrong_version', kiosk);
       if (!checkHealth.Check(body)) return refuse('schema', kiosk);
-      return { ok: true, kind: 'health', kiosk, msg: body as HealthMessage };
+      return { ok: true, kind: 'health', kiosk, msg: body };
     default:
       if (!checkResponse.Check(body)) return refuse('schema', kiosk);
       return { ok: true, kind: 'response', kiosk, op: op ?? '', msg: body as ResponseMessage };

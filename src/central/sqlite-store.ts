@@ -157,11 +157,16 @@ export class SqliteCentralStore implements CentralStore {
   findCheckins(q: CheckinQuery): StoredCheckin[] {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: q.limit };
-    if (q.site !== undefined) (where.push('site = @site'), (args.site = q.site));
-    if (q.device !== undefined) (where.push('device = @device'), (args.device = q.device));
-    if (q.fromMs !== undefined) (where.push('scanned_ms >= @fromMs'), (args.fromMs = q.fromMs));
-    if (q.toMs !== undefined) (where.push('scanned_ms <= @toMs'), (args.toMs = q.toMs));
-    if (q.numberMac !== undefined) (where.push('number_mac = @numberMac'), (args.numberMac = q.numberMac));
+    const add = (clause: string, key: string, value: unknown): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      args[key] = value;
+    };
+    add('site = @site', 'site', q.site);
+    add('device = @device', 'device', q.device);
+    add('scanned_ms >= @fromMs', 'fromMs', q.fromMs);
+    add('scanned_ms <= @toMs', 'toMs', q.toMs);
+    add('number_mac = @numberMac', 'numberMac', q.numberMac);
     const sql = `SELECT ${CHECKIN_COLUMNS} FROM checkins ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY scanned_ms, site, device, seq LIMIT @limit`;
     return this.db.prepare(sql).all(args) as StoredCheckin[];
   }

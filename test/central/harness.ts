@@ -92,7 +92,7 @@ export function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk-1', o
     {},
   ).config;
   const clock = options.clock ?? h.clock;
-  const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true, now: () => clock.now() });
+  const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true, clock });
   const forwarder = new Forwarder({
     config,
     store,

@@ -64,7 +64,7 @@ describe('central ingest', () => {
     await expect(mqtt.connectAsync(h.url, { clientId: 'bad', username: 'hq/kiosk-1', password: 'wrong', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow();
     const c = await mqtt.connectAsync(h.url, { clientId: 'imposter', username: 'hq/kiosk-1', password, protocolVersion: 4, reconnectPeriod: 0 });
     await expect(c.subscribeAsync('qrgate/hq/other/request/+', { qos: 1 })).rejects.toThrow(/Subscribe error/);
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('qrgate/hq/other/checkins', '{}', { qos: 1 });
     await closed;
     c.end(true);

@@ -1,4 +1,4 @@
-/* global document, fetch, window -- browser script */
+/* global document, fetch, window, URLSearchParams -- browser script */
 // The fleet page: logs in, then polls /api/fleet every 5 s. Text is set with textContent only (kiosk and site
 // names are configuration, but never trusted as HTML). Tracers also get the search form.
 import { TEXTS, saveLang, savedLang } from './fleet-i18n.js';
