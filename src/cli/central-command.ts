@@ -65,8 +65,14 @@ async function run(file: string | undefined, checkOnly: boolean): Promise<number
   }
   const notifier = createNotifier(logger);
   notifier.ready(`central ready: ${app.brokerUrl ?? ''}`);
+  // Watchdog pings only while the event loop turns and the store answers (as the kiosk's run).
+  const every = notifier.watchdogIntervalMs;
+  const watchdog = every === null ? undefined : systemClock.setInterval(() => {
+    if (app.store.isHealthy()) notifier.watchdog();
+  }, every);
   const signal = await signalled;
   logger.info({ signal }, 'stopping');
+  systemClock.clearInterval(watchdog);
   notifier.stopping();
   await app.stop();
   notifier.close();
