@@ -119,11 +119,16 @@ export class GapWatcher {
       }
       if (now - resentAt < this.d.resendAfterMs) continue;
       this.lastResend.set(key, now);
-      const first = c.open[0] as SeqRange;
-      const range = { from: first.from, to: Math.min(first.to, first.from + RESEND_MAX_RANGE - 1) };
-      this.d.log.info({ site: k.site, device: k.device, ...range }, 'asking the kiosk to resend a missing range');
-      this.d.onResend?.();
-      this.d.request(k, 'resend', { ...range, tid: `resend-${range.from}-${range.to}` });
+      // Every open range at once (one request each), at most RESEND_MAX_RANGE seqs in all per round.
+      let budget = RESEND_MAX_RANGE;
+      for (const r of c.open) {
+        if (budget <= 0) break;
+        const range = { from: r.from, to: Math.min(r.to, r.from + budget - 1) };
+        budget -= range.to - range.from + 1;
+        this.d.log.info({ site: k.site, device: k.device, ...range }, 'asking the kiosk to resend a missing range');
+        this.d.onResend?.();
+        this.d.request(k, 'resend', { ...range, tid: `resend-${range.from}-${range.to}` });
+      }
     }
   }
 }
