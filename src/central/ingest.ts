@@ -81,6 +81,7 @@ export class Ingest {
   private async checkin(k: KioskId, msg: CheckinMessage, now: number): Promise<Decision> {
     if (this.d.drop?.(msg) === true) return 'ack';
     const doc = msg.document;
+    const numberHash = numberMac(this.d.sealer, doc.number);
     const row: CheckinRow = {
       id: msg.id,
       site: k.site,
@@ -92,8 +93,8 @@ export class Ingest {
       scannedMs: Date.parse(msg.scannedAt),
       clockSynced: msg.clockSynced,
       receivedMs: now,
-      numberMac: numberMac(this.d.sealer, doc.number),
-      personMac: personMac(this.d.sealer, doc),
+      numberMac: numberHash,
+      personMac: personMac(this.d.sealer, doc, numberHash),
       sealed: this.d.sealer.seal(JSON.stringify({ document: doc, scanner: msg.scanner, auto: msg.auto, warnings: msg.warnings }), msg.id),
     };
     const outcome = await this.d.commit.add(row);
