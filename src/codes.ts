@@ -39,9 +39,17 @@ export const DECODE_ERRORS = {
     vi: 'Mã QR cá nhân (PC-Covid) không đúng định dạng.',
     en: 'The personal (PC-Covid) QR is malformed.',
   },
+  E_CCCD_LAYOUT: {
+    vi: 'Mã QR căn cước bị lệch cột (có ngày hoặc chữ số ở chỗ họ tên). Hãy quét mã QR trên thẻ căn cước.',
+    en: 'The citizen-ID QR has its fields out of order (a date or digits where the name belongs). Scan the QR on the card itself.',
+  },
   E_ID_NUMBER: {
     vi: 'Số định danh cá nhân phải gồm đúng 12 chữ số.',
     en: 'A personal ID number must be exactly 12 digits.',
+  },
+  E_MANUAL_NUMBER: {
+    vi: 'Nhập số định danh 12 chữ số, mã số BHXH 10 chữ số hoặc mã thẻ BHYT 15 ký tự.',
+    en: 'Type the 12-digit personal ID number, the 10-digit social-insurance number or the 15-character health-insurance card number.',
   },
   E_NOT_IDENTITY: {
     vi: 'Mã này không phải giấy tờ tùy thân (ví dụ hộ chiếu vắc xin hoặc đường dẫn web).',
