@@ -51,6 +51,7 @@ export class App {
   private purging = false;
   private readonly log: Logger;
   private readonly clock: Clock;
+  private readonly stateListeners = new Set<(s: ScannerStateEvent) => void>();
 
   constructor(
     readonly config: Config,
@@ -95,7 +96,11 @@ export class App {
     // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
     const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, now: () => this.clock.now(), version: VERSION };
     this.metrics = new Metrics({ ...views, pipeline: this.pipeline, forwarding: config.mqtt.url !== undefined });
-    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics });
+    const onScannerState = (l: (s: ScannerStateEvent) => void): (() => void) => {
+      this.stateListeners.add(l);
+      return () => this.stateListeners.delete(l);
+    };
+    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics, onScannerState });
   }
 
   async start(): Promise<void> {
@@ -171,6 +176,7 @@ export class App {
 
   private onScannerState(s: ScannerStateEvent): void {
     this.scanners.set(s.scannerId, s);
+    for (const l of this.stateListeners) l(s);
     const fields = { scanner: s.scannerId, state: s.state, detail: s.detail, ...(s.state === 'error' ? { code: s.code } : {}) };
     if (s.state === 'connected') this.log.info(fields, 'scanner state');
     else this.log.warn(fields, 'scanner state');

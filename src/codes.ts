@@ -260,6 +260,17 @@ export const STATUS_TEXTS = {
   S_SCANNER_STOPPED: { vi: 'Máy quét chưa chạy.', en: 'Scanner not started.' },
 } as const satisfies Record<string, CodeText>;
 
+/**
+ * What the visitor at the gate is told about a scan the scanner driver discarded before it became a frame
+ * (drivers/codes.ts has the technician's text for the same code, shown with the scanner's state).
+ */
+export const GATE_TEXTS = {
+  E_FRAME_TOO_LONG: {
+    vi: 'Không đọc được mã: lượt quét quá dài hoặc bị nhiễu. Vui lòng quét lại; nếu vẫn lỗi, báo lễ tân.',
+    en: 'The code could not be read: the scan was too long or garbled. Please scan again; if it keeps failing, tell the receptionist.',
+  },
+} as const satisfies Record<string, CodeText>;
+
 /** Errors of the local HTTP API (src/http), returned as `{ code, vi, en }`. */
 export const HTTP_CODES = {
   E_HTTP_BAD_REQUEST: { vi: 'Yêu cầu không hợp lệ.', en: 'The request is invalid.' },
@@ -282,7 +293,7 @@ export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
 
 export type Lang = 'vi' | 'en';
 
-const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES, ...STATUS_TEXTS, ...HTTP_CODES, ...PROVISION_CODES };
+const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES, ...STATUS_TEXTS, ...HTTP_CODES, ...PROVISION_CODES, ...GATE_TEXTS };
 
 /** The text for a code in a language; an unknown code is returned as is, so a screen never goes blank. */
 export function describeCode(code: string, lang: Lang): string {

@@ -5,6 +5,7 @@
 import type { ScannerStateEvent } from '../../drivers/types.js';
 import type { CheckinPipeline } from '../checkin/pipeline.js';
 import type { Config } from '../config/schema.js';
+import type { TimeZone } from '../core/zone.js';
 import type { Forwarder } from '../forwarder/forwarder.js';
 import type { Logger } from '../logger.js';
 import type { CheckinStore } from '../store/checkin-store.js';
@@ -30,4 +31,8 @@ export interface HttpDeps {
   readonly scanners: () => readonly ScannerSnapshot[];
   readonly clockSynced: () => boolean;
   readonly metrics: Metrics;
+  /** Scanner state events as they happen (an oversized scan is shown at the gate); absent in tests without drivers. */
+  readonly onScannerState?: (listener: (s: ScannerStateEvent) => void) => () => void;
+  /** The kiosk's zone, for the day boundaries the page shows (default Asia/Ho_Chi_Minh). */
+  readonly zone?: TimeZone;
 }

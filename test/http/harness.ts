@@ -9,6 +9,7 @@ import { afterThisTest } from '../helpers/after-test.js';
 import { BaseDriver } from '../../drivers/base-driver.js';
 import type { ScannerEntry } from '../../drivers/config.js';
 import { App } from '../../src/app.js';
+import type { Clock } from '../../src/core/clock.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { hashPassword } from '../../src/http/auth/password.js';
 import { createLogger } from '../../src/logger.js';
@@ -32,6 +33,12 @@ export class TestScanner extends BaseDriver {
   unplug(): void {
     this.setDisconnected('unplugged by the test');
   }
+
+  /** What a driver reports for a run longer than maxFrameBytes: the error, then connected again. */
+  oversized(): void {
+    this.setError('E_FRAME_TOO_LONG', 'a 5000-byte run without a terminator; discarded');
+    this.setConnected('test scanner');
+  }
 }
 
 export const PASSWORD = 'correct horse battery staple';
@@ -51,6 +58,7 @@ export interface HarnessOptions {
   readonly password?: boolean;
   readonly config?: Record<string, unknown>;
   readonly listen?: boolean;
+  readonly clock?: Clock;
 }
 
 export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
@@ -74,6 +82,7 @@ export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
   const scanners = new Map<string, TestScanner>();
   const app = new App(config, {
     logger: createLogger('debug', out),
+    ...(o.clock === undefined ? {} : { clock: o.clock }),
     driverFactory: (entry: ScannerEntry) => {
       const s = new TestScanner(entry.id);
       scanners.set(entry.id, s);

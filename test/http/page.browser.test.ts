@@ -109,7 +109,7 @@ describe('status page in Chromium', () => {
     await page.reload();
     await page.waitForFunction(PAGE_CONNECTED);
     await expect.poll(() => page.textContent('#count-rejected')).toBe('1');
-    expect(await page.textContent('[data-t="countIn"]')).toBe('In');
+    expect(await page.textContent('[data-t="countIn"]')).toBe('Arrivals today');
     await screenshot(page, 'status-rejected-800x480-en.png');
   });
 

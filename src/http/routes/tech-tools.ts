@@ -7,6 +7,7 @@ import { actor, requireTechnician } from '../auth/guard.js';
 import type { Api, HttpContext } from '../context.js';
 import { redactConfig } from '../../config/redact.js';
 import { decodeScan } from '../../decode/index.js';
+import { TimeZone } from '../../core/zone.js';
 import { toLocalIso } from '../../time.js';
 import { ErrorSchema } from '../errors.js';
 import { DecodeReply, SummaryReply, type DocumentView } from '../tech-schemas.js';
@@ -47,7 +48,7 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
         lastSeq: deps.store.lastSeq(),
         alarms: deps.store.alarms.map((a) => ({ ...codeText(a.code), detail: a.detail })),
       },
-      clock: { synced: deps.clockSynced(), mode: String(deps.config.clock.synced), now: toLocalIso(now) },
+      clock: { synced: deps.clockSynced(), mode: String(deps.config.clock.synced), now: (deps.zone ?? new TimeZone()).iso(now) },
       mqtt: {
         state: f.state,
         since: f.since,
