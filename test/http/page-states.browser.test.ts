@@ -97,11 +97,12 @@ describe('the receptionist panel, state by state', () => {
     const page = await openPage(h);
     h.scanners.get('gate')?.scan(bhytLegacy({ 7: '31/12/2020' }));
     await expect.poll(() => state(page)).toBe('warning');
-    expect(await page.textContent('#verdict')).toBe('ĐÃ GHI NHẬN — CẦN LƯU Ý');
+    expect(await page.textContent('#verdict')).toBe('ĐÃ GHI NHẬN · CẦN LƯU Ý');
     expect(await page.textContent('#reason')).toBe('Thẻ BHYT đã hết hạn.');
     expect(await page.getAttribute('#scan', 'class')).toContain('accepted');
-    // Readable from 2 m: at least as large as the name on a 1080-line screen.
-    expect(await px(page, 'reason')).toBeGreaterThanOrEqual(await px(page, 'name'));
+    // Readable from 2 m: the largest text line but the direction, larger than the verdict itself.
+    expect(await px(page, 'reason')).toBeGreaterThan(await px(page, 'verdict'));
+    expect(await px(page, 'reason')).toBeGreaterThan(await px(page, 'name'));
     const bg = await page.evaluate("getComputedStyle(document.getElementById('scan')).backgroundColor");
     expect(bg).toBe('rgb(240, 176, 0)');
     expect(await tones(page)).toEqual(['warning']);
@@ -188,7 +189,7 @@ describe('the receptionist panel, state by state', () => {
     const since = await page.locator('#inside li .since').allTextContents();
     expect(since[0]).toMatch(/^\d{2}:\d{2}$/);
     expect(since[1]).toMatch(/^\d{2}\/\d{2} \d{2}:\d{2}$/);
-    expect(await page.textContent('[data-t="countInside"]')).toBe('Đang ở trong (cả người vào từ hôm trước)');
+    expect(await page.textContent('[data-t="countInside"]')).toBe('Đang ở trong (tính cả hôm trước)');
     expect(await page.textContent('[data-t="countIn"]')).toBe('Lượt vào hôm nay');
     expect(await page.textContent('#count-in')).toBe('1');
     expect(await page.textContent('#count-inside')).toBe('2');

@@ -4,7 +4,7 @@
 export const TEXTS = {
   vi: {
     accepted: 'ĐÃ GHI NHẬN',
-    acceptedWarn: 'ĐÃ GHI NHẬN — CẦN LƯU Ý',
+    acceptedWarn: 'ĐÃ GHI NHẬN · CẦN LƯU Ý',
     rejected: 'KHÔNG GHI NHẬN',
     blockedStore: 'KIOSK ĐANG KHÔNG GHI NHẬN',
     blockedStoreHint: 'Lượt quét lúc này không được lưu. Ghi tạm vào sổ và báo kỹ thuật viên.',
@@ -22,7 +22,7 @@ export const TEXTS = {
     minutesAgo: (n) => `${n} phút trước`,
     countIn: 'Lượt vào hôm nay',
     countOut: 'Lượt ra hôm nay',
-    countInside: 'Đang ở trong (cả người vào từ hôm trước)',
+    countInside: 'Đang ở trong (tính cả hôm trước)',
     countRejected: 'Lượt bị từ chối hôm nay',
     systemTitle: 'Trạng thái',
     insideTitle: 'Đang ở trong',
@@ -53,7 +53,7 @@ export const TEXTS = {
   },
   en: {
     accepted: 'ACCEPTED',
-    acceptedWarn: 'ACCEPTED — PLEASE CHECK',
+    acceptedWarn: 'ACCEPTED · PLEASE CHECK',
     rejected: 'NOT ACCEPTED',
     blockedStore: 'THE KIOSK IS NOT RECORDING',
     blockedStoreHint: 'Scans are not being saved. Note visitors on paper and call the technician.',
