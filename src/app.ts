@@ -4,7 +4,8 @@
  * order, stop in reverse.
  */
 import { createDriver } from '../drivers/index.js';
-import { systemClock, type Clock } from './core/clock.js';
+import { systemClock, type Clock, type Timer } from './core/clock.js';
+import { TimeZone } from './core/zone.js';
 import type { Frame, ScannerDriver, ScannerStateEvent } from '../drivers/types.js';
 import type { ScannerEntry } from '../drivers/config.js';
 import { DailyTimer } from './checkin/auto-checkout.js';
@@ -19,7 +20,6 @@ import { Metrics } from './http/metrics.js';
 import { buildHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { CheckinStore } from './store/checkin-store.js';
-import { toLocalIso } from './time.js';
 import { VERSION } from './version.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
@@ -45,13 +45,15 @@ export class App {
   private readonly drivers: ScannerDriver[] = [];
   private readonly clockSync: ClockSync;
   private readonly daily: DailyTimer | undefined;
-  private retentionTimer: NodeJS.Timeout | undefined;
+  private retentionTimer: Timer | undefined;
   /** Frames emitted in the current turn of the event loop (a driver emits every frame of one read at once). */
   private inbox: Frame[] = [];
   private purging = false;
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly stateListeners = new Set<(s: ScannerStateEvent) => void>();
+  /** The kiosk's one zone (clock.timeZone) for every day boundary and local timestamp. */
+  readonly zone: TimeZone;
 
   constructor(
     readonly config: Config,
@@ -59,20 +61,23 @@ export class App {
   ) {
     this.log = deps.logger;
     this.clock = deps.clock ?? systemClock;
+    this.zone = new TimeZone(config.clock.timeZone);
     this.store = CheckinStore.open({
       path: config.store.path,
       keyFile: config.store.keyFile,
       maxPending: config.store.maxPending,
       maxSizeMB: config.store.maxSizeMB,
       forwarding: config.mqtt.url !== undefined,
-      now: () => this.clock.now(),
+      clock: this.clock,
+      zone: this.zone,
     });
     for (const alarm of this.store.alarms) this.log.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
-    this.clockSync = new ClockSync(config.clock);
+    this.clockSync = new ClockSync(config.clock, this.clock);
     const directions = new Map(config.scanners.map((s) => [s.id, s.direction ?? 'in']));
     this.pipeline = new CheckinPipeline({
       store: this.store,
       clock: this.clock,
+      zone: this.zone,
       settings: config.pipeline,
       directionOf: (id) => directions.get(id) ?? 'in',
       clockSynced: () => this.clockSync.isSynced,
@@ -84,6 +89,7 @@ export class App {
       logger: this.log,
       version: VERSION,
       clock: this.clock,
+      zone: this.zone,
       health: () => this.health(),
       redactedConfig: () => redactConfig(config),
     });
@@ -91,10 +97,10 @@ export class App {
     this.pipeline.on('reject', (r) => {
       if (r.id !== null) this.forwarder.onReject();
     });
-    this.daily = config.checkout.at === undefined ? undefined : new DailyTimer(config.checkout.at, this.clock, (at) => this.pipeline.autoCheckout(at));
+    this.daily = config.checkout.at === undefined ? undefined : new DailyTimer(config.checkout.at, this.clock, this.zone, (at) => this.pipeline.autoCheckout(at));
     this.wireLogging();
     // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
-    const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, now: () => this.clock.now(), version: VERSION };
+    const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, clock: this.clock, zone: this.zone, version: VERSION };
     this.metrics = new Metrics({ ...views, pipeline: this.pipeline, forwarding: config.mqtt.url !== undefined });
     const onScannerState = (l: (s: ScannerStateEvent) => void): (() => void) => {
       this.stateListeners.add(l);
@@ -105,7 +111,7 @@ export class App {
 
   async start(): Promise<void> {
     this.purge();
-    this.retentionTimer = setInterval(() => this.purge(), RETENTION_EVERY_MS);
+    this.retentionTimer = this.clock.setInterval(() => this.purge(), RETENTION_EVERY_MS);
     this.retentionTimer.unref();
     this.daily?.start();
     await this.listenHttp();
@@ -131,7 +137,7 @@ export class App {
     this.pipeline.close();
     await this.forwarder.stop();
     this.daily?.stop();
-    clearInterval(this.retentionTimer);
+    this.clock.clearInterval(this.retentionTimer);
     this.clockSync.stop();
     this.store.close();
     this.log.info('stopped');
@@ -143,7 +149,7 @@ export class App {
     const oldest = this.store.oldestPending();
     return {
       v: 1,
-      at: toLocalIso(now),
+      at: this.zone.iso(now),
       uptimeSec: Math.round((now.getTime() - this.startedAt.getTime()) / 1000),
       scanners: [...this.scanners].map(([id, s]) => ({ id, state: s.state, ...(s.state === 'error' ? { code: s.code } : {}) })),
       pending: this.store.pendingCount(),

@@ -1,19 +1,11 @@
 import type { Clock } from '../core/clock.js';
+import type { TimeZone } from '../core/zone.js';
 
 /** Longest single wait: the target is re-evaluated at least this often, so a clock step of an hour either way is caught. */
 const MAX_WAIT_MS = 60_000;
 
-/** The next `HH:MM` in the system's local time strictly after `from`. */
-export function nextOccurrence(hhmm: string, from: Date): Date {
-  const [h = 0, m = 0] = hhmm.split(':').map(Number);
-  const next = new Date(from);
-  next.setHours(h, m, 0, 0);
-  if (next.getTime() <= from.getTime()) next.setDate(next.getDate() + 1);
-  return next;
-}
-
 /**
- * Fires once a day at `checkout.at`. It never sleeps longer than a minute, and compares with the wall clock each
+ * Fires once a day at `checkout.at`, in the kiosk's zone. It never sleeps longer than a minute, and compares with the wall clock each
  * time, so that a clock stepped by NTP neither skips the day's checkout nor fires it twice.
  */
 export class DailyTimer {
@@ -23,9 +15,10 @@ export class DailyTimer {
   constructor(
     private readonly hhmm: string,
     private readonly clock: Clock,
+    private readonly zone: TimeZone,
     private readonly fire: (at: Date) => void,
   ) {
-    this.target = nextOccurrence(hhmm, clock.now());
+    this.target = zone.nextOccurrence(hhmm, clock.now());
   }
 
   start(): void {
@@ -45,11 +38,11 @@ export class DailyTimer {
   private tick(): void {
     const now = this.clock.now();
     if (now.getTime() >= this.target.getTime()) {
-      this.target = nextOccurrence(this.hhmm, now);
+      this.target = this.zone.nextOccurrence(this.hhmm, now);
       this.fire(now);
     } else if (this.target.getTime() - now.getTime() > 25 * 3_600_000) {
       // The clock was stepped back by more than a day: aim at the next occurrence from the new time.
-      this.target = nextOccurrence(this.hhmm, now);
+      this.target = this.zone.nextOccurrence(this.hhmm, now);
     }
     this.schedule();
   }

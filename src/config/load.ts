@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Value } from 'typebox/value';
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { ScannerEntrySchema } from '../../drivers/config.js';
+import { isValidTimeZone } from '../core/zone.js';
 import { envKeys, NON_KEY_VARIABLES } from './env.js';
 import { nearest, readableProblems, type ConfigProblem } from './problems.js';
 import { ConfigSchema, type Config } from './schema.js';
@@ -77,6 +78,10 @@ function applyEnv(raw: Json, env: NodeJS.ProcessEnv, problems: ConfigProblem[]):
 function validate(value: Json): ConfigProblem[] {
   const problems = readableProblems(ConfigSchema, value).filter((p) => !/^scanners\[\d+\]/.test(p.path));
   const scanners = Array.isArray(value.scanners) ? (value.scanners as unknown[]) : [];
+  const zone = isObject(value.clock) ? value.clock.timeZone : undefined;
+  if (typeof zone === 'string' && zone !== '' && !isValidTimeZone(zone)) {
+    problems.push({ path: 'clock.timeZone', at: ['clock', 'timeZone'], message: `"${zone}" is not a time zone this system knows (an IANA name such as Asia/Ho_Chi_Minh)` });
+  }
   const ids = new Set<string>();
   scanners.forEach((entry, i) => {
     const at = ['scanners', String(i)];

@@ -1,4 +1,5 @@
 import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
+import { systemClock } from '../core/clock.js';
 import { checkBroker, checkCertificates } from './broker-checks.js';
 import { fail, ok, type Finding } from './check.js';
 import { checkClock, checkKeyFile, checkScanners, checkStore } from './local-checks.js';
@@ -24,7 +25,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
     checkKeyFile(config),
     checkClock(config),
     ...(await checkScanners(config, o.udevRule)),
-    ...checkCertificates(config),
+    ...checkCertificates(config, systemClock.now()),
     await checkBroker(config),
   ];
 }

@@ -55,8 +55,8 @@ export const httpPlugin: FastifyPluginAsync<HttpDeps> = async (instance, deps) =
   app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'E_HTTP_NOT_FOUND'));
 
   const status = new StatusSource(deps);
-  const feed = new LiveFeed(status, deps.metrics);
-  const ctx: HttpContext = { deps, status, feed, sessions: new Sessions(deps.config.http.sessionTtlMin * 60_000) };
+  const feed = new LiveFeed(status, deps.metrics, deps.clock);
+  const ctx: HttpContext = { deps, status, feed, sessions: new Sessions(deps.config.http.sessionTtlMin * 60_000, () => deps.clock.now().getTime()) };
   // Open event streams would keep close() waiting for ever: end them first.
   app.addHook('preClose', (done) => {
     feed.close();

@@ -6,8 +6,6 @@
 import type { HttpDeps } from './deps.js';
 import type { InsideView, ScanView, StatusView } from './schemas.js';
 import { codeText, checkinView, frameTooLongView, insideView, mqttView, rejectView, scannerView } from './views.js';
-import { toLocalIso } from '../time.js';
-import { TimeZone } from '../core/zone.js';
 import type { CodeTextView } from './schemas.js';
 
 /** Refusals that mean the kiosk records nothing until they are fixed: the main panel says so. */
@@ -24,10 +22,8 @@ export class StatusSource {
   private readonly listeners = new Set<(scan: () => ScanView) => void>();
   /** Set by a scan the store refused, cleared by the next check-in it takes. */
   private refusing: CodeTextView | null = null;
-  private readonly zone: TimeZone;
 
   constructor(private readonly d: HttpDeps) {
-    this.zone = d.zone ?? new TimeZone();
     d.pipeline.on('checkin', (c) => {
       this.inside = null;
       this.refusing = null;
@@ -41,7 +37,7 @@ export class StatusSource {
       if (STORE_REFUSALS.has(a.code)) this.refusing = codeText(a.code);
     });
     d.onScannerState?.((s) => {
-      if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG') this.announce(() => frameTooLongView(s.scannerId, toLocalIso(d.now())));
+      if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG') this.announce(() => frameTooLongView(s.scannerId, d.zone.iso(d.clock.now())));
     });
   }
 
@@ -61,16 +57,16 @@ export class StatusSource {
 
   snapshot(): StatusView {
     const d = this.d;
-    const now = d.now();
+    const now = d.clock.now();
     const oldest = d.store.oldestPending();
-    this.inside ??= d.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map((c) => insideView(c, this.zone));
+    this.inside ??= d.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map((c) => insideView(c, d.zone));
     return {
       device: { id: d.config.device.id, site: d.config.device.site },
       version: d.version,
-      now: toLocalIso(now),
+      now: d.zone.iso(now),
       uptimeSec: Math.round((now.getTime() - d.startedAt.getTime()) / 1000),
       clockSynced: d.clockSynced(),
-      today: { ...d.store.today(), date: this.zone.date(now) },
+      today: { ...d.store.today(), date: d.zone.date(now) },
       inside: this.inside,
       scanners: d.scanners().map(scannerView),
       mqtt: mqttView(d.forwarder.status()),

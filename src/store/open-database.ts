@@ -66,7 +66,7 @@ export function removeCopy(copy: string): void {
   for (const suffix of SIDE_FILES) rmSync(copy + suffix, { force: true });
 }
 
-export function openDatabase(path: string, now: Date = new Date()): OpenedDatabase {
+export function openDatabase(path: string, now: Date): OpenedDatabase {
   mkdirSync(dirname(path), { recursive: true });
   let db: Db | undefined;
   try {

@@ -7,7 +7,6 @@
 import { mkdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { systemClock, type Clock } from '../../src/core/clock.js';
 import { bhytLegacy, cccd } from '../helpers/payloads.js';
 import { launchChromium } from './chromium.js';
 import { startApp, type Harness } from './harness.js';
@@ -178,11 +177,10 @@ describe('the receptionist panel, state by state', () => {
   });
 
   it('labels what each count counts, dates arrivals before today by the kiosk’s zone, and names typed entries', async () => {
-    let shift = -86_400_000;
-    const clock: Clock = { ...systemClock, now: () => new Date(Date.now() + shift) };
-    const h = await startApp({ clock });
+    const h = await startApp();
+    h.clock.advance(-86_400_000);
     h.app.pipeline.manual({ number: '079203001234', name: 'Lê Văn Hôm Qua' });
-    shift = 0;
+    h.clock.advance(86_400_000);
     const page = await openPage(h);
     h.app.pipeline.manual({ number: '0123456789', name: 'Trần Thị Hôm Nay' });
     await expect.poll(() => page.locator('#inside li .since').count()).toBe(2);
