@@ -2,9 +2,9 @@
  * Domain objects → what the page and the API show. Each view is built field by field (never by spreading the
  * source), and names and numbers go through the masks: the schemas are the second line of defence, not the first.
  */
-import { describeDriverCode, type DriverCode } from '../../drivers/codes.js';
+import { describeDriverCode, type DriverCode } from '../core/codes.js';
 import type { RejectEvent } from '../checkin/events.js';
-import { describeCode } from '../codes.js';
+import { describeCode } from '../core/codes.js';
 import type { ForwarderStatus } from '../forwarder/forwarder.js';
 import type { TimeZone } from '../core/zone.js';
 import type { Checkin } from '../store/types.js';
@@ -49,7 +49,7 @@ export function insideView(c: Checkin, zone: TimeZone): InsideView {
 
 /** An oversized scan discarded by the driver: no frame, no reject stored, but the visitor at the gate is told. */
 export function frameTooLongView(scanner: string, at: string): ScanView {
-  return { kind: 'rejected', at, scanner, reason: codeText('E_FRAME_TOO_LONG') };
+  return { kind: 'rejected', at, scanner, reason: codeText('S_SCAN_TOO_LONG') };
 }
 
 type ScannerView = StatusView['scanners'][number];

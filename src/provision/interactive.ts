@@ -5,7 +5,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import type { ScannerCandidate } from '../../drivers/discovery.js';
-import type { Lang } from '../codes.js';
+import type { Lang } from '../core/codes.js';
 import type { Prompter } from './prompter.js';
 import { DEFAULT_SCANNER_ID, entryForPath } from './scanner-entry.js';
 import type { Settings } from './settings.js';
