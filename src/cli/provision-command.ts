@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { describeCode } from '../codes.js';
+import { describeCode } from '../core/codes.js';
 import { DEFAULT_KEY_FILE } from '../provision/enrolment-key.js';
 import { ProvisionError } from '../provision/errors.js';
-import { runFromScan, runMakeKey, runMakeQr, runProvision, type ProvisionFlags } from '../provision/modes.js';
+import { runFromScan, runMakeKey, runMakeQr, runProvision, type ProvisionFlags } from './provision-modes.js';
 import { SCANNER_TYPES } from '../provision/scanner-entry.js';
 import { DEFAULT_CONFIG } from './run-command.js';
 import { UsageError } from './usage-error.js';
@@ -28,6 +28,7 @@ export function provisionCommand(): Command {
     .option('--no-check', 'save without testing the broker and the scanner')
     .option('--check-timeout <seconds>', 'how long to wait for the broker', '5')
     .option('-y, --yes', 'do not ask for confirmation before saving')
+    .addOption(new Option('--lang <lang>', 'language of the questions (default: vi when LANG is Vietnamese, else en)').choices(['vi', 'en']))
     .option('--dry-run', 'show the changes and run the checks, save nothing')
     .option('--make-qr', 'make a provisioning QR (on the technician’s laptop) for --site, --device-id, --mqtt-url')
     .option('--out <file.png>', 'with --make-qr: also write the QR as a PNG')
