@@ -80,14 +80,14 @@ export function addKiosk(h: CentralHarness, site: string, device: string, dir: s
   return file;
 }
 
-export function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk-1', options: { clock?: Clock; register?: boolean } = {}): TestKiosk {
+export function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk-1', options: { clock?: Clock; register?: boolean; mqtt?: Record<string, unknown> } = {}): TestKiosk {
   const dir = tempDir('qrgate-kiosk-');
   const passwordFile = options.register === false ? undefined : addKiosk(h, site, device, dir);
   const config = resolveConfig(
     {
       device: { id: device, site },
       store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') },
-      mqtt: { url: h.url, keepaliveSec: 5, ...(passwordFile === undefined ? {} : { username: `${site}/${device}`, passwordFile }) },
+      mqtt: { url: h.url, keepaliveSec: 5, ...options.mqtt, ...(passwordFile === undefined ? {} : { username: `${site}/${device}`, passwordFile }) },
     },
     {},
   ).config;
