@@ -107,7 +107,7 @@ export class CentralApp {
   async start(): Promise<void> {
     this.tracker.allOffline(this.clock.now().getTime());
     this.purge();
-    this.timers.push(this.clock.setInterval(() => this.purge(), RETENTION_EVERY_MS), this.clock.setInterval(() => this.tracker.flush(), STATE_FLUSH_MS));
+    this.timers.push(this.clock.setInterval(() => this.purge(), RETENTION_EVERY_MS), this.clock.setInterval(() => this.flushStates(), STATE_FLUSH_MS));
     for (const t of this.timers) t.unref();
     this.gaps.start();
     this.brokerUrl = await this.broker.start();
@@ -130,6 +130,14 @@ export class CentralApp {
     const storeOk = this.store.isHealthy();
     const brokerOk = this.brokerUrl !== null;
     return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: brokerOk ? `${this.broker.connectedClients} clients` : 'not listening' } } };
+  }
+
+  private flushStates(): void {
+    try {
+      this.tracker.flush();
+    } catch (err) {
+      this.log.error({ err }, 'could not save kiosk states; retrying in a second');
+    }
   }
 
   /** Deletes check-ins and rejects older than store.retentionDays (by scan time), in batches. */

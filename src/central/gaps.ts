@@ -46,7 +46,14 @@ export class GapWatcher {
 
   start(): void {
     for (const k of this.d.store.knownKiosks()) this.dirty.set(kioskKey(k), k);
-    this.timer = this.d.clock.setInterval(() => this.tick(), TICK_MS);
+    this.timer = this.d.clock.setInterval(() => {
+      try {
+        this.tick();
+      } catch (err) {
+        // A store that fails now is retried at the next tick; it must not take the process down.
+        this.d.log.error({ err }, 'gap check failed');
+      }
+    }, TICK_MS);
     this.timer.unref();
   }
 
