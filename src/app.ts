@@ -90,7 +90,7 @@ export class App {
     this.pipeline.on('reject', (r) => {
       if (r.id !== null) this.forwarder.onReject();
     });
-    this.daily = config.checkout.at === undefined ? undefined : new DailyTimer(config.checkout.at, this.clock, (at) => this.pipeline.autoCheckout(at));
+    this.daily = config.checkout.at === 'never' ? undefined : new DailyTimer(config.checkout.at, this.clock, (at) => this.pipeline.autoCheckout(at));
     this.wireLogging();
     // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
     const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, now: () => this.clock.now(), version: VERSION };
@@ -182,6 +182,12 @@ export class App {
     this.purging = true;
     let checkins = 0;
     let rejects = 0;
+    // Someone still inside when their "in" expires leaves the list: with an automatic checkout when the kiosk keeps
+    // one (checkout.at), else silently (purgeExpired drops them from presence); their data then goes like any other.
+    if (this.config.checkout.at !== 'never' && this.store.isHealthy()) {
+      const outs = this.pipeline.autoCheckout(this.clock.now(), this.store.retentionCutoff(this.config.store.retentionDays));
+      if (outs.length > 0) this.log.info({ checkins: outs.length }, 'retention: checked out people whose check-in expired');
+    }
     const step = (): void => {
       try {
         const r = this.store.isHealthy() ? this.store.purgeExpired(this.config.store.retentionDays, 1) : { checkins: 0, rejects: 0, more: false };

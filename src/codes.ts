@@ -152,8 +152,8 @@ export const STORE_CODES = {
     en: 'A check-in waiting to be sent could not be read back (its sealed document is damaged on the medium); it was set aside, not sent.',
   },
   E_STORE_KEY: {
-    vi: 'Khóa mã hóa dữ liệu không khớp hoặc bị thiếu.',
-    en: 'The data-sealing key is missing or does not match the database.',
+    vi: 'Khóa mã hóa dữ liệu bị thiếu, không đọc được hoặc không khớp với cơ sở dữ liệu.',
+    en: 'The data-sealing key is missing, cannot be read, or does not match the database.',
   },
   E_STORE_VERSION: {
     vi: 'Cơ sở dữ liệu do phiên bản qrgate mới hơn tạo ra.',

@@ -41,7 +41,12 @@ export const PipelineSchema = Type.Object(
 
 export const CheckoutSchema = Type.Object(
   {
-    at: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time ("HH:MM") at which everyone still inside is checked out automatically (events marked auto). Default: never.' })),
+    at: Type.String({
+      pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|never)$',
+      default: '23:59',
+      description:
+        'Local time ("HH:MM") at which everyone still inside is checked out automatically (events marked auto), so nobody stays on the inside list across days. "never" turns it off: then whoever does not scan out stays inside until their "in" is older than store.retentionDays, when they leave the list (qrgate doctor warns about it).',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'Closing the day.' },
 );

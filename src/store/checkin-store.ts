@@ -4,7 +4,7 @@
  * before the method returns, so "recorded" means recorded.
  */
 import type { Database } from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Warning } from '../decode/index.js';
 import { startOfLocalDay, toLocalIso } from '../time.js';
 import { StoreError, toStoreError } from './errors.js';
@@ -14,7 +14,7 @@ import { movedAsideCopies, openDatabase, removeCopy } from './open-database.js';
 import { OutboxReader, rowMeta, unreadable, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
 import { beginSalvage, continueSalvage, describeSalvage, pendingSalvageFrom } from './salvage.js';
-import { loadKeyFile, Sealer } from './sealer.js';
+import { createKeyFile, loadKeyFile, readKeyIfPresent, Sealer } from './sealer.js';
 import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm, UnreadableCheckin } from './types.js';
 import { uuidv7 } from './uuidv7.js';
 
@@ -78,6 +78,10 @@ export class CheckinStore {
 
   static open(options: StoreOptions): CheckinStore {
     const now = options.now?.() ?? new Date();
+    // The key first: a key this user cannot read (or a directory in its place) is E_STORE_KEY before any file is
+    // made; and a first start makes the key before the database, so a failure leaves nothing behind.
+    const present = readKeyIfPresent(options.keyFile);
+    const early = present ?? (existsSync(options.path) ? null : createKeyFile(options.keyFile));
     const { db, movedAside } = (() => {
       try {
         return openDatabase(options.path, now);
@@ -94,7 +98,7 @@ export class CheckinStore {
       }
       if (movedAside !== null) beginSalvage(db, movedAside);
       const stored = storedFingerprint(db);
-      const keyFile = loadKeyFile(options.keyFile, stored === undefined);
+      const keyFile = early ?? loadKeyFile(options.keyFile, stored === undefined);
       const sealer = new Sealer(keyFile.key);
       if (stored === undefined) recordFingerprint(db, sealer);
       else assertSameKey(stored, sealer, options.keyFile);
@@ -267,29 +271,34 @@ export class CheckinStore {
   }
 
   /**
-   * Checks out everyone inside, marked auto. Returns the new check-ins. Someone whose "in" no longer opens cannot be
-   * checked out with their document; they leave the inside list all the same, so nobody stays inside for good.
+   * Checks out everyone inside (with `inBefore`, only those whose "in" was scanned before it: their retention ends),
+   * marked auto. Returns the new check-ins. Someone whose "in" no longer opens cannot be checked out with their
+   * document; they leave the inside list all the same, so nobody stays inside for good.
    */
-  autoCheckout(at: Date, clockSynced: boolean): Checkin[] {
-    const inside = this.insideNow();
+  autoCheckout(at: Date, clockSynced: boolean, inBefore?: number): Checkin[] {
+    const inside = this.insideNow().filter((c) => inBefore === undefined || new Date(c.scannedAt).getTime() < inBefore);
     return this.write(() =>
       this.db.transaction(() => {
         const outs = inside.map((c) =>
           this.recordCheckin({ scanner: c.scanner, direction: 'out', auto: true, manual: c.manual, scannedAt: at, clockSynced, document: c.document, warnings: [] }),
         );
-        this.q.clearPresence.run();
+        if (inBefore === undefined) this.q.clearPresence.run();
+        else this.q.leaveInBefore.run(inBefore);
         return outs;
       }).immediate(),
     );
   }
 
   /**
-   * Deletes delivered rows older than the retention, at most `maxBatches` batches of 5000 per call; pending rows and
-   * the last "in" of people inside stay. `more` says whether another call would find more: callers on the event
-   * loop purge one batch at a time and yield in between, so a large first purge never stalls scanning.
+   * Deletes delivered rows older than the retention, at most `maxBatches` batches of 5000 per call; only pending rows
+   * stay. Someone still inside whose "in" is older than the retention leaves the inside list first (their row is
+   * then deleted like any other), so presence never keeps personal data past the retention. `more` says whether
+   * another call would find more: callers on the event loop purge one batch at a time and yield in between, so a
+   * large first purge never stalls scanning.
    */
   purgeExpired(retentionDays: number, maxBatches = Number.POSITIVE_INFINITY): { checkins: number; rejects: number; more: boolean } {
-    const cutoff = this.now().getTime() - retentionDays * 86_400_000;
+    const cutoff = this.retentionCutoff(retentionDays);
+    this.write(() => this.q.leaveInBefore.run(cutoff));
     let checkins = 0;
     let rejects = 0;
     for (let batch = 0; batch < maxBatches; batch += 1) {
@@ -300,6 +309,11 @@ export class CheckinStore {
       if (c < PURGE_BATCH && r < PURGE_BATCH) return { checkins, rejects, more: false };
     }
     return { checkins, rejects, more: true };
+  }
+
+  /** Epoch ms before which a check-in's retention has ended. */
+  retentionCutoff(retentionDays: number): number {
+    return this.now().getTime() - retentionDays * 86_400_000;
   }
 
   /**
@@ -434,6 +448,7 @@ function prepare(db: Database) {
     rejectsSince: db.prepare('SELECT COUNT(*) FROM rejects WHERE scanned_ms >= ?'),
     checkinsBetween: db.prepare('SELECT * FROM checkins WHERE scanned_ms >= ? AND scanned_ms < ? ORDER BY seq'),
     rejectCountsSince: db.prepare('SELECT code, COUNT(*) AS count FROM rejects WHERE scanned_ms >= ? GROUP BY code ORDER BY count DESC, code'),
+    leaveInBefore: db.prepare('DELETE FROM presence WHERE seq IN (SELECT seq FROM checkins WHERE scanned_ms < ?)'),
     purgeCheckins: db.prepare(`DELETE FROM checkins WHERE seq IN (
       SELECT seq FROM checkins WHERE sent_ms IS NOT NULL AND scanned_ms < ? AND seq NOT IN (SELECT seq FROM presence) LIMIT ?)`),
     purgeRejects: db.prepare('DELETE FROM rejects WHERE n IN (SELECT n FROM rejects WHERE sent_ms IS NOT NULL AND scanned_ms < ? LIMIT ?)'),

@@ -1,0 +1,93 @@
+/**
+ * Issue 16, item 1: retention deletes everyone, inside or not. A visitor who only scanned in (the shipped default:
+ * scanners `direction: in`) must not stay in the database, or on the inside list, past store.retentionDays.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../src/app.js';
+import type { Clock } from '../../src/core/clock.js';
+import { systemClock } from '../../src/core/clock.js';
+import { resolveConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/logger.js';
+import { CheckinStore } from '../../src/store/checkin-store.js';
+import { cccdDoc, checkinInput } from '../helpers/documents.js';
+import { afterThisTest } from '../helpers/after-test.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const DAY = 86_400_000;
+
+function rowsIn(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM checkins').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+describe('retention and presence', () => {
+  it('deletes a delivered "in" of someone still inside once it is older than the retention, and they leave the list', () => {
+    const dir = tempDir('qrgate-ret-');
+    let now = new Date('2026-10-01T09:00:00+07:00');
+    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: true, now: () => now });
+    afterThisTest(() => store.close());
+    const inside = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: now }));
+    const pendingInside = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: now }));
+    store.markCheckinsSent([inside.seq]);
+    now = new Date(now.getTime() + 2 * DAY);
+    const fresh = store.recordCheckin(checkinInput(cccdDoc('001190099999'), { scannedAt: now }));
+    store.markCheckinsSent([fresh.seq]);
+    expect(store.purgeExpired(1)).toEqual({ checkins: 1, rejects: 0, more: false });
+    // The delivered one is gone; the undelivered one is kept until it is sent, but nobody is inside "since" 2 days.
+    expect(store.insideNow().map((c) => c.seq)).toEqual([fresh.seq]);
+    expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pendingInside.seq]);
+    store.markCheckinsSent([pendingInside.seq]);
+    expect(store.purgeExpired(1).checkins).toBe(1);
+    expect(rowsIn(join(dir, 'q.db'))).toBe(1);
+  });
+
+  it('checks out, automatically, only those whose "in" is older than a time', () => {
+    const dir = tempDir('qrgate-ret-');
+    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: false });
+    afterThisTest(() => store.close());
+    const old = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date('2026-10-01T09:00:00+07:00') }));
+    const recent = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date('2026-10-03T09:00:00+07:00') }));
+    const outs = store.autoCheckout(new Date('2026-10-03T10:00:00+07:00'), true, new Date('2026-10-02T09:00:00+07:00').getTime());
+    expect(outs.map((c) => [c.direction, c.auto, c.document.number])).toEqual([['out', true, '001190012345']]);
+    expect(store.insideNow().map((c) => c.seq)).toEqual([recent.seq]);
+    expect(old.seq).toBeLessThan(recent.seq);
+  });
+
+  it('a daemon with the shipped defaults keeps nobody past the retention (run 30 days in the past, retentionDays 1)', async () => {
+    const dir = tempDir('qrgate-ret-');
+    let nowMs = new Date('2026-10-01T09:00:00+07:00').getTime();
+    const clock: Clock = { ...systemClock, now: () => new Date(nowMs) };
+    const { config } = resolveConfig(
+      { device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k'), retentionDays: 1 }, clock: { synced: true }, http: { port: 0 }, scanners: [] },
+      {},
+    );
+    expect(config.checkout.at).toBe('23:59');
+    const log = new PassThrough();
+    let text = '';
+    log.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    const app = new App(config, { logger: createLogger('info', log), clock });
+    await app.start();
+    afterThisTest(async () => app.stop());
+    const visitor = app.pipeline.manual({ number: '001190012345', name: 'Nguyễn Thị Mẫu' });
+    expect(visitor.ok).toBe(true);
+    expect(app.store.insideNow()).toHaveLength(1);
+    await app.stop();
+
+    nowMs += 30 * DAY;
+    const again = new App(config, { logger: createLogger('info', log), clock });
+    await again.start();
+    afterThisTest(async () => again.stop());
+    // Started 30 days later: the visitor left the list with an automatic checkout and their "in" is deleted.
+    expect(again.store.insideNow()).toEqual([]);
+    const left = again.store.checkinsBetween(0, Number.MAX_SAFE_INTEGER);
+    expect(left.map((c) => ('direction' in c ? [c.direction, c.auto] : 'unreadable'))).toEqual([['out', true]]);
+    expect(text).toContain('retention: checked out people whose check-in expired');
+  });
+});
