@@ -68,6 +68,18 @@ export const HttpSchema = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080, description: 'TCP port of the status page and local API (0: the system picks a free port).' }),
     passwordHashFile: Type.Optional(Type.String({ minLength: 1, description: 'File holding the technician password hash (one line scrypt$N$r$p$salt$hash, made by "qrgate hash-password"; mode 0600). It is read at each login, so a new password needs no restart. Default: none (the technician pages are locked).' })),
     sessionTtlMin: Type.Integer({ minimum: 1, maximum: 1440, default: 60, description: 'Minutes a technician login lasts before asking for the password again.' }),
+    allowedHosts: Type.Array(Type.String({ pattern: '^[A-Za-z0-9._:\\[\\]-]{1,253}$' }), {
+      default: [],
+      description:
+        'Host names (without port) the status page answers to besides its own: the kiosk’s addresses, its hostname (and hostname.local) and localhost are always allowed. A request for any other name gets 421 (E_HTTP_HOST), which stops DNS-rebinding pages from reading the API. Add the name a reverse proxy or the desk uses, e.g. [kiosk-7.agency.lan].',
+    }),
+    trustedClients: Type.Array(Type.String({ minLength: 2, maxLength: 45 }), {
+      default: ['127.0.0.1', '::1'],
+      description:
+        'Client addresses that may add a manual check-in without a login: by default only the kiosk itself, where the receptionist’s screen runs. From any other address manual entry needs a technician login (401 E_HTTP_LOGIN_REQUIRED). X-Forwarded-For is never trusted.',
+    }),
+    maxEventStreams: Type.Integer({ minimum: 1, maximum: 1000, default: 64, description: 'Most open live-feed streams (GET /events) from clients that are not in http.trustedClients; beyond it 503 (E_HTTP_BUSY). The trusted clients (the kiosk’s own screen) are not counted against it, so they are always served.' }),
+    maxEventStreamsPerClient: Type.Integer({ minimum: 1, maximum: 100, default: 4, description: 'Most open live-feed streams from one client address; beyond it 429 (E_HTTP_TOO_MANY_STREAMS).' }),
   },
   { additionalProperties: false, default: {}, description: 'The local status page and API.' },
 );
