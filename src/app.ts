@@ -12,6 +12,7 @@ import { ClockSync } from './checkin/clock-sync.js';
 import { CheckinPipeline } from './checkin/pipeline.js';
 import { redactConfig } from './config/redact.js';
 import type { Config } from './config/schema.js';
+import { plaintextBeyondLoopback } from './config/transport.js';
 import type { HealthMessage } from './forwarder/contract.js';
 import { Forwarder } from './forwarder/forwarder.js';
 import type { Api } from './http/context.js';
@@ -67,6 +68,8 @@ export class App {
       now: () => this.clock.now(),
     });
     for (const alarm of this.store.alarms) this.log.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
+    const plainHost = plaintextBeyondLoopback(config.mqtt.url);
+    if (plainHost !== null) this.log.warn({ code: 'W_MQTT_PLAINTEXT', broker: plainHost }, 'mqtt.allowPlaintext: check-ins go to the broker unencrypted');
     this.clockSync = new ClockSync(config.clock);
     const directions = new Map(config.scanners.map((s) => [s.id, s.direction ?? 'in']));
     this.pipeline = new CheckinPipeline({

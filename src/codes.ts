@@ -190,6 +190,10 @@ export const MQTT_CODES = {
     en: 'The MQTT broker closed the connection.',
   },
   E_UNKNOWN_OP: { vi: 'Yêu cầu không được hỗ trợ.', en: 'Unknown request operation.' },
+  W_MQTT_PLAINTEXT: {
+    vi: 'Kết nối MQTT không mã hóa (mqtt.allowPlaintext): dữ liệu cá nhân đi qua mạng ở dạng đọc được. Hãy dùng mqtts://.',
+    en: 'The MQTT connection is not encrypted (mqtt.allowPlaintext): personal data crosses the network readable. Use mqtts://.',
+  },
 } as const satisfies Record<string, CodeText>;
 
 export type MqttCode = keyof typeof MQTT_CODES;

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { ScannerEntrySchema } from '../../drivers/config.js';
 import { envKeys, NON_KEY_VARIABLES } from './env.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { plaintextBeyondLoopback, PLAINTEXT_FIX } from './transport.js';
 
 export interface ConfigProblem {
   readonly path: string;
@@ -123,6 +124,13 @@ function validate(value: Json): ConfigProblem[] {
   return problems;
 }
 
+/** Plain MQTT beyond this machine carries personal data in clear text: only with an explicit, documented opt-in. */
+function transportProblems(config: Config): ConfigProblem[] {
+  const host = plaintextBeyondLoopback(config.mqtt.url);
+  if (host === null || config.mqtt.allowPlaintext) return [];
+  return [{ path: 'mqtt.url', message: `plain MQTT to ${host} would send check-ins (names, numbers, addresses) and the password unencrypted: ${PLAINTEXT_FIX}` }];
+}
+
 /** In YAML a key with nothing under it (or only comments) is null: treat it as not set, so defaults apply. */
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
@@ -148,6 +156,7 @@ export function resolveConfig(document: unknown, env: NodeJS.ProcessEnv, source 
   const unknownEnv = applyEnv(raw, env, problems);
   const value = Value.Default(ConfigSchema, raw) as Json;
   problems.push(...validate(value));
+  if (problems.length === 0) problems.push(...transportProblems(value as Config));
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { config: deepFreeze(value as Config), unknownEnv };
 }

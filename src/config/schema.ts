@@ -96,6 +96,11 @@ export const MqttSchema = Type.Object(
     keepaliveSec: Type.Integer({ minimum: 5, maximum: 3600, default: 30, description: 'MQTT keep-alive: a connection that stops answering (a half-open link) is detected within about 1.5 times this.' }),
     maxInflight: Type.Integer({ minimum: 1, maximum: 65_535, default: 100, description: 'Most check-ins published and not yet acknowledged at once.' }),
     drainRatePerSec: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Cap on how fast a backlog is sent after an outage, in messages per second, so many kiosks coming back together do not flood the broker. New check-ins are never held back by it. Default: no cap.' })),
+    allowPlaintext: Type.Boolean({
+      default: false,
+      description:
+        'UNSAFE. Allow plain MQTT (mqtt://, tcp://, ws://) to a broker that is not on this machine. Without TLS anyone on the network path reads every check-in (with documentFields full: names, numbers, birth dates, addresses) and the broker password. Refused unless true; qrgate doctor and provision warn whenever it is allowed.',
+    }),
     documentFields: Type.Union([Type.Literal('full'), Type.Literal('minimal')], { default: 'full', description: '"full" forwards the whole decoded document; "minimal" only type, number and name.' }),
     backlogThread: Type.Boolean({ default: true, description: 'Read a backlog of 5,000 or more check-ins on a second thread while draining it: about 1.3-1.5 times faster on a 2-core board, and about 15 MB more memory until the backlog is sent. false: read every backlog on the main thread.' }),
   },

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config/load.js';
-import { checkBroker, checkCertificates } from './broker-checks.js';
+import { checkBroker, checkCertificates, checkTransport } from './broker-checks.js';
 import { fail, ok, type Finding } from './check.js';
 import { checkClock, checkKeyFile, checkScanners, checkStore } from './local-checks.js';
 
@@ -26,6 +26,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
     checkClock(config),
     ...(await checkScanners(config, o.udevRule)),
     ...checkCertificates(config),
+    ...checkTransport(config),
     await checkBroker(config),
   ];
 }
