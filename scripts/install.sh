@@ -22,7 +22,9 @@ START=1
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 SERVICE_USER=qrgate
-DEVICE_GROUPS=(dialout input plugdev)
+DEVICE_GROUPS=(dialout)
+# Earlier versions added these; `input` reads every keyboard, and the udev rule gives scanners the qrgate group.
+FORMER_GROUPS=(input plugdev)
 APT_PACKAGES=(ca-certificates build-essential python3 libusb-1.0-0)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -115,6 +117,11 @@ create_user() {
   for g in "${DEVICE_GROUPS[@]}"; do
     if getent group "$g" >/dev/null 2>&1 && ! id -nG "$SERVICE_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$g"; then
       system usermod -a -G "$g" "$SERVICE_USER"
+    fi
+  done
+  for g in "${FORMER_GROUPS[@]}"; do
+    if id -nG "$SERVICE_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$g"; then
+      system gpasswd -d "$SERVICE_USER" "$g"
     fi
   done
 }
