@@ -24,6 +24,8 @@ import { toLocalIso } from './time.js';
 import { VERSION } from './version.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
+const HTTP_RETRY_FIRST_MS = 1000;
+const HTTP_RETRY_MAX_MS = 30_000;
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -50,6 +52,9 @@ export class App {
   /** Frames emitted in the current turn of the event loop (a driver emits every frame of one read at once). */
   private inbox: Frame[] = [];
   private purging = false;
+  private stopped = false;
+  private httpAttempts = 0;
+  private httpRetry: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly clock: Clock;
 
@@ -123,6 +128,8 @@ export class App {
 
   /** Stop intake, decide what is in flight, close the database. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.clock.clearTimeout(this.httpRetry);
     await Promise.allSettled(this.drivers.map((d) => d.stop()));
     await this.http.close();
     this.metrics.stop();
@@ -161,14 +168,26 @@ export class App {
     });
   }
 
-  /** A page that cannot bind (port taken) must not stop the kiosk from recording: log it and go on without. */
+  /**
+   * A page that cannot bind (port taken) must not stop the kiosk from recording: it logs E_HTTP_LISTEN once and
+   * tries again, 1 s doubling to every 30 s, until the port is free, so the page comes back without a restart.
+   */
   private async listenHttp(): Promise<void> {
+    if (this.stopped) return;
+    const { host, port } = this.config.http;
     try {
-      const url = await this.http.listen({ host: this.config.http.host, port: this.config.http.port });
+      const url = await this.http.listen({ host, port });
       this.httpAddress = url;
-      this.log.info({ url }, 'status page');
+      if (this.httpAttempts > 0) this.log.info({ url, attempts: this.httpAttempts + 1 }, 'status page listening after all');
+      else this.log.info({ url }, 'status page');
     } catch (err) {
-      this.log.error({ code: 'E_HTTP_LISTEN', err, host: this.config.http.host, port: this.config.http.port }, 'status page could not start; recording continues without it');
+      if (this.httpAttempts === 0) this.log.error({ code: 'E_HTTP_LISTEN', err, host, port }, 'status page could not start; recording continues, and binding is retried');
+      else this.log.debug({ code: 'E_HTTP_LISTEN', attempts: this.httpAttempts + 1 }, 'status page still cannot bind');
+      const wait = Math.min(HTTP_RETRY_FIRST_MS * 2 ** this.httpAttempts, HTTP_RETRY_MAX_MS);
+      this.httpAttempts += 1;
+      if (this.stopped) return;
+      this.httpRetry = this.clock.setTimeout(() => void this.listenHttp(), wait);
+      this.httpRetry.unref();
     }
   }
 
