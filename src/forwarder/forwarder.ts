@@ -168,7 +168,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
+    this.clock.clearTimeout(this.reconnectTimer);
     this.stopProbe();
     clearInterval(this.healthTimer);
     const client = this.client;
@@ -269,7 +269,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
 
   private scheduleReconnect(ms: number): void {
     if (this.stopping) return;
-    this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
+    this.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = this.clock.setTimeout(() => this.connect(), ms);
     if (ms > PROBE_EVERY_MS && this.lastError?.code === 'E_MQTT_UNREACHABLE') this.startProbe();
   }
@@ -295,7 +295,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
         if (this.probeTimer === undefined || this.stopping) return;
         if (reachable) {
           this.log.info('the broker answers again; reconnecting now');
-          this.clock.clearTimeout(this.reconnectTimer as NodeJS.Timeout);
+          this.clock.clearTimeout(this.reconnectTimer);
           this.connect();
         } else {
           this.probeTimer = this.clock.setTimeout(tick, PROBE_EVERY_MS + Math.random() * 1000);
