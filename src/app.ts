@@ -7,7 +7,7 @@ import { createDriver } from '../drivers/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Frame, ScannerDriver, ScannerStateEvent } from '../drivers/types.js';
 import type { ScannerEntry } from '../drivers/config.js';
-import { DailyTimer } from './checkin/auto-checkout.js';
+import { DailyTimer, previousOccurrence } from './checkin/auto-checkout.js';
 import { ClockSync } from './checkin/clock-sync.js';
 import { CheckinPipeline } from './checkin/pipeline.js';
 import { redactConfig } from './config/redact.js';
@@ -204,11 +204,15 @@ export class App {
     this.purging = true;
     let checkins = 0;
     let rejects = 0;
-    // Someone still inside when their "in" expires leaves the list: with an automatic checkout when the kiosk keeps
-    // one (checkout.at), else silently (purgeExpired drops them from presence); their data then goes like any other.
-    if (this.config.checkout.at !== 'never' && this.store.isHealthy()) {
-      const outs = this.pipeline.autoCheckout(this.clock.now(), this.store.retentionCutoff(this.config.store.retentionDays));
-      if (outs.length > 0) this.log.info({ checkins: outs.length }, 'retention: checked out people whose check-in expired');
+    // With a daily checkout, whoever came in before the last checkout time is checked out now, dated then: a kiosk
+    // that was off at checkout.at catches up at its next start (or within the hour). That is always later than the
+    // retention's cutoff, so nobody still inside is expiring. Without one, someone still inside when their "in"
+    // expires leaves the list silently (purgeExpired drops them from presence); their data then goes like any other.
+    const at = this.config.checkout.at;
+    const due = at === 'never' ? null : previousOccurrence(at, this.clock.now());
+    if (due !== null && this.store.isHealthy()) {
+      const outs = this.pipeline.autoCheckout(due, Math.max(due.getTime(), this.store.retentionCutoff(this.config.store.retentionDays)));
+      if (outs.length > 0) this.log.info({ checkins: outs.length, at: toLocalIso(due) }, 'checked out whoever was still inside at the last checkout time');
     }
     const step = (): void => {
       try {

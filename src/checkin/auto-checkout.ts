@@ -13,6 +13,15 @@ export function nextOccurrence(hhmm: string, from: Date): Date {
 }
 
 /**
+ * The last `HH:MM` at or before `now` (within the past day), in the same local time as `nextOccurrence`: the day's
+ * checkout that should already have happened, so a kiosk that was off (or asleep) at that time still catches up.
+ */
+export function previousOccurrence(hhmm: string, now: Date): Date | null {
+  const candidate = nextOccurrence(hhmm, new Date(now.getTime() - 86_400_000));
+  return candidate.getTime() <= now.getTime() ? candidate : null;
+}
+
+/**
  * Fires once a day at `checkout.at`. It never sleeps longer than a minute, and compares with the wall clock each
  * time, so that a clock stepped by NTP neither skips the day's checkout nor fires it twice.
  */

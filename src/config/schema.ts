@@ -45,7 +45,7 @@ export const CheckoutSchema = Type.Object(
       pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|never)$',
       default: '23:59',
       description:
-        'Local time ("HH:MM") at which everyone still inside is checked out automatically (events marked auto), so nobody stays on the inside list across days. "never" turns it off: then whoever does not scan out stays inside until their "in" is older than store.retentionDays, when they leave the list (qrgate doctor warns about it).',
+        'Local time ("HH:MM") at which everyone still inside is checked out automatically (events marked auto), so nobody stays on the inside list across days; a kiosk that was off at that time checks out, at its next start, whoever came in before it. "never" turns it off: then whoever does not scan out stays inside until their "in" is older than store.retentionDays, when they leave the list (qrgate doctor warns about it).',
     }),
   },
   { additionalProperties: false, default: {}, description: 'Closing the day.' },

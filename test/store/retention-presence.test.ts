@@ -88,6 +88,37 @@ describe('retention and presence', () => {
     expect(again.store.insideNow()).toEqual([]);
     const left = again.store.checkinsBetween(0, Number.MAX_SAFE_INTEGER);
     expect(left.map((c) => ('direction' in c ? [c.direction, c.auto] : 'unreadable'))).toEqual([['out', true]]);
-    expect(text).toContain('retention: checked out people whose check-in expired');
+    expect(text).toContain('checked out whoever was still inside at the last checkout time');
+  });
+
+  it('catches up a daily checkout the kiosk was off for: whoever came in before it is checked out, dated then', async () => {
+    const dir = tempDir('qrgate-ret-');
+    const cameIn = new Date('2026-10-01T09:00:00+07:00').getTime();
+    let nowMs = cameIn;
+    const clock: Clock = { ...systemClock, now: () => new Date(nowMs) };
+    const { config } = resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') }, clock: { synced: true }, http: { port: 0 }, scanners: [] }, {});
+    const first = new App(config, { logger: createLogger('silent'), clock });
+    await first.start();
+    afterThisTest(async () => first.stop());
+    expect(first.pipeline.manual({ number: '001190012345' }).ok).toBe(true);
+    await first.stop();
+    // Off for 30 hours: a checkout time (whatever the machine's zone) fell in between.
+    nowMs = cameIn + 30 * 3_600_000;
+    const second = new App(config, { logger: createLogger('silent'), clock });
+    await second.start();
+    afterThisTest(async () => second.stop());
+    expect(second.store.insideNow()).toEqual([]);
+    const [, out] = second.store.checkinsBetween(0, Number.MAX_SAFE_INTEGER);
+    expect(out).toMatchObject({ direction: 'out', auto: true });
+    const outMs = new Date((out as { scannedAt: string }).scannedAt).getTime();
+    expect(outMs).toBeGreaterThan(cameIn);
+    expect(outMs).toBeLessThanOrEqual(nowMs);
+    // Someone who came in after that checkout time stays inside.
+    expect(second.pipeline.manual({ number: '048095000777' }).ok).toBe(true);
+    await second.stop();
+    const third = new App(config, { logger: createLogger('silent'), clock });
+    await third.start();
+    afterThisTest(async () => third.stop());
+    expect(third.store.insideNow()).toHaveLength(1);
   });
 });
