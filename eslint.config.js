@@ -30,6 +30,24 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },
   {
+    // One clock (src/core/clock.ts): a bare reading of the wall clock or a global timer cannot be driven by a test,
+    // and is how a suite that passes today fails next month. Where a wall clock is truly meant, the line says why.
+    files: ['src/**/*.ts', 'drivers/**/*.ts'],
+    ignores: ['src/core/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'read the time from the injected Clock (src/core/clock.ts)' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'read the time from the injected Clock (src/core/clock.ts)' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'use the injected Clock (src/core/clock.ts) for timers' },
+        { name: 'setInterval', message: 'use the injected Clock (src/core/clock.ts) for timers' },
+      ],
+    },
+  },
+  {
     // Pure layers must not reach for I/O: decoders are called on the hot path and in property tests.
     files: ['src/decode/**/*.ts'],
     rules: {

@@ -4,7 +4,8 @@
  * order, stop in reverse.
  */
 import { createDriver } from '../drivers/index.js';
-import { systemClock, type Clock } from './core/clock.js';
+import { systemClock, type Clock, type Timer } from './core/clock.js';
+import { TimeZone } from './core/zone.js';
 import type { Frame, ScannerDriver, ScannerStateEvent } from '../drivers/types.js';
 import type { ScannerEntry } from '../drivers/config.js';
 import { DailyTimer, previousOccurrence } from './checkin/auto-checkout.js';
@@ -20,7 +21,6 @@ import { Metrics } from './http/metrics.js';
 import { buildHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { CheckinStore } from './store/checkin-store.js';
-import { toLocalIso } from './time.js';
 import { VERSION } from './version.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
@@ -48,15 +48,17 @@ export class App {
   private readonly drivers: ScannerDriver[] = [];
   private readonly clockSync: ClockSync;
   private readonly daily: DailyTimer | undefined;
-  private retentionTimer: NodeJS.Timeout | undefined;
+  private retentionTimer: Timer | undefined;
   /** Frames emitted in the current turn of the event loop (a driver emits every frame of one read at once). */
   private inbox: Frame[] = [];
   private purging = false;
   private stopped = false;
   private httpAttempts = 0;
-  private httpRetry: NodeJS.Timeout | undefined;
+  private httpRetry: Timer | undefined;
   private readonly log: Logger;
   private readonly clock: Clock;
+  /** The kiosk's one zone (clock.timeZone) for every day boundary and local timestamp. */
+  readonly zone: TimeZone;
 
   constructor(
     readonly config: Config,
@@ -64,22 +66,25 @@ export class App {
   ) {
     this.log = deps.logger;
     this.clock = deps.clock ?? systemClock;
+    this.zone = new TimeZone(config.clock.timeZone);
     this.store = CheckinStore.open({
       path: config.store.path,
       keyFile: config.store.keyFile,
       maxPending: config.store.maxPending,
       maxSizeMB: config.store.maxSizeMB,
       forwarding: config.mqtt.url !== undefined,
-      now: () => this.clock.now(),
+      clock: this.clock,
+      zone: this.zone,
     });
     for (const alarm of this.store.alarms) this.log.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
     const plainHost = plaintextBeyondLoopback(config.mqtt.url);
     if (plainHost !== null) this.log.warn({ code: 'W_MQTT_PLAINTEXT', broker: plainHost }, 'mqtt.allowPlaintext: check-ins go to the broker unencrypted');
-    this.clockSync = new ClockSync(config.clock);
+    this.clockSync = new ClockSync(config.clock, this.clock);
     const directions = new Map(config.scanners.map((s) => [s.id, s.direction ?? 'in']));
     this.pipeline = new CheckinPipeline({
       store: this.store,
       clock: this.clock,
+      zone: this.zone,
       settings: config.pipeline,
       directionOf: (id) => directions.get(id) ?? 'in',
       clockSynced: () => this.clockSync.isSynced,
@@ -91,6 +96,7 @@ export class App {
       logger: this.log,
       version: VERSION,
       clock: this.clock,
+      zone: this.zone,
       health: () => this.health(),
       redactedConfig: () => redactConfig(config),
     });
@@ -98,17 +104,17 @@ export class App {
     this.pipeline.on('reject', (r) => {
       if (r.id !== null) this.forwarder.onReject();
     });
-    this.daily = config.checkout.at === 'never' ? undefined : new DailyTimer(config.checkout.at, this.clock, (at) => this.pipeline.autoCheckout(at));
+    this.daily = config.checkout.at === 'never' ? undefined : new DailyTimer(config.checkout.at, this.clock, this.zone, (at) => this.pipeline.autoCheckout(at));
     this.wireLogging();
     // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
-    const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, now: () => this.clock.now(), version: VERSION };
+    const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, clock: this.clock, zone: this.zone, version: VERSION };
     this.metrics = new Metrics({ ...views, pipeline: this.pipeline, forwarding: config.mqtt.url !== undefined });
     this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics });
   }
 
   async start(): Promise<void> {
     this.purge();
-    this.retentionTimer = setInterval(() => this.purge(), RETENTION_EVERY_MS);
+    this.retentionTimer = this.clock.setInterval(() => this.purge(), RETENTION_EVERY_MS);
     this.retentionTimer.unref();
     this.daily?.start();
     await this.listenHttp();
@@ -136,7 +142,7 @@ export class App {
     this.pipeline.close();
     await this.forwarder.stop();
     this.daily?.stop();
-    clearInterval(this.retentionTimer);
+    this.clock.clearInterval(this.retentionTimer);
     this.clockSync.stop();
     this.store.close();
     this.log.info('stopped');
@@ -148,7 +154,7 @@ export class App {
     const oldest = this.store.oldestPending();
     return {
       v: 1,
-      at: toLocalIso(now),
+      at: this.zone.iso(now),
       uptimeSec: Math.round((now.getTime() - this.startedAt.getTime()) / 1000),
       scanners: [...this.scanners].map(([id, s]) => ({ id, state: s.state, ...(s.state === 'error' ? { code: s.code } : {}) })),
       pending: this.store.pendingCount(),
@@ -209,10 +215,10 @@ export class App {
     // retention's cutoff, so nobody still inside is expiring. Without one, someone still inside when their "in"
     // expires leaves the list silently (purgeExpired drops them from presence); their data then goes like any other.
     const at = this.config.checkout.at;
-    const due = at === 'never' ? null : previousOccurrence(at, this.clock.now());
+    const due = at === 'never' ? null : previousOccurrence(this.zone, at, this.clock.now());
     if (due !== null && this.store.isHealthy()) {
       const outs = this.pipeline.autoCheckout(due, Math.max(due.getTime(), this.store.retentionCutoff(this.config.store.retentionDays)));
-      if (outs.length > 0) this.log.info({ checkins: outs.length, at: toLocalIso(due) }, 'checked out whoever was still inside at the last checkout time');
+      if (outs.length > 0) this.log.info({ checkins: outs.length, at: this.zone.iso(due) }, 'checked out whoever was still inside at the last checkout time');
     }
     const step = (): void => {
       try {

@@ -41,7 +41,7 @@ export class SimulatedDriver extends BaseDriver {
     const source = this.#entry.source ?? 'generate';
     switch (source) {
       case 'generate': {
-        const visitors = new SyntheticVisitors(this.#entry.seed ?? 1, this.#entry.badScanRatio ?? 0.05);
+        const visitors = new SyntheticVisitors(this.#entry.seed ?? 1, this.#entry.badScanRatio ?? 0.05, () => this.#clock.now());
         this.setConnected(`simulated scanner generating synthetic visitors (${this.#rate()}/min) — not for production`);
         this.#every(() => this.#send(visitors.next().payload));
         return;

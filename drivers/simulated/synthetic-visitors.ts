@@ -2,6 +2,7 @@
  * Synthetic visitors for the demo and benchmarks: CCCD and BHYT QR payloads with the real field layouts, built
  * from invented names and fake numbers, plus a chosen share of damaged scans (truncated, diacritics lost, not an
  * identity at all). Seeded, so a benchmark run can be repeated byte for byte. Never real people.
+ * Card dates (birth, issue, validity) are relative to the clock's year, so the demo's cards are valid in any year.
  */
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ'];
 const MIDDLE_F = ['Thị', 'Thu', 'Ngọc', 'Minh'];
@@ -34,6 +35,9 @@ export interface SyntheticScan {
   readonly payload: string;
 }
 
+/** Chip CCCD cards were first issued in 2021: an earlier issue date is a warning. */
+const CHIP_FIRST_YEAR = 2021;
+
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
 
@@ -43,6 +47,8 @@ export class SyntheticVisitors {
   constructor(
     seed: number,
     private readonly badScanRatio: number,
+    /** The time the cards are made at: issued in the last three years, valid for two to four more. */
+    private readonly now: () => Date,
   ) {
     this.#rand = seededRandom(seed);
   }
@@ -54,13 +60,13 @@ export class SyntheticVisitors {
 
   cccd(): string {
     const female = this.#rand() < 0.5;
-    const year = 1950 + this.#int(55);
+    const year = this.#birthYear();
     const [code, city] = this.#pick(PROVINCES);
     const centuryDigit = (year >= 2000 ? 2 : 0) + (female ? 1 : 0);
     const id = `${code}${centuryDigit}${pad(year % 100, 2)}${pad(this.#int(1_000_000), 6)}`;
     const oldId = this.#rand() < 0.5 ? pad(this.#int(1_000_000_000), 9) : '';
     const birth = `${pad(1 + this.#int(28), 2)}${pad(1 + this.#int(12), 2)}${year}`;
-    const issued = `${pad(1 + this.#int(28), 2)}${pad(1 + this.#int(12), 2)}${2022 + this.#int(3)}`;
+    const issued = `${pad(1 + this.#int(28), 2)}${pad(1 + this.#int(12), 2)}${Math.max(CHIP_FIRST_YEAR, this.#thisYear() - 1 - this.#int(3))}`;
     const address = `Số ${1 + this.#int(200)} ${this.#pick(STREETS)}, Phường Mẫu, ${city}`;
     return [id, oldId, this.#name(female), birth, female ? 'Nữ' : 'Nam', address, issued].join('|');
   }
@@ -69,9 +75,9 @@ export class SyntheticVisitors {
     const female = this.#rand() < 0.5;
     const province = pad(1 + this.#int(96), 2);
     const number = `${province}${pad(this.#int(100_000_000), 8)}`;
-    const year = 1950 + this.#int(55);
+    const year = this.#birthYear();
     const birth = `${pad(1 + this.#int(28), 2)}/${pad(1 + this.#int(12), 2)}/${year}`;
-    const issued = `01/01/${2023 + this.#int(3)}`;
+    const issued = `01/01/${this.#thisYear() - 1 - this.#int(3)}`;
     return [
       number,
       hex(this.#name(female)),
@@ -85,7 +91,7 @@ export class SyntheticVisitors {
       `${pad(this.#int(10_000), 4)}${number}`,
       '-',
       '4',
-      ` 01/01/${2028 + this.#int(3)}`,
+      ` 01/01/${this.#thisYear() + 2 + this.#int(3)}`,
       '0000000000000000-0000',
       '4',
       hex(`Quận Ví Dụ, ${this.#pick(PROVINCES)[1]}`),
@@ -104,6 +110,15 @@ export class SyntheticVisitors {
       return { kind: 'bad-ascii', payload: ascii };
     }
     return { kind: 'bad-unrecognized', payload: `SYNTHETIC-${pad(this.#int(1_000_000), 6)}-NOT-AN-ID` };
+  }
+
+  #thisYear(): number {
+    return this.now().getUTCFullYear();
+  }
+
+  /** Adults of 20 to 75. */
+  #birthYear(): number {
+    return this.#thisYear() - 75 + this.#int(55);
   }
 
   #name(female: boolean): string {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Clock, Timer } from '../core/clock.js';
 import type { Config } from '../config/schema.js';
 
 const RECHECK_MS = 30_000;
@@ -9,12 +10,15 @@ const RECHECK_MS = 30_000;
  */
 export class ClockSync {
   private synced: boolean;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
-  constructor(private readonly config: Config['clock']) {
+  constructor(
+    private readonly config: Config['clock'],
+    private readonly clock: Clock,
+  ) {
     this.synced = this.read();
     if (config.synced === 'auto') {
-      this.timer = setInterval(() => (this.synced = this.read()), RECHECK_MS);
+      this.timer = clock.setInterval(() => (this.synced = this.read()), RECHECK_MS);
       this.timer.unref();
     }
   }
@@ -24,7 +28,7 @@ export class ClockSync {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.clock.clearInterval(this.timer);
   }
 
   private read(): boolean {

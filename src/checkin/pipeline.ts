@@ -7,11 +7,11 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../core/clock.js';
 import type { Frame } from '../../drivers/types.js';
 import type { Config } from '../config/schema.js';
-import { decodeIdNumber, decodeScan, VIETNAM_UTC_OFFSET_MINUTES, type DecodeResult, type IdentityDocument } from '../decode/index.js';
+import type { TimeZone } from '../core/zone.js';
+import { decodeIdNumber, decodeScan, type DecodeResult, type IdentityDocument } from '../decode/index.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import { StoreError } from '../store/errors.js';
 import type { Checkin, CheckinDraft, Direction } from '../store/types.js';
-import { toLocalIso } from '../time.js';
 import { RereadFilter } from './dedupe.js';
 import type { PipelineEvents, RejectEvent } from './events.js';
 
@@ -20,6 +20,8 @@ export type ScannerDirection = Direction | 'toggle';
 export interface PipelineOptions {
   readonly store: CheckinStore;
   readonly clock: Clock;
+  /** The kiosk's zone (clock.timeZone): card validity is judged on its civil date, scannedAt carries its offset. */
+  readonly zone: TimeZone;
   readonly settings: Config['pipeline'];
   readonly directionOf: (scannerId: string) => ScannerDirection;
   readonly clockSynced: () => boolean;
@@ -111,7 +113,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   /** A visitor without any QR: the receptionist types the 12-digit number (and the name). */
   manual(entry: ManualEntry): Outcome {
     const now = this.o.clock.now();
-    const result = decodeIdNumber(entry.number, { scannedAt: now, utcOffsetMinutes: VIETNAM_UTC_OFFSET_MINUTES });
+    const result = decodeIdNumber(entry.number, { scannedAt: now, utcOffsetMinutes: this.o.zone.offsetMinutes(now) });
     if (!result.ok) return { ok: false, reject: this.reject(MANUAL_SCANNER_ID, result.code, now) };
     const name = entry.name?.trim().replace(/\s+/g, ' ').normalize('NFC') || null;
     const document: IdentityDocument = { ...result.document, type: 'id-number', name, manual: true };
@@ -141,7 +143,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   }
 
   private decode(frame: Frame): DecodeResult {
-    return decodeScan(frame.bytes, frame.receivedAt);
+    return decodeScan(frame.bytes, frame.receivedAt, { utcOffsetMinutes: this.o.zone.offsetMinutes(frame.receivedAt) });
   }
 
   private handle(frame: Frame, result: DecodeResult): void {
@@ -221,7 +223,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   }
 
   private rejectUnstored(scanner: string, code: string, scannedAt: Date): RejectEvent {
-    const event: RejectEvent = { id: null, scanner, code, scannedAt: toLocalIso(scannedAt), clockSynced: this.o.clockSynced() };
+    const event: RejectEvent = { id: null, scanner, code, scannedAt: this.o.zone.iso(scannedAt), clockSynced: this.o.clockSynced() };
     this.emit('reject', event);
     return event;
   }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { systemClock } from '../core/clock.js';
 import type { Lang } from '../codes.js';
 import { decodeScan } from '../decode/index.js';
 import { renderResult } from './render-result.js';
@@ -38,7 +39,7 @@ export function decodeCommand(): Command {
       } else {
         bytes = Buffer.from(payload, 'utf8');
       }
-      const result = decodeScan(bytes, flags.at ?? new Date());
+      const result = decodeScan(bytes, flags.at ?? systemClock.now());
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, flags.lang));
       if (!result.ok) {
         process.stderr.write(`qrgate: ${result.code}: ${result.message}\n`);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { systemClock, type Timer } from '../core/clock.js';
 import { App } from '../app.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
@@ -57,16 +58,16 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
   const signal = await signalled;
   logger.info({ signal }, 'stopping');
   notifier.stopping();
-  clearInterval(watchdog);
+  systemClock.clearInterval(watchdog);
   // A stop that hangs (a device that will not close) must not keep systemd waiting past its own timeout.
-  const deadline = setTimeout(() => {
+  const deadline = systemClock.setTimeout(() => {
     logger.error('stop took longer than 5 s; exiting anyway');
     process.exit(1);
   }, STOP_DEADLINE_MS);
   deadline.unref();
   await app.stop();
   notifier.close();
-  clearTimeout(deadline);
+  systemClock.clearTimeout(deadline);
   return 0;
 }
 
@@ -74,11 +75,11 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
  * Pings systemd's watchdog only while the daemon is really working: the timer firing proves the event loop turns,
  * and the store must answer. A wedged loop or a dead database handle stops the pings, and systemd restarts us.
  */
-function startWatchdog(notifier: Notifier, app: App, logger: ReturnType<typeof createLogger>): NodeJS.Timeout | undefined {
+function startWatchdog(notifier: Notifier, app: App, logger: ReturnType<typeof createLogger>): Timer | undefined {
   const every = notifier.watchdogIntervalMs;
   if (every === null) return undefined;
   let healthy = true;
-  return setInterval(() => {
+  return systemClock.setInterval(() => {
     const ok = app.store.isHealthy();
     if (ok) notifier.watchdog();
     else if (healthy) logger.error('the store does not answer: watchdog pings withheld, systemd will restart the service');

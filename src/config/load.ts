@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Value } from 'typebox/value';
 import { parseDocument } from 'yaml';
 import { ScannerEntrySchema } from '../../drivers/config.js';
+import { isValidTimeZone } from '../core/zone.js';
 import { envKeys, NON_KEY_VARIABLES } from './env.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { plaintextBeyondLoopback, PLAINTEXT_FIX } from './transport.js';
@@ -101,6 +102,10 @@ function validate(value: Json): ConfigProblem[] {
     if (/^\/scanners\/\d+/.test(error.instancePath)) continue;
     const problem = readable(error, '');
     if (problem !== null) problems.push(problem);
+  }
+  const zone = isObject(value.clock) ? value.clock.timeZone : undefined;
+  if (typeof zone === 'string' && zone !== '' && !isValidTimeZone(zone)) {
+    problems.push({ path: 'clock.timeZone', message: `"${zone}" is not a time zone this system knows (an IANA name such as Asia/Ho_Chi_Minh)` });
   }
   const ids = new Set<string>();
   scanners.forEach((entry, i) => {

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { ScannerEntrySchema } from '../../drivers/config.js';
+import { DEFAULT_TIME_ZONE } from '../core/zone.js';
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 
@@ -58,6 +59,11 @@ export const ClockSchema = Type.Object(
       description: 'Whether the system clock is trusted. "auto" reads systemd-timesyncd’s marker (/run/systemd/timesync/synchronized); true/false override it (for a kiosk with an RTC or another time daemon). Each check-in carries clockSynced.',
     }),
     markerFile: Type.String({ minLength: 1, default: '/run/systemd/timesync/synchronized', description: 'The file whose existence means the clock was synchronised.' }),
+    timeZone: Type.String({
+      minLength: 1,
+      default: DEFAULT_TIME_ZONE,
+      description: `The kiosk's civil time zone (an IANA name). Every day boundary uses it — today's counts, checkout.at, the day's CSV export, card validity — and so does every local timestamp the daemon writes (scannedAt, the status page's clock). The machine's own TZ is never used (a fresh Pi image is often UTC). Default: ${DEFAULT_TIME_ZONE} (UTC+7, no daylight saving).`,
+    }),
   },
   { additionalProperties: false, default: {}, description: 'Raspberry Pis have no real-time clock: until NTP syncs, the time can be far off.' },
 );

@@ -6,12 +6,13 @@
  */
 export type Timer = NodeJS.Timeout;
 
+/** Function properties, not methods: a clock's functions are passed around on their own. */
 export interface Clock {
-  now(): Date;
-  setTimeout(fn: () => void, ms: number): Timer;
-  clearTimeout(t: Timer | undefined): void;
-  setInterval(fn: () => void, ms: number): Timer;
-  clearInterval(t: Timer | undefined): void;
+  readonly now: () => Date;
+  readonly setTimeout: (fn: () => void, ms: number) => Timer;
+  readonly clearTimeout: (t: Timer | undefined) => void;
+  readonly setInterval: (fn: () => void, ms: number) => Timer;
+  readonly clearInterval: (t: Timer | undefined) => void;
 }
 
 export const systemClock: Clock = {

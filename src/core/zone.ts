@@ -61,6 +61,15 @@ export class TimeZone {
     return this.localToUtc(Math.floor((ms + this.offsetMinutes(ms) * 60_000) / DAY_MS) * DAY_MS);
   }
 
+  /** The instants `[from, to)` of a civil date `YYYY-MM-DD` in this zone; null when it is no calendar date. */
+  dayBounds(day: string): { from: number; to: number } | null {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+    if (m === null) return null;
+    const local = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    if (new Date(local).toISOString().slice(0, 10) !== day) return null;
+    return { from: this.localToUtc(local), to: this.localToUtc(local + DAY_MS) };
+  }
+
   /** The next `HH:MM` of this zone strictly after `from` (a time skipped by a daylight-saving change fires at the change). */
   nextOccurrence(hhmm: string, from: Date): Date {
     const [h = 0, m = 0] = hhmm.split(':').map(Number);
@@ -88,4 +97,12 @@ export class TimeZone {
     const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
     return m[1] === '-' ? -minutes : minutes;
   }
+}
+
+/**
+ * The zone of the machine the command runs on. Only for what a technician reads on a laptop that is not a kiosk (a
+ * provisioning QR's expiry); the daemon's times all use `clock.timeZone`.
+ */
+export function systemTimeZone(): TimeZone {
+  return new TimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
 }

@@ -52,7 +52,7 @@ export async function checkBroker(config: Config): Promise<Finding> {
   return second === 'retry-3.1.1' ? fail('broker', 'the broker refused both MQTT 5 and 3.1.1', 'see the broker’s log') : second;
 }
 
-export function checkCertificates(config: Config, now: Date = new Date()): Finding[] {
+export function checkCertificates(config: Config, now: Date): Finding[] {
   const files = [['mqtt.ca', config.mqtt.ca], ['mqtt.cert', config.mqtt.cert]] as const;
   const out: Finding[] = [];
   for (const [key, path] of files) {

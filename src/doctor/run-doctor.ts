@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config/load.js';
+import { systemClock } from '../core/clock.js';
 import { checkBroker, checkCertificates, checkTransport } from './broker-checks.js';
 import { fail, ok, type Finding } from './check.js';
 import { checkFiles, type ServiceUser } from './file-checks.js';
@@ -29,7 +30,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
     checkClock(config),
     checkPresence(config),
     ...(await checkScanners(config, o.udevRule)),
-    ...checkCertificates(config),
+    ...checkCertificates(config, systemClock.now()),
     ...checkTransport(config),
     await checkBroker(config),
   ];

@@ -8,13 +8,13 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { systemClock, type Clock } from '../core/clock.js';
+import { sleep, systemClock, type Clock, type Timer } from '../core/clock.js';
+import { TimeZone } from '../core/zone.js';
 import { MQTT_CODES, STORE_CODES, type MqttCode } from '../codes.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import type { Checkin, OutboxCheckin } from '../store/types.js';
-import { toLocalIso } from '../time.js';
 import { Backoff } from './backoff.js';
 import { InThreadBacklog, type BacklogSource } from './backlog.js';
 import { classifyError, connectOptions, MqttSetupError } from './connection.js';
@@ -61,6 +61,8 @@ export interface ForwarderDeps {
   readonly logger: Logger;
   readonly version: string;
   readonly clock?: Clock;
+  /** The kiosk's zone (clock.timeZone), for the offsets of the times the forwarder writes. */
+  readonly zone?: TimeZone;
   /** Everything of the health report but the MQTT part, from the composition root. */
   readonly health: () => Omit<HealthMessage, 'mqtt'>;
   /** The configuration with secrets removed, for the `config` request. */
@@ -79,6 +81,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   readonly topics: Topics;
   private readonly origin: Origin;
   private readonly clock: Clock;
+  private readonly zone: TimeZone;
   private readonly log: Logger;
   private readonly pump: OutboxPump;
   private readonly body: (row: OutboxCheckin) => string;
@@ -90,9 +93,9 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   private lastError: ForwarderStatus['lastError'] = null;
   private reconnects = 0;
   private lastAckAt: Date | null = null;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private probeTimer: NodeJS.Timeout | undefined;
-  private healthTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: Timer | undefined;
+  private probeTimer: Timer | undefined;
+  private healthTimer: Timer | undefined;
   private stopping = false;
   /** Set when the broker refused MQTT 5: the next attempt, with 3.1.1, goes at once. */
   private retryNow = false;
@@ -103,6 +106,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     this.topics = topicsFor(m.baseTopic, device.site, device.id);
     this.origin = { site: device.site, device: device.id };
     this.clock = d.clock ?? systemClock;
+    this.zone = d.zone ?? new TimeZone();
     this.log = d.logger.child({ module: 'mqtt' });
     this.since = this.clock.now();
     this.state = m.url === undefined ? 'disabled' : 'disconnected';
@@ -120,6 +124,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
             pendingCount: () => d.store.pendingCount(),
             minBacklog: d.backlogThread?.minBacklog ?? THREAD_MIN_BACKLOG,
             log: this.log,
+            clock: this.clock,
           });
     this.pump = new OutboxPump({
       store: d.store,
@@ -136,12 +141,12 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   status(): ForwarderStatus {
     return {
       state: this.state,
-      since: toLocalIso(this.since),
+      since: this.zone.iso(this.since),
       lastError: this.lastError,
       reconnects: this.reconnects,
       protocolVersion: this.protocolVersion,
       inFlight: this.pump.inFlight,
-      lastAckAt: this.lastAckAt === null ? null : toLocalIso(this.lastAckAt),
+      lastAckAt: this.lastAckAt === null ? null : this.zone.iso(this.lastAckAt),
     };
   }
 
@@ -170,21 +175,21 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     this.stopping = true;
     this.clock.clearTimeout(this.reconnectTimer);
     this.stopProbe();
-    clearInterval(this.healthTimer);
+    this.clock.clearInterval(this.healthTimer);
     const client = this.client;
     if (client?.connected === true) {
       // Let the PUBACKs of what is in flight arrive, so a restart does not send those rows again.
       this.pump.pause();
-      const deadline = Date.now() + STOP_PUBLISH_MS;
-      while (this.pump.inFlight > 0 && client.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const deadline = this.clock.now().getTime() + STOP_PUBLISH_MS;
+      while (this.pump.inFlight > 0 && client.connected && this.clock.now().getTime() < deadline) await sleep(this.clock, 5);
     }
     this.pump.stop();
     if (client === null) return;
     this.client = null;
     if (client.connected) {
       // A graceful stop sends "offline" itself: the broker only publishes the will for an unexpected loss.
-      await withTimeout(client.publishAsync(this.topics.status, JSON.stringify({ state: 'offline' } satisfies StatusMessage), { qos: 1, retain: true }), STOP_PUBLISH_MS);
-      await withTimeout(client.endAsync(false), STOP_PUBLISH_MS);
+      await withTimeout(this.clock, client.publishAsync(this.topics.status, JSON.stringify({ state: 'offline' } satisfies StatusMessage), { qos: 1, retain: true }), STOP_PUBLISH_MS);
+      await withTimeout(this.clock, client.endAsync(false), STOP_PUBLISH_MS);
     }
     client.removeAllListeners();
     client.end(true);
@@ -237,13 +242,13 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     this.lastError = null;
     this.setState('connected');
     this.log.info({ protocolVersion: this.protocolVersion }, 'connected to the broker');
-    const online: StatusMessage = { state: 'online', version: this.d.version, since: toLocalIso(this.clock.now()) };
+    const online: StatusMessage = { state: 'online', version: this.d.version, since: this.zone.iso(this.clock.now()) };
     client.publish(this.topics.status, JSON.stringify(online), { qos: 1, retain: true });
     client.subscribe(this.topics.requests, { qos: 1 });
     this.pump.start();
     this.publishHealth();
-    clearInterval(this.healthTimer);
-    this.healthTimer = setInterval(() => this.publishHealth(), HEALTH_EVERY_MS);
+    this.clock.clearInterval(this.healthTimer);
+    this.healthTimer = this.clock.setInterval(() => this.publishHealth(), HEALTH_EVERY_MS);
     this.healthTimer.unref();
   }
 
@@ -254,7 +259,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     client.removeAllListeners();
     client.on('error', () => undefined); // late socket errors from a client being torn down
     client.end(true);
-    clearInterval(this.healthTimer);
+    this.clock.clearInterval(this.healthTimer);
     this.pump.stop();
     if (this.stopping) return;
     if (wasConnected) {
@@ -368,7 +373,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
       // A request without a JSON body is still answered; it just has no tid.
     }
     const handlers: Record<string, () => unknown> = {
-      ping: () => ({ pong: true, at: toLocalIso(this.clock.now()), version: this.d.version }),
+      ping: () => ({ pong: true, at: this.zone.iso(this.clock.now()), version: this.d.version }),
       health: () => this.healthMessage(),
       config: () => this.d.redactedConfig(),
     };
@@ -386,8 +391,8 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   }
 }
 
-async function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
+async function withTimeout(clock: Clock, p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: Timer | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => (timer = clock.setTimeout(r, ms)))]);
+  clock.clearTimeout(timer);
 }

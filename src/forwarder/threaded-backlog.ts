@@ -7,6 +7,7 @@
  * only marked sent on their PUBACK, whichever thread read them.
  */
 import { Worker } from 'node:worker_threads';
+import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
 import type { BacklogSource, OutgoingCheckin } from './backlog.js';
@@ -28,6 +29,8 @@ export interface ThreadedBacklogOptions {
   readonly log: Logger;
   /** Default 10 s. */
   readonly stallMs?: number;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 export class ThreadedBacklog implements BacklogSource {
@@ -41,9 +44,13 @@ export class ThreadedBacklog implements BacklogSource {
   private limit = 0;
   private batches: BacklogBatch[] = [];
   private ready: (() => void) | null = null;
-  private stallTimer: NodeJS.Timeout | undefined;
+  private stallTimer: Timer | undefined;
 
-  constructor(private readonly o: ThreadedBacklogOptions) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly o: ThreadedBacklogOptions) {
+    this.clock = o.clock ?? systemClock;
+  }
 
   /** Whether a reader thread serves the reads now. */
   get threaded(): boolean {
@@ -57,7 +64,7 @@ export class ThreadedBacklog implements BacklogSource {
     const batch = this.batches.shift();
     if (batch === undefined) {
       this.ready = ready;
-      this.stallTimer ??= setTimeout(() => this.fail(new Error(`the backlog reader thread gave no rows for ${this.stallMs / 1000} s`)), this.stallMs).unref();
+      this.stallTimer ??= this.clock.setTimeout(() => this.fail(new Error(`the backlog reader thread gave no rows for ${this.stallMs / 1000} s`)), this.stallMs).unref();
       return null;
     }
     const count = batch.seqs.length;
@@ -147,7 +154,7 @@ export class ThreadedBacklog implements BacklogSource {
   }
 
   private clearStall(): void {
-    clearTimeout(this.stallTimer);
+    this.clock.clearTimeout(this.stallTimer);
     this.stallTimer = undefined;
   }
 

@@ -5,6 +5,8 @@
 import type { ScannerStateEvent } from '../../drivers/types.js';
 import type { CheckinPipeline } from '../checkin/pipeline.js';
 import type { Config } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
+import type { TimeZone } from '../core/zone.js';
 import type { Forwarder } from '../forwarder/forwarder.js';
 import type { Logger } from '../logger.js';
 import type { CheckinStore } from '../store/checkin-store.js';
@@ -22,7 +24,9 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly version: string;
   readonly startedAt: Date;
-  readonly now: () => Date;
+  readonly clock: Clock;
+  /** The kiosk's zone (clock.timeZone): every time shown and every day asked for is in it. */
+  readonly zone: TimeZone;
   readonly store: StoreView;
   /** Events to show live, and manual entry (validated by the decoder's rules inside the pipeline). */
   readonly pipeline: Pick<CheckinPipeline, 'on' | 'off' | 'manual'>;

@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { Value } from 'typebox/value';
+import type { Clock, Timer } from '../core/clock.js';
 import type { Metrics } from './metrics.js';
 import { ScanViewSchema, StatusSchema, type ScanView } from './schemas.js';
 import type { StatusSource } from './status.js';
@@ -33,14 +34,15 @@ export class LiveFeed {
   private readonly perClient = new Map<string, number>();
   private untrusted = 0;
   private lastStatus = '';
-  private statusTimer: NodeJS.Timeout | undefined;
-  private afterScan: NodeJS.Timeout | undefined;
-  private keepalive: NodeJS.Timeout | undefined;
+  private statusTimer: Timer | undefined;
+  private afterScan: Timer | undefined;
+  private keepalive: Timer | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly status: StatusSource,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
     private readonly limits: StreamLimits = { maxStreams: 64, maxPerClient: 4 },
   ) {
     this.unsubscribe = status.onScan((scan) => this.onScan(scan));
@@ -87,8 +89,8 @@ export class LiveFeed {
       if (this.clients.delete(res)) this.metrics.sseClosed();
       if (this.clients.size === 0) this.idle();
     });
-    this.statusTimer ??= setInterval(() => this.pushStatusIfChanged(), STATUS_CHECK_MS).unref();
-    this.keepalive ??= setInterval(() => this.broadcast(': keep-alive\n\n'), KEEPALIVE_MS).unref();
+    this.statusTimer ??= this.clock.setInterval(() => this.pushStatusIfChanged(), STATUS_CHECK_MS).unref();
+    this.keepalive ??= this.clock.setInterval(() => this.broadcast(': keep-alive\n\n'), KEEPALIVE_MS).unref();
   }
 
   get size(): number {
@@ -109,7 +111,7 @@ export class LiveFeed {
     if (this.clients.size === 0) return;
     this.broadcast(frame('scan', JSON.stringify(Value.Clean(ScanViewSchema, structuredClone(scan())))));
     // Counts and the inside list follow a moment later, so several scans in a burst cost one status each.
-    this.afterScan ??= setTimeout(() => {
+    this.afterScan ??= this.clock.setTimeout(() => {
       this.afterScan = undefined;
       this.pushStatusIfChanged();
     }, STATUS_AFTER_SCAN_MS);
@@ -137,9 +139,9 @@ export class LiveFeed {
   }
 
   private idle(): void {
-    clearInterval(this.statusTimer);
-    clearInterval(this.keepalive);
-    clearTimeout(this.afterScan);
+    this.clock.clearInterval(this.statusTimer);
+    this.clock.clearInterval(this.keepalive);
+    this.clock.clearTimeout(this.afterScan);
     this.statusTimer = undefined;
     this.keepalive = undefined;
     this.afterScan = undefined;

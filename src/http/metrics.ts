@@ -4,6 +4,7 @@
  * prom-client's default process metrics are left out: on a Pi their event-loop and GC observers cost real CPU
  * (prometheus/client_js#523, #490) and node_exporter covers the machine.
  */
+import type { Clock } from '../core/clock.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CheckinPipeline } from '../checkin/pipeline.js';
 import type { Forwarder } from '../forwarder/forwarder.js';
@@ -19,7 +20,7 @@ export interface MetricSources {
   readonly forwarding: boolean;
   readonly version: string;
   readonly startedAt: Date;
-  readonly now: () => Date;
+  readonly clock: Clock;
 }
 
 /** Check-ins awaiting their acknowledgement that are remembered for the forward-latency histogram. */
@@ -55,7 +56,7 @@ export class Metrics {
     s.pipeline.on('checkin', (c) => {
       if (c.auto) return; // made by the daily timer, not scanned: no outcome to count, no scan-to-commit latency
       this.scans.inc({ scanner: c.scanner, outcome: 'accepted', code: 'none' });
-      commit.observe(Math.max(0, s.now().getTime() - Date.parse(c.scannedAt)) / 1000);
+      commit.observe(Math.max(0, s.clock.now().getTime() - Date.parse(c.scannedAt)) / 1000);
       if (s.forwarding) this.trackAck(c.seq);
     });
     s.pipeline.on('reject', (r) => this.scans.inc({ scanner: r.scanner, outcome: 'rejected', code: r.code }));
@@ -92,7 +93,7 @@ export class Metrics {
       registers,
       collect() {
         const oldest = s.store.oldestPending();
-        this.set(oldest === null ? 0 : Math.max(0, (s.now().getTime() - Date.parse(oldest.scannedAt)) / 1000));
+        this.set(oldest === null ? 0 : Math.max(0, (s.clock.now().getTime() - Date.parse(oldest.scannedAt)) / 1000));
       },
     });
     new Gauge({ name: 'qrgate_store_bytes', help: 'Size of the SQLite database and its WAL.', registers, collect() { this.set(s.store.sizeBytes()); } });
@@ -118,7 +119,7 @@ export class Metrics {
         for (const sc of s.scanners()) this.set({ scanner: sc.scannerId }, sc.state === 'connected' ? 1 : 0);
       },
     });
-    new Gauge({ name: 'qrgate_uptime_seconds', help: 'Seconds since the daemon started.', registers, collect() { this.set(Math.round((s.now().getTime() - s.startedAt.getTime()) / 1000)); } });
+    new Gauge({ name: 'qrgate_uptime_seconds', help: 'Seconds since the daemon started.', registers, collect() { this.set(Math.round((s.clock.now().getTime() - s.startedAt.getTime()) / 1000)); } });
     new Gauge({ name: 'qrgate_build_info', help: 'Always 1; the version is in the label.', labelNames: ['version'], registers }).set({ version: s.version }, 1);
   }
 }

@@ -57,9 +57,10 @@ export const httpPlugin: FastifyPluginAsync<HttpDeps> = async (instance, deps) =
 
   const status = new StatusSource(deps);
   const http = deps.config.http;
-  const feed = new LiveFeed(status, deps.metrics, { maxStreams: http.maxEventStreams, maxPerClient: http.maxEventStreamsPerClient });
+  const feed = new LiveFeed(status, deps.metrics, deps.clock, { maxStreams: http.maxEventStreams, maxPerClient: http.maxEventStreamsPerClient });
   const hosts = new HostAllowList(http.allowedHosts, http.host);
-  const ctx: HttpContext = { deps, status, feed, sessions: new Sessions(http.sessionTtlMin * 60_000), hosts, trusted: new TrustedClients(http.trustedClients) };
+  const sessions = new Sessions(http.sessionTtlMin * 60_000, () => deps.clock.now().getTime());
+  const ctx: HttpContext = { deps, status, feed, sessions, hosts, trusted: new TrustedClients(http.trustedClients) };
   // Before any route: a foreign Host (DNS rebinding) or a state change from another origin is refused.
   app.addHook('onRequest', async (req, reply) => {
     const refused = refusal(req, hosts);

@@ -6,7 +6,6 @@
 import type { HttpDeps } from './deps.js';
 import type { InsideView, ScanView, StatusView } from './schemas.js';
 import { checkinView, insideView, mqttView, rejectView, scannerView } from './views.js';
-import { toLocalIso } from '../time.js';
 
 /** A screen has room for this many; the count says how many there are in all. */
 const INSIDE_LIST_MAX = 500;
@@ -42,13 +41,13 @@ export class StatusSource {
 
   snapshot(): StatusView {
     const d = this.d;
-    const now = d.now();
+    const now = d.clock.now();
     const oldest = d.store.oldestPending();
     this.inside ??= d.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map(insideView);
     return {
       device: { id: d.config.device.id, site: d.config.device.site },
       version: d.version,
-      now: toLocalIso(now),
+      now: d.zone.iso(now),
       uptimeSec: Math.round((now.getTime() - d.startedAt.getTime()) / 1000),
       clockSynced: d.clockSynced(),
       today: d.store.today(),

@@ -3,6 +3,7 @@
  * separate client id and a clean session, so a daemon already running with this identity is not kicked off and
  * its persistent session is untouched; no last will, so nothing is published.
  */
+import { systemClock } from '../core/clock.js';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions } from 'mqtt';
 import type { MqttCode } from '../codes.js';
@@ -23,12 +24,12 @@ function attempt(url: string, options: IClientOptions, timeoutMs: number): Promi
     const done = (result: Attempt): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      systemClock.clearTimeout(timer);
       client.removeAllListeners();
       client.on('error', () => undefined); // late socket errors from a client being torn down
       client.end(!result.ok, () => resolve(result));
     };
-    const timer = setTimeout(() => done({ ok: false, error: Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }) }), timeoutMs);
+    const timer = systemClock.setTimeout(() => done({ ok: false, error: Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }) }), timeoutMs);
     client.on('connect', () => done({ ok: true }));
     client.on('error', (error) => done({ ok: false, error }));
     client.on('close', () => done({ ok: false, error: Object.assign(new Error('connection closed before the broker answered'), { code: 'ECONNRESET' }) }));

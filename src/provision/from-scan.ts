@@ -3,6 +3,7 @@
  * it up by showing a QR made on a laptop. Anything else scanned is ignored with a message and never recorded. A
  * refused QR (expired, used, forged) or a failed broker check leaves the kiosk waiting for the next scan.
  */
+import type { Clock } from '../core/clock.js';
 import { createDriver, type Frame, type ScannerDriver, type ScannerEntry } from '../../drivers/index.js';
 import { describeCode } from '../codes.js';
 import { applyProvisioning } from './apply.js';
@@ -23,7 +24,7 @@ export interface FromScanOptions {
   readonly dryRun: boolean;
   readonly say: (text: string) => void;
   readonly warn: (text: string) => void;
-  readonly now: () => Date;
+  readonly clock: Clock;
 }
 
 interface Accepted {
@@ -39,7 +40,7 @@ function valid(frame: Frame, options: FromScanOptions): ProvisionClaims | null {
   }
   try {
     const claims = parseProvision(text, options.key);
-    const { clockBehind } = checkFresh(claims, options.now());
+    const { clockBehind } = checkFresh(claims, options.clock.now());
     options.nonces.assertUnused(claims);
     if (clockBehind) options.warn('Warning: this kiosk’s clock is behind the QR’s issue time (no network time yet?): its expiry cannot be checked; single use still is.\n');
     return claims;
@@ -55,7 +56,7 @@ async function waitForQr(options: FromScanOptions, deadline: number | null): Pro
   const drivers: ScannerDriver[] = options.scanners.map((entry) => createDriver(entry));
   try {
     const found = new Promise<Accepted | null>((resolve) => {
-      if (deadline !== null) setTimeout(() => resolve(null), Math.max(0, deadline - Date.now())).unref();
+      if (deadline !== null) options.clock.setTimeout(() => resolve(null), Math.max(0, deadline - options.clock.now().getTime())).unref();
       drivers.forEach((driver, i) => {
         driver.on('state', (s) => {
           if (s.state !== 'connected') options.warn(`Scanner ${s.scannerId}: ${s.state}${s.state === 'error' ? ` ${s.code}` : ''} (${s.detail})\n`);
@@ -81,7 +82,7 @@ export async function provisionFromScan(options: FromScanOptions): Promise<void>
   if (options.scanners.length === 0) {
     throw new ProvisionError('E_PROVISION_SCANNER', 'no scanner to listen on: none is configured or found (give --scanner-path; `qrgate scanners` lists what is plugged in)');
   }
-  const deadline = options.timeoutMs === null ? null : Date.now() + options.timeoutMs;
+  const deadline = options.timeoutMs === null ? null : options.clock.now().getTime() + options.timeoutMs;
   for (;;) {
     const accepted = await waitForQr(options, deadline);
     if (accepted === null) throw new ProvisionError('E_PROVISION_TIMEOUT', 'no valid provisioning QR was scanned in time');
@@ -105,7 +106,7 @@ export async function provisionFromScan(options: FromScanOptions): Promise<void>
         testScanMs: null,
         dryRun: options.dryRun,
         say: options.say,
-        now: options.now(),
+        now: options.clock.now(),
       });
     } catch (err) {
       if (!(err instanceof ProvisionError) || err.code !== 'E_PROVISION_CHECK') throw err;

@@ -1,4 +1,5 @@
 /** The four ways `qrgate provision` runs: from flags, by questions, from a scanned QR, and making a QR or a key. */
+import { systemClock } from '../core/clock.js';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Value } from 'typebox/value';
@@ -108,13 +109,13 @@ function asRecord(v: unknown): Record<string, unknown> {
 export async function runProvision(f: ProvisionFlags, configFile: string, readStdin: () => string): Promise<number> {
   const given = settingsFromFlags(f);
   const password = readPassword(f, readStdin);
-  const raw = asRecord(readConfigDocument(configFile, new Date()).doc.toJS());
+  const raw = asRecord(readConfigDocument(configFile, systemClock.now()).doc.toJS());
   const current = currentValues(raw);
   const anyGiven = Object.values(given).some((v) => v !== undefined) || password !== undefined;
   const missing = [given.deviceId ?? current.deviceId ? null : '--device-id', given.site ?? current.site ? null : '--site'].filter((m) => m !== null);
   const interactive = process.stdin.isTTY === true && !f.mqttPasswordStdin && (!anyGiven || missing.length > 0);
   if (!interactive && missing.length > 0) throw new UsageError(`missing ${missing.join(' and ')} (no terminal to ask on)`);
-  const base = { configFile, check: f.check, checkTimeoutMs: checkTimeoutMs(f), checkScanners: true, dryRun: f.dryRun === true, say, now: new Date() };
+  const base = { configFile, check: f.check, checkTimeoutMs: checkTimeoutMs(f), checkScanners: true, dryRun: f.dryRun === true, say, now: systemClock.now() };
   if (!interactive) {
     const outcome = await applyProvisioning({ ...base, settings: given, ...(password !== undefined ? { password } : {}), testScanMs: f.testScan ? TEST_SCAN_MS : null });
     return exitFor(outcome);
@@ -156,7 +157,7 @@ export async function runMakeQr(f: ProvisionFlags, keyFile: string, readStdin: (
   const made = encodeProvision(
     { site: f.site as string, device: f.deviceId as string, url: f.mqttUrl as string, ...(f.mqttUsername ? { username: f.mqttUsername } : {}), ...(secret ? { secret } : {}) },
     key,
-    new Date(),
+    systemClock.now(),
     seconds,
   );
   parseProvision(made.text, key); // the kiosk's own check, so a malformed site or URL is caught here, not at the gate
@@ -175,7 +176,7 @@ export function runMakeKey(keyFile: string): void {
 
 export async function runFromScan(f: ProvisionFlags, configFile: string, keyFile: string): Promise<void> {
   const key = readEnrolmentKey(keyFile);
-  const raw = asRecord(readConfigDocument(configFile, new Date()).doc.toJS());
+  const raw = asRecord(readConfigDocument(configFile, systemClock.now()).doc.toJS());
   const store = Value.Default(StoreSchema, structuredClone(asRecord(raw.store))) as { path: string };
   const stateDir = f.stateDir ?? dirname(store.path);
   const timeoutMs = f.timeout === undefined ? null : parseDuration(f.timeout);
@@ -194,6 +195,6 @@ export async function runFromScan(f: ProvisionFlags, configFile: string, keyFile
     dryRun: f.dryRun === true,
     say,
     warn,
-    now: () => new Date(),
+    clock: systemClock,
   });
 }

@@ -8,7 +8,7 @@
  * (version and key id) is authenticated as associated data. Pure apart from the random IV and nonce.
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { toLocalIso } from '../time.js';
+import { systemTimeZone } from '../core/zone.js';
 import { ProvisionError } from './errors.js';
 
 export const PROVISION_PREFIX = 'QRGATE-PROVISION:';
@@ -114,7 +114,7 @@ export function parseProvision(scanned: string, key: Uint8Array): ProvisionClaim
 
 /** `2026-11-23 18:30:43 +07:00`: the expiry in the kiosk's (or laptop's) own zone, as a technician reads it. */
 export function expiryText(exp: number): string {
-  const iso = toLocalIso(new Date(exp * 1000));
+  const iso = systemTimeZone().iso(exp * 1000);
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} ${iso.slice(23)}`;
 }
 

@@ -2,6 +2,7 @@
  * Opens a scanner with the driver the daemon will use and, when asked, waits for one scan. The scan is decoded only
  * to tell the technician what it was (a format name or a code); its content is never printed or recorded.
  */
+import { systemClock } from '../core/clock.js';
 import { createDriver, type Frame, type ScannerEntry, type ScannerStateEvent } from '../../drivers/index.js';
 import { decodeScan } from '../decode/index.js';
 
@@ -25,9 +26,9 @@ export async function checkScanner(entry: ScannerEntry, testScanMs: number | nul
     if (testScanMs === null) return { ok: true, detail: `${describe(entry)} opened` };
     onWaiting(`Scan any QR with ${describe(entry)} (waiting ${Math.round(testScanMs / 1000)} s)…`);
     const frame = await new Promise<Frame | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), testScanMs);
+      const timer = systemClock.setTimeout(() => resolve(null), testScanMs);
       driver.on('frame', (f) => {
-        clearTimeout(timer);
+        systemClock.clearTimeout(timer);
         resolve(f);
       });
     });

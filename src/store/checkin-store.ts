@@ -6,7 +6,8 @@
 import type { Database } from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import type { Warning } from '../decode/index.js';
-import { startOfLocalDay, toLocalIso } from '../time.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { TimeZone } from '../core/zone.js';
 import { StoreError, toStoreError } from './errors.js';
 import { assertSameKey, recordFingerprint, storedFingerprint } from './key-fingerprint.js';
 import { migrate } from './migrations.js';
@@ -29,7 +30,10 @@ export interface StoreOptions {
    * delete them and the outbox never fills up.
    */
   readonly forwarding: boolean;
-  readonly now?: () => Date;
+  /** Time of the delivery marks, the ids and the retention cutoff. Default: the system clock (tests give their own). */
+  readonly clock?: Clock;
+  /** The kiosk's zone (clock.timeZone): scannedAt's offset and the start of "today". Default: Asia/Ho_Chi_Minh. */
+  readonly zone?: TimeZone;
 }
 
 interface CheckinRow extends OutboxRow {
@@ -55,7 +59,8 @@ const PURGE_BATCH = 5000;
 export class CheckinStore {
   readonly alarms: readonly StoreAlarm[];
   private readonly sealer: Sealer;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
+  private readonly zone: TimeZone;
   private pending: number;
   private pendingRejects: number;
   private readonly q: ReturnType<typeof prepare>;
@@ -69,7 +74,8 @@ export class CheckinStore {
   ) {
     this.sealer = sealer;
     this.alarms = alarms;
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
+    this.zone = options.zone ?? new TimeZone();
     this.q = prepare(db);
     this.outbox = new OutboxReader(db, sealer);
     this.pending = (this.q.countPending.get() as { n: number }).n;
@@ -77,7 +83,7 @@ export class CheckinStore {
   }
 
   static open(options: StoreOptions): CheckinStore {
-    const now = options.now?.() ?? new Date();
+    const now = (options.clock ?? systemClock).now();
     // The key first: a key this user cannot read (or a directory in its place) is E_STORE_KEY before any file is
     // made; and a first start makes the key before the database, so a failure leaves nothing behind.
     const present = readKeyIfPresent(options.keyFile);
@@ -140,8 +146,8 @@ export class CheckinStore {
             const mac = this.sealer.mac(personKey(draft.document));
             const direction = draft.direction === 'toggle' ? (this.insideByMac(mac) ? 'out' : 'in') : draft.direction;
             const input: CheckinInput = { ...draft, direction };
-            const id = uuidv7(this.now().getTime());
-            const x = { input, id, scannedAt: toLocalIso(input.scannedAt), mac, sealed: this.sealer.seal(JSON.stringify(input.document), id), sentMs: this.options.forwarding ? null : this.now().getTime() };
+            const id = uuidv7(this.nowMs());
+            const x = { input, id, scannedAt: this.zone.iso(input.scannedAt), mac, sealed: this.sealer.seal(JSON.stringify(input.document), id), sentMs: this.options.forwarding ? null : this.nowMs() };
             prepared.push(x);
             return insertOne(input, x);
           }),
@@ -167,9 +173,9 @@ export class CheckinStore {
     if (this.options.forwarding && this.pendingRejects >= this.options.maxPending) {
       throw new StoreError('E_STORE_FULL', `${this.pendingRejects} rejects waiting for the broker (store.maxPending)`);
     }
-    const id = uuidv7(this.now().getTime());
-    const scannedAt = toLocalIso(input.scannedAt);
-    const sentMs = this.options.forwarding ? null : this.now().getTime();
+    const id = uuidv7(this.nowMs());
+    const scannedAt = this.zone.iso(input.scannedAt);
+    const sentMs = this.options.forwarding ? null : this.nowMs();
     const n = this.write(() =>
       Number(this.q.insertReject.run(id, input.scanner, input.code, scannedAt, input.scannedAt.getTime(), input.clockSynced ? 1 : 0, sentMs).lastInsertRowid),
     );
@@ -209,7 +215,7 @@ export class CheckinStore {
 
   /** Marks check-ins delivered; returns how many were pending. */
   markCheckinsSent(seqs: readonly number[]): number {
-    const at = this.now().getTime();
+    const at = this.nowMs();
     // One transaction per batch, all or nothing, so the pending count cannot drift from the file when a write fails
     // part-way; one UPDATE per run of consecutive seqs (acks mostly come in order).
     const changed = this.writeMarks(() => this.q.markSentRanges.immediate(at, runsOf(seqs)));
@@ -222,7 +228,7 @@ export class CheckinStore {
   }
 
   markRejectsSent(ns: readonly number[]): number {
-    const at = this.now().getTime();
+    const at = this.nowMs();
     const changed = this.writeMarks(() => this.q.markRejectsSentRanges.immediate(at, runsOf(ns)));
     this.pendingRejects -= changed;
     return changed;
@@ -267,7 +273,7 @@ export class CheckinStore {
   }
 
   today(): DayCounts {
-    return this.countsSince(startOfLocalDay(this.now()));
+    return this.countsSince(this.zone.startOfDay(this.clock.now()));
   }
 
   /**
@@ -313,7 +319,7 @@ export class CheckinStore {
 
   /** Epoch ms before which a check-in's retention has ended. */
   retentionCutoff(retentionDays: number): number {
-    return this.now().getTime() - retentionDays * 86_400_000;
+    return this.nowMs() - retentionDays * 86_400_000;
   }
 
   /**
@@ -321,7 +327,7 @@ export class CheckinStore {
    * data too), but never one a salvage still reads from. Returns the paths deleted.
    */
   purgeMovedAside(retentionDays: number): string[] {
-    const cutoff = this.now().getTime() - retentionDays * 86_400_000;
+    const cutoff = this.nowMs() - retentionDays * 86_400_000;
     const reading = pendingSalvageFrom(this.db);
     const expired = movedAsideCopies(this.options.path).filter((c) => c.at.getTime() < cutoff && c.path !== reading);
     for (const c of expired) removeCopy(c.path);
@@ -369,6 +375,10 @@ export class CheckinStore {
     } finally {
       this.db.pragma('synchronous = FULL');
     }
+  }
+
+  private nowMs(): number {
+    return this.clock.now().getTime();
   }
 
   private write<T>(fn: () => T): T {

@@ -85,7 +85,7 @@ function ownerOnly(path: string): void {
   }
 }
 
-export function openDatabase(path: string, now: Date = new Date()): OpenedDatabase {
+export function openDatabase(path: string, now: Date): OpenedDatabase {
   mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
   ownerOnly(path);
   let db: Db | undefined;

@@ -4,7 +4,7 @@ import { randomSlice } from './random-pool.js';
  * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Time-ordered, so ids sort like the check-ins and
  * index well, and unique without coordination: central systems de-duplicate on it.
  */
-export function uuidv7(nowMs: number = Date.now()): string {
+export function uuidv7(nowMs: number): string {
   const b = randomSlice(16);
   b.writeUIntBE(Math.max(0, Math.floor(nowMs)) % 2 ** 48, 0, 6);
   b[6] = 0x70 | ((b[6] ?? 0) & 0x0f);

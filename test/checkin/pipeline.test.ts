@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import type { Frame } from '../../drivers/types.js';
-import { DailyTimer, nextOccurrence } from '../../src/checkin/auto-checkout.js';
+import { DailyTimer } from '../../src/checkin/auto-checkout.js';
+import { TimeZone } from '../../src/core/zone.js';
 import type { AlarmEvent, RejectEvent } from '../../src/checkin/events.js';
 import { CheckinPipeline, endsMidCharacter, type ScannerDirection } from '../../src/checkin/pipeline.js';
 import { CheckinStore } from '../../src/store/checkin-store.js';
@@ -11,6 +12,7 @@ import type { Checkin } from '../../src/store/types.js';
 import { bhytNew, cccd, NAME_F } from '../helpers/payloads.js';
 import { afterThisTest } from '../helpers/after-test.js';
 import { tempDir } from '../helpers/tmp.js';
+import { TEST_NOW, TEST_ZONE } from '../helpers/clock.js';
 
 interface Harness {
   pipeline: CheckinPipeline;
@@ -32,6 +34,7 @@ function harness(opts: { directions?: Record<string, ScannerDirection>; maxPendi
   const pipeline = new CheckinPipeline({
     store,
     clock: systemClock,
+    zone: TEST_ZONE,
     settings: { dedupeMs: opts.dedupeMs ?? 3000, reassemblyMs: 150 },
     directionOf: (id) => opts.directions?.[id] ?? 'in',
     clockSynced: () => true,
@@ -60,7 +63,7 @@ function harness(opts: { directions?: Record<string, ScannerDirection>; maxPendi
 
 describe('check-in pipeline', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ now: new Date('2026-11-22T09:30:00+07:00') });
+    vi.useFakeTimers({ now: TEST_NOW });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -247,10 +250,10 @@ describe('check-in pipeline', () => {
     const h = harness();
     h.scan(cccd());
     h.scan(bhytNew());
-    const at = nextOccurrence('23:59', new Date());
-    const timer = new DailyTimer('23:59', systemClock, (when) => h.pipeline.autoCheckout(when));
+    const at = TEST_ZONE.nextOccurrence('23:59', systemClock.now());
+    const timer = new DailyTimer('23:59', systemClock, TEST_ZONE, (when) => h.pipeline.autoCheckout(when));
     timer.start();
-    vi.advanceTimersByTime(at.getTime() - Date.now() - 1000);
+    vi.advanceTimersByTime(at.getTime() - systemClock.now().getTime() - 1000);
     expect(h.checkins).toHaveLength(2);
     vi.advanceTimersByTime(61_000);
     timer.stop();
@@ -268,23 +271,37 @@ describe('daily timer', () => {
   });
 
   it('fires once when the clock is stepped an hour forward past the time, and not again after a step back', () => {
-    vi.useFakeTimers({ now: new Date(2026, 10, 22, 23, 30) });
+    vi.useFakeTimers({ now: new Date('2026-11-22T23:30:00+07:00') });
     const fired: Date[] = [];
-    const timer = new DailyTimer('23:59', systemClock, (at) => fired.push(at));
+    const timer = new DailyTimer('23:59', systemClock, TEST_ZONE, (at) => fired.push(at));
     timer.start();
-    vi.setSystemTime(new Date(2026, 10, 23, 0, 30)); // NTP steps the clock forward by an hour
+    vi.setSystemTime(new Date('2026-11-23T00:30:00+07:00')); // NTP steps the clock forward by an hour
     vi.advanceTimersByTime(60_000);
     expect(fired).toHaveLength(1);
-    vi.setSystemTime(new Date(2026, 10, 22, 23, 31)); // and back again
+    vi.setSystemTime(new Date('2026-11-22T23:31:00+07:00')); // and back again
     vi.advanceTimersByTime(40 * 60_000);
     expect(fired).toHaveLength(1);
     timer.stop();
   });
 
-  it('picks the next occurrence strictly after now', () => {
-    const from = new Date(2026, 10, 22, 23, 59, 0, 0);
-    expect(nextOccurrence('23:59', from).getDate()).toBe(23);
-    expect(nextOccurrence('00:00', from).getDate()).toBe(23);
+  it('picks the next occurrence strictly after now, in the kiosk zone whatever the machine zone', () => {
+    const from = new Date('2026-11-22T23:59:00+07:00');
+    expect(TEST_ZONE.nextOccurrence('23:59', from).toISOString()).toBe('2026-11-23T16:59:00.000Z');
+    expect(TEST_ZONE.nextOccurrence('00:00', from).toISOString()).toBe('2026-11-22T17:00:00.000Z');
+    expect(TEST_ZONE.nextOccurrence('09:00', new Date('2026-11-22T08:59:59+07:00')).toISOString()).toBe('2026-11-22T02:00:00.000Z');
+  });
+
+  it('fires at checkout.at of the configured zone, not of the machine', () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T01:00:00Z') }); // 17:00 in Los Angeles, 08:00 in Hanoi
+    const fired: Date[] = [];
+    const la = new TimeZone('America/Los_Angeles');
+    const timer = new DailyTimer('18:00', systemClock, la, (at) => fired.push(at));
+    timer.start();
+    vi.advanceTimersByTime(3_600_000 - 1000); // 17:59:59 in Los Angeles (UTC-8)
+    expect(fired).toHaveLength(0);
+    vi.advanceTimersByTime(61_000);
+    expect(fired.map((d) => la.iso(d).slice(11, 16))).toEqual(['18:00']);
+    timer.stop();
   });
 });
 

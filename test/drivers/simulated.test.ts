@@ -14,19 +14,32 @@ const AT = new Date('2026-06-01T09:00:00+07:00');
 
 describe('synthetic visitors', () => {
   it('good scans decode as CCCD or BHYT with their names intact; the seed repeats the run exactly', () => {
-    const gen = new SyntheticVisitors(7, 0);
+    const gen = new SyntheticVisitors(7, 0, () => AT);
     for (let i = 0; i < 200; i++) {
       const scan = gen.next();
       const result = decodeScan(Buffer.from(scan.payload, 'utf8'), AT);
       expect(result.ok, `${scan.kind}: ${scan.payload} → ${JSON.stringify(result)}`).toBe(true);
     }
-    const a = new SyntheticVisitors(3, 0.2);
-    const b = new SyntheticVisitors(3, 0.2);
+    const a = new SyntheticVisitors(3, 0.2, () => AT);
+    const b = new SyntheticVisitors(3, 0.2, () => AT);
     expect(Array.from({ length: 20 }, () => a.next())).toEqual(Array.from({ length: 20 }, () => b.next()));
   });
 
+  it.each(['2026-01-01T00:30:00+07:00', '2029-12-31T23:30:00+07:00', '2041-06-01T09:00:00+07:00'])(
+    'cards made at %s are valid then: issued before it, not expired, no warning',
+    (when) => {
+      const at = new Date(when);
+      const gen = new SyntheticVisitors(5, 0, () => at);
+      for (let i = 0; i < 300; i++) {
+        const scan = gen.next();
+        const result = decodeScan(Buffer.from(scan.payload, 'utf8'), at);
+        expect(result.ok && result.warnings, `${scan.kind}: ${scan.payload}`).toEqual([]);
+      }
+    },
+  );
+
   it('about badScanRatio of scans are damaged', () => {
-    const gen = new SyntheticVisitors(11, 0.25);
+    const gen = new SyntheticVisitors(11, 0.25, () => AT);
     const kinds = Array.from({ length: 2000 }, () => gen.next().kind);
     const bad = kinds.filter((k) => k.startsWith('bad')).length / kinds.length;
     expect(bad).toBeGreaterThan(0.2);

@@ -251,7 +251,8 @@ describe('MQTT forwarder delivery', () => {
     await sub.until(() => sub.on('/checkins').some((m) => m.body.id === live.id), 'the live check-in', 5000);
     const latencyMs = Date.now() - sentAt;
     const backlogDone = new Set(seqs(sub.on('/checkins'))).size;
-    expect(latencyMs).toBeLessThan(1000);
+    // The backlog alone needs 6 s: a live check-in within 3 s overtook it, with room for a loaded machine.
+    expect(latencyMs).toBeLessThan(3000);
     expect(backlogDone).toBeLessThan(3000); // it really overtook the backlog
     await sub.until(() => new Set(seqs(sub.on('/checkins'))).size === 3001, 'the whole backlog', 30_000);
     expectCompleteAtLeastOnce(sub.on('/checkins'), 3001);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { runningClock } from '../helpers/clock.js';
 import { afterEach } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -38,14 +39,16 @@ export interface KioskOptions {
 }
 
 export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
-  const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true });
+  const clock = runningClock();
+  const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true, clock });
   const forwarder = new Forwarder({
     config,
     store,
     logger: options.logger ?? createLogger('silent'),
     ...(options.backlogThread === undefined ? {} : { backlogThread: options.backlogThread }),
     version: '9.9.9',
-    health: () => ({ v: 1, at: new Date().toISOString(), uptimeSec: 1, scanners: [], pending: store.pendingCount(), oldestPendingAgeSec: null, storeBytes: store.sizeBytes() }),
+    clock,
+    health: () => ({ v: 1, at: clock.now().toISOString(), uptimeSec: 1, scanners: [], pending: store.pendingCount(), oldestPendingAgeSec: null, storeBytes: store.sizeBytes() }),
     redactedConfig: () => ({ device: config.device, mqtt: { url: config.mqtt.url, password: '[redacted]' } }),
   });
   const kiosk: Kiosk = {

@@ -13,8 +13,17 @@ import { resolveConfig } from '../../src/config/load.js';
 import { hashPassword } from '../../src/http/auth/password.js';
 import { createLogger } from '../../src/logger.js';
 import { tempDir } from '../helpers/tmp.js';
+import { runningClock, type TestClock } from '../helpers/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 
 export class TestScanner extends BaseDriver {
+  constructor(
+    id: string,
+    private readonly testClock: Clock,
+  ) {
+    super(id);
+  }
+
   async start(): Promise<void> {
     this.setConnected('test scanner');
     await Promise.resolve();
@@ -26,7 +35,7 @@ export class TestScanner extends BaseDriver {
   }
 
   scan(text: string): void {
-    this.emitFrame(Buffer.from(text, 'utf8'), new Date());
+    this.emitFrame(Buffer.from(text, 'utf8'), this.testClock.now());
   }
 
   unplug(): void {
@@ -40,6 +49,8 @@ const TEST_COST = { N: 1024, r: 8, p: 1 };
 
 export interface Harness {
   readonly app: App;
+  /** The daemon's clock: TEST_NOW at the start, running at the real pace. */
+  readonly clock: TestClock;
   readonly dir: string;
   readonly scanners: Map<string, TestScanner>;
   readonly logLines: () => Array<Record<string, unknown>>;
@@ -72,10 +83,12 @@ export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
   let text = '';
   out.on('data', (d: Buffer) => (text += d.toString('utf8')));
   const scanners = new Map<string, TestScanner>();
+  const clock = runningClock();
   const app = new App(config, {
     logger: createLogger('debug', out),
+    clock,
     driverFactory: (entry: ScannerEntry) => {
-      const s = new TestScanner(entry.id);
+      const s = new TestScanner(entry.id, clock);
       scanners.set(entry.id, s);
       return s;
     },
@@ -84,6 +97,7 @@ export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
   afterThisTest(async () => app.stop());
   return {
     app,
+    clock,
     dir,
     scanners,
     logText: () => text,

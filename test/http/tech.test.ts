@@ -2,11 +2,12 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { cccd, NAME_F } from '../helpers/payloads.js';
-import { login, startApp } from './harness.js';
+import { TEST_ZONE } from '../helpers/clock.js';
+import { login, startApp, type Harness } from './harness.js';
 
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/** The daemon's own day, read from its clock in its zone: the same answer at any hour on any machine. */
+function today(h: Harness): string {
+  return TEST_ZONE.date(h.clock.now());
 }
 
 describe('technician tools', () => {
@@ -46,29 +47,29 @@ describe('technician tools', () => {
     const h = await startApp();
     h.scanners.get('gate')?.scan(cccd());
     h.scanners.get('gate')?.scan(cccd({ number: '048095000777', name: '=HYPERLINK("http://x")' }));
-    const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today()}`, headers: { cookie: await login(h) } });
+    const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today(h)}`, headers: { cookie: await login(h) } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="qrgate-kiosk-1-${today()}.csv"`);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="qrgate-kiosk-1-${today(h)}.csv"`);
     const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('"seq","id","scannedAt","direction","scanner","type","name","number","manual","auto","clockSynced","warnings"');
     expect(lines[1]).toContain('"Nguyễn T. M.","•••• •••• 2345"');
     expect(res.body).not.toContain('001190012345');
     expect(res.body).not.toContain(NAME_F);
-    expect(h.logLines().filter((l) => l.event === 'export')).toMatchObject([{ day: today(), rows: 2, session: expect.any(String) as unknown }]);
+    expect(h.logLines().filter((l) => l.event === 'export')).toMatchObject([{ day: today(h), rows: 2, session: expect.any(String) as unknown }]);
   });
 
   it('exports full names and numbers only when asked, and logs who asked, never the data', async () => {
     const h = await startApp();
     h.scanners.get('gate')?.scan(cccd());
     h.scanners.get('gate')?.scan(cccd({ number: '048095000777', name: '=HYPERLINK("http://x")' }));
-    const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today()}&full=true`, headers: { cookie: await login(h) } });
+    const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today(h)}&full=true`, headers: { cookie: await login(h) } });
     expect(res.body).toContain(`"${NAME_F}","001190012345"`);
     // A formula in a card's name is neutralised for spreadsheets.
     expect(res.body).toContain(`"'=HYPERLINK(""http://x"")"`);
     const logged = h.logLines().filter((l) => l.event === 'export-full');
-    expect(logged).toMatchObject([{ level: 'warn', day: today(), rows: 2, session: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown, ip: '127.0.0.1' }]);
+    expect(logged).toMatchObject([{ level: 'warn', day: today(h), rows: 2, session: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown, ip: '127.0.0.1' }]);
     expect(h.logText()).not.toContain('001190012345');
     expect(h.logText()).not.toContain(NAME_F);
   });
@@ -82,7 +83,7 @@ describe('technician tools', () => {
     raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = 1').run();
     const id = raw.prepare('SELECT id FROM checkins WHERE seq = 1').pluck().get() as string;
     raw.close();
-    const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today()}`, headers: { cookie: await login(h) } });
+    const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today(h)}`, headers: { cookie: await login(h) } });
     expect(res.statusCode).toBe(200);
     const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[1]).toBe(`"1","${id}","","","","","","","","","","E_STORE_UNREADABLE"`);

@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
-import type { Clock } from '../../src/core/clock.js';
-import { systemClock } from '../../src/core/clock.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/logger.js';
 import { CheckinStore } from '../../src/store/checkin-store.js';
 import { cccdDoc, checkinInput } from '../helpers/documents.js';
 import { afterThisTest } from '../helpers/after-test.js';
+import { testClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;
@@ -30,14 +29,14 @@ function rowsIn(path: string): number {
 describe('retention and presence', () => {
   it('deletes a delivered "in" of someone still inside once it is older than the retention, and they leave the list', () => {
     const dir = tempDir('qrgate-ret-');
-    let now = new Date('2026-10-01T09:00:00+07:00');
-    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: true, now: () => now });
+    const clock = testClock('2026-10-01T09:00:00+07:00');
+    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: true, clock });
     afterThisTest(() => store.close());
-    const inside = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: now }));
-    const pendingInside = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: now }));
+    const inside = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: clock.now() }));
+    const pendingInside = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: clock.now() }));
     store.markCheckinsSent([inside.seq]);
-    now = new Date(now.getTime() + 2 * DAY);
-    const fresh = store.recordCheckin(checkinInput(cccdDoc('001190099999'), { scannedAt: now }));
+    clock.advance(2 * DAY);
+    const fresh = store.recordCheckin(checkinInput(cccdDoc('001190099999'), { scannedAt: clock.now() }));
     store.markCheckinsSent([fresh.seq]);
     expect(store.purgeExpired(1)).toEqual({ checkins: 1, rejects: 0, more: false });
     // The delivered one is gone; the undelivered one is kept until it is sent, but nobody is inside "since" 2 days.
@@ -50,7 +49,7 @@ describe('retention and presence', () => {
 
   it('checks out, automatically, only those whose "in" is older than a time', () => {
     const dir = tempDir('qrgate-ret-');
-    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: false });
+    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: false, clock: testClock('2026-10-03T10:00:00+07:00') });
     afterThisTest(() => store.close());
     const old = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date('2026-10-01T09:00:00+07:00') }));
     const recent = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date('2026-10-03T09:00:00+07:00') }));
@@ -62,8 +61,7 @@ describe('retention and presence', () => {
 
   it('a daemon with the shipped defaults keeps nobody past the retention (run 30 days in the past, retentionDays 1)', async () => {
     const dir = tempDir('qrgate-ret-');
-    let nowMs = new Date('2026-10-01T09:00:00+07:00').getTime();
-    const clock: Clock = { ...systemClock, now: () => new Date(nowMs) };
+    const clock = testClock('2026-10-01T09:00:00+07:00');
     const { config } = resolveConfig(
       { device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k'), retentionDays: 1 }, clock: { synced: true }, http: { port: 0 }, scanners: [] },
       {},
@@ -80,7 +78,7 @@ describe('retention and presence', () => {
     expect(app.store.insideNow()).toHaveLength(1);
     await app.stop();
 
-    nowMs += 30 * DAY;
+    clock.advance(30 * DAY);
     const again = new App(config, { logger: createLogger('info', log), clock });
     await again.start();
     afterThisTest(async () => again.stop());
@@ -94,25 +92,22 @@ describe('retention and presence', () => {
   it('catches up a daily checkout the kiosk was off for: whoever came in before it is checked out, dated then', async () => {
     const dir = tempDir('qrgate-ret-');
     const cameIn = new Date('2026-10-01T09:00:00+07:00').getTime();
-    let nowMs = cameIn;
-    const clock: Clock = { ...systemClock, now: () => new Date(nowMs) };
+    const clock = testClock(new Date(cameIn));
     const { config } = resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') }, clock: { synced: true }, http: { port: 0 }, scanners: [] }, {});
     const first = new App(config, { logger: createLogger('silent'), clock });
     await first.start();
     afterThisTest(async () => first.stop());
     expect(first.pipeline.manual({ number: '001190012345' }).ok).toBe(true);
     await first.stop();
-    // Off for 30 hours: a checkout time (whatever the machine's zone) fell in between.
-    nowMs = cameIn + 30 * 3_600_000;
+    // Off for 30 hours: a checkout time fell in between (23:59 in Vietnam, 14.5 hours later).
+    clock.set(new Date(cameIn + 30 * 3_600_000));
     const second = new App(config, { logger: createLogger('silent'), clock });
     await second.start();
     afterThisTest(async () => second.stop());
     expect(second.store.insideNow()).toEqual([]);
     const [, out] = second.store.checkinsBetween(0, Number.MAX_SAFE_INTEGER);
     expect(out).toMatchObject({ direction: 'out', auto: true });
-    const outMs = new Date((out as { scannedAt: string }).scannedAt).getTime();
-    expect(outMs).toBeGreaterThan(cameIn);
-    expect(outMs).toBeLessThanOrEqual(nowMs);
+    expect((out as { scannedAt: string }).scannedAt).toBe('2026-10-01T23:59:00.000+07:00');
     // Someone who came in after that checkout time stays inside.
     expect(second.pipeline.manual({ number: '048095000777' }).ok).toBe(true);
     await second.stop();

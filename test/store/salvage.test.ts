@@ -10,10 +10,11 @@ import { loadKeyFile, Sealer } from '../../src/store/sealer.js';
 import { damageLeafPage, unreadableSeqs } from '../../scripts/lib/damage.mjs';
 import { cccdDoc, checkinInput } from '../helpers/documents.js';
 import { tempDir } from '../helpers/tmp.js';
+import { TEST_NOW, testClock } from '../helpers/clock.js';
 
 function setup(over: Partial<StoreOptions> = {}): StoreOptions & { dir: string } {
   const dir = tempDir('qrgate-salvage-');
-  return { dir, path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100_000, forwarding: true, ...over };
+  return { dir, path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100_000, forwarding: true, clock: testClock(), ...over };
 }
 
 const person = (i: number) => cccdDoc(`0011900${String(i).padStart(5, '0')}`, `Người Thử ${i}`);
@@ -109,7 +110,7 @@ describe('salvage of a store moved aside as damaged', () => {
 
     // The start that moved the file aside dies after four chunks (three of who was inside, one of the check-ins):
     // each chunk committed with its progress.
-    const { db, movedAside } = openDatabase(cut.path);
+    const { db, movedAside } = openDatabase(cut.path, TEST_NOW);
     migrate(db);
     beginSalvage(db, movedAside as string);
     const sealer = new Sealer(loadKeyFile(cut.keyFile, false).key);
@@ -152,8 +153,8 @@ describe('salvage of a store moved aside as damaged', () => {
   });
 
   it('deletes the damaged copy (with its WAL and shm files) once the retention has passed since it was moved aside', () => {
-    let now = new Date('2026-11-01T10:00:00+07:00');
-    const o = setup({ now: () => now });
+    const clock = testClock('2026-11-01T10:00:00+07:00');
+    const o = setup({ clock });
     filledStore(o, 50);
     damageLeafPage(o.path, 'checkins', (leaves) => leaves[0]);
     const store = CheckinStore.open(o);
@@ -161,9 +162,9 @@ describe('salvage of a store moved aside as damaged', () => {
     const copy = 'qrgate.db.corrupt-2026-11-01T03-00-00-000Z';
     writeFileSync(join(o.dir, `${copy}-wal`), 'x'); // as a crash leaves it
     expect(copies()).toEqual(expect.arrayContaining([copy, `${copy}-wal`]));
-    now = new Date('2026-11-21T10:00:00+07:00'); // 20 days: within 21
+    clock.set('2026-11-21T10:00:00+07:00'); // 20 days: within 21
     expect(store.purgeMovedAside(21)).toEqual([]);
-    now = new Date('2026-11-23T10:00:00+07:00');
+    clock.set('2026-11-23T10:00:00+07:00');
     expect(store.purgeMovedAside(21)).toEqual([join(o.dir, copy)]);
     expect(copies()).toEqual([]);
     store.close();

@@ -20,7 +20,7 @@ export class Sessions {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
   ) {}
 
   create(ip: string): { token: string; session: Session } {

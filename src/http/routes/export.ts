@@ -20,14 +20,6 @@ function row(c: Checkin | UnreadableCheckin, full: boolean): Array<string | numb
   return [c.seq, c.id, c.scannedAt, c.direction, c.scanner, c.document.type, name, number, c.manual, c.auto, c.clockSynced, c.warnings.map((w) => w.code).join(' ')];
 }
 
-/** The kiosk's local day, as the rest of the daemon counts "today" (the system time zone). */
-function dayBounds(day: string): { from: number; to: number } | null {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const from = new Date(y, m - 1, d);
-  if (from.getFullYear() !== y || from.getMonth() !== m - 1 || from.getDate() !== d) return null;
-  return { from: from.getTime(), to: new Date(y, m - 1, d + 1).getTime() };
-}
-
 export function exportRoutes(app: Api, { deps, sessions }: HttpContext): void {
   const log = deps.logger.child({ module: 'http' });
   app.get(
@@ -41,7 +33,8 @@ export function exportRoutes(app: Api, { deps, sessions }: HttpContext): void {
     },
     (req, reply) => {
       const { day, full = false } = req.query;
-      const bounds = dayBounds(day);
+      // The kiosk's day (clock.timeZone), as "today" is counted everywhere else.
+      const bounds = deps.zone.dayBounds(day);
       if (bounds === null) return fail(reply, 400, 'E_HTTP_BAD_REQUEST', 'day is not a calendar date');
       const rows = deps.store.checkinsBetween(bounds.from, bounds.to);
       const who = actor(req);

@@ -9,7 +9,6 @@ import { verifyPassword } from '../auth/password.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import type { Api, HttpContext } from '../context.js';
 import { ErrorSchema, fail } from '../errors.js';
-import { toLocalIso } from '../../time.js';
 
 const LOGIN_ATTEMPTS_PER_MINUTE = 5;
 
@@ -62,7 +61,7 @@ export function techAuthRoutes(app: Api, { deps, sessions }: HttpContext): void 
     void reply.header('cache-control', 'no-store');
     return {
       authenticated: session !== null,
-      expiresAt: session === null ? null : toLocalIso(new Date(session.expiresAt)),
+      expiresAt: session === null ? null : deps.zone.iso(session.expiresAt),
       passwordSet: file !== undefined,
     };
   });

@@ -7,7 +7,6 @@ import { actor, requireTechnician } from '../auth/guard.js';
 import type { Api, HttpContext } from '../context.js';
 import { redactConfig } from '../../config/redact.js';
 import { decodeScan } from '../../decode/index.js';
-import { toLocalIso } from '../../time.js';
 import { ErrorSchema } from '../errors.js';
 import { DecodeReply, SummaryReply, type DocumentView } from '../tech-schemas.js';
 import { codeText, scannerView } from '../views.js';
@@ -28,7 +27,7 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
   const log = deps.logger.child({ module: 'http' });
 
   app.get('/api/tech/summary', { preHandler: guard, schema: { response: { 200: SummaryReply, 401: ErrorSchema } } }, async (_req, reply) => {
-    const now = deps.now();
+    const now = deps.clock.now();
     const f = deps.forwarder.status();
     const oldest = deps.store.oldestPending();
     const since = now.getTime() - DAY_MS;
@@ -36,7 +35,7 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
     return {
       device: { id: deps.config.device.id, site: deps.config.device.site },
       versions: { qrgate: deps.version, node: process.version, fastify: app.version, os: `${osType()} ${release()}` },
-      startedAt: toLocalIso(deps.startedAt),
+      startedAt: deps.zone.iso(deps.startedAt),
       uptimeSec: Math.round((now.getTime() - deps.startedAt.getTime()) / 1000),
       disk: await diskOf(deps.config.store.path),
       store: {
@@ -47,7 +46,7 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
         lastSeq: deps.store.lastSeq(),
         alarms: deps.store.alarms.map((a) => ({ ...codeText(a.code), detail: a.detail })),
       },
-      clock: { synced: deps.clockSynced(), mode: String(deps.config.clock.synced), now: toLocalIso(now) },
+      clock: { synced: deps.clockSynced(), mode: String(deps.config.clock.synced), now: deps.zone.iso(now) },
       mqtt: {
         state: f.state,
         since: f.since,
@@ -58,7 +57,7 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
         lastError: f.lastError === null ? null : { ...codeText(f.lastError.code), detail: f.lastError.detail },
       },
       scanners: deps.scanners().map((s) => ({ ...scannerView(s), detail: s.state === 'stopped' ? '' : s.detail })),
-      rejects: { since: toLocalIso(new Date(since)), byCode: deps.store.rejectCountsSince(since).map((r) => ({ ...codeText(r.code), count: r.count })) },
+      rejects: { since: deps.zone.iso(since), byCode: deps.store.rejectCountsSince(since).map((r) => ({ ...codeText(r.code), count: r.count })) },
       config: redactConfig(deps.config) as typeof deps.config,
     };
   });
@@ -73,7 +72,7 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
       },
     },
     (req) => {
-      const result = decodeScan(Buffer.from(req.body.payload, 'utf8'), req.body.at === undefined ? deps.now() : new Date(req.body.at));
+      const result = decodeScan(Buffer.from(req.body.payload, 'utf8'), req.body.at === undefined ? deps.clock.now() : new Date(req.body.at));
       // The technician pasted the payload and sees the result; the log only learns that a test was made.
       log.info({ event: 'decode-test', ok: result.ok, code: result.ok ? undefined : result.code, ...actor(req) }, 'decode tester used');
       if (!result.ok) return { ok: false, error: codeText(result.code), warnings: [] };
