@@ -129,3 +129,27 @@ export function checkFiles(config: Config, user: ServiceUser | null = defaultSer
     return plainFinding(f.key, f.path, p, run);
   });
 }
+
+/** Groups that give more than scanners: `input` reads every keyboard on the machine (a technician's password too). */
+const TOO_BROAD = ['input'];
+
+/**
+ * Whether the service user is in a group it must not have (an earlier install added `input`): the unit no longer
+ * asks for it, but a login under that user, or a drop-in that restores it, would still read every keyboard.
+ */
+export function checkGroups(user: ServiceUser | null = defaultServiceUser(), groupFile = '/etc/group'): Finding[] {
+  if (user === null) return [];
+  let text: string;
+  try {
+    text = readFileSync(groupFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const member = text
+    .split('\n')
+    .map((line) => line.split(':'))
+    .filter(([name, , , members]) => name !== undefined && TOO_BROAD.includes(name) && (members ?? '').split(',').includes(user.name))
+    .map(([name]) => name as string);
+  if (member.length === 0) return [ok('service groups', `${user.name} is in no group that reads every keyboard`)];
+  return [warn('service groups', `${user.name} is in ${member.join(', ')}: it could read every keyboard, a technician typing a password included`, `${member.map((g) => `sudo gpasswd -d ${user.name} ${g}`).join(' && ')} (scanners get the qrgate group from the udev rule)`)];
+}

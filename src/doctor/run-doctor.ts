@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import { checkBroker, checkCertificates, checkTransport } from './broker-checks.js';
 import { fail, ok, type Finding } from './check.js';
-import { checkFiles, type ServiceUser } from './file-checks.js';
+import { checkFiles, checkGroups, type ServiceUser } from './file-checks.js';
 import { checkClock, checkPresence, checkScanners, checkStore } from './local-checks.js';
 
 export interface DoctorOptions {
@@ -27,6 +27,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
     ok('config', `${o.configFile} is valid`),
     ...checkStore(config),
     ...checkFiles(config, o.serviceUser),
+    ...checkGroups(o.serviceUser),
     checkClock(config),
     checkPresence(config),
     ...(await checkScanners(config, o.udevRule)),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { Finding } from '../../src/doctor/check.js';
-import { checkFiles, type ServiceUser } from '../../src/doctor/file-checks.js';
+import { checkFiles, checkGroups, type ServiceUser } from '../../src/doctor/file-checks.js';
 import { checkPresence } from '../../src/doctor/local-checks.js';
 import { hashPassword } from '../../src/http/auth/password.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -77,5 +77,18 @@ describe('doctor on presence', () => {
     expect(never).toMatchObject({ verdict: 'warn', message: expect.stringContaining('everyone stays on the inside list across days') as unknown });
     const toggle = checkPresence(cfg({ checkout: { at: 'never' }, scanners: [{ id: 'g', type: 'simulated', source: 'stdin', direction: 'toggle' }] }));
     expect(toggle).toMatchObject({ verdict: 'warn', message: expect.stringContaining('whoever does not scan out stays') as unknown });
+  });
+});
+
+describe('doctor on the service user’s groups', () => {
+  it('warns when the service user is in input (which reads every keyboard), and is content otherwise', () => {
+    const dir = tempDir('qrgate-groups-');
+    const groups = join(dir, 'group');
+    writeFileSync(groups, 'dialout:x:20:qrgate\ninput:x:101:pi,qrgate\nqrgate:x:998:\n');
+    const qrgate: ServiceUser = { name: 'qrgate', uid: 998, gid: 998 };
+    expect(checkGroups(qrgate, groups)).toMatchObject([{ check: 'service groups', verdict: 'warn', fix: expect.stringContaining('sudo gpasswd -d qrgate input') as unknown }]);
+    writeFileSync(groups, 'dialout:x:20:qrgate\ninput:x:101:pi\n');
+    expect(checkGroups(qrgate, groups)).toMatchObject([{ verdict: 'ok' }]);
+    expect(checkGroups(null, groups)).toEqual([]);
   });
 });
