@@ -70,7 +70,7 @@ export const ClockSchema = Type.Object(
 
 export const HttpSchema = Type.Object(
   {
-    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the status page binds to. 127.0.0.1 serves only the kiosk’s own screen; set the LAN address (or 0.0.0.0) to let the reception desk open it.' }),
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the status page binds to. 127.0.0.1 serves only the kiosk’s own screen; set the LAN address (or 0.0.0.0) to let the reception desk open it. From the LAN, manual entry needs a technician login unless the desk is in http.trustedClients.' }),
     port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080, description: 'TCP port of the status page and local API (0: the system picks a free port).' }),
     passwordHashFile: Type.Optional(Type.String({ minLength: 1, description: 'File holding the technician password hash (one line scrypt$N$r$p$salt$hash, made by "qrgate hash-password"; mode 0600). It is read at each login, so a new password needs no restart. Default: none (the technician pages are locked).' })),
     sessionTtlMin: Type.Integer({ minimum: 1, maximum: 1440, default: 60, description: 'Minutes a technician login lasts before asking for the password again.' }),
