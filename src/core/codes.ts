@@ -291,8 +291,8 @@ export const DAEMON_CODES = {
     en: 'The configuration file is invalid; every problem is listed with its key path. The service stops (exit 78) until it is fixed.',
   },
   E_HTTP_LISTEN: {
-    vi: 'Trang trạng thái không mở được cổng (đang bị chiếm hoặc địa chỉ sai); kiosk vẫn ghi nhận lượt quét.',
-    en: 'The status page could not bind its port (taken, or a wrong address); the kiosk keeps recording scans.',
+    vi: 'Trang trạng thái không mở được cổng (đang bị chiếm hoặc địa chỉ sai); kiosk vẫn ghi nhận lượt quét và thử lại.',
+    en: 'The status page could not bind its port (taken, or a wrong address); the kiosk keeps recording scans and tries again.',
   },
   E_HTTP_ASSETS: {
     vi: 'Thiếu các tệp của trang trạng thái (chạy "npm run build"); API vẫn hoạt động.',
@@ -378,6 +378,11 @@ export const HTTP_STATUS: Readonly<Partial<Record<HttpCode, number>>> = {
   E_HTTP_RATE_LIMITED: 429,
   E_HTTP_INTERNAL: 500,
   E_HTTP_NO_PASSWORD: 503,
+  E_HTTP_HOST: 421,
+  E_HTTP_ORIGIN: 403,
+  E_HTTP_LOGIN_REQUIRED: 401,
+  E_HTTP_TOO_MANY_STREAMS: 429,
+  E_HTTP_BUSY: 503,
 };
 
 export interface CatalogEntry extends CodeText {

@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
-import { parseHash, PasswordHashError } from '../http/auth/password.js';
-import { SERVICE_USER, serviceIds } from '../provision/ownership.js';
+import { parseHash, PasswordHashError } from '../core/password-hash.js';
+import { SERVICE_USER, serviceIds } from '../core/service-user.js';
 import { fail, ok, warn, type Finding } from './check.js';
 
 export interface ServiceUser {
