@@ -57,6 +57,7 @@ export class App {
   private httpRetry: Timer | undefined;
   private readonly log: Logger;
   private readonly clock: Clock;
+  private readonly stateListeners = new Set<(s: ScannerStateEvent) => void>();
   /** The kiosk's one zone (clock.timeZone) for every day boundary and local timestamp. */
   readonly zone: TimeZone;
 
@@ -109,7 +110,11 @@ export class App {
     // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
     const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, clock: this.clock, zone: this.zone, version: VERSION };
     this.metrics = new Metrics({ ...views, pipeline: this.pipeline, forwarding: config.mqtt.url !== undefined });
-    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics });
+    const onScannerState = (l: (s: ScannerStateEvent) => void): (() => void) => {
+      this.stateListeners.add(l);
+      return () => this.stateListeners.delete(l);
+    };
+    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics, onScannerState });
   }
 
   async start(): Promise<void> {
@@ -199,6 +204,7 @@ export class App {
 
   private onScannerState(s: ScannerStateEvent): void {
     this.scanners.set(s.scannerId, s);
+    for (const l of this.stateListeners) l(s);
     const fields = { scanner: s.scannerId, state: s.state, detail: s.detail, ...(s.state === 'error' ? { code: s.code } : {}) };
     if (s.state === 'connected') this.log.info(fields, 'scanner state');
     else this.log.warn(fields, 'scanner state');

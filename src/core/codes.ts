@@ -42,9 +42,17 @@ export const DECODE_ERRORS = {
     vi: 'Mã QR cá nhân (PC-Covid) không đúng định dạng.',
     en: 'The personal (PC-Covid) QR is malformed.',
   },
+  E_CCCD_LAYOUT: {
+    vi: 'Mã QR căn cước bị lệch cột (có ngày hoặc chữ số ở chỗ họ tên). Hãy quét mã QR trên thẻ căn cước.',
+    en: 'The citizen-ID QR has its fields out of order (a date or digits where the name belongs). Scan the QR on the card itself.',
+  },
   E_ID_NUMBER: {
     vi: 'Số định danh cá nhân phải gồm đúng 12 chữ số.',
     en: 'A personal ID number must be exactly 12 digits.',
+  },
+  E_MANUAL_NUMBER: {
+    vi: 'Nhập số định danh 12 chữ số, mã số BHXH 10 chữ số hoặc mã thẻ BHYT 15 ký tự.',
+    en: 'Type the 12-digit personal ID number, the 10-digit social-insurance number or the 15-character health-insurance card number.',
   },
   E_NOT_IDENTITY: {
     vi: 'Mã này không phải giấy tờ tùy thân (ví dụ hộ chiếu vắc xin hoặc đường dẫn web).',
@@ -257,6 +265,12 @@ export const STATUS_TEXTS = {
     en: 'Scanner unplugged or not responding. Check the cable.',
   },
   S_SCANNER_STOPPED: { vi: 'Máy quét chưa chạy.', en: 'Scanner not started.' },
+  // What the visitor at the gate is told when the driver discarded an oversized scan (E_FRAME_TOO_LONG, whose text is
+  // the technician's): nothing was stored, the page shows it as a refusal.
+  S_SCAN_TOO_LONG: {
+    vi: 'Không đọc được mã: lượt quét quá dài hoặc bị nhiễu. Vui lòng quét lại; nếu vẫn lỗi, báo lễ tân.',
+    en: 'The code could not be read: the scan was too long or garbled. Please scan again; if it keeps failing, tell the receptionist.',
+  },
 } as const satisfies Record<string, CodeText>;
 
 /** Errors of the local HTTP API (src/http), returned as `{ code, vi, en }`. */

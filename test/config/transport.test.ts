@@ -39,7 +39,7 @@ describe('plain MQTT beyond loopback', () => {
     const dir = tempDir();
     const run = await runCli(['run', '--check', '--config', writeConfig(dir, { mqtt: { url: 'mqtt://192.0.2.1:1883' } })]);
     expect(run.code).toBe(78);
-    expect(run.stderr).toContain('mqtt.url: plain MQTT to 192.0.2.1');
+    expect(run.stderr).toMatch(/mqtt\.url \(line \d+, column \d+\): plain MQTT to 192\.0\.2\.1/);
     expect(run.stderr).toContain('mqtt.allowPlaintext: true (unsafe)');
   });
 
