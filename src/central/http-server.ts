@@ -47,7 +47,7 @@ export function requireRole(sessions: OperatorSessions, role: Role) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const op = sessions.get(req.cookies[CENTRAL_SESSION_COOKIE]);
     if (op === null) {
-      await sendError(reply, 401, 'E_HTTP_LOGIN_REQUIRED');
+      await sendError(reply, 401, 'E_HTTP_OPERATOR_LOGIN');
       return;
     }
     if (!mayAct(op.role, role)) {

@@ -121,10 +121,10 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     return this.commit(MANUAL_SCANNER_ID, entry.direction ?? 'in', now, { ...result, document }, true);
   }
 
-  /** The daily checkout of everyone still inside. */
-  autoCheckout(at: Date): Checkin[] {
+  /** The daily checkout of everyone still inside (with `inBefore`: of those whose "in" was scanned before it). */
+  autoCheckout(at: Date, inBefore?: number): Checkin[] {
     try {
-      const outs = this.o.store.autoCheckout(at, this.o.clockSynced());
+      const outs = this.o.store.autoCheckout(at, this.o.clockSynced(), inBefore);
       for (const c of outs) this.emit('checkin', c);
       return outs;
     } catch (err) {

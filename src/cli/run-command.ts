@@ -50,6 +50,8 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     logger.fatal({ code: err.code, detail: err.message }, 'cannot open the check-in store');
+    // Also in plain words for a technician running it by hand (the log is JSON for journald).
+    process.stderr.write(`qrgate: ${err.code}: ${err.message}\n`);
     return err.code === 'E_STORE_KEY' || err.code === 'E_STORE_VERSION' ? EXIT_CONFIG : 1;
   }
   await app.start();

@@ -10,6 +10,7 @@ import { isValidTimeZone } from '../core/zone.js';
 import { envKeys, NON_KEY_VARIABLES } from './env.js';
 import { nearest, readableProblems, type ConfigProblem } from './problems.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { plaintextBeyondLoopback, PLAINTEXT_FIX } from './transport.js';
 
 export type { ConfigProblem } from './problems.js';
 
@@ -108,6 +109,13 @@ function validate(value: Json): ConfigProblem[] {
   return problems;
 }
 
+/** Plain MQTT beyond this machine carries personal data in clear text: only with an explicit, documented opt-in. */
+function transportProblems(config: Config): ConfigProblem[] {
+  const host = plaintextBeyondLoopback(config.mqtt.url);
+  if (host === null || config.mqtt.allowPlaintext) return [];
+  return [{ path: 'mqtt.url', at: ['mqtt', 'url'], message: `plain MQTT to ${host} would send check-ins (names, numbers, addresses) and the password unencrypted: ${PLAINTEXT_FIX}` }];
+}
+
 /** Unknown `QRGATE_*` variables, each with the variable it was probably meant to be. */
 function envWarnings(unknown: readonly string[]): ConfigProblem[] {
   const names = [...envKeys(ConfigSchema).keys(), ...NON_KEY_VARIABLES];
@@ -142,6 +150,7 @@ export function resolveConfig(document: unknown, env: NodeJS.ProcessEnv, source 
   const unknownEnv = applyEnv(raw, env, problems);
   const value = Value.Default(ConfigSchema, raw) as Json;
   problems.push(...validate(value));
+  if (problems.length === 0) problems.push(...transportProblems(value as Config));
   if (problems.length > 0) {
     // `at` only served to find the position in the file.
     const shown = (locate === undefined ? problems : problems.map(locate)).map(({ at: _at, ...p }) => p);

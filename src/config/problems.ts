@@ -43,6 +43,7 @@ const FORMS: Readonly<Record<string, string>> = {
   '^[A-Za-z0-9_.-]+$': 'letters, digits, "_", "-" or "." (e.g. gate)',
   '^[0-9a-fA-F]{4}$': '4 hex digits as lsusb shows them (e.g. "0c2e"; quote it in YAML)',
   '^([01][0-9]|2[0-3]):[0-5][0-9]$': 'a time "HH:MM" from "00:00" to "23:59" (quote it in YAML)',
+  '^(([01][0-9]|2[0-3]):[0-5][0-9]|never)$': 'a time "HH:MM" from "00:00" to "23:59" (quote it in YAML), or "never"',
   '^(mqtts?|wss?|tcp|ssl)://': 'a URL starting with mqtt://, mqtts://, ws://, wss://, tcp:// or ssl:// (e.g. mqtts://broker.example.gov.vn:8883)',
   '^[^#+/][^#+]*$': 'a topic without "#" or "+" that does not start with "/" (e.g. qrgate)',
 };

@@ -163,8 +163,8 @@ export const STORE_CODES = {
     en: 'A check-in waiting to be sent could not be read back (its sealed document is damaged on the medium); it was set aside, not sent.',
   },
   E_STORE_KEY: {
-    vi: 'Khóa mã hóa dữ liệu không khớp hoặc bị thiếu.',
-    en: 'The data-sealing key is missing or does not match the database.',
+    vi: 'Khóa mã hóa dữ liệu bị thiếu, không đọc được hoặc không khớp với cơ sở dữ liệu.',
+    en: 'The data-sealing key is missing, cannot be read, or does not match the database.',
   },
   E_STORE_VERSION: {
     vi: 'Cơ sở dữ liệu do phiên bản qrgate mới hơn tạo ra.',
@@ -201,6 +201,10 @@ export const MQTT_CODES = {
     en: 'The MQTT broker closed the connection.',
   },
   E_UNKNOWN_OP: { vi: 'Yêu cầu không được hỗ trợ.', en: 'Unknown request operation.' },
+  W_MQTT_PLAINTEXT: {
+    vi: 'Kết nối MQTT không mã hóa (mqtt.allowPlaintext): dữ liệu cá nhân đi qua mạng ở dạng đọc được. Hãy dùng mqtts://.',
+    en: 'The MQTT connection is not encrypted (mqtt.allowPlaintext): personal data crosses the network readable. Use mqtts://.',
+  },
   E_BAD_REQUEST: {
     vi: 'Nội dung yêu cầu không hợp lệ (resend cần {from, to}, from ≤ to, tối đa 5000 lượt).',
     en: 'The request body is invalid (resend needs {from, to}, from ≤ to, at most 5000 check-ins).',
@@ -285,11 +289,22 @@ export const HTTP_CODES = {
   E_HTTP_UNAUTHORIZED: { vi: 'Cần đăng nhập kỹ thuật viên.', en: 'Technician login required.' },
   E_HTTP_RATE_LIMITED: { vi: 'Thử quá nhiều lần. Vui lòng đợi một phút.', en: 'Too many attempts. Please wait a minute.' },
   E_HTTP_INTERNAL: { vi: 'Lỗi nội bộ của kiosk.', en: 'Internal error in the kiosk.' },
+  E_HTTP_HOST: {
+    vi: 'Kiosk không phục vụ tên máy này. Hãy mở trang bằng địa chỉ của kiosk (hoặc thêm tên vào http.allowedHosts).',
+    en: 'The kiosk does not answer to this host name. Open the page by the kiosk’s address (or add the name to http.allowedHosts).',
+  },
+  E_HTTP_ORIGIN: { vi: 'Yêu cầu đến từ một trang web khác và đã bị từ chối.', en: 'The request came from another web site and was refused.' },
+  E_HTTP_LOGIN_REQUIRED: {
+    vi: 'Nhập thủ công từ máy này cần đăng nhập kỹ thuật viên (chỉ màn hình của kiosk được nhập không cần đăng nhập).',
+    en: 'Manual entry from this computer needs a technician login (only the kiosk’s own screen may enter without one).',
+  },
+  E_HTTP_TOO_MANY_STREAMS: { vi: 'Máy này đã mở quá nhiều trang trạng thái. Hãy đóng bớt.', en: 'This computer has too many status pages open. Close some.' },
+  E_HTTP_BUSY: { vi: 'Kiosk đang phục vụ quá nhiều trang trạng thái. Thử lại sau.', en: 'The kiosk is serving too many status pages. Try again later.' },
   E_HTTP_FORBIDDEN: {
     vi: 'Vai trò của bạn không được phép xem dữ liệu này (cần vai trò truy vết).',
     en: 'Your role may not see this (it needs the tracer role).',
   },
-  E_HTTP_LOGIN_REQUIRED: { vi: 'Cần đăng nhập.', en: 'Login required.' },
+  E_HTTP_OPERATOR_LOGIN: { vi: 'Cần đăng nhập (người vận hành trung tâm).', en: 'An operator login is required.' },
   E_HTTP_NO_SUCH_CHECKIN: { vi: 'Không có lượt quét này.', en: 'No such check-in.' },
 } as const satisfies Record<string, CodeText>;
 
@@ -300,8 +315,8 @@ export const DAEMON_CODES = {
     en: 'The configuration file is invalid; every problem is listed with its key path. The service stops (exit 78) until it is fixed.',
   },
   E_HTTP_LISTEN: {
-    vi: 'Trang trạng thái không mở được cổng (đang bị chiếm hoặc địa chỉ sai); kiosk vẫn ghi nhận lượt quét.',
-    en: 'The status page could not bind its port (taken, or a wrong address); the kiosk keeps recording scans.',
+    vi: 'Trang trạng thái không mở được cổng (đang bị chiếm hoặc địa chỉ sai); kiosk vẫn ghi nhận lượt quét và thử lại.',
+    en: 'The status page could not bind its port (taken, or a wrong address); the kiosk keeps recording scans and tries again.',
   },
   E_HTTP_ASSETS: {
     vi: 'Thiếu các tệp của trang trạng thái (chạy "npm run build"); API vẫn hoạt động.',
@@ -400,8 +415,13 @@ export const HTTP_STATUS: Readonly<Partial<Record<HttpCode, number>>> = {
   E_HTTP_RATE_LIMITED: 429,
   E_HTTP_INTERNAL: 500,
   E_HTTP_NO_PASSWORD: 503,
-  E_HTTP_FORBIDDEN: 403,
+  E_HTTP_HOST: 421,
+  E_HTTP_ORIGIN: 403,
   E_HTTP_LOGIN_REQUIRED: 401,
+  E_HTTP_TOO_MANY_STREAMS: 429,
+  E_HTTP_BUSY: 503,
+  E_HTTP_FORBIDDEN: 403,
+  E_HTTP_OPERATOR_LOGIN: 401,
   E_HTTP_NO_SUCH_CHECKIN: 404,
 };
 

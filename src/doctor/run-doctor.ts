@@ -1,13 +1,16 @@
 import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
-import { checkBroker, checkCertificates } from './broker-checks.js';
+import { checkBroker, checkCertificates, checkTransport } from './broker-checks.js';
 import { fail, ok, type Finding } from './check.js';
-import { checkClock, checkKeyFile, checkScanners, checkStore } from './local-checks.js';
+import { checkFiles, checkGroups, type ServiceUser } from './file-checks.js';
+import { checkClock, checkPresence, checkScanners, checkStore } from './local-checks.js';
 
 export interface DoctorOptions {
   readonly configFile: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly udevRule?: string;
+  /** Whom to open the daemon's files as; default the `qrgate` user from /etc/passwd (none: this user). */
+  readonly serviceUser?: ServiceUser | null;
 }
 
 /** Every check, in the order a technician would fix them; nothing that needs the config runs without one. */
@@ -22,10 +25,13 @@ export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
   return [
     ok('config', `${o.configFile} is valid`),
     ...checkStore(config),
-    checkKeyFile(config),
+    ...checkFiles(config, o.serviceUser),
+    ...checkGroups(o.serviceUser),
     checkClock(config),
+    checkPresence(config),
     ...(await checkScanners(config, o.udevRule)),
     ...checkCertificates(config, systemClock.now()),
+    ...checkTransport(config),
     await checkBroker(config),
   ];
 }

@@ -179,7 +179,7 @@ describe('configuration written by hand', () => {
     ['an unknown section near a real one', { pipelin: {} }, 'pipelin', 'unknown key; did you mean "pipeline"?'],
     ['an unknown key far from any', { store: { colour: 'red' } }, 'store.colour', 'unknown key'],
     ['a near-miss scanner type', { scanners: [{ id: 'g', type: 'seriall', path: '/dev/x' }] }, 'scanners[0].type', 'must be one of "serial", "hid", "evdev", "simulated" (got "seriall"); did you mean "serial"?'],
-    ['a pattern, in words', { checkout: { at: '25:00' } }, 'checkout.at', 'must be a time "HH:MM" from "00:00" to "23:59" (quote it in YAML) (got "25:00")'],
+    ['a pattern, in words', { checkout: { at: '25:00' } }, 'checkout.at', 'must be a time "HH:MM" from "00:00" to "23:59" (quote it in YAML), or "never" (got "25:00")'],
     ['a USB id, in words', { scanners: [{ id: 'g', type: 'hid', match: { vendorId: 'zz', productId: '0b61' } }] }, 'scanners[0].match.vendorId', 'must be 4 hex digits as lsusb shows them (e.g. "0c2e"; quote it in YAML) (got "zz")'],
     ['an empty string', { http: { host: '' } }, 'http.host', 'must not be empty (got "")'],
     ['a file source without a file', { scanners: [{ id: 'd', type: 'simulated', source: 'file' }] }, 'scanners[0].file', 'required when source is "file": the payload file to replay, one scan per line'],

@@ -50,7 +50,7 @@ describe('qrgate doctor', () => {
     const s = await healthy();
     const findings = await runDoctor({ configFile: s.config(), udevRule: s.udevRule });
     expect(findings.filter((f) => f.verdict !== 'ok')).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual(['config', 'store folder', 'disk space', 'store integrity', 'key file', 'clock', 'scanner gate', 'broker']);
+    expect(findings.map((f) => f.check)).toEqual(['config', 'store folder', 'disk space', 'store integrity', 'key file', 'clock', 'presence', 'scanner gate', 'broker']);
   });
 
   it('exits 0 as a real process when all is well, and prints a fix for each warning', async () => {
