@@ -131,7 +131,7 @@ describe('qrgate provision on a terminal', () => {
     const t = new Terminal(['provision', '--config', config, '--no-check'], { QRGATE_SYSFS_ROOT: tree.sysfs, QRGATE_DEV_ROOT: tree.dev, LANG: 'vi_VN.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
     terminals.push(t);
     try {
-      await t.answer('Nhấn Enter để giữ giá trị', '');
+      // The introduction is no question: typing Enter at it would answer the first prompt before it is asked.
       await t.answer('Mã kiosk (tên của kiosk này, ví dụ cong-1)', 'cổng 1');
       await t.answer('mã kiosk: chỉ gồm chữ không dấu', 'cong-1');
       await t.answer('Địa điểm (cơ quan hoặc tòa nhà', 'hanoi-hq');
