@@ -69,7 +69,7 @@ function openReader(path: string): Promise<tty.ReadStream> {
       try {
         stream = new tty.ReadStream(fd);
       } catch (e) {
-        close(fd, () => reject(e));
+        close(fd, () => reject(e instanceof Error ? e : new Error(String(e))));
         return;
       }
       // libuv reopens a tty it is given (by its name, to set O_NONBLOCK on an open file of its own), dup2s the new
