@@ -3,6 +3,41 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** An import of another layer's folder, by its name as a path segment: `../store/x.js`, `../../drivers/y.js`. */
+const dir = (name) => ({ regex: `(^|/)${name}/`, message: `this layer may not import ${name}/ (layer rules: eslint.config.js)` });
+const file = (path) => ({ regex: `(^|/)${path.replace('.', '\\.')}$`, message: `this layer may not import ${path} (layer rules: eslint.config.js)` });
+const pkg = (name) => ({ regex: `^${name}(/|$)`, message: `this layer may not import the ${name} package (layer rules: eslint.config.js)` });
+const roots = [dir('cli'), file('app.js')];
+
+function layerRules() {
+  const rules = {
+    // The kernel imports only itself and the platform.
+    'src/core/**/*.ts': [{ regex: '^\\.\\./', message: 'src/core is the kernel: it imports no other layer' }, pkg('mqtt'), pkg('better-sqlite3'), pkg('fastify'), pkg('serialport'), pkg('node-hid')],
+    // Decoders are pure: no I/O, nothing but the kernel.
+    'src/decode/**/*.ts': [
+      { regex: '^(node:|fs$|net$|child_process$)', message: 'decoders are pure: no I/O imports' },
+      ...['store', 'forwarder', 'http', 'checkin', 'config', 'provision', 'doctor', 'systemd', 'drivers'].map(dir),
+      file('logger.js'),
+      pkg('mqtt'),
+      pkg('better-sqlite3'),
+      ...roots,
+    ],
+    // The store knows nothing of MQTT, HTTP, scanners or the pipeline that feeds it.
+    'src/store/**/*.ts': [...['forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('fastify'), pkg('serialport'), ...roots],
+    // The MQTT side knows the store's outbox and the contract, nothing of scanners, the pipeline or the page.
+    'src/forwarder/**/*.ts': [...['drivers', 'checkin', 'http', 'provision', 'doctor'].map(dir), pkg('serialport'), pkg('node-hid'), pkg('fastify'), ...roots],
+    // Drivers only turn bytes into frames: of src/ they see the kernel alone.
+    'drivers/**/*.ts': [{ regex: '^(\\.\\./)+src/(?!core/)', message: 'drivers may import only src/core of the daemon' }, pkg('mqtt'), pkg('better-sqlite3'), pkg('fastify')],
+    'src/checkin/**/*.ts': [...['forwarder', 'http', 'provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('fastify'), ...roots],
+    'src/http/**/*.ts': [...['provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('better-sqlite3'), pkg('serialport'), ...roots],
+    'src/config/**/*.ts': [...['store', 'forwarder', 'http', 'checkin', 'provision', 'doctor'].map(dir), pkg('mqtt'), ...roots],
+    'src/provision/**/*.ts': [dir('http'), dir('checkin'), ...roots],
+    'src/doctor/**/*.ts': [dir('http'), dir('checkin'), dir('provision'), ...roots],
+    'src/systemd/**/*.ts': [...['store', 'forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir), ...roots],
+  };
+  return Object.entries(rules).map(([files, patterns]) => ({ files: [files], rules: { 'no-restricted-imports': ['error', { patterns }] } }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'artifacts/', 'bench-results.json'] },
   js.configs.recommended,
@@ -47,18 +82,9 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Pure layers must not reach for I/O: decoders are called on the hot path and in property tests.
-    files: ['src/decode/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*', 'fs', 'net', 'child_process', '../store/*', '../cli/*'], message: 'decoders are pure: no I/O imports' },
-          ],
-        },
-      ],
-    },
-  },
+  // One-way layers, enforced here (a test makes sure a forbidden import fails): each layer names what it must not
+  // import. src/core is the shared kernel (clock, zone, codes) and imports no other layer; the composition roots
+  // (src/app.ts, src/cli/) may import anything.
+  ...layerRules(),
+
 );

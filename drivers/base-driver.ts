@@ -4,8 +4,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { splitAim, type AimSplit } from './aim.js';
-import type { DriverCode } from './codes.js';
-import type { Frame, ScannerDriver, ScannerState, ScannerStateEvent } from './types.js';
+import type { DriverCode } from '../src/core/codes.js';
+import type { Frame, ScannerDriver, ScannerState, ScannerStateEvent } from '../src/core/scanner.js';
 
 export type ListenerErrorHandler = (err: unknown, event: 'frame' | 'state') => void;
 

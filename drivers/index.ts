@@ -7,7 +7,7 @@ import { EvdevDriver, type EvdevDriverDeps } from './evdev/evdev-driver.js';
 import { HidDriver, type HidDriverDeps } from './hid/hid-driver.js';
 import { SerialDriver, type SerialDriverDeps } from './serial/serial-driver.js';
 import { SimulatedDriver, type SimulatedDriverDeps } from './simulated/simulated-driver.js';
-import type { ScannerDriver } from './types.js';
+import type { ScannerDriver } from '../src/core/scanner.js';
 
 export type DriverDeps = SerialDriverDeps & HidDriverDeps & EvdevDriverDeps & SimulatedDriverDeps;
 
@@ -24,7 +24,7 @@ export function createDriver(entry: ScannerEntry, deps: DriverDeps = {}): Scanne
   }
 }
 
-export type { Frame, ScannerDriver, ScannerState, ScannerStateEvent } from './types.js';
-export { DRIVER_CODES, describeDriverCode, driverCodes, type DriverCode } from './codes.js';
+export type { Frame, ScannerDriver, ScannerState, ScannerStateEvent } from '../src/core/scanner.js';
+export { DRIVER_CODES, describeDriverCode, driverCodes, type DriverCode } from '../src/core/codes.js';
 export { ScannerEntrySchema, type ScannerEntry } from './config.js';
 export { discoverScanners, defaultRoots, type ScannerCandidate, type DiscoveryRoots } from './discovery.js';

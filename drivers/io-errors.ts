@@ -2,7 +2,8 @@
  * Turns an open/read failure into what the technician needs: absent (wait for it), or a stable code with a detail
  * that names the fix. serialport's errors carry no errno, only strerror text, so both are recognised.
  */
-import { SERVICE_GROUP, UDEV_RULES_FILE, type DriverCode } from './codes.js';
+import type { DriverCode } from '../src/core/codes.js';
+import { SERVICE_GROUP, UDEV_RULES_FILE } from './service-names.js';
 
 export type DeviceKind = 'serial' | 'hid' | 'evdev';
 

@@ -6,7 +6,7 @@
 import { createDriver } from '../drivers/index.js';
 import { systemClock, type Clock, type Timer } from './core/clock.js';
 import { TimeZone } from './core/zone.js';
-import type { Frame, ScannerDriver, ScannerStateEvent } from '../drivers/types.js';
+import type { Frame, ScannerDriver, ScannerStateEvent } from './core/scanner.js';
 import type { ScannerEntry } from '../drivers/config.js';
 import { DailyTimer } from './checkin/auto-checkout.js';
 import { ClockSync } from './checkin/clock-sync.js';

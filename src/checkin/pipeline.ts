@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../core/clock.js';
-import type { Frame } from '../../drivers/types.js';
+import type { Frame } from '../core/scanner.js';
 import type { Config } from '../config/schema.js';
 import type { TimeZone } from '../core/zone.js';
 import { decodeIdNumber, decodeScan, type DecodeResult, type IdentityDocument } from '../decode/index.js';

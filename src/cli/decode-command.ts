@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemClock } from '../core/clock.js';
-import type { Lang } from '../codes.js';
+import type { Lang } from '../core/codes.js';
 import { decodeScan } from '../decode/index.js';
 import { renderResult } from './render-result.js';
 import { UsageError } from './usage-error.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { describeCode } from '../codes.js';
+import { describeCode } from '../core/codes.js';
 import { DEFAULT_KEY_FILE } from '../provision/enrolment-key.js';
 import { ProvisionError } from '../provision/errors.js';
-import { runFromScan, runMakeKey, runMakeQr, runProvision, type ProvisionFlags } from '../provision/modes.js';
+import { runFromScan, runMakeKey, runMakeQr, runProvision, type ProvisionFlags } from './provision-modes.js';
 import { SCANNER_TYPES } from '../provision/scanner-entry.js';
 import { DEFAULT_CONFIG } from './run-command.js';
 import { UsageError } from './usage-error.js';

@@ -1,5 +1,5 @@
 /** Human-readable text for a decode result, for technicians at a terminal. */
-import { describeCode, type Lang } from '../codes.js';
+import { describeCode, type Lang } from '../core/codes.js';
 import type { DecodeResult, IdentityDocument } from '../decode/index.js';
 
 const TITLES: Readonly<Record<IdentityDocument['type'], string>> = {

@@ -1,4 +1,4 @@
-import { DECODE_ERRORS, DECODE_WARNINGS, type DecodeErrorCode, type DecodeWarningCode } from '../codes.js';
+import { DECODE_ERRORS, DECODE_WARNINGS, type DecodeErrorCode, type DecodeWarningCode } from '../core/codes.js';
 import type { DecodeFailure, FieldName, Warning } from './types.js';
 
 export function reject(code: DecodeErrorCode): DecodeFailure {

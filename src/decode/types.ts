@@ -2,7 +2,7 @@
  * The decoder's public contract. Central systems (over MQTT) and the status page rely on these names:
  * a change here is a versioned change documented in docs/formats.md.
  */
-import type { DecodeErrorCode, DecodeWarningCode } from '../codes.js';
+import type { DecodeErrorCode, DecodeWarningCode } from '../core/codes.js';
 
 export type Sex = 'M' | 'F';
 

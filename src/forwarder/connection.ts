@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
-import type { MqttCode } from '../codes.js';
+import type { MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
 import type { Topics } from './contract.js';
 

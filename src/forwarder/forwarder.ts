@@ -10,7 +10,7 @@ import { connect as tcpConnect } from 'node:net';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { sleep, systemClock, type Clock, type Timer } from '../core/clock.js';
 import { TimeZone } from '../core/zone.js';
-import { MQTT_CODES, STORE_CODES, type MqttCode } from '../codes.js';
+import { MQTT_CODES, STORE_CODES, type MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { CheckinStore } from '../store/checkin-store.js';

@@ -2,7 +2,7 @@
  * What the HTTP layer may see of the daemon: read-only getters and the manual-entry door, never the services
  * themselves, so a route cannot close the store or reconfigure a driver. The composition root fills it in.
  */
-import type { ScannerStateEvent } from '../../drivers/types.js';
+import type { ScannerStateEvent } from '../core/scanner.js';
 import type { CheckinPipeline } from '../checkin/pipeline.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';

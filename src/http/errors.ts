@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { HttpCode } from '../codes.js';
+import type { HttpCode } from '../core/codes.js';
 import { codeText } from './views.js';
 
 export const ErrorSchema = Type.Object({ code: Type.String(), vi: Type.String(), en: Type.String(), detail: Type.Optional(Type.String()) });

@@ -2,9 +2,9 @@
  * Domain objects → what the page and the API show. Each view is built field by field (never by spreading the
  * source), and names and numbers go through the masks: the schemas are the second line of defence, not the first.
  */
-import { describeDriverCode, type DriverCode } from '../../drivers/codes.js';
+import { describeDriverCode, type DriverCode } from '../core/codes.js';
 import type { RejectEvent } from '../checkin/events.js';
-import { describeCode } from '../codes.js';
+import { describeCode } from '../core/codes.js';
 import type { ForwarderStatus } from '../forwarder/forwarder.js';
 import type { Checkin } from '../store/types.js';
 import type { ScannerSnapshot } from './deps.js';

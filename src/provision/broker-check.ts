@@ -6,7 +6,7 @@
 import { systemClock } from '../core/clock.js';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions } from 'mqtt';
-import type { MqttCode } from '../codes.js';
+import type { MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
 import { classifyError, clientId, connectOptions, MqttSetupError } from '../forwarder/connection.js';
 import { topicsFor } from '../forwarder/contract.js';

@@ -1,7 +1,7 @@
 /** The checks run before anything is saved: referenced files exist, the broker accepts us, the scanners open. */
 import { accessSync, constants } from 'node:fs';
 import type { ScannerEntry } from '../../drivers/config.js';
-import { describeCode } from '../codes.js';
+import { describeCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
 import { checkBroker } from './broker-check.js';
 import { ProvisionError } from './errors.js';

@@ -1,5 +1,5 @@
-/** The one error type of provisioning: a stable code (src/codes.ts) and a message that never holds a secret. */
-import type { ProvisionCode } from '../codes.js';
+/** The one error type of provisioning: a stable code (src/core/codes.ts) and a message that never holds a secret. */
+import type { ProvisionCode } from '../core/codes.js';
 
 export class ProvisionError extends Error {
   override readonly name = 'ProvisionError';

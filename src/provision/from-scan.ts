@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { createDriver, type Frame, type ScannerDriver, type ScannerEntry } from '../../drivers/index.js';
-import { describeCode } from '../codes.js';
+import { describeCode } from '../core/codes.js';
 import { applyProvisioning } from './apply.js';
 import { ProvisionError } from './errors.js';
 import { checkFresh, expiryText, isProvisionText, keyId, parseProvision, type ProvisionClaims } from './payload.js';

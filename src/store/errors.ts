@@ -1,4 +1,4 @@
-import { STORE_CODES, type StoreCode } from '../codes.js';
+import { STORE_CODES, type StoreCode } from '../core/codes.js';
 
 /** A store failure with a stable code; `visitorFacing` codes refuse the scan on screen instead of crashing. */
 export class StoreError extends Error {

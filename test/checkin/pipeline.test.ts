@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import type { Frame } from '../../drivers/types.js';
+import type { Frame } from '../../src/core/scanner.js';
 import { DailyTimer } from '../../src/checkin/auto-checkout.js';
 import { TimeZone } from '../../src/core/zone.js';
 import type { AlarmEvent, RejectEvent } from '../../src/checkin/events.js';

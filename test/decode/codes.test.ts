@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DECODE_ERRORS, DECODE_WARNINGS, describeCode, knownCodes } from '../../src/codes.js';
+import { DECODE_ERRORS, DECODE_WARNINGS, describeCode, knownCodes } from '../../src/core/codes.js';
 
 const docs = readFileSync(new URL('../../docs/formats.md', import.meta.url), 'utf8');
 

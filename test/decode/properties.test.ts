@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DECODE_ERRORS, DECODE_WARNINGS } from '../../src/codes.js';
+import { DECODE_ERRORS, DECODE_WARNINGS } from '../../src/core/codes.js';
 import { decodeScan, type DecodeResult } from '../../src/decode/index.js';
 import { bhytLegacy, bhytNew, cccd, SCAN_TIME } from '../helpers/payloads.js';
 

@@ -97,30 +97,34 @@ describe('serial driver over a real pty', () => {
     expect(rec.texts()).toEqual([CCCD, CCCD_B, CCCD]);
   });
 
-  it('10 MB without a terminator: memory bounded, one E_FRAME_TOO_LONG, and the next scan still arrives', async () => {
-    const { pty, driver, rec } = await setup({ terminator: 'auto', idleMs: 200 });
+  it('10 MB without a terminator: memory bounded, every byte discarded with E_FRAME_TOO_LONG, and the next scan still arrives', async () => {
+    const { pty, driver, rec } = await setup({ terminator: 'auto', idleMs: 1000 });
     const garbage = Buffer.alloc(10 * 1024 * 1024, 0x41);
     const before = process.memoryUsage();
     let maxBuffered = 0;
     const probe = setInterval(() => (maxBuffered = Math.max(maxBuffered, driver.bufferedBytes)), 1);
     const t0 = performance.now();
     await pty.write(garbage);
-    await rec.until(() => rec.states.some((s) => s.state === 'connected' && s.detail.includes('discarding')), 'the end of the discarded run', 15000);
+    // A loaded machine can deliver the 10 MB with pauses longer than the idle window: each pause ends a discarded
+    // run (by design: silence ends a scan). Wait until all of it has been discarded, however many runs that took.
+    const discarded = (): number =>
+      rec.states.reduce((sum, s) => sum + (s.state === 'connected' ? Number(/after discarding (\d+) bytes/.exec(s.detail)?.[1] ?? 0) : 0), 0);
+    await rec.until(() => discarded() === garbage.length, 'the end of the discarded bytes', 30_000);
     const elapsed = performance.now() - t0;
     clearInterval(probe);
     const after = process.memoryUsage();
     await pty.write(`${CCCD}\r`);
-    await rec.until(() => rec.frames.length === 1, 'the good scan');
+    await rec.until(() => rec.frames.length === 1, 'the good scan', 10_000);
     expect(rec.texts()).toEqual([CCCD]);
-    expect(rec.codes()).toEqual(['E_FRAME_TOO_LONG']);
+    const codes = rec.codes();
+    expect(codes.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(codes)).toEqual(new Set(['E_FRAME_TOO_LONG']));
     expect(maxBuffered).toBeLessThanOrEqual(4096);
     expect(driver.bufferedBytes).toBe(0);
     // The 10 MB passed through; the driver keeps none of it (generous bound for GC noise).
     expect(after.rss - before.rss).toBeLessThan(64 * 1024 * 1024);
-    const discarded = rec.states.find((s) => s.state === 'connected' && s.detail.includes('discarding'));
-    expect(discarded?.detail).toContain(String(garbage.length));
-    console.info(`[measure] 10 MB garbage framed through a pty in ${elapsed.toFixed(0)} ms`);
-  });
+    console.info(`[measure] 10 MB garbage framed through a pty in ${elapsed.toFixed(0)} ms, in ${codes.length} run(s)`);
+  }, 45_000);
 
   it('unplug (pty gone) → disconnected, replug at the same path → connected within 2 s, frames flow again', async () => {
     const { pty, driver, rec } = await setup({ terminator: 'cr' });

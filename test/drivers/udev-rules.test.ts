@@ -49,7 +49,7 @@ describe('drivers/udev/99-qrgate.rules', () => {
 
 describe('docs/scanners.md', () => {
   it('documents every driver code', async () => {
-    const { driverCodes } = await import('../../drivers/codes.js');
+    const { driverCodes } = await import('../../src/core/codes.js');
     const doc = readFileSync(new URL('../../docs/scanners.md', import.meta.url), 'utf8');
     for (const code of driverCodes()) expect(doc, code).toContain(`\`${code}\``);
   });

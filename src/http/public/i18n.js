@@ -1,5 +1,5 @@
 /* global localStorage -- browser script */
-// The page's own words. Reasons, warnings and states come from the daemon's code catalogue (src/codes.ts) in both
+// The page's own words. Reasons, warnings and states come from the daemon's code catalogue (src/core/codes.ts) in both
 // languages with each event, so they are not repeated here.
 export const TEXTS = {
   vi: {

@@ -1,5 +1,5 @@
 /** Collects a driver's events and waits for conditions on them, with a deadline instead of fixed sleeps. */
-import type { Frame, ScannerDriver, ScannerStateEvent } from '../../../drivers/types.js';
+import type { Frame, ScannerDriver, ScannerStateEvent } from '../../../src/core/scanner.js';
 
 export class Recorder {
   readonly frames: Frame[] = [];

@@ -4,20 +4,20 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Value } from 'typebox/value';
 import { discoverScanners } from '../../drivers/discovery.js';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from './usage-error.js';
 import { StoreSchema } from '../config/schema.js';
-import { applyProvisioning, type ApplyOutcome } from './apply.js';
-import { readConfigDocument } from './config-file.js';
-import { lifetime, parseDuration } from './duration.js';
-import { createEnrolmentKey, readEnrolmentKey } from './enrolment-key.js';
-import { provisionFromScan } from './from-scan.js';
-import { askSettings, type Current } from './interactive.js';
-import { describeQr, terminalQr, writePng } from './make-qr.js';
-import { encodeProvision, parseProvision } from './payload.js';
-import { Prompter } from './prompter.js';
-import { configuredScanners, entriesFromDiscovery, entryForPath, type PathScannerType } from './scanner-entry.js';
-import type { Settings } from './settings.js';
-import { UsedNonces } from './used-nonces.js';
+import { applyProvisioning, type ApplyOutcome } from '../provision/apply.js';
+import { readConfigDocument } from '../provision/config-file.js';
+import { lifetime, parseDuration } from '../provision/duration.js';
+import { createEnrolmentKey, readEnrolmentKey } from '../provision/enrolment-key.js';
+import { provisionFromScan } from '../provision/from-scan.js';
+import { askSettings, type Current } from '../provision/interactive.js';
+import { describeQr, terminalQr, writePng } from '../provision/make-qr.js';
+import { encodeProvision, parseProvision } from '../provision/payload.js';
+import { Prompter } from '../provision/prompter.js';
+import { configuredScanners, entriesFromDiscovery, entryForPath, type PathScannerType } from '../provision/scanner-entry.js';
+import type { Settings } from '../provision/settings.js';
+import { UsedNonces } from '../provision/used-nonces.js';
 
 /** Commander's parsed options (camel-cased flag names). */
 export interface ProvisionFlags {

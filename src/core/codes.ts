@@ -1,5 +1,8 @@
 /**
- * Every stable code qrgate shows to a person or an operator, with its Vietnamese and English text.
+ * The one catalog of stable codes: every code qrgate shows to a person, logs for a technician or sends to an operator,
+ * with the layer it comes from, its Vietnamese and English text, and the HTTP status where the local API returns it.
+ * docs/codes.md is generated from it (`npm run docs:codes`) and a test keeps both, and every code in the sources, in
+ * step.
  *
  * Codes are the contract (tests, MQTT consumers and the status page branch on them); the texts may be reworded.
  * Messages never contain payload data: they are safe to log and to show on a public screen.
@@ -266,21 +269,135 @@ export const HTTP_CODES = {
   E_HTTP_INTERNAL: { vi: 'Lỗi nội bộ của kiosk.', en: 'Internal error in the kiosk.' },
 } as const satisfies Record<string, CodeText>;
 
+/** Codes the daemon logs about its own set-up (configuration, the status page's server), for the technician. */
+export const DAEMON_CODES = {
+  E_CONFIG: {
+    vi: 'Tệp cấu hình không hợp lệ; mọi lỗi được liệt kê kèm đường dẫn khóa. Dịch vụ dừng (mã thoát 78) cho đến khi sửa xong.',
+    en: 'The configuration file is invalid; every problem is listed with its key path. The service stops (exit 78) until it is fixed.',
+  },
+  E_HTTP_LISTEN: {
+    vi: 'Trang trạng thái không mở được cổng (đang bị chiếm hoặc địa chỉ sai); kiosk vẫn ghi nhận lượt quét.',
+    en: 'The status page could not bind its port (taken, or a wrong address); the kiosk keeps recording scans.',
+  },
+  E_HTTP_ASSETS: {
+    vi: 'Thiếu các tệp của trang trạng thái (chạy "npm run build"); API vẫn hoạt động.',
+    en: 'The status page files are missing (run "npm run build"); the API still works.',
+  },
+} as const satisfies Record<string, CodeText>;
+
+/** Codes the scanner drivers report in `state` events; the event's `detail` carries the specifics (path, group). */
+export const DRIVER_CODES = {
+  E_FRAME_TOO_LONG: {
+    vi: 'Máy quét gửi một chuỗi dài hơn giới hạn mà không có ký tự kết thúc; đã bỏ chuỗi đó. Kiểm tra ký tự kết thúc (CR/LF) đã cài trên máy quét.',
+    en: 'The scanner sent a run longer than the frame limit without a terminator; it was discarded. Check the suffix (CR/LF) configured on the scanner.',
+  },
+  E_PORT_OPEN: {
+    vi: 'Không mở được cổng máy quét (đang bị chương trình khác dùng hoặc lỗi thiết bị). Đang thử lại.',
+    en: 'Could not open the scanner port (in use by another program, or a device fault). Retrying.',
+  },
+  E_PERMISSION: {
+    vi: 'Dịch vụ không có quyền đọc thiết bị máy quét. Cài tệp luật udev của qrgate và thêm người dùng dịch vụ vào nhóm cần thiết.',
+    en: 'The service may not read the scanner device. Install the qrgate udev rules and add the service user to the required group.',
+  },
+  E_DEVICE_GONE: {
+    vi: 'Thiết bị máy quét có tên nhưng không phản hồi (vừa rút ra hoặc đang khởi động lại). Đang chờ thiết bị.',
+    en: 'The scanner device node exists but does not respond (just unplugged or resetting). Waiting for it.',
+  },
+  E_READ_FAILED: {
+    vi: 'Lỗi khi đọc dữ liệu từ máy quét. Đang mở lại thiết bị.',
+    en: 'Reading from the scanner failed. Reopening the device.',
+  },
+  E_HID_UNAVAILABLE: {
+    vi: 'Không tải được thư viện HID (node-hid). Cài gói Debian còn thiếu rồi khởi động lại dịch vụ; các máy quét không phải HID vẫn hoạt động.',
+    en: 'The HID library (node-hid) could not be loaded. Install the missing Debian package and restart the service; non-HID scanners keep working.',
+  },
+  E_HID_FORMAT: {
+    vi: 'Thiết bị HID này không phải máy quét HID-POS hay bàn phím; không đọc được. Chuyển máy quét sang chế độ HID-POS, USB-COM hoặc bàn phím.',
+    en: 'This HID device is neither a HID-POS scanner nor a keyboard; it cannot be read. Switch the scanner to HID-POS, USB-COM or keyboard mode.',
+  },
+  E_CONFIG_INVALID: {
+    vi: 'Cấu hình máy quét không hợp lệ.',
+    en: 'The scanner configuration is invalid.',
+  },
+  E_SOURCE_UNREADABLE: {
+    vi: 'Không đọc được nguồn dữ liệu của máy quét mô phỏng.',
+    en: 'The simulated scanner could not read its source.',
+  },
+} as const satisfies Record<string, CodeText>;
+
 export type StatusTextCode = keyof typeof STATUS_TEXTS;
 export type HttpCode = keyof typeof HTTP_CODES;
+export type DaemonCode = keyof typeof DAEMON_CODES;
+export type DriverCode = keyof typeof DRIVER_CODES;
 
 export type DecodeErrorCode = keyof typeof DECODE_ERRORS;
 export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
 
 export type Lang = 'vi' | 'en';
 
-const ALL_CODES: Readonly<Record<string, CodeText>> = { ...DECODE_ERRORS, ...DECODE_WARNINGS, ...STORE_CODES, ...MQTT_CODES, ...STATUS_TEXTS, ...HTTP_CODES, ...PROVISION_CODES };
+/** The layer a code comes from: where to look first. */
+export type CodeLayer = 'decode' | 'store' | 'mqtt' | 'provision' | 'status' | 'http' | 'daemon' | 'driver';
 
-/** The text for a code in a language; an unknown code is returned as is, so a screen never goes blank. */
-export function describeCode(code: string, lang: Lang): string {
-  return ALL_CODES[code]?.[lang] ?? code;
+const GROUPS = [
+  ['decode', DECODE_ERRORS],
+  ['decode', DECODE_WARNINGS],
+  ['store', STORE_CODES],
+  ['mqtt', MQTT_CODES],
+  ['provision', PROVISION_CODES],
+  ['status', STATUS_TEXTS],
+  ['http', HTTP_CODES],
+  ['daemon', DAEMON_CODES],
+  ['driver', DRIVER_CODES],
+] as const satisfies ReadonlyArray<readonly [CodeLayer, Readonly<Record<string, CodeText>>]>;
+
+type GroupCodes<G> = G extends readonly [CodeLayer, infer R] ? keyof R : never;
+/** Every stable code. */
+export type Code = GroupCodes<(typeof GROUPS)[number]>;
+
+/** HTTP status of each API error code (the body is `{ code, vi, en }`). */
+export const HTTP_STATUS: Readonly<Partial<Record<HttpCode, number>>> = {
+  E_HTTP_BAD_REQUEST: 400,
+  E_HTTP_UNAUTHORIZED: 401,
+  E_HTTP_LOGIN_FAILED: 401,
+  E_HTTP_NOT_FOUND: 404,
+  E_HTTP_RATE_LIMITED: 429,
+  E_HTTP_INTERNAL: 500,
+  E_HTTP_NO_PASSWORD: 503,
+};
+
+export interface CatalogEntry extends CodeText {
+  readonly code: Code;
+  readonly layer: CodeLayer;
+  readonly status?: number;
 }
 
-export function knownCodes(): string[] {
-  return Object.keys(ALL_CODES);
+/** The whole catalog, in documentation order. */
+export const CATALOG: readonly CatalogEntry[] = GROUPS.flatMap(([layer, group]) =>
+  Object.entries(group as Readonly<Record<string, CodeText>>).map(([code, text]) => {
+    const status = (HTTP_STATUS as Readonly<Record<string, number>>)[code];
+    return { code: code as Code, layer, vi: text.vi, en: text.en, ...(status === undefined ? {} : { status }) };
+  }),
+);
+
+const BY_CODE: ReadonlyMap<string, CatalogEntry> = new Map(CATALOG.map((e) => [e.code, e]));
+
+export function isCode(code: string): code is Code {
+  return BY_CODE.has(code);
+}
+
+/** The text for a code in a language; an unknown code (an older or newer peer's) is returned as is, so a screen never goes blank. */
+export function describeCode(code: string, lang: Lang): string {
+  return BY_CODE.get(code)?.[lang] ?? code;
+}
+
+export function knownCodes(): Code[] {
+  return CATALOG.map((e) => e.code);
+}
+
+export function describeDriverCode(code: DriverCode, lang: Lang): string {
+  return DRIVER_CODES[code][lang];
+}
+
+export function driverCodes(): DriverCode[] {
+  return Object.keys(DRIVER_CODES) as DriverCode[];
 }

@@ -1,0 +1,57 @@
+/**
+ * The layer rules are enforced by lint, not only claimed: a forbidden import in each layer fails `npm run lint`
+ * with the layer rule, and an allowed one passes. The probes are linted as text at a path inside each layer, with
+ * the real eslint.config.js (type-aware rules off: the probe files do not exist on disk).
+ */
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+
+const PROBE = '__layer_probe__.ts';
+const eslint = new ESLint({ cwd: process.cwd(), overrideConfig: [{ files: [`**/${PROBE}`], ...tseslint.configs.disableTypeChecked }] });
+
+async function ruleHits(dir: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${source}\nexport const probe = 1;\n`, { filePath: `${process.cwd()}/${dir}/${PROBE}` });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax' || m.ruleId === 'no-restricted-globals').map((m) => m.ruleId ?? '');
+}
+
+describe('layer rules', () => {
+  it.each([
+    ['src/core', "import '../store/checkin-store.js';"],
+    ['src/core', "import 'mqtt';"],
+    ['src/decode', "import 'node:fs';"],
+    ['src/decode', "import '../store/types.js';"],
+    ['src/decode', "import 'mqtt';"],
+    ['src/store', "import '../forwarder/forwarder.js';"],
+    ['src/store', "import '../http/server.js';"],
+    ['src/store', "import 'mqtt';"],
+    ['src/forwarder', "import '../../drivers/index.js';"],
+    ['src/forwarder', "import '../checkin/pipeline.js';"],
+    ['src/forwarder', "import '../http/server.js';"],
+    ['drivers/serial', "import '../../src/store/checkin-store.js';"],
+    ['drivers', "import '../src/forwarder/forwarder.js';"],
+    ['src/checkin', "import '../forwarder/forwarder.js';"],
+    ['src/http/routes', "import '../../cli/usage-error.js';"],
+    ['src/provision', "import '../cli/usage-error.js';"],
+    ['src/store', "import '../app.js';"],
+  ])('%s: %s fails lint', async (dir, source) => {
+    expect(await ruleHits(dir, source)).toEqual(['no-restricted-imports']);
+  });
+
+  it.each([
+    ['src/decode', "import '../core/codes.js';"],
+    ['drivers/serial', "import '../../src/core/clock.js';"],
+    ['src/forwarder', "import '../store/types.js';"],
+    ['src/cli', "import '../app.js';"],
+  ])('%s: %s is allowed', async (dir, source) => {
+    expect(await ruleHits(dir, source)).toEqual([]);
+  });
+
+  it.each([
+    ['src/store', 'export const t = Date.now();'],
+    ['drivers', 'export const t = new Date();'],
+    ['src/forwarder', 'setTimeout(() => undefined, 1);'],
+  ])('%s: reading the wall clock or a global timer outside the Clock fails lint (%s)', async (dir, source) => {
+    expect((await ruleHits(dir, source)).length).toBe(1);
+  });
+});
