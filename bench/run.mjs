@@ -10,7 +10,7 @@ import { ROOT } from '../scripts/lib/util.mjs';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const SCENARIOS = ['decode', 'ingest', 'drain', 'online', 'footprint', 'scale'];
+const SCENARIOS = ['decode', 'ingest', 'drain', 'online', 'footprint', 'scale', 'central'];
 
 function sh(cmd, argv) {
   try {

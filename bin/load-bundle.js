@@ -6,11 +6,12 @@
 // the bundle. V8 checks its own version and flags but, of the source, only its length: the file name therefore
 // carries a hash of the source, the node version and the node options, so a rebuilt bundle never meets a stale cache.
 // The cache is only an optimisation: any failure to read or write it is ignored and the bundle compiles as usual.
+// A cache someone else could have written (another owner, group- or world-writable) is never read: it is code.
 // A classic script cannot import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING, whatever the vm options), so
 // the bundle loads what stays outside it with require() (test/cli/load-bundle.test.ts checks the bundle has no import()).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,11 +41,30 @@ function pruneOtherBuilds({ dir, build, prefix }) {
   }
 }
 
-/** Whether a cache could be written: else every start would pay for a child that compiles in vain. */
+/**
+ * Code in a cache runs as whoever loads it, so a cache is only used when nobody else could have written it: the
+ * file and its folder belong to this user (or root), and neither is writable by group or others. Root running
+ * `qrgate provision|doctor` therefore never loads bytecode that the service user or a login user could plant.
+ */
+function ownedSafely(st) {
+  const uid = process.geteuid?.() ?? 0;
+  return (st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0;
+}
+
+function trustedDir(dir) {
+  try {
+    const st = statSync(dir);
+    return st.isDirectory() && ownedSafely(st);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a cache could be written (and then trusted): else every start would pay for a child that compiles in vain. */
 function writable(dir) {
   for (const d of [dir, dirname(dir)]) {
     try {
-      if (!statSync(d).isDirectory()) return false;
+      if (!statSync(d).isDirectory() || !trustedDir(d)) return false;
       accessSync(d, constants.W_OK);
       return true;
     } catch {
@@ -56,6 +76,7 @@ function writable(dir) {
 
 function readCache(path) {
   try {
+    if (!trustedDir(dirname(path)) || !ownedSafely(lstatSync(path))) return undefined;
     return readFileSync(path);
   } catch {
     return undefined;
@@ -66,8 +87,8 @@ function writeCache(cache, script) {
   const tmp = `${cache.path}.${process.pid}.tmp`;
   try {
     // Not { recursive: true }: Node 20's recursive mkdir spins forever under an unwritable parent such as /proc.
-    if (!existsSync(cache.dir)) mkdirSync(cache.dir);
-    writeFileSync(tmp, script.createCachedData());
+    if (!existsSync(cache.dir)) mkdirSync(cache.dir, { mode: 0o755 });
+    writeFileSync(tmp, script.createCachedData(), { mode: 0o644 });
     renameSync(tmp, cache.path); // atomic: two processes starting at once never read half a cache
     pruneOtherBuilds(cache);
   } catch {

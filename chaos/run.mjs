@@ -6,7 +6,7 @@ import { killTracked } from '../scripts/lib/util.mjs';
 const args = process.argv.slice(2);
 const long = args.includes('--long');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const SCENARIOS = ['kill9', 'backlog', 'flap', 'wipe', 'halfopen', 'diskfull', 'readonly', 'slowdisk', 'replug', 'clock', 'sigterm', 'damage'];
+const SCENARIOS = ['kill9', 'backlog', 'flap', 'wipe', 'halfopen', 'diskfull', 'readonly', 'slowdisk', 'replug', 'clock', 'sigterm', 'damage', 'central-kill9', 'central-resend'];
 /** A scenario that overruns this is failed and its processes are killed. */
 const BUDGET_MS = long ? 1_800_000 : 120_000;
 

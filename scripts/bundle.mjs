@@ -62,3 +62,5 @@ await build({ ...common, entryPoints: [new URL('dist/src/forwarder/backlog-threa
 const publicDir = new URL('dist/public/', root);
 rmSync(publicDir, { recursive: true, force: true });
 cpSync(new URL('src/http/public/', root), publicDir, { recursive: true });
+// Central's fleet page (src/central/http-pages.ts) finds its files next to the bundle too: dist/public/fleet.*.
+cpSync(new URL('src/central/public/', root), publicDir, { recursive: true });

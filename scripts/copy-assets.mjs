@@ -7,3 +7,9 @@ const from = new URL('../src/http/public/', import.meta.url);
 const to = new URL('../dist/src/http/public/', import.meta.url);
 rmSync(to, { recursive: true, force: true });
 cpSync(from, to, { recursive: true });
+
+// And central's fleet page (src/central/public → dist/src/central/public).
+const centralFrom = new URL('../src/central/public/', import.meta.url);
+const centralTo = new URL('../dist/src/central/public/', import.meta.url);
+rmSync(centralTo, { recursive: true, force: true });
+cpSync(centralFrom, centralTo, { recursive: true });

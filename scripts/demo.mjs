@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// The whole flow on any machine, with no hardware and no broker: an embedded MQTT broker (aedes) standing in for
-// the agency's central one, a simulated scanner producing synthetic visitors (CCCD, BHYT and some bad scans), the
-// real daemon with its store and status page, and a small central subscriber printing what arrives.
+// The whole flow on any machine, with no hardware and no external service: qrgate central (embedded MQTT broker,
+// SQLite storage and the fleet page) standing in for the agency's central side, a simulated scanner producing
+// synthetic visitors (CCCD, BHYT and some bad scans), and the real kiosk daemon with its store and status page. Each
+// check-in is printed when central has stored it (the kiosk's PUBACK comes only after central's commit).
 //
 //   npm run demo                      runs until Ctrl-C
 //   npm run demo -- --duration 20     stops by itself after 20 s
 //   options: --rate <scans per minute> (default 20)  --port <status page port> (default 8080, any free one if busy)
-import { Aedes } from 'aedes';
-import mqtt from 'mqtt';
-import { mkdtempSync, rmSync } from 'node:fs';
+//            --central-port <fleet page port> (default 8090, any free one if busy)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +19,14 @@ const { App } = await import(dist('app.js'));
 const { resolveConfig } = await import(dist('config/load.js'));
 const { createLogger } = await import(dist('logger.js'));
 const { maskName, maskNumber } = await import(dist('http/mask.js'));
-const { describeCode } = await import(dist('codes.js'));
+const { describeCode } = await import(dist('core/codes.js'));
+const { CentralApp } = await import(dist('central/app.js'));
+const { resolveCentralConfig } = await import(dist('central/config-load.js'));
+const { hashKioskPassword, newKioskPassword } = await import(dist('central/kiosk-credentials.js'));
+const { hashPassword } = await import(dist('http/auth/password.js'));
 
 const { values: opts } = parseArgs({
-  options: { duration: { type: 'string' }, rate: { type: 'string', default: '20' }, port: { type: 'string', default: '8080' } },
+  options: { duration: { type: 'string' }, rate: { type: 'string', default: '20' }, port: { type: 'string', default: '8080' }, 'central-port': { type: 'string', default: '8090' } },
 });
 
 function listenOn(server, port) {
@@ -45,30 +49,26 @@ async function portFree(port) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'qrgate-demo-'));
-const broker = await Aedes.createBroker();
-const brokerServer = createServer(broker.handle);
-const brokerPort = await listenOn(brokerServer, 0);
-const brokerUrl = `mqtt://127.0.0.1:${brokerPort}`;
-
 const site = 'demo-office';
 const device = 'demo-kiosk';
-const central = await mqtt.connectAsync(brokerUrl, { clientId: 'demo-central' });
-let delivered = 0;
-central.on('message', (topic, payload) => {
-  const m = JSON.parse(payload.toString('utf8'));
-  const time = typeof m.scannedAt === 'string' ? m.scannedAt.slice(11, 19) : '';
-  if (topic.endsWith('/checkins')) {
-    delivered += 1;
-    const d = m.document;
-    const who = `${maskName(d.name) ?? '—'}  ${maskNumber(d.number)}`;
-    console.log(`central ← check-in #${m.seq}  ${m.direction === 'in' ? 'IN ' : 'OUT'}  ${d.type.padEnd(9)} ${who}  (${m.scanner} ${time})${m.warnings.length ? `  ⚠ ${m.warnings.join(',')}` : ''}`);
-  } else if (topic.endsWith('/rejects')) {
-    console.log(`central ← rejected  ${m.code}  ${describeCode(m.code, 'en')}  (${m.scanner} ${time})`);
-  } else if (topic.endsWith('/status')) {
-    console.log(`central ← kiosk ${m.state}${m.version ? ` (qrgate ${m.version})` : ''}`);
-  }
-});
-await central.subscribeAsync(`qrgate/${site}/${device}/+`, { qos: 1 });
+const wantedCentralPort = Number(opts['central-port']);
+const centralConfig = resolveCentralConfig(
+  {
+    broker: { listen: { host: '127.0.0.1', port: 0 } },
+    store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') },
+    http: { host: '127.0.0.1', port: (await portFree(wantedCentralPort)) ? wantedCentralPort : 0 },
+    log: { level: 'warn' },
+  },
+  {},
+);
+const central = new CentralApp(centralConfig, { logger: createLogger('warn') });
+// As `qrgate central kiosk add` and `qrgate central user add` would: the kiosk's MQTT password, a tracer login.
+const kioskPassword = newKioskPassword();
+central.store.setKioskPassword({ site, device }, hashKioskPassword(kioskPassword), Date.now());
+central.store.setUser('demo', 'tracer', await hashPassword('demo-password'), Date.now());
+writeFileSync(join(dir, 'mqtt.password'), kioskPassword, { mode: 0o600 });
+await central.start();
+const brokerUrl = central.brokerUrl;
 
 const wantedPort = Number(opts.port);
 const { config } = resolveConfig(
@@ -78,18 +78,33 @@ const { config } = resolveConfig(
     scanners: [{ id: 'gate-1', type: 'simulated', source: 'generate', ratePerMinute: Number(opts.rate), badScanRatio: 0.15, seed: Date.now() % 100000 }],
     clock: { synced: true },
     http: { host: '127.0.0.1', port: (await portFree(wantedPort)) ? wantedPort : 0 },
-    mqtt: { url: brokerUrl },
+    mqtt: { url: brokerUrl, username: `${site}/${device}`, passwordFile: join(dir, 'mqtt.password') },
     log: { level: 'warn' },
   },
   {},
 );
 const app = new App(config, { logger: createLogger('warn') });
+// What central stored, printed when the kiosk hears central's acknowledgement (sent after central's commit).
+const committed = new Map();
+let delivered = 0;
+app.pipeline.on('checkin', (c) => {
+  const d = c.document;
+  committed.set(c.seq, `#${c.seq}  ${c.direction === 'in' ? 'IN ' : 'OUT'}  ${d.type.padEnd(9)} ${maskName(d.name) ?? '—'}  ${maskNumber(d.number)}  (${c.scanner} ${c.scannedAt.slice(11, 19)})${c.warnings.length ? `  ⚠ ${c.warnings.map((w) => w.code).join(',')}` : ''}`);
+});
+app.pipeline.on('reject', (r) => console.log(`kiosk   ✗ rejected  ${r.code}  ${describeCode(r.code, 'en')}  (${r.scanner})`));
+app.forwarder.on('delivered', (d) => {
+  if (d.kind !== 'checkin') return;
+  delivered += 1;
+  console.log(`central ✓ stored check-in ${committed.get(d.seq) ?? `#${d.seq}`}`);
+  committed.delete(d.seq);
+});
 await app.start();
 
 console.log('');
 console.log('qrgate demo is running (synthetic visitors only; no real data).');
 console.log(`  status page : ${app.httpAddress ?? `http://127.0.0.1:${config.http.port}/`}`);
-console.log(`  broker      : ${brokerUrl} (embedded aedes, standing in for the agency's central broker)`);
+console.log(`  fleet page  : ${central.httpAddress} (qrgate central; log in as demo / demo-password, a tracer)`);
+console.log(`  broker      : ${brokerUrl} (central's embedded broker; the kiosk logs in as ${site}/${device})`);
 console.log(`  store       : ${dir}`);
 console.log(`  ${opts.duration ? `stops after ${opts.duration} s` : 'press Ctrl-C to stop'}`);
 console.log('');
@@ -99,11 +114,9 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   await app.stop();
-  await central.endAsync(true);
-  await new Promise((r) => broker.close(r));
-  await new Promise((r) => brokerServer.close(r));
+  await central.stop();
   rmSync(dir, { recursive: true, force: true });
-  console.log(`\ndemo stopped: ${delivered} check-in(s) delivered to the central subscriber.`);
+  console.log(`\ndemo stopped: ${delivered} check-in(s) stored by central.`);
   process.exit(code);
 }
 process.once('SIGINT', () => void stop(0));

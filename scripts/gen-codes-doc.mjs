@@ -15,6 +15,7 @@ const LAYERS = {
   http: 'the local API (src/http): the body is `{ code, vi, en, detail? }`',
   daemon: 'the daemon setting itself up (configuration, the status page server)',
   driver: 'scanner drivers (drivers/), in scanner `state` events',
+  central: 'qrgate central about itself (docs/central.md); its API answers with the http codes',
 };
 
 const out = [

@@ -48,9 +48,22 @@ by hand (a test fails when this file and the schema disagree).
 
 The daemon reads one YAML file: \`--config FILE\`, else \`$QRGATE_CONFIG\`, else \`/etc/qrgate/config.yaml\`. Start from
 [config/example.yaml](../config/example.yaml), or let \`qrgate provision\` write it. Check a file with
-\`qrgate run --check --config FILE\`: an invalid file is refused with every problem listed by its path (exit 78, which
-systemd does not restart on). A key with nothing under it counts as not set. Every scalar key can be overridden from
-the environment (last column); lists (\`scanners\`) cannot. \`LOG_LEVEL\` overrides \`log.level\`.
+\`qrgate run --check --config FILE\`: an invalid file is refused with every problem listed (exit 78, which
+systemd does not restart on), each with its full key path, its line and column in the file, the allowed values or the
+expected form, the value given, and "did you mean" for a near-miss key or value:
+
+\`\`\`text
+qrgate: invalid configuration /etc/qrgate/config.yaml (3 problems):
+  - device.site (line 1, column 1): required, but not set: The site (office, building) the kiosk stands at
+  - device.sitee (line 3, column 3): unknown key; did you mean "site"?
+  - scanners[0].terminator (line 10, column 5): must be one of "cr", "lf", "crlf", "auto", "none" (got "CR"); did you mean "cr"?
+\`\`\`
+
+\`--check\` and the daemon agree exactly: both refuse the same files (a simulated scanner with \`source: file\` and no
+\`file\` included), and \`--check\` prints the warnings the daemon logs at start, such as a \`QRGATE_\` variable that
+matches no key (\`QRGATE_MQTT_URLL … did you mean QRGATE_MQTT_URL?\`), then exits 0.
+
+A key with nothing under it counts as not set. Every scalar key can be overridden from the environment (last column); lists (\`scanners\`) cannot. \`LOG_LEVEL\` overrides \`log.level\`.
 
 Secrets are never written in this file: the broker password lives in the file named by \`mqtt.passwordFile\`, and the
 key that seals personal data in \`store.keyFile\`.

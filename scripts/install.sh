@@ -22,7 +22,9 @@ START=1
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 SERVICE_USER=qrgate
-DEVICE_GROUPS=(dialout input plugdev)
+DEVICE_GROUPS=(dialout)
+# Earlier versions added these; `input` reads every keyboard, and the udev rule gives scanners the qrgate group.
+FORMER_GROUPS=(input plugdev)
 APT_PACKAGES=(ca-certificates build-essential python3 libusb-1.0-0)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -117,6 +119,11 @@ create_user() {
       system usermod -a -G "$g" "$SERVICE_USER"
     fi
   done
+  for g in "${FORMER_GROUPS[@]}"; do
+    if id -nG "$SERVICE_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$g"; then
+      system gpasswd -d "$SERVICE_USER" "$g"
+    fi
+  done
 }
 
 install_app() {
@@ -124,21 +131,40 @@ install_app() {
     act sh -c "cd '$SRC' && npm ci && npm run build"
   fi
   act install -d -m 0755 "$APP"
+  # Copied, never `cp -a`: the source tree belongs to whoever cloned it (uid 1000, `pi`), and root runs this code
+  # (qrgate-provision.service, sudo qrgate provision|doctor). No ownership, no group/other write bits, and no V8
+  # code cache (dist/.v8-cache) come along: a cache is code too.
   for item in bin dist config docs systemd package.json package-lock.json README.md; do
     act rm -rf "$APP/$item"
-    act cp -a "$SRC/$item" "$APP/$item"
+    act cp -R --preserve=timestamps "$SRC/$item" "$APP/$item"
   done
+  act rm -rf "$APP/dist/.v8-cache"
   act install -d -m 0755 "$APP/drivers"
   act rm -rf "$APP/drivers/udev"
-  act cp -a "$SRC/drivers/udev" "$APP/drivers/udev"
+  act cp -R --preserve=timestamps "$SRC/drivers/udev" "$APP/drivers/udev"
   if [ -n "$ROOT" ]; then
     echo "skipped (--root): npm ci --omit=dev in $PREFIX (run it on the target, where the native modules are built)"
   else
     # Production dependencies only; the native modules (SQLite, serial, HID, sd_notify) are built for this machine.
     act sh -c "cd '$APP' && npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild --no-audit"
   fi
+  secure_tree "$APP"
   act install -d -m 0755 "$(dirname "$COMMAND")"
   act ln -sfn "$PREFIX/bin/qrgate.js" "$COMMAND"
+}
+
+# Everything under the app folder: root's, and writable by root only (read and, for folders and scripts, execute
+# for all), whatever the source's owner and umask were.
+secure_tree() {
+  local dir=$1
+  if [ "$(id -u)" -eq 0 ]; then
+    act chown -R -h 0:0 "$dir"
+  elif [ "$DRY" = 1 ]; then
+    echo "would: chown -R -h 0:0 $dir"
+  else
+    say "not root: $dir stays owned by $(id -un); run 'chown -R 0:0 $dir' before this image is used"
+  fi
+  act chmod -R u+rwX,go+rX,go-w "$dir"
 }
 
 install_config() {

@@ -8,11 +8,12 @@ import { systemClock, type Clock, type Timer } from './core/clock.js';
 import { TimeZone } from './core/zone.js';
 import type { Frame, ScannerDriver, ScannerStateEvent } from './core/scanner.js';
 import type { ScannerEntry } from '../drivers/config.js';
-import { DailyTimer } from './checkin/auto-checkout.js';
+import { DailyTimer, previousOccurrence } from './checkin/auto-checkout.js';
 import { ClockSync } from './checkin/clock-sync.js';
 import { CheckinPipeline } from './checkin/pipeline.js';
 import { redactConfig } from './config/redact.js';
 import type { Config } from './config/schema.js';
+import { plaintextBeyondLoopback } from './config/transport.js';
 import type { HealthMessage } from './forwarder/contract.js';
 import { Forwarder } from './forwarder/forwarder.js';
 import type { Api } from './http/context.js';
@@ -23,6 +24,8 @@ import { CheckinStore } from './store/checkin-store.js';
 import { VERSION } from './version.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
+const HTTP_RETRY_FIRST_MS = 1000;
+const HTTP_RETRY_MAX_MS = 30_000;
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -49,8 +52,12 @@ export class App {
   /** Frames emitted in the current turn of the event loop (a driver emits every frame of one read at once). */
   private inbox: Frame[] = [];
   private purging = false;
+  private stopped = false;
+  private httpAttempts = 0;
+  private httpRetry: Timer | undefined;
   private readonly log: Logger;
   private readonly clock: Clock;
+  private readonly stateListeners = new Set<(s: ScannerStateEvent) => void>();
   /** The kiosk's one zone (clock.timeZone) for every day boundary and local timestamp. */
   readonly zone: TimeZone;
 
@@ -71,6 +78,8 @@ export class App {
       zone: this.zone,
     });
     for (const alarm of this.store.alarms) this.log.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
+    const plainHost = plaintextBeyondLoopback(config.mqtt.url);
+    if (plainHost !== null) this.log.warn({ code: 'W_MQTT_PLAINTEXT', broker: plainHost }, 'mqtt.allowPlaintext: check-ins go to the broker unencrypted');
     this.clockSync = new ClockSync(config.clock, this.clock);
     const directions = new Map(config.scanners.map((s) => [s.id, s.direction ?? 'in']));
     this.pipeline = new CheckinPipeline({
@@ -96,12 +105,16 @@ export class App {
     this.pipeline.on('reject', (r) => {
       if (r.id !== null) this.forwarder.onReject();
     });
-    this.daily = config.checkout.at === undefined ? undefined : new DailyTimer(config.checkout.at, this.clock, this.zone, (at) => this.pipeline.autoCheckout(at));
+    this.daily = config.checkout.at === 'never' ? undefined : new DailyTimer(config.checkout.at, this.clock, this.zone, (at) => this.pipeline.autoCheckout(at));
     this.wireLogging();
     // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
     const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, clock: this.clock, zone: this.zone, version: VERSION };
     this.metrics = new Metrics({ ...views, pipeline: this.pipeline, forwarding: config.mqtt.url !== undefined });
-    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics });
+    const onScannerState = (l: (s: ScannerStateEvent) => void): (() => void) => {
+      this.stateListeners.add(l);
+      return () => this.stateListeners.delete(l);
+    };
+    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics, onScannerState });
   }
 
   async start(): Promise<void> {
@@ -126,6 +139,8 @@ export class App {
 
   /** Stop intake, decide what is in flight, close the database. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.clock.clearTimeout(this.httpRetry);
     await Promise.allSettled(this.drivers.map((d) => d.stop()));
     await this.http.close();
     this.metrics.stop();
@@ -150,6 +165,7 @@ export class App {
       pending: this.store.pendingCount(),
       oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - new Date(oldest.scannedAt).getTime()) / 1000)),
       storeBytes: this.store.sizeBytes(),
+      lastSeq: this.store.lastSeq(),
     };
   }
 
@@ -164,19 +180,32 @@ export class App {
     });
   }
 
-  /** A page that cannot bind (port taken) must not stop the kiosk from recording: log it and go on without. */
+  /**
+   * A page that cannot bind (port taken) must not stop the kiosk from recording: it logs E_HTTP_LISTEN once and
+   * tries again, 1 s doubling to every 30 s, until the port is free, so the page comes back without a restart.
+   */
   private async listenHttp(): Promise<void> {
+    if (this.stopped) return;
+    const { host, port } = this.config.http;
     try {
-      const url = await this.http.listen({ host: this.config.http.host, port: this.config.http.port });
+      const url = await this.http.listen({ host, port });
       this.httpAddress = url;
-      this.log.info({ url }, 'status page');
+      if (this.httpAttempts > 0) this.log.info({ url, attempts: this.httpAttempts + 1 }, 'status page listening after all');
+      else this.log.info({ url }, 'status page');
     } catch (err) {
-      this.log.error({ code: 'E_HTTP_LISTEN', err, host: this.config.http.host, port: this.config.http.port }, 'status page could not start; recording continues without it');
+      if (this.httpAttempts === 0) this.log.error({ code: 'E_HTTP_LISTEN', err, host, port }, 'status page could not start; recording continues, and binding is retried');
+      else this.log.debug({ code: 'E_HTTP_LISTEN', attempts: this.httpAttempts + 1 }, 'status page still cannot bind');
+      const wait = Math.min(HTTP_RETRY_FIRST_MS * 2 ** this.httpAttempts, HTTP_RETRY_MAX_MS);
+      this.httpAttempts += 1;
+      if (this.stopped) return;
+      this.httpRetry = this.clock.setTimeout(() => void this.listenHttp(), wait);
+      this.httpRetry.unref();
     }
   }
 
   private onScannerState(s: ScannerStateEvent): void {
     this.scanners.set(s.scannerId, s);
+    for (const l of this.stateListeners) l(s);
     const fields = { scanner: s.scannerId, state: s.state, detail: s.detail, ...(s.state === 'error' ? { code: s.code } : {}) };
     if (s.state === 'connected') this.log.info(fields, 'scanner state');
     else this.log.warn(fields, 'scanner state');
@@ -188,6 +217,16 @@ export class App {
     this.purging = true;
     let checkins = 0;
     let rejects = 0;
+    // With a daily checkout, whoever came in before the last checkout time is checked out now, dated then: a kiosk
+    // that was off at checkout.at catches up at its next start (or within the hour). That is always later than the
+    // retention's cutoff, so nobody still inside is expiring. Without one, someone still inside when their "in"
+    // expires leaves the list silently (purgeExpired drops them from presence); their data then goes like any other.
+    const at = this.config.checkout.at;
+    const due = at === 'never' ? null : previousOccurrence(this.zone, at, this.clock.now());
+    if (due !== null && this.store.isHealthy()) {
+      const outs = this.pipeline.autoCheckout(due, Math.max(due.getTime(), this.store.retentionCutoff(this.config.store.retentionDays)));
+      if (outs.length > 0) this.log.info({ checkins: outs.length, at: this.zone.iso(due) }, 'checked out whoever was still inside at the last checkout time');
+    }
     const step = (): void => {
       try {
         const r = this.store.isHealthy() ? this.store.purgeExpired(this.config.store.retentionDays, 1) : { checkins: 0, rejects: 0, more: false };

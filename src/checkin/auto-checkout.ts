@@ -5,6 +5,15 @@ import type { TimeZone } from '../core/zone.js';
 const MAX_WAIT_MS = 60_000;
 
 /**
+ * The last `HH:MM` of the kiosk's zone at or before `now` (within the past day): the day's checkout that should
+ * already have happened, so a kiosk that was off (or asleep) at that time still catches up.
+ */
+export function previousOccurrence(zone: TimeZone, hhmm: string, now: Date): Date | null {
+  const candidate = zone.nextOccurrence(hhmm, new Date(now.getTime() - 86_400_000));
+  return candidate.getTime() <= now.getTime() ? candidate : null;
+}
+
+/**
  * Fires once a day at `checkout.at`, in the kiosk's zone. It never sleeps longer than a minute, and compares with the wall clock each
  * time, so that a clock stepped by NTP neither skips the day's checkout nor fires it twice.
  */

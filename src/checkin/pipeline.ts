@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Frame } from '../core/scanner.js';
 import type { Config } from '../config/schema.js';
 import type { TimeZone } from '../core/zone.js';
-import { decodeIdNumber, decodeScan, type DecodeResult, type IdentityDocument } from '../decode/index.js';
+import { decodeScan, decodeTypedNumber, type DecodeResult, type IdentityDocument } from '../decode/index.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import { StoreError } from '../store/errors.js';
 import type { Checkin, CheckinDraft, Direction } from '../store/types.js';
@@ -110,20 +110,21 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     this.settle(decided);
   }
 
-  /** A visitor without any QR: the receptionist types the 12-digit number (and the name). */
+  /** A visitor without any QR: the receptionist types the 12-digit number or a BHYT number (and the name). */
   manual(entry: ManualEntry): Outcome {
     const now = this.o.clock.now();
-    const result = decodeIdNumber(entry.number, { scannedAt: now, utcOffsetMinutes: this.o.zone.offsetMinutes(now) });
+    const result = decodeTypedNumber(entry.number, { scannedAt: now, utcOffsetMinutes: this.o.zone.offsetMinutes(now) });
     if (!result.ok) return { ok: false, reject: this.reject(MANUAL_SCANNER_ID, result.code, now) };
     const name = entry.name?.trim().replace(/\s+/g, ' ').normalize('NFC') || null;
-    const document: IdentityDocument = { ...result.document, type: 'id-number', name, manual: true };
+    const document: IdentityDocument =
+      result.document.type === 'bhyt' ? { ...result.document, name } : { ...result.document, type: 'id-number', name, manual: true };
     return this.commit(MANUAL_SCANNER_ID, entry.direction ?? 'in', now, { ...result, document }, true);
   }
 
-  /** The daily checkout of everyone still inside. */
-  autoCheckout(at: Date): Checkin[] {
+  /** The daily checkout of everyone still inside (with `inBefore`: of those whose "in" was scanned before it). */
+  autoCheckout(at: Date, inBefore?: number): Checkin[] {
     try {
-      const outs = this.o.store.autoCheckout(at, this.o.clockSynced());
+      const outs = this.o.store.autoCheckout(at, this.o.clockSynced(), inBefore);
       for (const c of outs) this.emit('checkin', c);
       return outs;
     } catch (err) {

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemClock } from '../core/clock.js';
-import type { Lang } from '../core/codes.js';
+import { describeCode, type Lang } from '../core/codes.js';
 import { decodeScan } from '../decode/index.js';
 import { renderResult } from './render-result.js';
 import { UsageError } from './usage-error.js';
@@ -29,8 +29,8 @@ export function decodeCommand(): Command {
     .argument('[payload]', 'the payload text; read from standard input (as raw bytes) when "-" or absent')
     .option('--json', "print exactly the decoder's result object as JSON")
     .option('--at <time>', 'the scan time for expiry and date checks (ISO 8601; default: now)', parseInstant)
-    .addOption(new Option('--lang <lang>', 'language of the messages').choices(['en', 'vi']).default('en'))
-    .addHelpText('after', '\nExit status: 0 decoded, 1 rejected (code and message on stderr), 2 usage error.')
+    .addOption(new Option('--lang <lang>', 'language of the messages and field labels').choices(['en', 'vi']).default('en'))
+    .addHelpText('after', '\nExit status: 0 decoded, 1 rejected (the code and reason are printed once: on stdout, or on stderr next to --json), 2 usage error.')
     .action(async (payload: string | undefined, flags: DecodeFlags) => {
       let bytes: Uint8Array;
       if (payload === undefined || payload === '-') {
@@ -42,7 +42,8 @@ export function decodeCommand(): Command {
       const result = decodeScan(bytes, flags.at ?? systemClock.now());
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, flags.lang));
       if (!result.ok) {
-        process.stderr.write(`qrgate: ${result.code}: ${result.message}\n`);
+        // Said once: the readable text already holds the reason; next to JSON it goes to stderr, in the language asked.
+        if (flags.json === true) process.stderr.write(`qrgate: ${result.code}: ${describeCode(result.code, flags.lang)}\n`);
         process.exitCode = 1;
       }
     });

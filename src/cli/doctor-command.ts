@@ -19,7 +19,7 @@ function render(findings: readonly Finding[]): string {
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description('check this kiosk (config, store, disk, key, clock, scanners, broker, certificates) and explain each problem with a fix')
+    .description('check this kiosk (config, store, disk, the files the daemon opens — as its service user when run as root —, clock, presence, scanners, broker, certificates) and explain each problem with a fix')
     .option('-c, --config <file>', `configuration file (default: $QRGATE_CONFIG or ${DEFAULT_CONFIG})`)
     .option('--json', 'print the findings as JSON')
     .option('--strict', 'exit 1 on warnings too')

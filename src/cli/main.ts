@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { centralCommand } from './central-command.js';
 import { decodeCommand } from './decode-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { hashPasswordCommand } from './hash-password-command.js';
@@ -26,7 +27,15 @@ export function buildProgram(): Command {
   program.addCommand(scannersCommand().exitOverride());
   program.addCommand(provisionCommand().exitOverride());
   program.addCommand(hashPasswordCommand().exitOverride());
+  program.addCommand(exitOverrideAll(centralCommand()));
   return program;
+}
+
+/** commander's exitOverride is per command: nested subcommands need it too. */
+function exitOverrideAll(cmd: Command): Command {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) exitOverrideAll(sub);
+  return cmd;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -28,6 +28,7 @@ export function provisionCommand(): Command {
     .option('--no-check', 'save without testing the broker and the scanner')
     .option('--check-timeout <seconds>', 'how long to wait for the broker', '5')
     .option('-y, --yes', 'do not ask for confirmation before saving')
+    .addOption(new Option('--lang <lang>', 'language of the questions (default: vi when LANG is Vietnamese, else en)').choices(['vi', 'en']))
     .option('--dry-run', 'show the changes and run the checks, save nothing')
     .option('--make-qr', 'make a provisioning QR (on the technician’s laptop) for --site, --device-id, --mqtt-url')
     .option('--out <file.png>', 'with --make-qr: also write the QR as a PNG')

@@ -11,7 +11,7 @@ import { readConfigDocument } from '../provision/config-file.js';
 import { lifetime, parseDuration } from '../provision/duration.js';
 import { createEnrolmentKey, readEnrolmentKey } from '../provision/enrolment-key.js';
 import { provisionFromScan } from '../provision/from-scan.js';
-import { askSettings, type Current } from '../provision/interactive.js';
+import { askSettings, langFromEnv, provisionTexts, type Current } from '../provision/interactive.js';
 import { describeQr, terminalQr, writePng } from '../provision/make-qr.js';
 import { encodeProvision, parseProvision } from '../provision/payload.js';
 import { Prompter } from '../provision/prompter.js';
@@ -48,6 +48,8 @@ export interface ProvisionFlags {
   fromScan?: boolean;
   timeout?: string;
   stateDir?: string;
+  /** The language of the questions; default from the locale (LANG=vi_VN… → vi). */
+  lang?: 'vi' | 'en';
 }
 
 const TEST_SCAN_MS = 30_000;
@@ -122,13 +124,14 @@ export async function runProvision(f: ProvisionFlags, configFile: string, readSt
   }
   const prompter = new Prompter();
   try {
-    const answers = await askSettings(prompter, given, current, await discoverScanners());
+    const lang = f.lang ?? langFromEnv(process.env);
+    const answers = await askSettings(prompter, given, current, await discoverScanners(), lang);
     const outcome = await applyProvisioning({
       ...base,
       settings: answers.settings,
       ...(answers.password !== undefined ? { password: answers.password } : {}),
       testScanMs: answers.testScan || f.testScan ? TEST_SCAN_MS : null,
-      ...(f.yes ? {} : { confirm: () => prompter.confirm('Save these changes?', true) }),
+      ...(f.yes ? {} : { confirm: () => prompter.confirm(provisionTexts(lang).save, true) }),
     });
     return exitFor(outcome);
   } finally {

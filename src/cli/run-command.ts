@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { systemClock, type Timer } from '../core/clock.js';
 import { App } from '../app.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import { StoreError } from '../store/errors.js';
 import { createNotifier, type Notifier } from '../systemd/notify.js';
@@ -33,20 +33,25 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
     return EXIT_CONFIG;
   }
   if (checkOnly) {
-    process.stdout.write(`${file}: configuration is valid\n`);
+    // The same warnings the daemon logs at start, so a check and a start never disagree.
+    for (const w of loaded.warnings) process.stderr.write(`qrgate: warning: ${formatProblem(w)}\n`);
+    const warned = loaded.warnings.length === 0 ? '' : ` (${loaded.warnings.length} warning${loaded.warnings.length === 1 ? '' : 's'} above)`;
+    process.stdout.write(`${file}: configuration is valid${warned}\n`);
     return 0;
   }
   // Listening from here on: a SIGTERM during start-up (systemd stopping us, a technician's Ctrl-C) is a clean stop
   // once started, never the default action that kills the process half-way.
   const signalled = waitForSignal();
   const logger = createLogger(loaded.config.log.level);
-  for (const name of loaded.unknownEnv) logger.warn({ variable: name }, 'environment variable matches no config key (typo?)');
+  for (const w of loaded.warnings) logger.warn({ variable: w.path.replace(/ \(environment\)$/, '') }, `configuration warning: ${formatProblem(w)}`);
   let app: App;
   try {
     app = new App(loaded.config, { logger });
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     logger.fatal({ code: err.code, detail: err.message }, 'cannot open the check-in store');
+    // Also in plain words for a technician running it by hand (the log is JSON for journald).
+    process.stderr.write(`qrgate: ${err.code}: ${err.message}\n`);
     return err.code === 'E_STORE_KEY' || err.code === 'E_STORE_VERSION' ? EXIT_CONFIG : 1;
   }
   await app.start();

@@ -4,15 +4,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { Value } from 'typebox/value';
-import { parseDocument } from 'yaml';
+import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { ScannerEntrySchema } from '../../drivers/config.js';
 import { isValidTimeZone } from '../core/zone.js';
 import { envKeys, NON_KEY_VARIABLES } from './env.js';
+import { nearest, readableProblems, type ConfigProblem } from './problems.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { plaintextBeyondLoopback, PLAINTEXT_FIX } from './transport.js';
 
-export interface ConfigProblem {
-  readonly path: string;
-  readonly message: string;
+export type { ConfigProblem } from './problems.js';
+
+/** `  - scanners[0].path (line 12, column 5): message` */
+export function formatProblem(p: ConfigProblem): string {
+  const where = p.line === undefined ? '' : ` (line ${p.line}, column ${p.column ?? 1})`;
+  return `${p.path}${where}: ${p.message}`;
 }
 
 export class ConfigError extends Error {
@@ -22,7 +27,7 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: readonly ConfigProblem[],
   ) {
-    super(`invalid configuration ${source}:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+    super(`invalid configuration ${source} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
   }
 }
 
@@ -30,15 +35,11 @@ export interface LoadedConfig {
   readonly config: Config;
   /** `QRGATE_*` variables that match no key: probably typos, worth a warning in the log. */
   readonly unknownEnv: readonly string[];
+  /** What the daemon warns about at start and `run --check` prints: the same list, so the two agree. */
+  readonly warnings: readonly ConfigProblem[];
 }
 
 type Json = Record<string, unknown>;
-
-/** `/scanners/0/path` → `scanners[0].path` */
-function dotted(pointer: string): string {
-  const parts = pointer.split('/').filter((p) => p !== '');
-  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(top level)';
-}
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,58 +75,54 @@ function applyEnv(raw: Json, env: NodeJS.ProcessEnv, problems: ConfigProblem[]):
   return unknown;
 }
 
-interface SchemaError {
-  readonly keyword: string;
-  readonly schemaPath: string;
-  readonly instancePath: string;
-  readonly message: string;
-}
-
-/**
- * One readable problem per mistake: an unknown key is reported at its own path (not also as "additional
- * properties" on its parent), and the branches of a oneOf are summarised by the oneOf itself.
- */
-function readable(error: SchemaError, prefix: string): ConfigProblem | null {
-  if (error.keyword === 'additionalProperties' || error.schemaPath.includes('/oneOf/')) return null;
-  const path = prefix + (error.instancePath === '' ? '' : (prefix === '' ? '' : '.') + dotted(error.instancePath));
-  if (error.message === 'schema is false') return { path, message: 'unknown key' };
-  if (error.keyword === 'oneOf') return { path, message: 'give either path or match (exactly one)' };
-  return { path: path || '(top level)', message: error.message };
-}
-
 /** Validation errors, with each scanner checked against the variant its `type` names (a union's errors are noise). */
 function validate(value: Json): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+  const problems = readableProblems(ConfigSchema, value).filter((p) => !/^scanners\[\d+\]/.test(p.path));
   const scanners = Array.isArray(value.scanners) ? (value.scanners as unknown[]) : [];
-  for (const error of Value.Errors(ConfigSchema, value)) {
-    if (/^\/scanners\/\d+/.test(error.instancePath)) continue;
-    const problem = readable(error, '');
-    if (problem !== null) problems.push(problem);
-  }
   const zone = isObject(value.clock) ? value.clock.timeZone : undefined;
   if (typeof zone === 'string' && zone !== '' && !isValidTimeZone(zone)) {
-    problems.push({ path: 'clock.timeZone', message: `"${zone}" is not a time zone this system knows (an IANA name such as Asia/Ho_Chi_Minh)` });
+    problems.push({ path: 'clock.timeZone', at: ['clock', 'timeZone'], message: `"${zone}" is not a time zone this system knows (an IANA name such as Asia/Ho_Chi_Minh)` });
   }
   const ids = new Set<string>();
   scanners.forEach((entry, i) => {
+    const at = ['scanners', String(i)];
     const type = isObject(entry) ? entry.type : undefined;
     const variant = ScannerEntrySchema.anyOf.find((v) => v.properties.type.const === type);
     if (variant === undefined) {
-      const types = ScannerEntrySchema.anyOf.map((v) => v.properties.type.const).join(', ');
-      problems.push({ path: `scanners[${i}].type`, message: `must be one of: ${types}` });
+      const types = ScannerEntrySchema.anyOf.map((v) => v.properties.type.const);
+      const guess = typeof type === 'string' ? nearest(type, types) : null;
+      const message = `must be one of ${types.map((t) => `"${t}"`).join(', ')} (got ${JSON.stringify(type) ?? 'nothing'})${guess === null ? '' : `; did you mean "${guess}"?`}`;
+      problems.push({ path: `scanners[${i}].type`, at: [...at, 'type'], message });
       return;
     }
-    for (const error of Value.Errors(variant, entry)) {
-      const problem = readable(error, `scanners[${i}]`);
-      if (problem !== null) problems.push(problem);
+    problems.push(...readableProblems(variant, entry, at));
+    // The schema cannot say "file is required when source is file"; the driver would only fail at start.
+    if (isObject(entry) && entry.type === 'simulated' && entry.source === 'file' && entry.file === undefined) {
+      problems.push({ path: `scanners[${i}].file`, at: [...at, 'source'], message: 'required when source is "file": the payload file to replay, one scan per line' });
     }
     const id = isObject(entry) ? entry.id : undefined;
     if (typeof id === 'string') {
-      if (ids.has(id)) problems.push({ path: `scanners[${i}].id`, message: `"${id}" is used by another scanner` });
+      if (ids.has(id)) problems.push({ path: `scanners[${i}].id`, at: [...at, 'id'], message: `"${id}" is used by another scanner` });
       ids.add(id);
     }
   });
   return problems;
+}
+
+/** Plain MQTT beyond this machine carries personal data in clear text: only with an explicit, documented opt-in. */
+function transportProblems(config: Config): ConfigProblem[] {
+  const host = plaintextBeyondLoopback(config.mqtt.url);
+  if (host === null || config.mqtt.allowPlaintext) return [];
+  return [{ path: 'mqtt.url', at: ['mqtt', 'url'], message: `plain MQTT to ${host} would send check-ins (names, numbers, addresses) and the password unencrypted: ${PLAINTEXT_FIX}` }];
+}
+
+/** Unknown `QRGATE_*` variables, each with the variable it was probably meant to be. */
+function envWarnings(unknown: readonly string[]): ConfigProblem[] {
+  const names = [...envKeys(ConfigSchema).keys(), ...NON_KEY_VARIABLES];
+  return unknown.map((name) => {
+    const guess = nearest(name.slice('QRGATE_'.length), names.map((n) => n.slice('QRGATE_'.length)));
+    return { path: `${name} (environment)`, message: `matches no configuration key, so it is ignored${guess === null ? '' : `; did you mean QRGATE_${guess}?`}` };
+  });
 }
 
 /** In YAML a key with nothing under it (or only comments) is null: treat it as not set, so defaults apply. */
@@ -144,7 +141,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Builds the configuration from an already-parsed document and the environment. */
-export function resolveConfig(document: unknown, env: NodeJS.ProcessEnv, source = '(inline)'): LoadedConfig {
+export function resolveConfig(document: unknown, env: NodeJS.ProcessEnv, source = '(inline)', locate?: Locator): LoadedConfig {
   const problems: ConfigProblem[] = [];
   if (document !== null && document !== undefined && !isObject(document)) {
     throw new ConfigError(source, [{ path: '(top level)', message: 'must be a mapping of sections (device:, store:, …)' }]);
@@ -153,8 +150,51 @@ export function resolveConfig(document: unknown, env: NodeJS.ProcessEnv, source 
   const unknownEnv = applyEnv(raw, env, problems);
   const value = Value.Default(ConfigSchema, raw) as Json;
   problems.push(...validate(value));
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return { config: deepFreeze(value as Config), unknownEnv };
+  if (problems.length === 0) problems.push(...transportProblems(value as Config));
+  if (problems.length > 0) {
+    // `at` only served to find the position in the file.
+    const shown = (locate === undefined ? problems : problems.map(locate)).map(({ at: _at, ...p }) => p);
+    throw new ConfigError(source, shown);
+  }
+  return { config: deepFreeze(value as Config), unknownEnv, warnings: envWarnings(unknownEnv) };
+}
+
+type Locator = (p: ConfigProblem) => ConfigProblem;
+
+/** Adds the line and column of the key a problem is about, or of its nearest parent written in the file. */
+function locator(doc: Document, lines: LineCounter): Locator {
+  return (p) => {
+    if (p.at === undefined) return p;
+    for (let n = p.at.length; n > 0; n -= 1) {
+      const offset = keyOffset(doc, p.at.slice(0, n));
+      if (offset !== null) {
+        const { line, col } = lines.linePos(offset);
+        return { ...p, line, column: col };
+      }
+    }
+    return p;
+  };
+}
+
+function keyOffset(doc: Document, parts: readonly string[]): number | null {
+  let node: unknown = doc.contents;
+  let offset: number | null = null;
+  for (const part of parts) {
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isNode(it.key) && String((it.key as { value?: unknown }).value) === part);
+      if (pair === undefined) return null;
+      offset = isNode(pair.key) ? (pair.key.range?.[0] ?? null) : null;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(part)];
+      if (item === undefined) return null;
+      offset = isNode(item) ? (item.range?.[0] ?? null) : null;
+      node = item;
+    } else {
+      return null;
+    }
+  }
+  return offset;
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -165,9 +205,19 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
     throw new ConfigError(file, [{ path: '(file)', message: `cannot read it: ${reason}` }]);
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => ({ path: `(yaml, line ${e.linePos?.[0].line ?? '?'})`, message: e.message.split('\n')[0] ?? e.message })));
+    // The library's message ends in "at line L, column C:" followed by the offending line: keep the words, give the
+    // position as the other problems do.
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const words = (e.message.split('\n')[0] ?? e.message).replace(/\s*at line \d+, column \d+:?\s*$/, '').replace(/:$/, '');
+        const pos = e.linePos?.[0];
+        return { path: '(yaml syntax)', message: words, ...(pos === undefined ? {} : { line: pos.line, column: pos.col }) };
+      }),
+    );
   }
-  return resolveConfig(doc.toJS() as unknown, env, file);
+  return resolveConfig(doc.toJS() as unknown, env, file, locator(doc, lines));
 }

@@ -42,7 +42,12 @@ export const PipelineSchema = Type.Object(
 
 export const CheckoutSchema = Type.Object(
   {
-    at: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time ("HH:MM") at which everyone still inside is checked out automatically (events marked auto). Default: never.' })),
+    at: Type.String({
+      pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|never)$',
+      default: '23:59',
+      description:
+        'Local time ("HH:MM") at which everyone still inside is checked out automatically (events marked auto), so nobody stays on the inside list across days; a kiosk that was off at that time checks out, at its next start, whoever came in before it. "never" turns it off: then whoever does not scan out stays inside until their "in" is older than store.retentionDays, when they leave the list (qrgate doctor warns about it).',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'Closing the day.' },
 );
@@ -65,10 +70,22 @@ export const ClockSchema = Type.Object(
 
 export const HttpSchema = Type.Object(
   {
-    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the status page binds to. 127.0.0.1 serves only the kiosk’s own screen; set the LAN address (or 0.0.0.0) to let the reception desk open it.' }),
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address the status page binds to. 127.0.0.1 serves only the kiosk’s own screen; set the LAN address (or 0.0.0.0) to let the reception desk open it. From the LAN, manual entry needs a technician login unless the desk is in http.trustedClients.' }),
     port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080, description: 'TCP port of the status page and local API (0: the system picks a free port).' }),
     passwordHashFile: Type.Optional(Type.String({ minLength: 1, description: 'File holding the technician password hash (one line scrypt$N$r$p$salt$hash, made by "qrgate hash-password"; mode 0600). It is read at each login, so a new password needs no restart. Default: none (the technician pages are locked).' })),
     sessionTtlMin: Type.Integer({ minimum: 1, maximum: 1440, default: 60, description: 'Minutes a technician login lasts before asking for the password again.' }),
+    allowedHosts: Type.Array(Type.String({ pattern: '^[A-Za-z0-9._:\\[\\]-]{1,253}$' }), {
+      default: [],
+      description:
+        'Host names (without port) the status page answers to besides its own: the kiosk’s addresses, its hostname (and hostname.local) and localhost are always allowed. A request for any other name gets 421 (E_HTTP_HOST), which stops DNS-rebinding pages from reading the API. Add the name a reverse proxy or the desk uses, e.g. [kiosk-7.agency.lan].',
+    }),
+    trustedClients: Type.Array(Type.String({ minLength: 2, maxLength: 45 }), {
+      default: ['127.0.0.1', '::1'],
+      description:
+        'Client addresses that may add a manual check-in without a login: by default only the kiosk itself, where the receptionist’s screen runs. From any other address manual entry needs a technician login (401 E_HTTP_LOGIN_REQUIRED). X-Forwarded-For is never trusted.',
+    }),
+    maxEventStreams: Type.Integer({ minimum: 1, maximum: 1000, default: 64, description: 'Most open live-feed streams (GET /events) from clients that are not in http.trustedClients; beyond it 503 (E_HTTP_BUSY). The trusted clients (the kiosk’s own screen) are not counted against it, so they are always served.' }),
+    maxEventStreamsPerClient: Type.Integer({ minimum: 1, maximum: 100, default: 4, description: 'Most open live-feed streams from one client address; beyond it 429 (E_HTTP_TOO_MANY_STREAMS).' }),
   },
   { additionalProperties: false, default: {}, description: 'The local status page and API.' },
 );
@@ -85,6 +102,11 @@ export const MqttSchema = Type.Object(
     keepaliveSec: Type.Integer({ minimum: 5, maximum: 3600, default: 30, description: 'MQTT keep-alive: a connection that stops answering (a half-open link) is detected within about 1.5 times this.' }),
     maxInflight: Type.Integer({ minimum: 1, maximum: 65_535, default: 100, description: 'Most check-ins published and not yet acknowledged at once.' }),
     drainRatePerSec: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Cap on how fast a backlog is sent after an outage, in messages per second, so many kiosks coming back together do not flood the broker. New check-ins are never held back by it. Default: no cap.' })),
+    allowPlaintext: Type.Boolean({
+      default: false,
+      description:
+        'UNSAFE. Allow plain MQTT (mqtt://, tcp://, ws://) to a broker that is not on this machine. Without TLS anyone on the network path reads every check-in (with documentFields full: names, numbers, birth dates, addresses) and the broker password. Refused unless true; qrgate doctor and provision warn whenever it is allowed.',
+    }),
     documentFields: Type.Union([Type.Literal('full'), Type.Literal('minimal')], { default: 'full', description: '"full" forwards the whole decoded document; "minimal" only type, number and name.' }),
     backlogThread: Type.Boolean({ default: true, description: 'Read a backlog of 5,000 or more check-ins on a second thread while draining it: about 1.3-1.5 times faster on a 2-core board, and about 15 MB more memory until the backlog is sent. false: read every backlog on the main thread.' }),
   },

@@ -42,9 +42,17 @@ export const DECODE_ERRORS = {
     vi: 'Mã QR cá nhân (PC-Covid) không đúng định dạng.',
     en: 'The personal (PC-Covid) QR is malformed.',
   },
+  E_CCCD_LAYOUT: {
+    vi: 'Mã QR căn cước bị lệch cột (có ngày hoặc chữ số ở chỗ họ tên). Hãy quét mã QR trên thẻ căn cước.',
+    en: 'The citizen-ID QR has its fields out of order (a date or digits where the name belongs). Scan the QR on the card itself.',
+  },
   E_ID_NUMBER: {
     vi: 'Số định danh cá nhân phải gồm đúng 12 chữ số.',
     en: 'A personal ID number must be exactly 12 digits.',
+  },
+  E_MANUAL_NUMBER: {
+    vi: 'Nhập số định danh 12 chữ số, mã số BHXH 10 chữ số hoặc mã thẻ BHYT 15 ký tự.',
+    en: 'Type the 12-digit personal ID number, the 10-digit social-insurance number or the 15-character health-insurance card number.',
   },
   E_NOT_IDENTITY: {
     vi: 'Mã này không phải giấy tờ tùy thân (ví dụ hộ chiếu vắc xin hoặc đường dẫn web).',
@@ -155,8 +163,8 @@ export const STORE_CODES = {
     en: 'A check-in waiting to be sent could not be read back (its sealed document is damaged on the medium); it was set aside, not sent.',
   },
   E_STORE_KEY: {
-    vi: 'Khóa mã hóa dữ liệu không khớp hoặc bị thiếu.',
-    en: 'The data-sealing key is missing or does not match the database.',
+    vi: 'Khóa mã hóa dữ liệu bị thiếu, không đọc được hoặc không khớp với cơ sở dữ liệu.',
+    en: 'The data-sealing key is missing, cannot be read, or does not match the database.',
   },
   E_STORE_VERSION: {
     vi: 'Cơ sở dữ liệu do phiên bản qrgate mới hơn tạo ra.',
@@ -193,6 +201,14 @@ export const MQTT_CODES = {
     en: 'The MQTT broker closed the connection.',
   },
   E_UNKNOWN_OP: { vi: 'Yêu cầu không được hỗ trợ.', en: 'Unknown request operation.' },
+  W_MQTT_PLAINTEXT: {
+    vi: 'Kết nối MQTT không mã hóa (mqtt.allowPlaintext): dữ liệu cá nhân đi qua mạng ở dạng đọc được. Hãy dùng mqtts://.',
+    en: 'The MQTT connection is not encrypted (mqtt.allowPlaintext): personal data crosses the network readable. Use mqtts://.',
+  },
+  E_BAD_REQUEST: {
+    vi: 'Nội dung yêu cầu không hợp lệ (resend cần {from, to}, from ≤ to, tối đa 5000 lượt).',
+    en: 'The request body is invalid (resend needs {from, to}, from ≤ to, at most 5000 check-ins).',
+  },
 } as const satisfies Record<string, CodeText>;
 
 export type MqttCode = keyof typeof MQTT_CODES;
@@ -253,6 +269,12 @@ export const STATUS_TEXTS = {
     en: 'Scanner unplugged or not responding. Check the cable.',
   },
   S_SCANNER_STOPPED: { vi: 'Máy quét chưa chạy.', en: 'Scanner not started.' },
+  // What the visitor at the gate is told when the driver discarded an oversized scan (E_FRAME_TOO_LONG, whose text is
+  // the technician's): nothing was stored, the page shows it as a refusal.
+  S_SCAN_TOO_LONG: {
+    vi: 'Không đọc được mã: lượt quét quá dài hoặc bị nhiễu. Vui lòng quét lại; nếu vẫn lỗi, báo lễ tân.',
+    en: 'The code could not be read: the scan was too long or garbled. Please scan again; if it keeps failing, tell the receptionist.',
+  },
 } as const satisfies Record<string, CodeText>;
 
 /** Errors of the local HTTP API (src/http), returned as `{ code, vi, en }`. */
@@ -267,6 +289,23 @@ export const HTTP_CODES = {
   E_HTTP_UNAUTHORIZED: { vi: 'Cần đăng nhập kỹ thuật viên.', en: 'Technician login required.' },
   E_HTTP_RATE_LIMITED: { vi: 'Thử quá nhiều lần. Vui lòng đợi một phút.', en: 'Too many attempts. Please wait a minute.' },
   E_HTTP_INTERNAL: { vi: 'Lỗi nội bộ của kiosk.', en: 'Internal error in the kiosk.' },
+  E_HTTP_HOST: {
+    vi: 'Kiosk không phục vụ tên máy này. Hãy mở trang bằng địa chỉ của kiosk (hoặc thêm tên vào http.allowedHosts).',
+    en: 'The kiosk does not answer to this host name. Open the page by the kiosk’s address (or add the name to http.allowedHosts).',
+  },
+  E_HTTP_ORIGIN: { vi: 'Yêu cầu đến từ một trang web khác và đã bị từ chối.', en: 'The request came from another web site and was refused.' },
+  E_HTTP_LOGIN_REQUIRED: {
+    vi: 'Nhập thủ công từ máy này cần đăng nhập kỹ thuật viên (chỉ màn hình của kiosk được nhập không cần đăng nhập).',
+    en: 'Manual entry from this computer needs a technician login (only the kiosk’s own screen may enter without one).',
+  },
+  E_HTTP_TOO_MANY_STREAMS: { vi: 'Máy này đã mở quá nhiều trang trạng thái. Hãy đóng bớt.', en: 'This computer has too many status pages open. Close some.' },
+  E_HTTP_BUSY: { vi: 'Kiosk đang phục vụ quá nhiều trang trạng thái. Thử lại sau.', en: 'The kiosk is serving too many status pages. Try again later.' },
+  E_HTTP_FORBIDDEN: {
+    vi: 'Vai trò của bạn không được phép xem dữ liệu này (cần vai trò truy vết).',
+    en: 'Your role may not see this (it needs the tracer role).',
+  },
+  E_HTTP_OPERATOR_LOGIN: { vi: 'Cần đăng nhập (người vận hành trung tâm).', en: 'An operator login is required.' },
+  E_HTTP_NO_SUCH_CHECKIN: { vi: 'Không có lượt quét này.', en: 'No such check-in.' },
 } as const satisfies Record<string, CodeText>;
 
 /** Codes the daemon logs about its own set-up (configuration, the status page's server), for the technician. */
@@ -276,8 +315,8 @@ export const DAEMON_CODES = {
     en: 'The configuration file is invalid; every problem is listed with its key path. The service stops (exit 78) until it is fixed.',
   },
   E_HTTP_LISTEN: {
-    vi: 'Trang trạng thái không mở được cổng (đang bị chiếm hoặc địa chỉ sai); kiosk vẫn ghi nhận lượt quét.',
-    en: 'The status page could not bind its port (taken, or a wrong address); the kiosk keeps recording scans.',
+    vi: 'Trang trạng thái không mở được cổng (đang bị chiếm hoặc địa chỉ sai); kiosk vẫn ghi nhận lượt quét và thử lại.',
+    en: 'The status page could not bind its port (taken, or a wrong address); the kiosk keeps recording scans and tries again.',
   },
   E_HTTP_ASSETS: {
     vi: 'Thiếu các tệp của trang trạng thái (chạy "npm run build"); API vẫn hoạt động.',
@@ -326,6 +365,18 @@ export const DRIVER_CODES = {
 } as const satisfies Record<string, CodeText>;
 
 export type StatusTextCode = keyof typeof STATUS_TEXTS;
+/** Codes of qrgate central (src/central, docs/central.md) about itself, for its operator. */
+export const CENTRAL_CODES = {
+  W_CENTRAL_ANONYMOUS: {
+    vi: 'broker.allowAnonymous đang bật: mọi máy khách kết nối không cần mật khẩu và gửi như bất kỳ kiosk nào (KHÔNG AN TOÀN, chỉ để thử).',
+    en: 'broker.allowAnonymous is on: any client connects without a password and may publish as any kiosk (UNSAFE, for demos and tests only).',
+  },
+  E_CENTRAL_LISTEN: {
+    vi: 'Trung tâm không khởi động được: cổng MQTT hoặc HTTP đang bị dùng, hoặc không đọc được tệp TLS.',
+    en: 'Central could not start: the MQTT or HTTP port is in use, or a TLS file cannot be read.',
+  },
+} as const satisfies Record<string, CodeText>;
+
 export type HttpCode = keyof typeof HTTP_CODES;
 export type DaemonCode = keyof typeof DAEMON_CODES;
 export type DriverCode = keyof typeof DRIVER_CODES;
@@ -336,7 +387,7 @@ export type DecodeWarningCode = keyof typeof DECODE_WARNINGS;
 export type Lang = 'vi' | 'en';
 
 /** The layer a code comes from: where to look first. */
-export type CodeLayer = 'decode' | 'store' | 'mqtt' | 'provision' | 'status' | 'http' | 'daemon' | 'driver';
+export type CodeLayer = 'decode' | 'store' | 'mqtt' | 'provision' | 'status' | 'http' | 'daemon' | 'driver' | 'central';
 
 const GROUPS = [
   ['decode', DECODE_ERRORS],
@@ -348,6 +399,7 @@ const GROUPS = [
   ['http', HTTP_CODES],
   ['daemon', DAEMON_CODES],
   ['driver', DRIVER_CODES],
+  ['central', CENTRAL_CODES],
 ] as const satisfies ReadonlyArray<readonly [CodeLayer, Readonly<Record<string, CodeText>>]>;
 
 type GroupCodes<G> = G extends readonly [CodeLayer, infer R] ? keyof R : never;
@@ -363,6 +415,14 @@ export const HTTP_STATUS: Readonly<Partial<Record<HttpCode, number>>> = {
   E_HTTP_RATE_LIMITED: 429,
   E_HTTP_INTERNAL: 500,
   E_HTTP_NO_PASSWORD: 503,
+  E_HTTP_HOST: 421,
+  E_HTTP_ORIGIN: 403,
+  E_HTTP_LOGIN_REQUIRED: 401,
+  E_HTTP_TOO_MANY_STREAMS: 429,
+  E_HTTP_BUSY: 503,
+  E_HTTP_FORBIDDEN: 403,
+  E_HTTP_OPERATOR_LOGIN: 401,
+  E_HTTP_NO_SUCH_CHECKIN: 404,
 };
 
 export interface CatalogEntry extends CodeText {

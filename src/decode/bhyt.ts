@@ -57,8 +57,17 @@ function readLivingArea(raw: string | undefined, warnings: Warning[]): LivingAre
   return area ?? null;
 }
 
+/**
+ * The end tag: `$` on the card; `#` from one hospital app's own QR; `**##` where a VNPT kiosk relays `$` (it
+ * replaces the dollar before forwarding the string). All three mean the same.
+ */
+export function isBhytEndTag(raw: string | undefined): boolean {
+  const t = raw?.trim();
+  return t === '$' || t === '#' || t === '**##';
+}
+
 export function decodeBhyt(tokens: readonly string[], ctx: DecodeContext): DecodeResult {
-  const terminated = tokens.length > 1 && tokens[tokens.length - 1]?.trim() === '$';
+  const terminated = tokens.length > 1 && isBhytEndTag(tokens[tokens.length - 1]);
   const fields = terminated ? tokens.slice(0, -1) : tokens;
   if (fields.length < (terminated ? MIN_FIELDS_TERMINATED : MIN_FIELDS_UNTERMINATED)) return reject('E_BHYT_FIELDS');
   const card = parseBhytNumber(fields[0] ?? '');

@@ -1,7 +1,7 @@
 /**
  * CCCD / Căn cước card QR (also the VNeID identity QR, which reportedly shares the layout):
  * `number|oldNumber|name|ddmmyyyy|Nam/Nữ|address|ddmmyyyy[|extra…]`, and the six-field variant
- * `number|name|dd/mm/yyyy|sex|address|dd/mm/yyyy` re-emitted by some apps.
+ * `number|name|dd/mm/yyyy|sex|address|dd/mm/yyyy` (or with `ddmmyyyy` dates) re-emitted by some apps.
  */
 import { civilDate, compareDates, isSlashDate } from './dates.js';
 import { checkBirthNotFuture, dayFirstField, textField, yearOf } from './fields.js';
@@ -78,12 +78,31 @@ function layoutOf(fields: readonly string[], sixField: boolean): Layout {
       };
 }
 
+const COMPACT_DATE = /^\d{8}$/;
+
+function isCccdDate(raw: string | undefined): boolean {
+  return raw !== undefined && (COMPACT_DATE.test(raw.trim()) || isSlashDate(raw));
+}
+
+/** Six fields `number|name|date|sex|address|date`, the dates slashed or compact (`ddmmyyyy`). */
 export function isSixFieldLayout(fields: readonly string[]): boolean {
-  return fields.length === 6 && isSlashDate(fields[2] ?? '') && isSexWord(fields[3]);
+  return fields.length === 6 && isCccdDate(fields[2]) && isSexWord(fields[3]);
+}
+
+/**
+ * A name never holds a digit: a date or a number where the name belongs means the columns are shifted (an app that
+ * re-emits the card's fields in its own order), so every other field is misread too, and storing the date as the
+ * name would be worse than refusing. Six fields with a date right after the number are the same mistake.
+ */
+function columnsShifted(fields: readonly string[], sixField: boolean): boolean {
+  if (fields.length === 6 && !sixField) return isCccdDate(fields[1]);
+  const name = sixField ? fields[1] : fields[2];
+  return /\d/.test(name ?? '');
 }
 
 export function decodeCccd(fields: readonly string[], ctx: DecodeContext): DecodeResult {
   const sixField = isSixFieldLayout(fields);
+  if (fields.length >= 6 && columnsShifted(fields, sixField)) return reject('E_CCCD_LAYOUT');
   // Six fields in the card's own order means the issue date is missing: a scan cut short, not a variant.
   if (fields.length < 7 && !sixField) return reject('E_CCCD_FIELDS');
   const number = (fields[0] ?? '').trim();

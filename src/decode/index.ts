@@ -17,6 +17,7 @@ import type { DecodeContext, DecodeResult } from './types.js';
 export type * from './types.js';
 export { MAX_SCAN_BYTES } from './clean.js';
 export { decodeIdNumber } from './id-number.js';
+export { decodeTypedNumber } from './typed-number.js';
 
 /** Vietnam's civil time: UTC+7 all year. */
 export const VIETNAM_UTC_OFFSET_MINUTES = 420;
@@ -46,6 +47,7 @@ function looksLikeCccdDate(raw: string | undefined): boolean {
 function familyOf(fields: readonly string[]): Family | null {
   if (isPcCovidLayout(fields)) return 'pccovid';
   const first = (fields[0] ?? '').trim();
+  // Only the card's own `$` routes; a relayed `#` or `**##` end still reaches BHYT by its number or hex name.
   if (fields[fields.length - 1]?.trim() === '$') return 'bhyt';
   if (looksLikeBhytNumber(first)) return 'bhyt';
   if (PERSONAL_ID.test(first) || isSixFieldLayout(fields)) return 'cccd';

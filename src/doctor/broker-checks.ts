@@ -3,12 +3,20 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import type { Config } from '../config/schema.js';
+import { plaintextBeyondLoopback, PLAINTEXT_FIX } from '../config/transport.js';
 import { classifyError, connectOptions, MqttSetupError } from '../forwarder/connection.js';
 import { topicsFor } from '../forwarder/contract.js';
 import { fail, ok, warn, type Finding } from './check.js';
 
 const CONNECT_TIMEOUT_MS = 8000;
 const DAY = 86_400_000;
+
+/** A warning whenever plain MQTT beyond this machine is allowed (mqtt.allowPlaintext), else nothing. */
+export function checkTransport(config: Config): Finding[] {
+  const host = plaintextBeyondLoopback(config.mqtt.url);
+  if (host === null) return [];
+  return [warn('broker encryption', `mqtt.allowPlaintext is set: check-ins go to ${host} unencrypted (documentFields ${config.mqtt.documentFields}), readable by anyone on the network path`, PLAINTEXT_FIX.replace(', or, only on a network you trust, set mqtt.allowPlaintext: true (unsafe)', ' and remove mqtt.allowPlaintext'), 'W_MQTT_PLAINTEXT')];
+}
 
 export async function checkBroker(config: Config): Promise<Finding> {
   const url = config.mqtt.url;

@@ -1,6 +1,6 @@
 /** Checks of the kiosk itself: store folder and disk, key file, clock, scanners. */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScannerEntry } from '../../drivers/config.js';
 import { findByMatch } from '../../drivers/discovery.js';
@@ -40,15 +40,15 @@ export function checkStore(config: Config): Finding[] {
   return out;
 }
 
-export function checkKeyFile(config: Config): Finding {
-  const path = config.store.keyFile;
-  if (!existsSync(path)) return ok('key file', `${path} does not exist yet; it is created (mode 0600) on first start`);
-  const st = statSync(path);
-  if (st.size !== 32) return fail('key file', `${path} holds ${st.size} bytes, not 32`, 'restore the right key from backup; without it sealed data cannot be read', 'E_STORE_KEY');
-  if ((st.mode & 0o077) !== 0) {
-    return fail('key file', `${path} has mode ${(st.mode & 0o777).toString(8)}: other users can read the key that protects personal data`, `chmod 600 ${path}`, 'W_KEY_PERMISSIONS');
-  }
-  return ok('key file', `${path}: 32 bytes, mode 600`);
+/** Whether the presence settings let people stay on the inside list across days (issue 16: nobody inside for ever). */
+export function checkPresence(config: Config): Finding {
+  if (config.checkout.at !== 'never') return ok('presence', `everyone still inside is checked out automatically at ${config.checkout.at}`);
+  const canLeave = config.scanners.some((s) => s.direction === 'out' || s.direction === 'toggle');
+  const days = config.store.retentionDays;
+  const message = canLeave
+    ? `checkout.at is "never": whoever does not scan out stays on the inside list across days, up to ${days} days (store.retentionDays)`
+    : `checkout.at is "never" and no scanner checks out (direction out or toggle): everyone stays on the inside list across days, until their check-in expires after ${days} days`;
+  return warn('presence', message, 'set checkout.at (e.g. "23:59", the default) so the day ends with everyone checked out, or give a scanner direction: out or toggle');
 }
 
 export function checkClock(config: Config): Finding {
@@ -88,6 +88,6 @@ async function checkScanner(entry: ScannerEntry, udevRule: string): Promise<Find
     accessSync(path, entry.type === 'evdev' ? constants.R_OK : constants.R_OK | constants.W_OK);
     return ok(name, `${path} is present and readable`);
   } catch {
-    return fail(name, `${path} exists but cannot be opened by this user`, `install the udev rule (${udevRule}: sudo udevadm control --reload && sudo udevadm trigger) and put the service user in the dialout/input/plugdev groups`, 'E_PERMISSION');
+    return fail(name, `${path} exists but cannot be opened by this user`, `install the udev rule (${udevRule}: sudo udevadm control --reload && sudo udevadm trigger) so the node belongs to the qrgate group (a scanner of an unlisted maker: add its vendor id to the rule, docs/scanners.md)`, 'E_PERMISSION');
   }
 }

@@ -1,13 +1,16 @@
-import { ConfigError, loadConfig } from '../config/load.js';
+import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
-import { checkBroker, checkCertificates } from './broker-checks.js';
+import { checkBroker, checkCertificates, checkTransport } from './broker-checks.js';
 import { fail, ok, type Finding } from './check.js';
-import { checkClock, checkKeyFile, checkScanners, checkStore } from './local-checks.js';
+import { checkFiles, checkGroups, type ServiceUser } from './file-checks.js';
+import { checkClock, checkPresence, checkScanners, checkStore } from './local-checks.js';
 
 export interface DoctorOptions {
   readonly configFile: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly udevRule?: string;
+  /** Whom to open the daemon's files as; default the `qrgate` user from /etc/passwd (none: this user). */
+  readonly serviceUser?: ServiceUser | null;
 }
 
 /** Every check, in the order a technician would fix them; nothing that needs the config runs without one. */
@@ -17,16 +20,35 @@ export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
     config = loadConfig(o.configFile, o.env ?? process.env).config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const problems = err.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-    return [fail('config', `${o.configFile} is not valid: ${problems}`, 'fix the listed keys (docs/config.md), or write a new file with `qrgate provision`', 'E_CONFIG')];
+    return [fail('config', configDetail(o.configFile, err), configFix(o.configFile, err), 'E_CONFIG')];
   }
   return [
     ok('config', `${o.configFile} is valid`),
     ...checkStore(config),
-    checkKeyFile(config),
+    ...checkFiles(config, o.serviceUser),
+    ...checkGroups(o.serviceUser),
     checkClock(config),
+    checkPresence(config),
     ...(await checkScanners(config, o.udevRule)),
     ...checkCertificates(config, systemClock.now()),
+    ...checkTransport(config),
     await checkBroker(config),
   ];
+}
+
+function configDetail(file: string, err: ConfigError): string {
+  const unreadable = err.problems.find((p) => p.path === '(file)');
+  if (unreadable !== undefined) return `${file}: ${unreadable.message.replace(/^cannot read it: /, 'cannot be read: ')}`;
+  return `${file} is not valid (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}): ${err.problems.map(formatProblem).join('; ')}`;
+}
+
+/** What to do, for the problem at hand: a missing file is not "fix the listed keys". */
+function configFix(file: string, err: ConfigError): string {
+  const unreadable = err.problems.find((p) => p.path === '(file)');
+  if (unreadable?.message.endsWith('file not found')) {
+    return `write it with \`sudo qrgate provision --config ${file}\` (it asks for each value), or copy config/example.yaml there and fill in device.id and device.site; if the configuration lives elsewhere, give its path with --config`;
+  }
+  if (unreadable !== undefined) return `let the qrgate user read ${file} (\`sudo chown root:qrgate ${file} && sudo chmod 640 ${file}\`), or give the right path with --config`;
+  if (err.problems.some((p) => p.path === '(yaml syntax)')) return 'correct the YAML at the line and column shown (indentation is two spaces per level, no tabs), then check again with `qrgate run --check`';
+  return `change each key listed to what it says (every key: docs/config.md), then check again with \`qrgate run --check --config ${file}\``;
 }

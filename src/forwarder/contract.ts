@@ -80,7 +80,25 @@ export interface HealthMessage {
   readonly pending: number;
   readonly oldestPendingAgeSec: number | null;
   readonly storeBytes: number;
+  /** The highest seq committed (0 before the first); optional: kiosks before 0.2.0 do not send it. */
+  readonly lastSeq?: number;
   readonly mqtt: { readonly reconnects: number; readonly protocolVersion: number };
+}
+
+/** `B/request/resend`: republish the stored check-ins `from..to` (inclusive). */
+export interface ResendRequest {
+  readonly from: number;
+  readonly to: number;
+  readonly tid?: string;
+}
+
+/** The `data` of `B/response/resend`. */
+export interface ResendResult {
+  readonly from: number;
+  readonly to: number;
+  readonly sent: number;
+  readonly missing: ReadonlyArray<readonly [number, number]>;
+  readonly unreadable: readonly number[];
 }
 
 /** `B/response/{op}`: the answer to `B/request/{op}`, carrying the request's correlation data and `tid`. */

@@ -18,9 +18,10 @@ import type { Checkin, OutboxCheckin } from '../store/types.js';
 import { Backoff } from './backoff.js';
 import { InThreadBacklog, type BacklogSource } from './backlog.js';
 import { classifyError, connectOptions, MqttSetupError } from './connection.js';
-import { topicsFor, type HealthMessage, type ResponseMessage, type StatusMessage, type Topics } from './contract.js';
+import { topicsFor, type HealthMessage, type ResendResult, type ResponseMessage, type StatusMessage, type Topics } from './contract.js';
 import { checkinBody, outboxOf, rejectMessage, type Origin } from './messages.js';
 import { OutboxPump, type Item } from './outbox-pump.js';
+import { readResend, resendRange } from './resend.js';
 import { ThreadedBacklog } from './threaded-backlog.js';
 
 const HEALTH_EVERY_MS = 60_000;
@@ -361,14 +362,30 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     this.client?.publish(this.topics.health, JSON.stringify(this.healthMessage()), { qos: 1, retain: true });
   }
 
+  /**
+   * `resend {from, to}`: republishes the stored check-ins of that seq range (delivered or not) on B/checkins with
+   * their id, seq and body unchanged, and answers with what was sent and what this kiosk no longer has.
+   */
+  private resend(client: MqttClient, body: unknown): ResendResult {
+    const range = resendRange(body);
+    if (range === null) throw new RequestError('E_BAD_REQUEST', MQTT_CODES.E_BAD_REQUEST.en);
+    const { result, rows } = readResend(this.d.store, range.from, range.to);
+    for (const row of rows) client.publish(this.topics.checkins, this.body(row), { qos: 1 });
+    for (const seq of result.unreadable) this.setAside(seq);
+    this.log.info({ from: range.from, to: range.to, sent: result.sent, missing: result.missing.length, unreadable: result.unreadable.length }, 'resend requested by central');
+    return result;
+  }
+
   private onRequest(client: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket): void {
     const prefix = `${this.topics.base}/request/`;
     if (!topic.startsWith(prefix)) return;
     const op = topic.slice(prefix.length);
     let tid: string | undefined;
+    let body: unknown = {};
     try {
-      const body = payload.length === 0 ? {} : (JSON.parse(payload.toString('utf8')) as { tid?: unknown });
-      if (typeof body.tid === 'string') tid = body.tid;
+      body = payload.length === 0 ? {} : (JSON.parse(payload.toString('utf8')) as unknown);
+      const t = (body as { tid?: unknown } | null)?.tid;
+      if (typeof t === 'string') tid = t;
     } catch {
       // A request without a JSON body is still answered; it just has no tid.
     }
@@ -376,18 +393,35 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
       ping: () => ({ pong: true, at: this.zone.iso(this.clock.now()), version: this.d.version }),
       health: () => this.healthMessage(),
       config: () => this.d.redactedConfig(),
+      resend: () => this.resend(client, body),
     };
     const handler = Object.hasOwn(handlers, op) ? handlers[op] : undefined;
     const tidField = tid === undefined ? {} : { tid };
-    const response: ResponseMessage =
-      handler === undefined
-        ? { ok: false, op, ...tidField, error: { code: 'E_UNKNOWN_OP', message: `${MQTT_CODES.E_UNKNOWN_OP.en} Known: ${Object.keys(handlers).join(', ')}.` } }
-        : { ok: true, op, ...tidField, data: handler() };
+    let response: ResponseMessage;
+    if (handler === undefined) {
+      response = { ok: false, op, ...tidField, error: { code: 'E_UNKNOWN_OP', message: `${MQTT_CODES.E_UNKNOWN_OP.en} Known: ${Object.keys(handlers).join(', ')}.` } };
+    } else {
+      try {
+        response = { ok: true, op, ...tidField, data: handler() };
+      } catch (err) {
+        if (!(err instanceof RequestError)) throw err;
+        response = { ok: false, op, ...tidField, error: { code: err.code, message: err.message } };
+      }
+    }
     const correlationData = packet.properties?.correlationData;
     client.publish(this.topics.response(op.replace(/[#+/]/g, '_')), JSON.stringify(response), {
       qos: 1,
       ...(correlationData === undefined ? {} : { properties: { correlationData } }),
     });
+  }
+}
+
+class RequestError extends Error {
+  constructor(
+    readonly code: 'E_BAD_REQUEST',
+    message: string,
+  ) {
+    super(message);
   }
 }
 

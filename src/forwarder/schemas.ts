@@ -108,6 +108,7 @@ export const HealthMessageSchema = Type.Object(
     pending: Type.Integer({ minimum: 0 }),
     oldestPendingAgeSec: nullable(Type.Integer({ minimum: 0 })),
     storeBytes: Type.Integer({ minimum: 0 }),
+    lastSeq: Type.Optional(Type.Integer({ minimum: 0, description: 'The highest seq this kiosk has committed (0 before the first check-in), so that central sees a missing tail. Added in v1 (qrgate 0.2.0); absent from older kiosks.' })),
     mqtt: Type.Object({ reconnects: Type.Integer({ minimum: 0 }), protocolVersion: Type.Union([Type.Literal(4), Type.Literal(5)]) }),
   },
   { $id: 'https://qrgate.local/schemas/v1/health.json', title: 'qrgate health (B/health, retained, every minute)' },
@@ -121,10 +122,35 @@ export const ResponseMessageSchema = Type.Union(
   { $id: 'https://qrgate.local/schemas/v1/response.json', title: 'qrgate response (B/response/{op})' },
 );
 
+/** `B/request/resend` body: republish the stored check-ins with `from <= seq <= to` (at most RESEND_MAX_RANGE). */
+export const RESEND_MAX_RANGE = 5000;
+export const ResendRequestSchema = Type.Object(
+  {
+    from: Type.Integer({ minimum: 1 }),
+    to: Type.Integer({ minimum: 1 }),
+    tid: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { $id: 'https://qrgate.local/schemas/v1/resend-request.json', title: 'qrgate resend request (B/request/resend)', description: `to - from < ${RESEND_MAX_RANGE}` },
+);
+
+/** The `data` of the answer to `resend`: what was republished on B/checkins, and what the kiosk no longer has. */
+export const ResendResultSchema = Type.Object(
+  {
+    from: Type.Integer({ minimum: 1 }),
+    to: Type.Integer({ minimum: 1 }),
+    sent: Type.Integer({ minimum: 0, description: 'Check-ins republished (same id, seq and body)' }),
+    missing: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()]), { description: 'Seq ranges [from, to] the kiosk no longer has (retention, a database moved aside)' }),
+    unreadable: Type.Array(Type.Integer(), { description: 'Seqs whose sealed document no longer opens (E_STORE_UNREADABLE)' }),
+  },
+  { $id: 'https://qrgate.local/schemas/v1/resend-result.json', title: 'qrgate resend result (data of B/response/resend)', additionalProperties: false },
+);
+
 export const CONTRACT_SCHEMAS = {
   checkin: CheckinMessageSchema,
   reject: RejectMessageSchema,
   status: StatusMessageSchema,
   health: HealthMessageSchema,
   response: ResponseMessageSchema,
+  'resend-request': ResendRequestSchema,
+  'resend-result': ResendResultSchema,
 } as const;

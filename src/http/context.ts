@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { Sessions } from './auth/sessions.js';
 import type { HttpDeps } from './deps.js';
 import type { LiveFeed } from './live-feed.js';
+import type { HostAllowList, TrustedClients } from './request-guards.js';
 import type { StatusSource } from './status.js';
 
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -13,4 +14,7 @@ export interface HttpContext {
   readonly status: StatusSource;
   readonly feed: LiveFeed;
   readonly sessions: Sessions;
+  readonly hosts: HostAllowList;
+  /** Addresses that may add manual check-ins without a login (http.trustedClients). */
+  readonly trusted: TrustedClients;
 }

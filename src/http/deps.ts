@@ -34,4 +34,6 @@ export interface HttpDeps {
   readonly scanners: () => readonly ScannerSnapshot[];
   readonly clockSynced: () => boolean;
   readonly metrics: Metrics;
+  /** Scanner state events as they happen (an oversized scan is shown at the gate); absent in tests without drivers. */
+  readonly onScannerState?: (listener: (s: ScannerStateEvent) => void) => () => void;
 }

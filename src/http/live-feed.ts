@@ -18,8 +18,21 @@ const KEEPALIVE_MS = 15_000;
 /** How soon a browser reconnects after the stream breaks. */
 const RETRY_MS = 1000;
 
+/** A stream whose reader has fallen this far behind (a stalled or hostile client) is dropped, bounding memory. */
+const MAX_BUFFERED_BYTES = 256 * 1024;
+
+export interface StreamLimits {
+  /** Streams from clients that are not trusted, all together. */
+  readonly maxStreams: number;
+  readonly maxPerClient: number;
+}
+
+export type Admission = 'ok' | 'client-limit' | 'busy';
+
 export class LiveFeed {
   private readonly clients = new Set<ServerResponse>();
+  private readonly perClient = new Map<string, number>();
+  private untrusted = 0;
   private lastStatus = '';
   private statusTimer: Timer | undefined;
   private afterScan: Timer | undefined;
@@ -30,12 +43,35 @@ export class LiveFeed {
     private readonly status: StatusSource,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
+    private readonly limits: StreamLimits = { maxStreams: 64, maxPerClient: 4 },
   ) {
     this.unsubscribe = status.onScan((scan) => this.onScan(scan));
   }
 
-  /** Takes over a response: headers, the retry hint and the current state at once. */
-  add(res: ServerResponse): void {
+  /**
+   * Whether one more stream from `address` fits: at most `maxPerClient` per address, and at most `maxStreams` from
+   * untrusted addresses together. Trusted ones (the kiosk's own screen) count only against their own address, so an
+   * attacker holding every untrusted stream never locks the receptionist out.
+   */
+  admit(address: string, trusted: boolean): Admission {
+    if ((this.perClient.get(address) ?? 0) >= this.limits.maxPerClient) return 'client-limit';
+    if (!trusted && this.untrusted >= this.limits.maxStreams) return 'busy';
+    return 'ok';
+  }
+
+  /** Takes over a response (admitted first): headers, the retry hint and the current state at once. */
+  add(res: ServerResponse, address = '', trusted = true): void {
+    this.perClient.set(address, (this.perClient.get(address) ?? 0) + 1);
+    if (!trusted) this.untrusted += 1;
+    let counted = true;
+    const release = (): void => {
+      if (!counted) return;
+      counted = false;
+      const n = (this.perClient.get(address) ?? 1) - 1;
+      if (n <= 0) this.perClient.delete(address);
+      else this.perClient.set(address, n);
+      if (!trusted) this.untrusted -= 1;
+    };
     res.socket?.setNoDelay(true);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -49,6 +85,7 @@ export class LiveFeed {
     this.clients.add(res);
     this.metrics.sseOpened();
     res.on('close', () => {
+      release();
       if (this.clients.delete(res)) this.metrics.sseClosed();
       if (this.clients.size === 0) this.idle();
     });
@@ -65,6 +102,8 @@ export class LiveFeed {
     this.unsubscribe();
     for (const res of this.clients) res.end();
     this.clients.clear();
+    this.perClient.clear();
+    this.untrusted = 0;
     this.idle();
   }
 
@@ -93,7 +132,10 @@ export class LiveFeed {
   }
 
   private broadcast(text: string): void {
-    for (const res of this.clients) res.write(text);
+    for (const res of this.clients) {
+      if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
+      else res.write(text);
+    }
   }
 
   private idle(): void {

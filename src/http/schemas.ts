@@ -33,6 +33,7 @@ export const InsideViewSchema = Type.Object({
   number: Type.String(),
   type: Type.String(),
   since: Type.String(),
+  date: Type.String({ description: 'the kiosk’s civil date of the arrival (YYYY-MM-DD), to compare with today.date' }),
 });
 export type InsideView = Static<typeof InsideViewSchema>;
 
@@ -50,7 +51,13 @@ export const MqttViewSchema = Type.Object({
   lastError: Type.Union([CodeTextSchema, Type.Null()]),
 });
 
-export const CountsSchema = Type.Object({ in: Type.Integer(), out: Type.Integer(), insideNow: Type.Integer(), rejected: Type.Integer() });
+export const CountsSchema = Type.Object({
+  in: Type.Integer(),
+  out: Type.Integer(),
+  insideNow: Type.Integer(),
+  rejected: Type.Integer(),
+  date: Type.Optional(Type.String({ description: 'the kiosk’s civil date today (YYYY-MM-DD), in its zone, not the browser’s' })),
+});
 
 export const StatusSchema = Type.Object({
   device: Type.Object({ id: Type.String(), site: Type.String() }),
@@ -64,6 +71,8 @@ export const StatusSchema = Type.Object({
   mqtt: MqttViewSchema,
   queue: Type.Object({ pending: Type.Integer(), oldestPendingAgeSec: Type.Union([Type.Integer(), Type.Null()]) }),
   lastScan: Type.Union([ScanViewSchema, Type.Null()]),
+  /** Why the kiosk cannot record scans right now (the store refused the last one), or null. */
+  refusing: Type.Optional(Type.Union([CodeTextSchema, Type.Null()])),
 });
 export type StatusView = Static<typeof StatusSchema>;
 

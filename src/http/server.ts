@@ -21,6 +21,7 @@ import { pageRoutes } from './routes/pages.js';
 import { statusRoutes } from './routes/status.js';
 import { techAuthRoutes } from './routes/tech-auth.js';
 import { techToolRoutes } from './routes/tech-tools.js';
+import { HostAllowList, refusal, TrustedClients } from './request-guards.js';
 import { StatusSource } from './status.js';
 
 /** Requests are small JSON bodies (a password, a pasted payload of at most 8 KiB). */
@@ -55,8 +56,18 @@ export const httpPlugin: FastifyPluginAsync<HttpDeps> = async (instance, deps) =
   app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'E_HTTP_NOT_FOUND'));
 
   const status = new StatusSource(deps);
-  const feed = new LiveFeed(status, deps.metrics, deps.clock);
-  const ctx: HttpContext = { deps, status, feed, sessions: new Sessions(deps.config.http.sessionTtlMin * 60_000, () => deps.clock.now().getTime()) };
+  const http = deps.config.http;
+  const feed = new LiveFeed(status, deps.metrics, deps.clock, { maxStreams: http.maxEventStreams, maxPerClient: http.maxEventStreamsPerClient });
+  const hosts = new HostAllowList(http.allowedHosts, http.host);
+  const sessions = new Sessions(http.sessionTtlMin * 60_000, () => deps.clock.now().getTime());
+  const ctx: HttpContext = { deps, status, feed, sessions, hosts, trusted: new TrustedClients(http.trustedClients) };
+  // Before any route: a foreign Host (DNS rebinding) or a state change from another origin is refused.
+  app.addHook('onRequest', async (req, reply) => {
+    const refused = refusal(req, hosts);
+    if (refused === null) return;
+    req.log.warn({ code: refused.code, ip: req.socket.remoteAddress, method: req.method }, 'request refused');
+    await sendError(reply, refused.status, refused.code);
+  });
   // Open event streams would keep close() waiting for ever: end them first.
   app.addHook('preClose', (done) => {
     feed.close();

@@ -5,7 +5,11 @@
  */
 import type { HttpDeps } from './deps.js';
 import type { InsideView, ScanView, StatusView } from './schemas.js';
-import { checkinView, insideView, mqttView, rejectView, scannerView } from './views.js';
+import { codeText, checkinView, frameTooLongView, insideView, mqttView, rejectView, scannerView } from './views.js';
+import type { CodeTextView } from './schemas.js';
+
+/** Refusals that mean the kiosk records nothing until they are fixed: the main panel says so. */
+const STORE_REFUSALS = new Set(['E_STORE_FULL', 'E_STORE_WRITE']);
 
 /** A screen has room for this many; the count says how many there are in all. */
 const INSIDE_LIST_MAX = 500;
@@ -16,13 +20,25 @@ export class StatusSource {
   private lastView: (() => ScanView) | null = null;
   private inside: InsideView[] | null = null;
   private readonly listeners = new Set<(scan: () => ScanView) => void>();
+  /** Set by a scan the store refused, cleared by the next check-in it takes. */
+  private refusing: CodeTextView | null = null;
 
   constructor(private readonly d: HttpDeps) {
     d.pipeline.on('checkin', (c) => {
       this.inside = null;
+      this.refusing = null;
       this.announce(() => checkinView(c));
     });
-    d.pipeline.on('reject', (r) => this.announce(() => rejectView(r)));
+    d.pipeline.on('reject', (r) => {
+      if (STORE_REFUSALS.has(r.code)) this.refusing = codeText(r.code);
+      this.announce(() => rejectView(r));
+    });
+    d.pipeline.on('alarm', (a) => {
+      if (STORE_REFUSALS.has(a.code)) this.refusing = codeText(a.code);
+    });
+    d.onScannerState?.((s) => {
+      if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG') this.announce(() => frameTooLongView(s.scannerId, d.zone.iso(d.clock.now())));
+    });
   }
 
   /** Called synchronously on every scan, right after its commit, with the way to its view. */
@@ -43,14 +59,14 @@ export class StatusSource {
     const d = this.d;
     const now = d.clock.now();
     const oldest = d.store.oldestPending();
-    this.inside ??= d.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map(insideView);
+    this.inside ??= d.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map((c) => insideView(c, d.zone));
     return {
       device: { id: d.config.device.id, site: d.config.device.site },
       version: d.version,
       now: d.zone.iso(now),
       uptimeSec: Math.round((now.getTime() - d.startedAt.getTime()) / 1000),
       clockSynced: d.clockSynced(),
-      today: d.store.today(),
+      today: { ...d.store.today(), date: d.zone.date(now) },
       inside: this.inside,
       scanners: d.scanners().map(scannerView),
       mqtt: mqttView(d.forwarder.status()),
@@ -59,6 +75,7 @@ export class StatusSource {
         oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(oldest.scannedAt)) / 1000)),
       },
       lastScan: this.lastScan,
+      refusing: this.refusing,
     };
   }
 

@@ -6,6 +6,7 @@ import { describeDriverCode, type DriverCode } from '../core/codes.js';
 import type { RejectEvent } from '../checkin/events.js';
 import { describeCode } from '../core/codes.js';
 import type { ForwarderStatus } from '../forwarder/forwarder.js';
+import type { TimeZone } from '../core/zone.js';
 import type { Checkin } from '../store/types.js';
 import type { ScannerSnapshot } from './deps.js';
 import { maskName, maskNumber } from './mask.js';
@@ -35,8 +36,20 @@ export function rejectView(r: RejectEvent): ScanView {
   return { kind: 'rejected', at: r.scannedAt, scanner: r.scanner, reason: codeText(r.code) };
 }
 
-export function insideView(c: Checkin): InsideView {
-  return { name: maskName(c.document.name), number: maskNumber(c.document.number), type: c.document.type, since: c.scannedAt };
+export function insideView(c: Checkin, zone: TimeZone): InsideView {
+  const at = Date.parse(c.scannedAt);
+  return {
+    name: maskName(c.document.name),
+    number: maskNumber(c.document.number),
+    type: c.document.type,
+    since: c.scannedAt,
+    date: Number.isFinite(at) ? zone.date(at) : c.scannedAt.slice(0, 10),
+  };
+}
+
+/** An oversized scan discarded by the driver: no frame, no reject stored, but the visitor at the gate is told. */
+export function frameTooLongView(scanner: string, at: string): ScanView {
+  return { kind: 'rejected', at, scanner, reason: codeText('S_SCAN_TOO_LONG') };
 }
 
 type ScannerView = StatusView['scanners'][number];

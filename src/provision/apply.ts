@@ -4,6 +4,7 @@
  * it). Nothing is written unless every check passed; secrets are never printed.
  */
 import type { ScannerEntry } from '../../drivers/config.js';
+import { plaintextBeyondLoopback } from '../config/transport.js';
 import { applySettings, renderChanges, type Change } from './config-edit.js';
 import { readConfigDocument, saveConfig, validate } from './config-file.js';
 import { checkReferencedFiles, runChecks } from './checks.js';
@@ -47,6 +48,8 @@ export async function applyProvisioning(options: ApplyOptions): Promise<ApplyOut
   const passwordFile = config.mqtt.passwordFile;
   if (options.password !== undefined && passwordFile !== undefined) changes.push(passwordChange(passwordFile, hadPassword));
   checkReferencedFiles(config, options.password !== undefined);
+  const plainHost = plaintextBeyondLoopback(config.mqtt.url);
+  if (plainHost !== null) say(`WARNING: mqtt.allowPlaintext is set: check-ins and the broker password go to ${plainHost} unencrypted. Use mqtts:// unless this network is trusted.\n`);
 
   say(`${existed ? 'Updating' : 'Creating'} ${configFile}${options.dryRun ? ' (dry run)' : ''}\n`);
   say(renderChanges(changes));

@@ -2,7 +2,7 @@
 import { copyFileSync, chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
-import { ConfigError, resolveConfig } from '../config/load.js';
+import { ConfigError, formatProblem, resolveConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { writeAtomic } from './atomic-write.js';
 import { newDocument } from './config-edit.js';
@@ -39,7 +39,7 @@ export function validate(doc: Document, file: string): Config {
     return resolveConfig(doc.toJS() as unknown, {}, file).config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const list = err.problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n');
+    const list = err.problems.map((p) => `  - ${formatProblem(p)}`).join('\n');
     throw new ProvisionError('E_PROVISION_CONFIG', `the configuration would be invalid:\n${list}`);
   }
 }

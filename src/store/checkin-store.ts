@@ -4,7 +4,7 @@
  * before the method returns, so "recorded" means recorded.
  */
 import type { Database } from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Warning } from '../decode/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { TimeZone } from '../core/zone.js';
@@ -15,7 +15,8 @@ import { movedAsideCopies, openDatabase, removeCopy } from './open-database.js';
 import { OutboxReader, rowMeta, unreadable, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
 import { beginSalvage, continueSalvage, describeSalvage, pendingSalvageFrom } from './salvage.js';
-import { loadKeyFile, Sealer } from './sealer.js';
+import { createKeyFile, loadKeyFile, readKeyIfPresent, Sealer } from './sealer.js';
+import { prepare, type Statements } from './statements.js';
 import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm, UnreadableCheckin } from './types.js';
 import { uuidv7 } from './uuidv7.js';
 
@@ -63,7 +64,7 @@ export class CheckinStore {
   private readonly zone: TimeZone;
   private pending: number;
   private pendingRejects: number;
-  private readonly q: ReturnType<typeof prepare>;
+  private readonly q: Statements;
   private readonly outbox: OutboxReader;
 
   private constructor(
@@ -84,6 +85,10 @@ export class CheckinStore {
 
   static open(options: StoreOptions): CheckinStore {
     const now = (options.clock ?? systemClock).now();
+    // The key first: a key this user cannot read (or a directory in its place) is E_STORE_KEY before any file is
+    // made; and a first start makes the key before the database, so a failure leaves nothing behind.
+    const present = readKeyIfPresent(options.keyFile);
+    const early = present ?? (existsSync(options.path) ? null : createKeyFile(options.keyFile));
     const { db, movedAside } = (() => {
       try {
         return openDatabase(options.path, now);
@@ -100,7 +105,7 @@ export class CheckinStore {
       }
       if (movedAside !== null) beginSalvage(db, movedAside);
       const stored = storedFingerprint(db);
-      const keyFile = loadKeyFile(options.keyFile, stored === undefined);
+      const keyFile = early ?? loadKeyFile(options.keyFile, stored === undefined);
       const sealer = new Sealer(keyFile.key);
       if (stored === undefined) recordFingerprint(db, sealer);
       else assertSameKey(stored, sealer, options.keyFile);
@@ -198,6 +203,11 @@ export class CheckinStore {
     return this.outbox.read(afterSeq, limit);
   }
 
+  /** Every stored check-in with `from <= seq <= to`, delivered or not (central's `resend` request). */
+  checkinsInRange(from: number, to: number): Array<OutboxCheckin | UnreadableCheckin> {
+    return this.outbox.readRange(from, to);
+  }
+
   /**
    * Takes a pending check-in whose sealed document does not open out of the outbox: it can never be sent as
    * recorded, and left pending it would be read again after every reconnect. It is kept, marked with sent_ms 0
@@ -273,29 +283,34 @@ export class CheckinStore {
   }
 
   /**
-   * Checks out everyone inside, marked auto. Returns the new check-ins. Someone whose "in" no longer opens cannot be
-   * checked out with their document; they leave the inside list all the same, so nobody stays inside for good.
+   * Checks out everyone inside (with `inBefore`, only those whose "in" was scanned before it: their retention ends),
+   * marked auto. Returns the new check-ins. Someone whose "in" no longer opens cannot be checked out with their
+   * document; they leave the inside list all the same, so nobody stays inside for good.
    */
-  autoCheckout(at: Date, clockSynced: boolean): Checkin[] {
-    const inside = this.insideNow();
+  autoCheckout(at: Date, clockSynced: boolean, inBefore?: number): Checkin[] {
+    const inside = this.insideNow().filter((c) => inBefore === undefined || new Date(c.scannedAt).getTime() < inBefore);
     return this.write(() =>
       this.db.transaction(() => {
         const outs = inside.map((c) =>
           this.recordCheckin({ scanner: c.scanner, direction: 'out', auto: true, manual: c.manual, scannedAt: at, clockSynced, document: c.document, warnings: [] }),
         );
-        this.q.clearPresence.run();
+        if (inBefore === undefined) this.q.clearPresence.run();
+        else this.q.leaveInBefore.run(inBefore);
         return outs;
       }).immediate(),
     );
   }
 
   /**
-   * Deletes delivered rows older than the retention, at most `maxBatches` batches of 5000 per call; pending rows and
-   * the last "in" of people inside stay. `more` says whether another call would find more: callers on the event
-   * loop purge one batch at a time and yield in between, so a large first purge never stalls scanning.
+   * Deletes delivered rows older than the retention, at most `maxBatches` batches of 5000 per call; only pending rows
+   * stay. Someone still inside whose "in" is older than the retention leaves the inside list first (their row is
+   * then deleted like any other), so presence never keeps personal data past the retention. `more` says whether
+   * another call would find more: callers on the event loop purge one batch at a time and yield in between, so a
+   * large first purge never stalls scanning.
    */
   purgeExpired(retentionDays: number, maxBatches = Number.POSITIVE_INFINITY): { checkins: number; rejects: number; more: boolean } {
-    const cutoff = this.nowMs() - retentionDays * 86_400_000;
+    const cutoff = this.retentionCutoff(retentionDays);
+    this.write(() => this.q.leaveInBefore.run(cutoff));
     let checkins = 0;
     let rejects = 0;
     for (let batch = 0; batch < maxBatches; batch += 1) {
@@ -306,6 +321,11 @@ export class CheckinStore {
       if (c < PURGE_BATCH && r < PURGE_BATCH) return { checkins, rejects, more: false };
     }
     return { checkins, rejects, more: true };
+  }
+
+  /** Epoch ms before which a check-in's retention has ended. */
+  retentionCutoff(retentionDays: number): number {
+    return this.nowMs() - retentionDays * 86_400_000;
   }
 
   /**
@@ -400,52 +420,4 @@ export function runsOf(ns: readonly number[]): Array<readonly [number, number]> 
 
 function toReject(r: RejectRow): Reject {
   return { id: r.id, n: r.n, scanner: r.scanner, code: r.code, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 };
-}
-
-function prepare(db: Database) {
-  const nextSeq = db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value").pluck();
-  const insert = db.prepare(`INSERT INTO checkins
-    (seq, id, scanner, direction, auto, manual, scanned_at, scanned_ms, clock_synced, doc_type, person_mac, sealed, warnings, sent_ms)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const enter = db.prepare('INSERT INTO presence (person_mac, seq) VALUES (?, ?) ON CONFLICT (person_mac) DO UPDATE SET seq = excluded.seq');
-  const leave = db.prepare('DELETE FROM presence WHERE person_mac = ?');
-  type Sealed = { id: string; scannedAt: string; mac: Buffer; sealed: Buffer; sentMs: number | null };
-  const insertOne = (c: CheckinInput, x: Sealed): number => {
-    // The counter and the row commit together: a seq is never skipped, even by a crash between them.
-    const seq = nextSeq.get() as number;
-    insert.run(seq, x.id, c.scanner, c.direction, c.auto ? 1 : 0, c.manual ? 1 : 0, x.scannedAt, c.scannedAt.getTime(), c.clockSynced ? 1 : 0, c.document.type, x.mac, x.sealed, JSON.stringify(c.warnings), x.sentMs);
-    if (c.direction === 'in') enter.run(x.mac, seq);
-    else leave.run(x.mac);
-    return seq;
-  };
-  const insertMany = db.transaction((each: (insert: typeof insertOne) => number[]): number[] => each(insertOne));
-  const markSent = db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq BETWEEN ? AND ? AND sent_ms IS NULL');
-  const setAside = db.prepare('UPDATE checkins SET sent_ms = 0 WHERE seq = ? AND sent_ms IS NULL');
-  const markRejectSent = db.prepare('UPDATE rejects SET sent_ms = ? WHERE n BETWEEN ? AND ? AND sent_ms IS NULL');
-  type Runs = ReadonlyArray<readonly [number, number]>;
-  const markSentRanges = db.transaction((at: number, runs: Runs): number => runs.reduce((sum, [a, b]) => sum + markSent.run(at, a, b).changes, 0));
-  const markRejectsSentRanges = db.transaction((at: number, runs: Runs): number => runs.reduce((sum, [a, b]) => sum + markRejectSent.run(at, a, b).changes, 0));
-  return {
-    insertMany: (each: (insert: typeof insertOne) => number[]) => insertMany.immediate(each),
-    insertReject: db.prepare('INSERT INTO rejects (id, scanner, code, scanned_at, scanned_ms, clock_synced, sent_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    presenceOf: db.prepare('SELECT seq FROM presence WHERE person_mac = ?'),
-    countPending: db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE sent_ms IS NULL'),
-    countPendingRejects: db.prepare('SELECT COUNT(*) AS n FROM rejects WHERE sent_ms IS NULL'),
-    markSentRanges,
-    setAside,
-    pendingRejectsAfter: db.prepare('SELECT * FROM rejects WHERE sent_ms IS NULL AND n > ? ORDER BY n LIMIT ?'),
-    markRejectsSentRanges,
-    oldestPending: db.prepare('SELECT seq, scanned_at FROM checkins WHERE sent_ms IS NULL ORDER BY seq LIMIT 1'),
-    lastSeq: db.prepare("SELECT value FROM counters WHERE name = 'seq'"),
-    insideNow: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq ORDER BY c.seq'),
-    insideCount: db.prepare('SELECT COUNT(*) FROM presence'),
-    clearPresence: db.prepare('DELETE FROM presence'),
-    countsSince: db.prepare('SELECT direction, COUNT(*) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY direction'),
-    rejectsSince: db.prepare('SELECT COUNT(*) FROM rejects WHERE scanned_ms >= ?'),
-    checkinsBetween: db.prepare('SELECT * FROM checkins WHERE scanned_ms >= ? AND scanned_ms < ? ORDER BY seq'),
-    rejectCountsSince: db.prepare('SELECT code, COUNT(*) AS count FROM rejects WHERE scanned_ms >= ? GROUP BY code ORDER BY count DESC, code'),
-    purgeCheckins: db.prepare(`DELETE FROM checkins WHERE seq IN (
-      SELECT seq FROM checkins WHERE sent_ms IS NOT NULL AND scanned_ms < ? AND seq NOT IN (SELECT seq FROM presence) LIMIT ?)`),
-    purgeRejects: db.prepare('DELETE FROM rejects WHERE n IN (SELECT n FROM rejects WHERE sent_ms IS NOT NULL AND scanned_ms < ? LIMIT ?)'),
-  };
 }

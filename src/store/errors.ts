@@ -1,6 +1,9 @@
 import { STORE_CODES, type StoreCode } from '../core/codes.js';
 
-/** A store failure with a stable code; `visitorFacing` codes refuse the scan on screen instead of crashing. */
+/**
+ * A store failure with a stable code. The pipeline turns one met while recording (E_STORE_FULL, E_STORE_WRITE) into a
+ * refused scan on screen instead of a crash; one met while opening (E_STORE_KEY, E_STORE_VERSION) stops the daemon with 78.
+ */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(

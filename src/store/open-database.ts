@@ -5,7 +5,7 @@
  * the rest) and a fresh one is started.
  */
 import Database, { type Database as Db } from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** SQLite's page cache per connection, in KiB. */
@@ -66,8 +66,28 @@ export function removeCopy(copy: string): void {
   for (const suffix of SIDE_FILES) rmSync(copy + suffix, { force: true });
 }
 
+/**
+ * The database holds sealed personal data and the look-up HMACs: owner-only whatever the umask (outside systemd's
+ * UMask=0077 a shell's 022 made it 0644). SQLite gives its -wal and -shm files the database file's mode.
+ */
+function ownerOnly(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  for (const suffix of SIDE_FILES) {
+    try {
+      if ((statSync(path + suffix).mode & 0o077) !== 0) chmodSync(path + suffix, 0o600);
+    } catch {
+      // no such side file, or not ours to change: SQLite reports what matters when it opens
+    }
+  }
+}
+
 export function openDatabase(path: string, now: Date): OpenedDatabase {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
+  ownerOnly(path);
   let db: Db | undefined;
   try {
     db = new Database(path);
@@ -81,6 +101,7 @@ export function openDatabase(path: string, now: Date): OpenedDatabase {
   }
   db?.close();
   const movedAside = moveAside(path, now);
+  ownerOnly(path);
   const fresh = new Database(path);
   configure(fresh);
   return { db: fresh, movedAside };

@@ -12,6 +12,8 @@ import type { Checkin, OutboxCheckin, UnreadableCheckin } from './types.js';
 
 /** Only the columns a message needs: a drain reads every pending row, and each unused column costs. */
 const OUTBOX_SQL = 'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?';
+/** Every stored check-in in a seq range, sent or not: central's `resend` request (docs/mqtt.md). */
+const RANGE_SQL = 'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE seq BETWEEN ? AND ? ORDER BY seq';
 
 export interface OutboxRow {
   seq: number;
@@ -28,12 +30,14 @@ export interface OutboxRow {
 
 export class OutboxReader {
   private readonly pendingAfter: Statement;
+  private readonly inRange: Statement;
 
   constructor(
     db: Db,
     private readonly sealer: Sealer,
   ) {
     this.pendingAfter = db.prepare(OUTBOX_SQL);
+    this.inRange = db.prepare(RANGE_SQL);
   }
 
   /** The rows as stored (the document still sealed). */
@@ -46,7 +50,16 @@ export class OutboxReader {
    * does not open comes as an UnreadableCheckin, in its place, so one damaged value cannot stop the rows after it.
    */
   read(afterSeq: number, limit: number): Array<OutboxCheckin | UnreadableCheckin> {
-    return this.rows(afterSeq, limit).map((r) => {
+    return this.toOutbox(this.rows(afterSeq, limit));
+  }
+
+  /** Every stored check-in with `from <= seq <= to`, sent or not, in the form `read` gives. */
+  readRange(from: number, to: number): Array<OutboxCheckin | UnreadableCheckin> {
+    return this.toOutbox(this.inRange.all(from, to) as OutboxRow[]);
+  }
+
+  private toOutbox(rows: readonly OutboxRow[]): Array<OutboxCheckin | UnreadableCheckin> {
+    return rows.map((r) => {
       const documentJson = this.open(r);
       if (documentJson === null) return unreadable(r);
       return { ...rowMeta(r), documentJson, warningCodes: warningCodesOf(r) };

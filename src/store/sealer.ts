@@ -3,7 +3,7 @@
  * HMAC for look-ups, so a copied SD card image (or the database file alone) shows no names or numbers.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from './errors.js';
 import { randomSlice } from './random-pool.js';
@@ -20,26 +20,67 @@ export interface KeyFile {
   readonly tooOpen: boolean;
 }
 
-/** Reads the key, creating it (mode 0600, fsynced) when absent and `mayCreate`. */
-export function loadKeyFile(path: string, mayCreate: boolean): KeyFile {
-  let created = false;
+/**
+ * Why the key at `path` cannot be used, with the fix, as E_STORE_KEY: a technician reads it in the journal, and
+ * systemd does not restart a service that exits 78 for it.
+ */
+function keyProblem(path: string, err: unknown): StoreError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  const fix =
+    code === 'EISDIR'
+      ? `${path} is a directory, not a key file: set store.keyFile to the key's path, or remove the directory so that a new key is made for an empty database`
+      : code === 'EACCES' || code === 'EPERM'
+        ? `${path} cannot be read by this user (${code}): the key belongs to the service user, chown qrgate:qrgate ${path} && chmod 600 ${path}`
+        : `${path} cannot be read (${code}): restore the key from backup, or check the disk`;
+  return new StoreError('E_STORE_KEY', fix, { cause: err });
+}
+
+/** The key at `path`, or null when there is none; any other reason it cannot be read is E_STORE_KEY. */
+export function readKeyIfPresent(path: string): KeyFile | null {
+  let key: Buffer;
+  let mode: number;
   try {
-    statSync(path);
-  } catch {
-    if (!mayCreate) throw new StoreError('E_STORE_KEY', `key file ${path} is missing but the database holds sealed data`);
+    const fd = openSync(path, 'r');
+    try {
+      const st = fstatSync(fd);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      mode = st.mode;
+      key = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw keyProblem(path, err);
+  }
+  if (key.length !== KEY_BYTES) throw new StoreError('E_STORE_KEY', `key file ${path} must hold ${KEY_BYTES} bytes, it holds ${key.length}: restore the key from backup`);
+  return { key, created: false, tooOpen: (mode & 0o077) !== 0 };
+}
+
+/** Makes a new key (mode 0600, fsynced); a folder it cannot write to is E_STORE_KEY too. */
+export function createKeyFile(path: string): KeyFile {
+  const key = randomBytes(KEY_BYTES);
+  try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const fd = openSync(path, 'wx', 0o600);
     try {
-      writeSync(fd, randomBytes(KEY_BYTES));
+      writeSync(fd, key);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    created = true;
+  } catch (err) {
+    throw keyProblem(path, err);
   }
-  const key = readFileSync(path);
-  if (key.length !== KEY_BYTES) throw new StoreError('E_STORE_KEY', `key file ${path} must hold ${KEY_BYTES} bytes, it holds ${key.length}`);
-  return { key, created, tooOpen: (statSync(path).mode & 0o077) !== 0 };
+  return { key, created: true, tooOpen: false };
+}
+
+/** Reads the key, creating it (mode 0600, fsynced) when absent and `mayCreate`. */
+export function loadKeyFile(path: string, mayCreate: boolean): KeyFile {
+  const found = readKeyIfPresent(path);
+  if (found !== null) return found;
+  if (!mayCreate) throw new StoreError('E_STORE_KEY', `key file ${path} is missing but the database holds sealed data: restore it from backup`);
+  return createKeyFile(path);
 }
 
 export class Sealer {

@@ -234,7 +234,21 @@ describe('check-in pipeline', () => {
     const ok = h.pipeline.manual({ number: '079 305 001 234', name: '  Lê  Minh Ví Dụ ' });
     expect(ok).toMatchObject({ ok: true, checkin: { scanner: 'manual', manual: true, document: { type: 'id-number', number: '079305001234', name: 'Lê Minh Ví Dụ', manual: true, sex: 'F', birthDate: '2005' } } });
     const bad = h.pipeline.manual({ number: '12345' });
-    expect(bad).toMatchObject({ ok: false, reject: { code: 'E_ID_NUMBER', scanner: 'manual' } });
+    expect(bad).toMatchObject({ ok: false, reject: { code: 'E_MANUAL_NUMBER', scanner: 'manual' } });
+  });
+
+  it.each([
+    ['the 10-digit BHXH number', '0123456789', { number: '0123456789', socialInsuranceNumber: '0123456789', objectCode: null }],
+    ['the 15-character card number', 'HS4010123456789', { number: 'HS4010123456789', objectCode: 'HS', benefitLevel: 4, provinceCode: '01' }],
+    ['the card number with its printed spaces, in lower case', 'hs 4 01 0123456789', { number: 'HS4010123456789', socialInsuranceNumber: '0123456789' }],
+  ])('records a typed BHYT number (%s) as a manual bhyt check-in', (_what, number, doc) => {
+    const h = harness();
+    const ok = h.pipeline.manual({ number, name: 'Lê Văn Khách' });
+    expect(ok).toMatchObject({ ok: true, checkin: { scanner: 'manual', manual: true, document: { type: 'bhyt', name: 'Lê Văn Khách', ...doc } } });
+  });
+
+  it.each([['0123456789012345'], ['HS4000123456789'], ['XX'], ['0123456789a']])('refuses %s at the manual entry with E_MANUAL_NUMBER', (number) => {
+    expect(harness().pipeline.manual({ number })).toMatchObject({ ok: false, reject: { code: 'E_MANUAL_NUMBER' } });
   });
 
   it('decides a held half-scan on close, so nothing stays in memory', () => {

@@ -36,10 +36,28 @@ describe('qrgate decode (as a real process)', () => {
     expect(run.stderr).toMatch(/E_CCCD_FIELDS: .*too few fields/);
   });
 
-  it('shows the Vietnamese message with --lang vi', async () => {
+  it('shows the Vietnamese message with --lang vi, once (not again in English on stderr)', async () => {
     const run = await runCli(['decode', '--lang', 'vi', 'https://qr.tokhaiyte.vn/dkdd']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('Đây là mã địa điểm, không phải giấy tờ cá nhân.');
+    expect(run.stdout).toBe('bị từ chối  E_VENUE_QR\n  Đây là mã địa điểm, không phải giấy tờ cá nhân.\n');
+    expect(run.stderr).toBe('');
+  });
+
+  it('labels the fields in Vietnamese with --lang vi', async () => {
+    const run = await runCli(['decode', '--lang', 'vi', '--at', AT, cccd({ sex: 'Nam' })]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('hợp lệ  thẻ căn cước');
+    expect(run.stdout).toMatch(/Ngày sinh\s+1990-03-15/);
+    expect(run.stdout).toMatch(/Họ tên\s+Nguyễn Thị Mẫu/);
+    expect(run.stdout).toMatch(/Giới tính\s+Nam \(M\)/);
+    expect(run.stdout).toContain('cảnh báo\n  W_SEX_MISMATCH (Giới tính)  Giới tính không khớp với số căn cước.');
+    expect(run.stdout).not.toMatch(/birthDate|accepted/);
+  });
+
+  it('with --json, puts the reason once on stderr in the language asked', async () => {
+    const run = await runCli(['decode', '--json', '--lang', 'vi', 'https://qr.tokhaiyte.vn/dkdd']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('qrgate: E_VENUE_QR: Đây là mã địa điểm, không phải giấy tờ cá nhân.\n');
   });
 
   it('reads the raw bytes from standard input when the payload is absent or "-"', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -101,5 +101,34 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
     expect(first.stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect(second.stdout).toBe(first.stdout);
     expect(cacheFiles(join(dir, 'cache'))).toHaveLength(1);
+  });
+});
+
+describe('the bundle loader trusts only a cache nobody else could write (issue 16, item 2)', () => {
+  const asRoot = process.getuid?.() === 0;
+
+  it('never reads a cache in a folder writable by others', () => {
+    const { dir, bundle, cache } = fixture('module.exports = { value: 7 };\n');
+    load(dir, bundle, cache);
+    const [file] = cacheFiles(cache);
+    // Planted bytes: read, V8 would reject them and the loader delete them (see the corrupt-cache test above).
+    writeFileSync(join(cache, file!), Buffer.alloc(4096, 0x5a));
+    chmodSync(cache, 0o777);
+    expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":7}' });
+    expect(cacheFiles(cache)).toEqual([file]);
+    expect(readFileSync(join(cache, file!))).toEqual(Buffer.alloc(4096, 0x5a));
+  });
+
+  it.runIf(asRoot)('never reads, as root, a cache file that belongs to another user', () => {
+    const { dir, bundle, cache } = fixture('module.exports = { value: 8 };\n');
+    load(dir, bundle, cache);
+    const [file] = cacheFiles(cache);
+    writeFileSync(join(cache, file!), Buffer.alloc(4096, 0x5a));
+    chownSync(join(cache, file!), 1000, 1000);
+    expect(load(dir, bundle, cache)).toMatchObject({ status: 0, out: '{"value":8}' });
+    // Not read (read, it would have been rejected and deleted): replaced by a cache of root's own making.
+    expect(cacheFiles(cache)).toEqual([file]);
+    expect(statSync(join(cache, file!)).uid).toBe(0);
+    expect(readFileSync(join(cache, file!))).not.toEqual(Buffer.alloc(4096, 0x5a));
   });
 });

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, resolveConfig } from '../../src/config/load.js';
+import { ConfigError, loadConfig, resolveConfig, type ConfigProblem } from '../../src/config/load.js';
 
 const minimal = { device: { id: 'kiosk-1', site: 'hq' } };
 
-function problemsOf(fn: () => unknown): Array<{ path: string; message: string }> {
+function problemsOf(fn: () => unknown): ConfigProblem[] {
   try {
     fn();
   } catch (err) {
@@ -77,7 +77,7 @@ describe('configuration', () => {
       expect.arrayContaining([
         'QRGATE_HTTP_PORT (environment)',
         'device.id',
-        'device',
+        'device.site',
         'store.retentionDays',
         'store.bogus',
         'scanners[0]',
@@ -89,6 +89,7 @@ describe('configuration', () => {
     );
     expect(problems.filter((p) => p.path === 'scanners[0]')).toEqual([{ path: 'scanners[0]', message: 'give either path or match (exactly one)' }]);
     expect(problems.find((p) => p.path === 'store.bogus')?.message).toBe('unknown key');
+    expect(problems.find((p) => p.path === 'device.site')?.message).toMatch(/^required, but not set: The site/);
     expect(problems.find((p) => p.path === 'scanners[1].id')?.message).toContain('used by another scanner');
   });
 
@@ -102,7 +103,10 @@ describe('configuration', () => {
 
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'device:\n  id: kiosk-1\n   site: hq\n');
-    expect(problemsOf(() => loadConfig(bad, {}))[0]?.path).toMatch(/^\(yaml, line \d+\)$/);
+    const [yaml] = problemsOf(() => loadConfig(bad, {}));
+    expect(yaml).toMatchObject({ path: '(yaml syntax)', line: 2, column: 7, message: 'Nested mappings are not allowed in compact mappings' });
+    // No dangling ":" where the library's snippet used to follow.
+    expect(yaml?.message).not.toMatch(/:$/);
   });
 
   it('rejects a document that is not a mapping', () => {
@@ -118,8 +122,77 @@ describe('configuration written by hand', () => {
     expect(config.store.retentionDays).toBe(21);
   });
 
-  it('says exactly what the shipped example still needs: the device id and site', () => {
+  it('says exactly what the shipped example still needs: the device id and site, at the device section’s line', () => {
     const problems = problemsOf(() => loadConfig(new URL('../../config/example.yaml', import.meta.url).pathname, {}));
-    expect(problems).toEqual([{ path: '(top level)', message: 'must have required properties device' }]);
+    expect(problems.map((p): unknown[] => [p.path, p.line, p.column])).toEqual([
+      ['device.id', 5, 1],
+      ['device.site', 5, 1],
+    ]);
+    expect(problems[0]?.message).toBe('required, but not set: This kiosk’s id, unique in the agency (letters, digits, "_", "-", ".")');
+  });
+
+  it('lists every problem, not the first 8: nine mistakes give nine problems, each at its line and column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qrgate-config-'));
+    const file = join(dir, 'nine.yaml');
+    writeFileSync(
+      file,
+      [
+        'device:',
+        '  id: kiosk 1', // 1 pattern
+        '  sitee: hq', // 2 unknown key (+ 3: site missing)
+        'store:',
+        '  retentionDays: 0', // 4 minimum
+        'http:',
+        '  port: 99999', // 5 maximum
+        'log:',
+        '  level: verbose', // 6 choice
+        'mqtt:',
+        '  url: http://broker', // 7 pattern
+        'scanners:',
+        '  - id: gate',
+        '    type: serial',
+        '    path: /dev/ttyACM0',
+        '    terminator: CR', // 8 choice
+        '    direction: inn', // 9 choice
+        '',
+      ].join('\n'),
+    );
+    const problems = problemsOf(() => loadConfig(file, {}));
+    expect(problems.map((p) => `${p.path} ${p.line}:${p.column}`)).toEqual([
+      'device.site 1:1',
+      'device.sitee 3:3',
+      'device.id 2:3',
+      'store.retentionDays 5:3',
+      'http.port 7:3',
+      'mqtt.url 11:3',
+      'log.level 9:3',
+      'scanners[0].terminator 16:5',
+      'scanners[0].direction 17:5',
+    ]);
+  });
+
+  it.each([
+    ['a choice, once, with the allowed values', { log: { level: 'verbose' } }, 'log.level', 'must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent" (got "verbose")'],
+    ['a near-miss choice, with a suggestion', { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', terminator: 'CR' }] }, 'scanners[0].terminator', 'must be one of "cr", "lf", "crlf", "auto", "none" (got "CR"); did you mean "cr"?'],
+    ['a boolean-or-auto choice', { clock: { synced: 'yes' } }, 'clock.synced', 'must be one of "auto", true, false (got "yes")'],
+    ['an unknown key near a real one', { store: { retentionDay: 3 } }, 'store.retentionDay', 'unknown key; did you mean "retentionDays"?'],
+    ['an unknown section near a real one', { pipelin: {} }, 'pipelin', 'unknown key; did you mean "pipeline"?'],
+    ['an unknown key far from any', { store: { colour: 'red' } }, 'store.colour', 'unknown key'],
+    ['a near-miss scanner type', { scanners: [{ id: 'g', type: 'seriall', path: '/dev/x' }] }, 'scanners[0].type', 'must be one of "serial", "hid", "evdev", "simulated" (got "seriall"); did you mean "serial"?'],
+    ['a pattern, in words', { checkout: { at: '25:00' } }, 'checkout.at', 'must be a time "HH:MM" from "00:00" to "23:59" (quote it in YAML), or "never" (got "25:00")'],
+    ['a USB id, in words', { scanners: [{ id: 'g', type: 'hid', match: { vendorId: 'zz', productId: '0b61' } }] }, 'scanners[0].match.vendorId', 'must be 4 hex digits as lsusb shows them (e.g. "0c2e"; quote it in YAML) (got "zz")'],
+    ['an empty string', { http: { host: '' } }, 'http.host', 'must not be empty (got "")'],
+    ['a file source without a file', { scanners: [{ id: 'd', type: 'simulated', source: 'file' }] }, 'scanners[0].file', 'required when source is "file": the payload file to replay, one scan per line'],
+  ])('explains %s', (_what, over, path, message) => {
+    const problems = problemsOf(() => resolveConfig({ ...minimal, ...over }, {}));
+    expect(problems).toEqual([expect.objectContaining({ path, message })]);
+  });
+
+  it('suggests the variable a QRGATE_ typo was meant to be, as a warning', () => {
+    const { warnings } = resolveConfig(minimal, { QRGATE_STORE_RETENTON_DAYS: '3', QRGATE_ZZZ: '1' });
+    expect(warnings).toEqual([
+      { path: 'QRGATE_STORE_RETENTON_DAYS (environment)', message: 'matches no configuration key, so it is ignored; did you mean QRGATE_STORE_RETENTION_DAYS?' },
+      { path: 'QRGATE_ZZZ (environment)', message: 'matches no configuration key, so it is ignored' },
+    ]);
   });
 });

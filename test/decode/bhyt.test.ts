@@ -136,4 +136,33 @@ describe('BHYT health-insurance QR', () => {
   ])('rejects a card number of %s with E_BHYT_NUMBER', (_what, number) => {
     expect(codes(decode(bhytLegacy({ 0: number })))).toEqual(['E_BHYT_NUMBER']);
   });
+
+  const throughIssueDate = (end: string): string => `${bhytLegacy().split('|').slice(0, 9).join('|')}|${end}`;
+
+  it.each([
+    ['`#` (a hospital app’s own QR), 2021+ template', bhytNew({ 16: '#' }), 'Nguyễn Thị Mẫu'],
+    ['`**##` (a VNPT kiosk’s relay of `$`), 2021+ template', bhytNew({ 16: '**##' }), 'Nguyễn Thị Mẫu'],
+    ['`#`, legacy template', bhytLegacy({ 14: '#' }), 'Trần Văn Thử'],
+    ['`**##`, legacy template', bhytLegacy({ 14: '**##' }), 'Trần Văn Thử'],
+    ['`#` right after the issue date (short, like a terminated scan)', throughIssueDate('#'), 'Trần Văn Thử'],
+    ['`**##` right after the issue date', throughIssueDate('**##'), 'Trần Văn Thử'],
+  ])('accepts the end tag %s like `$`', (_what, payload, name) => {
+    const r = decode(payload);
+    expect(codes(r)).toEqual([]);
+    expect(r.ok && r.document.name).toBe(name);
+  });
+
+  it('still needs the fields through the issue date before a relayed end tag', () => {
+    expect(codes(decode(`${bhytLegacy().split('|').slice(0, 8).join('|')}|**##`))).toEqual(['E_BHYT_FIELDS']);
+  });
+
+  it.each([
+    ['a benefit digit (maHuong, as one hospital app names it) on a 10-digit card', bhytNew({ 14: '4' }), { benefitLevel: null }],
+    ['another benefit digit on a 10-digit card', bhytNew({ 14: '2' }), { benefitLevel: null }],
+    ['a benefit digit that disagrees with a legacy number', bhytLegacy({ 14: '2', 15: '$' }), { benefitLevel: 4 }],
+  ])('does not read field 14 (%s): its meaning is unverified', (_what, payload, doc) => {
+    const r = decode(payload);
+    expect(codes(r)).toEqual([]);
+    expect(r.ok && r.document).toMatchObject(doc);
+  });
 });

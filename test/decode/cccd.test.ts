@@ -49,6 +49,27 @@ describe('CCCD / Căn cước QR', () => {
   });
 
   it.each([
+    ['compact ddmmyyyy dates', '079090001234|Trần Văn Mẫu|01011990|Nam|Phường Thử, TP HCM|15082021', { birthDate: '1990-01-01', issuedOn: '2021-08-15', sex: 'M' }],
+    ['slashed dates', '079305001234|Lê Minh Ví Dụ|02/02/2005|Nữ|Số 9 Đường Giả Định, Phường Mẫu|15/08/2024', { birthDate: '2005-02-02', issuedOn: '2024-08-15', sex: 'F' }],
+  ])('accepts the six-field variant with %s like the other (W_CCCD_6_FIELDS, no old number)', (_what, payload, doc) => {
+    const r = decode(payload);
+    expect(r.ok && r.format).toBe('cccd-6');
+    expect(codes(r)).toEqual(['W_CCCD_6_FIELDS']);
+    expect(r.ok && r.document).toMatchObject({ oldNumber: null, extra: [], ...doc });
+  });
+
+  it.each([
+    ['a date in the name field (a column missing before it)', '079090001234|012345678|01011990|Trần Văn Mẫu|Nam|Phường Thử, TP HCM|15082021'],
+    ['digits in the name field', cccd({ name: 'Nguyễn Thị 2' })],
+    ['the old number where the name belongs', cccd({ name: '012345678' })],
+    ['an invented eleven-field order with the name in field 1', '079090001234|Trần Văn Mẫu|01011990|Nam|Phường Thử, TP HCM|15082021|||||'],
+    ['six fields with the birth date right after the number', '079090001234|01011990|Trần Văn Mẫu|Nam|Phường Thử, TP HCM|15082021'],
+    ['the six-field variant with digits in its name', '079090001234|Trần Văn 1990|01011990|Nam|Phường Thử, TP HCM|15082021'],
+  ])('rejects %s with E_CCCD_LAYOUT, never storing it as a name', (_what, payload) => {
+    expect(codes(decode(payload))).toEqual(['E_CCCD_LAYOUT']);
+  });
+
+  it.each([
     ['a scan cut inside the name', '001190012345|012345678|Nguyễn Thị M'],
     ['the number alone with a separator', '001190012345|'],
     ['six fields in the card order (issue date missing)', cccd().split('|').slice(0, 6).join('|')],

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DECODE_ERRORS, DECODE_WARNINGS } from '../../src/core/codes.js';
-import { decodeScan, type DecodeResult } from '../../src/decode/index.js';
+import { decodeScan, decodeTypedNumber, type DecodeResult } from '../../src/decode/index.js';
 import { bhytLegacy, bhytNew, cccd, SCAN_TIME } from '../helpers/payloads.js';
 
 /** Generous for a 2-core CI machine; a catastrophic regex takes seconds, not milliseconds. */
@@ -97,6 +97,28 @@ describe('decoder properties', () => {
         assertWellFormed(timedDecode(Buffer.from(text, 'utf8'), at));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('never accepts a citizen-ID card whose name holds a digit (shifted columns are refused, not stored)', () => {
+    const cccdMutations = mutatedPayload.filter((t) => /^\s*\d{12}\|/.test(t));
+    fc.assert(
+      fc.property(fc.oneof(cccdMutations, fc.tuple(fc.string({ maxLength: 12 }), fc.nat(9)).map(([w, d]) => cccd({ name: `${w}${d}` }))), (text) => {
+        const r = decodeScan(Buffer.from(text, 'utf8'), SCAN_TIME);
+        if (r.ok && r.document.type === 'cccd') expect(r.document.name ?? '').not.toMatch(/\d/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('decodes every typed number without throwing, to an id-number, a bhyt number or E_MANUAL_NUMBER', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (text) => {
+        const r = decodeTypedNumber(text, { scannedAt: SCAN_TIME, utcOffsetMinutes: 420 });
+        if (r.ok) expect(['id-number', 'bhyt']).toContain(r.format);
+        else expect(['E_ID_NUMBER', 'E_MANUAL_NUMBER']).toContain(r.code);
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -50,7 +50,7 @@ describe('qrgate doctor', () => {
     const s = await healthy();
     const findings = await runDoctor({ configFile: s.config(), udevRule: s.udevRule });
     expect(findings.filter((f) => f.verdict !== 'ok')).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual(['config', 'store folder', 'disk space', 'store integrity', 'key file', 'clock', 'scanner gate', 'broker']);
+    expect(findings.map((f) => f.check)).toEqual(['config', 'store folder', 'disk space', 'store integrity', 'key file', 'clock', 'presence', 'scanner gate', 'broker']);
   });
 
   it('exits 0 as a real process when all is well, and prints a fix for each warning', async () => {
@@ -79,6 +79,19 @@ describe('qrgate doctor', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ check: 'config', verdict: 'fail', code: 'E_CONFIG' });
     expect(findings[0]?.message).toContain('device.id');
+    expect(findings[0]?.message).toContain('device.site (line 1, column 1): required');
+    expect(findings[0]?.fix).toContain('qrgate run --check');
+  });
+
+  it('says how to write a missing config file, not "fix the listed keys"', async () => {
+    const file = join(tempDir(), 'none.yaml');
+    const run = await runCli(['doctor', '--json', '--config', file]);
+    expect(run.code).toBe(1);
+    const [finding] = JSON.parse(run.stdout) as Finding[];
+    expect(finding).toMatchObject({ check: 'config', verdict: 'fail', code: 'E_CONFIG' });
+    expect(finding?.message).toBe(`${file}: cannot be read: file not found`);
+    expect(finding?.fix).toContain(`qrgate provision --config ${file}`);
+    expect(finding?.fix).not.toContain('listed keys');
   });
 
   it.each([

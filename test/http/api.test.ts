@@ -75,7 +75,14 @@ describe('POST /api/manual', () => {
     const h = await startApp();
     const res = await h.app.http.inject({ method: 'POST', url: '/api/manual', payload: { number: '12345' } });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ ok: false, scan: { kind: 'rejected', reason: { code: 'E_ID_NUMBER' } } });
+    expect(res.json()).toMatchObject({ ok: false, scan: { kind: 'rejected', reason: { code: 'E_MANUAL_NUMBER' } } });
+  });
+
+  it('records a typed BHYT card number, spaces and all, as a manual bhyt check-in', async () => {
+    const h = await startApp();
+    const res = await h.app.http.inject({ method: 'POST', url: '/api/manual', payload: { number: 'HS 4 01 0123456789', name: 'Lê Văn Khách' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, scan: { kind: 'accepted', manual: true, type: 'bhyt', name: 'Lê V. K.', number: '••• •••• •••• 6789' } });
   });
 
   it('answers a malformed body with E_HTTP_BAD_REQUEST and accepts only JSON', async () => {

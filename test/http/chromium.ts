@@ -16,6 +16,8 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // As the kiosk runs it (docs/http.md): the scan tones play without a click first.
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 /**

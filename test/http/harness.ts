@@ -41,6 +41,12 @@ export class TestScanner extends BaseDriver {
   unplug(): void {
     this.setDisconnected('unplugged by the test');
   }
+
+  /** What a driver reports for a run longer than maxFrameBytes: the error, then connected again. */
+  oversized(): void {
+    this.setError('E_FRAME_TOO_LONG', 'a 5000-byte run without a terminator; discarded');
+    this.setConnected('test scanner');
+  }
 }
 
 export const PASSWORD = 'correct horse battery staple';

@@ -1,6 +1,6 @@
 /** scripts/install.sh in a throwaway root (files only) and as a dry run (every system action asserted). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
@@ -73,7 +73,11 @@ describe('scripts/install.sh', () => {
     expect(r.status).toBe(0);
     const plan = r.out;
     expect(plan).toMatch(/would: install -d -m 0755 \/opt\/qg-test/);
-    expect(plan).toMatch(/would: cp -a .*\/dist \/opt\/qg-test\/dist/);
+    expect(plan).toMatch(/would: cp -R --preserve=timestamps .*\/dist \/opt\/qg-test\/dist/);
+    expect(plan).not.toContain('cp -a');
+    expect(plan).toContain('would: rm -rf /opt/qg-test/dist/.v8-cache');
+    expect(plan).toContain('would: chown -R -h 0:0 /opt/qg-test');
+    expect(plan).toContain('would: chmod -R u+rwX,go+rX,go-w /opt/qg-test');
     expect(plan).toMatch(/would: sh -c cd '\/opt\/qg-test' && npm ci --omit=dev/);
     // This test machine has no qrgate user, so the plan must create one.
     expect(plan).toMatch(/would: useradd --system --user-group --home-dir \/var\/lib\/qrgate --no-create-home --shell \/usr\/sbin\/nologin qrgate/);
@@ -84,6 +88,33 @@ describe('scripts/install.sh', () => {
     expect(plan).not.toMatch(/^\+ /m);
     expect(existsSync('/opt/qg-test')).toBe(false);
     expect(existsSync(root)).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)('installs root-owned files nobody else can write, and no code cache, from a tree owned by another user (issue 16, item 2)', () => {
+    // A clone as the login user left it: uid 1000, group- and world-writable bits, a V8 code cache next to the bundle.
+    const src = tempDir('qrgate-src-');
+    for (const item of ['bin', 'dist', 'config', 'docs', 'systemd', 'package.json', 'package-lock.json', 'README.md', 'scripts/install.sh', 'drivers/udev']) {
+      cpSync(item, join(src, item), { recursive: true });
+    }
+    mkdirSync(join(src, 'dist/.v8-cache'), { recursive: true });
+    writeFileSync(join(src, 'dist/.v8-cache/qrgate.cjs.0123456789abcdef.0123456789abcdef.v8cache'), 'planted');
+    spawnSync('chown', ['-R', '1000:1000', src]);
+    spawnSync('chmod', ['-R', 'go+w', src]);
+    const root = tempDir('qrgate-root-');
+    const r = spawnSync('bash', [join(src, 'scripts/install.sh'), '--root', root], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const app = join(root, 'opt/qrgate');
+    const bad: string[] = [];
+    const walk = (p: string): void => {
+      const st = lstatSync(p);
+      if (st.uid !== 0 || st.gid !== 0 || (!st.isSymbolicLink() && (st.mode & 0o022) !== 0)) bad.push(`${p} ${st.uid}:${st.gid} ${(st.mode & 0o777).toString(8)}`);
+      if (st.isDirectory()) for (const name of readdirSync(p)) walk(join(p, name));
+    };
+    walk(app);
+    expect(bad).toEqual([]);
+    expect(existsSync(join(app, 'dist/.v8-cache'))).toBe(false);
+    expect(statSync(join(app, 'bin/qrgate.js')).mode & 0o111).not.toBe(0);
+    expect(statSync(join(root, 'etc/qrgate/config.yaml')).uid).toBe(0);
   });
 
   it('refuses unknown options with exit 2', () => {

@@ -123,4 +123,27 @@ describe('qrgate provision on a terminal', () => {
     expect(t.screen).toContain('Not saved.');
     expect(read(config)).toBe(before);
   });
+
+  it('asks in Vietnamese with a Vietnamese locale (or --lang vi), checking answers in Vietnamese too', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'config.yaml');
+    const tree = buildFakeTree({ empty: true });
+    const t = new Terminal(['provision', '--config', config, '--no-check'], { QRGATE_SYSFS_ROOT: tree.sysfs, QRGATE_DEV_ROOT: tree.dev, LANG: 'vi_VN.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    terminals.push(t);
+    try {
+      // The introduction is no question: typing Enter at it would answer the first prompt before it is asked.
+      await t.answer('Mã kiosk (tên của kiosk này, ví dụ cong-1)', 'cổng 1');
+      await t.answer('mã kiosk: chỉ gồm chữ không dấu', 'cong-1');
+      await t.answer('Địa điểm (cơ quan hoặc tòa nhà', 'hanoi-hq');
+      await t.answer('Địa chỉ máy chủ trung tâm', '-');
+      await t.answer('Không tìm thấy máy quét', '');
+      await t.answer('Quét thử một mã trước khi lưu? [y/N]', 'n');
+      await t.answer('Lưu các thay đổi này? [Y/n]', 'y');
+      expect(await t.exited).toBe(0);
+    } finally {
+      rmSync(tree.root, { recursive: true, force: true });
+    }
+    expect(t.screen).not.toContain('Device id');
+    expect(loadConfig(config, {}).config.device).toEqual({ id: 'cong-1', site: 'hanoi-hq' });
+  });
 });

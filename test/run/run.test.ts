@@ -49,9 +49,26 @@ describe('qrgate run', () => {
     const run = await runCli(['run', '--config', file]);
     expect(run.code).toBe(78);
     expect(run.stderr).toContain('device.id');
-    expect(run.stderr).toContain('device: must have required properties site');
+    expect(run.stderr).toContain('device.site (line 1, column 1): required, but not set');
     expect(run.stderr).toContain('store.retentionDays');
-    expect(run.stderr).toContain('scanners[0]: give either path or match (exactly one)');
+    expect(run.stderr).toMatch(/scanners\[0\] \(line \d+, column \d+\): give either path or match \(exactly one\)/);
+  });
+
+  it('--check agrees with the daemon: the same QRGATE_ typo warnings, the same refusal of a file source without a file', async () => {
+    const dir = tempDir();
+    const good = writeConfig(dir, {});
+    const check = await runCli(['run', '--check', '--config', good], undefined, { QRGATE_MQTT_URLL: 'mqtt://x' });
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain('QRGATE_MQTT_URLL (environment): matches no configuration key, so it is ignored; did you mean QRGATE_MQTT_URL?');
+    expect(check.stdout).toContain('configuration is valid (1 warning above)');
+
+    const bad = writeConfig(tempDir(), { scanners: [{ id: 'demo', type: 'simulated', source: 'file' }] });
+    for (const args of [['run', '--check', '--config', bad], ['run', '--config', bad]]) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(78);
+      expect(run.stderr).toContain('scanners[0].file');
+      expect(run.stderr).toContain('required when source is "file"');
+    }
   });
 
   it('names a missing configuration file, also through QRGATE_CONFIG', async () => {

@@ -40,6 +40,13 @@ describe('systemd unit', () => {
     expect(directives('DeviceAllow').sort()).toEqual(['char-hidraw rw', 'char-input r', 'char-ttyACM rw', 'char-ttyAMA rw', 'char-ttyUSB rw']);
   });
 
+  it('gives the daemon no group that reads every keyboard, and bounds its descriptors, memory and tasks (issue 16, items 5 and 8)', () => {
+    expect(directives('SupplementaryGroups')).toEqual(['dialout']);
+    expect(directives('LimitNOFILE')).toEqual(['1024']);
+    expect(directives('MemoryMax')).toEqual(['256M']);
+    expect(directives('TasksMax')).toEqual(['64']);
+  });
+
   describe('the provisioning-mode unit', () => {
     const PROVISION = 'systemd/qrgate-provision.service';
     const provision = readFileSync(new URL(`../../${PROVISION}`, import.meta.url), 'utf8');

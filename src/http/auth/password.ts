@@ -5,21 +5,13 @@
  * and fast enough for a person. `qrgate hash-password` writes the line; docs/http.md says where it goes.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { ParsedHash, ScryptCost } from '../../core/password-hash.js';
+
+export { parseHash, PasswordHashError, type ParsedHash, type ScryptCost } from '../../core/password-hash.js';
 
 export const DEFAULT_COST = { N: 32_768, r: 8, p: 1 } as const;
 const SALT_BYTES = 16;
 const HASH_BYTES = 64;
-const LINE = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
-
-export interface ScryptCost {
-  readonly N: number;
-  readonly r: number;
-  readonly p: number;
-}
-
-export class PasswordHashError extends Error {
-  override readonly name = 'PasswordHashError';
-}
 
 function derive(password: string, salt: Buffer, length: number, cost: ScryptCost): Promise<Buffer> {
   // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly N=2^15, r=8, so allow some headroom.
@@ -31,23 +23,6 @@ export async function hashPassword(password: string, cost: ScryptCost = DEFAULT_
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password, salt, HASH_BYTES, cost);
   return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-export interface ParsedHash {
-  readonly cost: ScryptCost;
-  readonly salt: Buffer;
-  readonly hash: Buffer;
-}
-
-/** Throws PasswordHashError with a technician-readable reason; never echoes the line. */
-export function parseHash(line: string): ParsedHash {
-  const m = LINE.exec(line.trim());
-  if (m === null) throw new PasswordHashError('not a qrgate password hash (expected scrypt$N$r$p$salt$hash; create it with "qrgate hash-password")');
-  const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 20 || r < 1 || r > 32 || p < 1 || p > 16) throw new PasswordHashError('scrypt cost out of range');
-  const hash = Buffer.from(m[5] as string, 'base64');
-  if (hash.length < 16) throw new PasswordHashError('hash too short');
-  return { cost: { N, r, p }, salt: Buffer.from(m[4] as string, 'base64'), hash };
 }
 
 /** Constant-time comparison of the derived key; the time does not depend on how much of it matches. */

@@ -2,17 +2,22 @@
 // The receptionist's screen. Everything that came from a scan is put on the page with textContent, never as HTML:
 // a name on a card is text typed by whoever made the card.
 import { applyStatic, saveLang, savedLang, TEXTS } from './i18n.js';
+import { play, played, setSound, soundOn, unlockOnGesture } from './sound.js';
 
 /** How long a scan stays shown in full colour: long enough to read, short enough not to greet the next visitor. */
 const FRESH_MS = 8000;
 const RECONNECT_MS = 2000;
+/** Store refusals: the kiosk records nothing until fixed. */
+const STORE_REFUSALS = new Set(['E_STORE_FULL', 'E_STORE_WRITE']);
 
 const $ = (id) => document.getElementById(id);
 let lang = savedLang();
+let sound = soundOn();
 let status = null;
 let scan = null;
 let freshUntil = 0;
 let connected = false;
+let statusReceivedAt = Date.now();
 
 function t() {
   return TEXTS[lang];
@@ -32,6 +37,12 @@ function timeOf(iso) {
   return m ? m[1] : '';
 }
 
+/** `dd/mm` of a `YYYY-MM-DD` date. */
+function dayMonth(date) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date ?? '');
+  return m ? `${m[3]}/${m[2]}` : '';
+}
+
 function renderStatic() {
   document.documentElement.lang = lang;
   applyStatic(document, t());
@@ -39,45 +50,104 @@ function renderStatic() {
   button.textContent = t().langButton;
   button.setAttribute('aria-label', t().langLabel);
   button.setAttribute('title', t().langLabel);
+  const s = $('sound');
+  s.textContent = sound ? t().soundOn : t().soundOff;
+  s.setAttribute('aria-pressed', String(sound));
+  s.setAttribute('title', t().soundLabel);
+  s.classList.toggle('off', !sound);
   $('offline').textContent = t().pageOffline;
+}
+
+/** A scanner that cannot read (an oversized scan's error is momentary, and not a broken scanner). */
+function scannerDown(s) {
+  return s.state !== 'connected' && !(s.state === 'error' && s.text?.code === 'E_FRAME_TOO_LONG');
+}
+
+/** Why nothing can be recorded right now, or null: the store refuses, or no scanner can read. */
+function blocked() {
+  if (status === null) return null;
+  if (status.refusing && STORE_REFUSALS.has(status.refusing.code)) {
+    return { title: t().blockedStore, text: status.refusing[lang], hint: t().blockedStoreHint };
+  }
+  const down = status.scanners.filter(scannerDown);
+  if (status.scanners.length > 0 && down.length === status.scanners.length) {
+    return { title: t().blockedScanner, text: down.map((s) => (down.length > 1 ? `${s.id}: ${s.text[lang]}` : s.text[lang])).join(' · '), hint: t().blockedScannerHint };
+  }
+  return null;
+}
+
+function setPanel(kind) {
+  const panel = $('scan');
+  panel.className = `scan ${kind}`;
+  panel.dataset.state = kind.split(' ')[0] === 'accepted' && kind.includes('warned') ? 'warning' : kind.split(' ')[0];
+}
+
+function clearPanel() {
+  $('warnings').replaceChildren();
+  for (const id of ['verdict', 'direction', 'name', 'number', 'reason', 'meta', 'notice', 'last']) $(id).textContent = '';
+  $('direction').className = 'direction';
+}
+
+/** The small line that keeps the last scan available once the panel is back to idle. */
+function lastLine() {
+  if (scan === null) return '';
+  const parts = [scan.kind === 'accepted' ? t().accepted : t().rejected];
+  if (scan.kind === 'accepted') {
+    parts.push(scan.direction === 'out' ? t().dirOut : t().dirIn);
+    if (scan.name) parts.push(scan.name);
+    if (scan.warnings?.length) parts.push(scan.warnings[0][lang]);
+  } else if (scan.reason) {
+    parts.push(scan.reason[lang]);
+  }
+  return `${t().lastAt(timeOf(scan.at).slice(0, 5), ageText(scan.at))}: ${parts.join(' · ')}`;
 }
 
 function renderScan() {
   const panel = $('scan');
   const fresh = scan !== null && Date.now() < freshUntil;
-  panel.className = `scan ${scan === null ? 'idle' : scan.kind} ${fresh ? 'fresh' : 'stale'}`;
   panel.dataset.seq = scan?.seq ?? '';
   panel.dataset.at = scan?.at ?? '';
-  const warnings = $('warnings');
-  warnings.replaceChildren();
-  if (scan === null) {
-    $('age').textContent = '';
-    $('verdict').textContent = t().idle;
-    $('direction').textContent = '';
-    $('name').textContent = t().idleHint;
-    for (const id of ['number', 'reason', 'meta']) $(id).textContent = '';
+  clearPanel();
+  if (!fresh) {
+    const stop = blocked();
+    if (stop !== null) {
+      setPanel('blocked');
+      $('verdict').textContent = stop.title;
+      $('reason').textContent = stop.text;
+      $('name').textContent = stop.hint;
+    } else {
+      setPanel(scan === null ? 'idle' : 'idle stale');
+      $('verdict').textContent = t().idle;
+      $('name').textContent = t().idleHint;
+      const down = (status?.scanners ?? []).filter(scannerDown);
+      $('notice').textContent = down.map((s) => t().scannerDown(s.id, s.text[lang])).join(' · ');
+    }
+    $('last').textContent = lastLine();
     return;
   }
-  $('age').textContent = fresh ? '' : `${t().previous} · ${ageText(scan.at)}  —  ${t().idle}`;
-  $('verdict').textContent = scan.kind === 'accepted' ? t().accepted : t().rejected;
   if (scan.kind === 'accepted') {
+    const warnings = scan.warnings ?? [];
+    setPanel(warnings.length > 0 ? 'accepted warned fresh' : 'accepted fresh');
+    $('verdict').textContent = warnings.length > 0 ? t().acceptedWarn : t().accepted;
     $('direction').textContent = scan.direction === 'out' ? t().dirOut : t().dirIn;
     $('direction').className = `direction ${scan.direction}`;
     $('name').textContent = scan.name ?? '';
     $('number').textContent = scan.number ?? '';
-    $('reason').textContent = '';
-    for (const w of scan.warnings ?? []) warnings.append(el('li', '', w[lang]));
+    // With a warning, the warning is what the receptionist must read: the large line; any others below it.
+    if (warnings.length > 0) $('reason').textContent = warnings[0][lang];
+    for (const w of warnings.slice(1)) $('warnings').append(el('li', '', w[lang]));
   } else {
-    $('direction').textContent = '';
-    $('name').textContent = '';
-    $('number').textContent = '';
+    setPanel('rejected fresh');
+    $('verdict').textContent = t().rejected;
     $('reason').textContent = scan.reason?.[lang] ?? '';
   }
   const tags = [];
   if (scan.type) tags.push(t().types[scan.type] ?? scan.type);
   if (scan.manual) tags.push(t().manualTag);
   if (scan.auto) tags.push(t().autoTag);
-  tags.push(`${t().scanner}: ${scan.scanner}`, timeOf(scan.at));
+  if (scan.scanner !== 'manual') tags.push(`${t().scanner}: ${scan.scanner}`);
+  else if (!scan.manual) tags.push(t().manualScanner);
+  tags.push(timeOf(scan.at));
   $('meta').textContent = tags.join(' · ');
 }
 
@@ -86,8 +156,6 @@ function ageText(iso) {
   const sec = Math.max(0, Math.round((serverNow - Date.parse(iso)) / 1000));
   return sec < 120 ? t().secondsAgo(sec) : t().minutesAgo(Math.round(sec / 60));
 }
-
-let statusReceivedAt = Date.now();
 
 function renderStatus() {
   if (status === null) return;
@@ -101,7 +169,8 @@ function renderStatus() {
   const system = $('system');
   const items = [];
   if (status.scanners.length === 0) items.push(stateItem('warn', t().scanner, t().noScanners));
-  for (const s of status.scanners) items.push(stateItem(s.state === 'connected' ? 'ok' : 'bad', `${t().scanner} ${s.id}`, s.text[lang]));
+  for (const s of status.scanners) items.push(stateItem(scannerDown(s) ? 'bad' : 'ok', `${t().scanner} ${s.id}`, s.text[lang]));
+  if (status.refusing) items.push(stateItem('bad', '', status.refusing[lang]));
   const m = status.mqtt;
   items.push(stateItem(m.state === 'connected' ? 'ok' : m.state === 'disabled' ? 'neutral' : 'warn', t().broker, m.text[lang]));
   if (status.queue.pending > 0) items.push(stateItem(m.state === 'connected' ? 'neutral' : 'warn', '', t().pending(status.queue.pending)));
@@ -113,9 +182,14 @@ function renderStatus() {
   if (status.inside.length === 0) {
     inside.replaceChildren(el('li', 'empty', t().insideEmpty));
   } else {
+    const today = status.today.date;
     const rows = status.inside.map((p) => {
       const li = el('li');
-      li.append(el('span', 'who', p.name ?? '—'), el('span', 'num', p.number), el('span', 'since', timeOf(p.since).slice(0, 5)));
+      // An arrival before today (by the kiosk's zone: the server sends both dates) shows its day too.
+      const earlier = today !== undefined && p.date !== undefined && p.date !== today;
+      li.classList.toggle('earlier', earlier);
+      const time = timeOf(p.since).slice(0, 5);
+      li.append(el('span', 'who', p.name ?? '—'), el('span', 'num', p.number), el('span', 'since', earlier ? `${dayMonth(p.date)} ${time}` : time));
       return li;
     });
     const more = status.today.insideNow - status.inside.length;
@@ -150,12 +224,19 @@ function setConnected(on) {
   document.body.classList.toggle('disconnected', !on);
 }
 
+function toneOf(s) {
+  if (s.kind === 'rejected') return 'refused';
+  return (s.warnings?.length ?? 0) > 0 ? 'warning' : 'accepted';
+}
+
 function connect() {
   const source = new EventSource('/events');
   source.addEventListener('open', () => setConnected(true));
   source.addEventListener('scan', (e) => {
     scan = JSON.parse(e.data);
     freshUntil = Date.now() + FRESH_MS;
+    // An automatic end-of-day checkout is nobody at the gate: no tone.
+    if (!scan.auto) play(toneOf(scan), sound);
     renderScan();
   });
   source.addEventListener('status', (e) => {
@@ -166,8 +247,8 @@ function connect() {
       scan = status.lastScan;
       // Fresh only for what is left of its few seconds, by the kiosk's clock (a phone's may differ).
       freshUntil = Date.now() + FRESH_MS - Math.max(0, Date.parse(status.now) - Date.parse(scan.at));
-      renderScan();
     }
+    renderScan();
     renderStatus();
   });
   source.addEventListener('error', () => {
@@ -211,12 +292,26 @@ $('lang').addEventListener('click', () => {
   saveLang(lang);
   renderAll();
 });
+$('sound').addEventListener('click', () => {
+  sound = !sound;
+  setSound(sound);
+  renderStatic();
+});
 $('manual').addEventListener('submit', (e) => void submitManual(e));
+unlockOnGesture(document);
 setInterval(() => {
   renderClock();
-  if (scan !== null) renderScan();
+  renderScan();
 }, 1000);
 renderAll();
 setConnected(false);
 connect();
-window.qrgate = { get connected() { return connected; } };
+window.qrgate = {
+  get connected() {
+    return connected;
+  },
+  /** The tones played so far (kinds), for the browser tests. */
+  get tones() {
+    return [...played];
+  },
+};

@@ -12,6 +12,11 @@ const TEXTS = {
     confirmFull: 'Tệp sẽ chứa họ tên và số giấy tờ đầy đủ. Việc xuất này được ghi vào nhật ký. Tiếp tục?',
     version: 'Phiên bản', uptime: 'Thời gian chạy', disk: 'Ổ đĩa trống', store: 'Cơ sở dữ liệu', pending: 'Chờ gửi', clock: 'Đồng hồ',
     synced: 'đã đồng bộ', unsynced: 'CHƯA đồng bộ', mqtt: 'Máy chủ MQTT', alarms: 'Cảnh báo', langButton: 'EN',
+    kioskTime: 'giờ kiosk', reconnects: 'kết nối lại', mqttNone: 'không cấu hình — chỉ ghi nhận tại kiosk (mqtt.url chưa đặt)',
+    mode: { auto: 'tự động', true: 'đặt là đúng giờ', false: 'đặt là chưa đồng bộ' },
+    scannerStates: { connected: 'đã kết nối', disconnected: 'mất kết nối', error: 'lỗi', stopped: 'chưa chạy' },
+    mqttStates: { connecting: 'đang kết nối', connected: 'đã kết nối', disconnected: 'mất kết nối' },
+    days: (d, h, m) => `${d} ngày ${h} giờ ${m} phút`,
   },
   en: {
     title: 'Technician', logout: 'Log out', loginTitle: 'Technician login', password: 'Password', login: 'Log in',
@@ -21,6 +26,11 @@ const TEXTS = {
     confirmFull: 'The file will hold full names and document numbers. This export is logged. Continue?',
     version: 'Version', uptime: 'Uptime', disk: 'Disk free', store: 'Database', pending: 'Waiting to send', clock: 'Clock',
     synced: 'synchronised', unsynced: 'NOT synchronised', mqtt: 'MQTT broker', alarms: 'Alarms', langButton: 'VI',
+    kioskTime: 'kiosk time', reconnects: 'reconnects', mqttNone: 'not configured — recording on this kiosk only (mqtt.url is not set)',
+    mode: { auto: 'automatic', true: 'set as synchronised', false: 'set as not synchronised' },
+    scannerStates: { connected: 'connected', disconnected: 'disconnected', error: 'error', stopped: 'not started' },
+    mqttStates: { connecting: 'connecting', connected: 'connected', disconnected: 'disconnected' },
+    days: (d, h, m) => `${d} d ${h} h ${m} min`,
   },
 };
 
@@ -37,7 +47,21 @@ function el(tag, className, text) {
 }
 
 const bytes = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${(n / 1e6).toFixed(1)} MB`);
-const duration = (s) => `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+const duration = (s) => t().days(Math.floor(s / 86400), Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60));
+
+/** `2026-11-22T09:30:00.123+07:00` → `09:30:00 22/11/2026 (kiosk time, UTC+07:00)`: the kiosk's own wall clock. */
+function kioskTime(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(iso ?? '');
+  if (!m) return iso ?? '';
+  return `${m[4]} ${m[3]}/${m[2]}/${m[1]} (${t().kioskTime}, UTC${m[5] === 'Z' ? '+00:00' : m[5]})`;
+}
+
+function mqttLine(m) {
+  if (m.state === 'disabled') return t().mqttNone;
+  const parts = [t().mqttStates[m.state] ?? m.state, `MQTT ${m.protocolVersion === 5 ? '5' : '3.1.1'}`, `${t().reconnects}: ${m.reconnects}`];
+  if (m.lastError) parts.push(`${m.lastError.code}: ${m.lastError[lang]} (${m.lastError.detail})`);
+  return parts.join(' · ');
+}
 
 function renderStatic() {
   document.documentElement.lang = lang;
@@ -55,12 +79,12 @@ function renderSummary() {
     [t().disk, s.disk ? `${bytes(s.disk.freeBytes)} / ${bytes(s.disk.totalBytes)} (${s.disk.path})` : '?'],
     [t().store, `${bytes(s.store.bytes)} · seq ${s.store.lastSeq} · ${s.store.path}`],
     [t().pending, `${s.store.pending}${s.store.oldestPendingAgeSec === null ? '' : ` (${duration(s.store.oldestPendingAgeSec)})`}`],
-    [t().clock, `${s.clock.now} · ${s.clock.synced ? t().synced : t().unsynced} (${s.clock.mode})`],
-    [t().mqtt, `${s.mqtt.state} · MQTT ${s.mqtt.protocolVersion === 5 ? '5' : '3.1.1'} · reconnects ${s.mqtt.reconnects}${s.mqtt.lastError ? ` · ${s.mqtt.lastError.code}: ${s.mqtt.lastError[lang]} (${s.mqtt.lastError.detail})` : ''}`],
+    [t().clock, `${kioskTime(s.clock.now)} · ${s.clock.synced ? t().synced : t().unsynced} (${t().mode[s.clock.mode] ?? s.clock.mode})`],
+    [t().mqtt, mqttLine(s.mqtt)],
   ];
   for (const a of s.store.alarms) rows.push([t().alarms, `${a.code}: ${a[lang]} (${a.detail})`]);
   $('overview').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
-  $('scanners').replaceChildren(...(s.scanners.length ? s.scanners.map((x) => line(x.id, `${x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`)) : [el('li', '', t().none)]));
+  $('scanners').replaceChildren(...(s.scanners.length ? s.scanners.map((x) => line(x.id, `${t().scannerStates[x.state] ?? x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`)) : [el('li', '', t().none)]));
   $('rejects').replaceChildren(...(s.rejects.byCode.length ? s.rejects.byCode.map((r) => line(`${r.code} ×${r.count}`, r[lang])) : [el('li', '', t().none)]));
   $('config').textContent = JSON.stringify(s.config, null, 2);
 }
@@ -90,6 +114,8 @@ async function load() {
   const res = await api('/api/tech/summary');
   if (!res || !res.ok) return;
   summary = await res.json();
+  // The export's day defaults to today by the kiosk's clock, not the technician's laptop.
+  if (!$('day').dataset.touched) $('day').value = summary.clock.now.slice(0, 10);
   show(true);
   renderSummary();
 }
@@ -127,6 +153,8 @@ $('export').addEventListener('submit', (e) => {
   a.click();
   a.remove();
 });
+
+$('day').addEventListener('change', () => ($('day').dataset.touched = '1'));
 
 $('lang').addEventListener('click', () => {
   lang = lang === 'vi' ? 'en' : 'vi';

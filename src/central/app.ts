@@ -1,0 +1,158 @@
+/**
+ * qrgate central's composition root: the only place that knows every part. The store opens first, then the ingest
+ * behind the embedded broker, then the page; stop in reverse (the broker first, so no acknowledgement is promised
+ * for a row that can no longer be committed).
+ */
+import { systemClock, type Clock, type Timer } from '../core/clock.js';
+import { TimeZone } from '../core/zone.js';
+import type { CheckinMessage } from '../forwarder/contract.js';
+import type { Logger } from '../logger.js';
+import { loadKeyFile, Sealer } from '../store/sealer.js';
+import { EmbeddedBroker } from './broker.js';
+import type { CentralConfig } from './config-schema.js';
+import { buildFleet, fleetTotals, type FleetDeps } from './fleet.js';
+import { GapWatcher } from './gaps.js';
+import { GroupCommit } from './group-commit.js';
+import { buildCentralHttp, type CentralApi } from './http-server.js';
+import { Ingest } from './ingest.js';
+import { KioskTracker } from './kiosk-tracker.js';
+import { CentralMetrics } from './metrics.js';
+import { OperatorSessions } from './sessions.js';
+import { SqliteCentralStore } from './sqlite-store.js';
+import type { CentralStore } from './store-types.js';
+
+const RETENTION_EVERY_MS = 3_600_000;
+const STATE_FLUSH_MS = 1000;
+const DAY_MS = 86_400_000;
+
+export interface CentralDeps {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Test and chaos hook: check-ins acknowledged but not stored (an injected subscriber-side loss). */
+  readonly drop?: (m: CheckinMessage) => boolean;
+}
+
+/** Opens central's store with its key (creating both on first use); shared by `run` and the admin subcommands. */
+export function openCentralStore(config: CentralConfig, now: Date): { store: SqliteCentralStore; sealer: Sealer; keyTooOpen: boolean } {
+  const key = loadKeyFile(config.store.keyFile, true);
+  const sealer = new Sealer(key.key);
+  return { store: SqliteCentralStore.open(config.store.path, sealer, config.store.keyFile, now), sealer, keyTooOpen: key.tooOpen };
+}
+
+export class CentralApp {
+  readonly store: CentralStore;
+  readonly broker: EmbeddedBroker;
+  readonly http: CentralApi;
+  readonly metrics: CentralMetrics;
+  readonly tracker: KioskTracker;
+  readonly gaps: GapWatcher;
+  readonly commit: GroupCommit;
+  readonly fleet: FleetDeps;
+  readonly ingest: Ingest;
+  httpAddress: string | null = null;
+  brokerUrl: string | null = null;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private timers: Timer[] = [];
+
+  constructor(
+    readonly config: CentralConfig,
+    deps: CentralDeps,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.logger;
+    const opened = openCentralStore(config, this.clock.now());
+    if (opened.keyTooOpen) this.log.warn({ code: 'W_KEY_PERMISSIONS', file: config.store.keyFile }, 'the key file is readable by other users (it should be mode 0600)');
+    this.store = opened.store;
+    const zone = new TimeZone(config.fleet.timeZone);
+    this.tracker = new KioskTracker(this.store);
+    this.gaps = new GapWatcher({
+      store: this.store,
+      tracker: this.tracker,
+      clock: this.clock,
+      log: this.log.child({ module: 'gaps' }),
+      resendAfterMs: config.fleet.resendAfterSec * 1000,
+      request: (k, op, body) => this.broker.request(k, op, body),
+      onResend: () => this.metrics.resendRequests.inc(),
+    });
+    this.fleet = { store: this.store, tracker: this.tracker, gaps: this.gaps, clock: this.clock, zone, silentAfterMs: config.fleet.silentAfterMinutes * 60_000 };
+    this.metrics = new CentralMetrics(() => fleetTotals(buildFleet(this.fleet)), () => this.broker.connectedClients);
+    this.commit = new GroupCommit({
+      insert: (rows) => this.store.insertCheckins(rows),
+      clock: this.clock,
+      windowMs: config.broker.groupCommitMs,
+      onCommit: (rows, _inserted, seconds) => {
+        this.metrics.commitSeconds.observe(seconds);
+        this.metrics.batchRows.observe(rows.length);
+      },
+    });
+    const ingest = (this.ingest = new Ingest({
+      store: this.store,
+      sealer: opened.sealer,
+      commit: this.commit,
+      tracker: this.tracker,
+      gaps: this.gaps,
+      metrics: this.metrics,
+      clock: this.clock,
+      log: this.log.child({ module: 'ingest' }),
+      baseTopic: config.broker.baseTopic,
+      maxBytes: config.broker.maxMessageBytes,
+      ...(deps.drop === undefined ? {} : { drop: deps.drop }),
+    }));
+    this.broker = new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) });
+    const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
+    this.http = buildCentralHttp({ config, store: this.store, sealer: opened.sealer, sessions, fleet: this.fleet, metrics: this.metrics, logger: this.log, health: () => this.health() });
+  }
+
+  async start(): Promise<void> {
+    this.tracker.allOffline(this.clock.now().getTime());
+    this.purge();
+    this.timers.push(this.clock.setInterval(() => this.purge(), RETENTION_EVERY_MS), this.clock.setInterval(() => this.flushStates(), STATE_FLUSH_MS));
+    for (const t of this.timers) t.unref();
+    this.gaps.start();
+    this.brokerUrl = await this.broker.start();
+    this.httpAddress = await this.http.listen({ host: this.config.http.host, port: this.config.http.port });
+    this.log.info({ broker: this.brokerUrl, http: this.httpAddress }, 'central ready');
+  }
+
+  async stop(): Promise<void> {
+    await this.broker.stop();
+    this.commit.close();
+    await this.http.close();
+    this.gaps.stop();
+    for (const t of this.timers) this.clock.clearInterval(t);
+    this.tracker.flush();
+    this.store.close();
+    this.log.info('central stopped');
+  }
+
+  health(): { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> } {
+    const storeOk = this.store.isHealthy();
+    const brokerOk = this.brokerUrl !== null;
+    return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: brokerOk ? `${this.broker.connectedClients} clients` : 'not listening' } } };
+  }
+
+  private flushStates(): void {
+    try {
+      this.tracker.flush();
+    } catch (err) {
+      this.log.error({ err }, 'could not save kiosk states; retrying in a second');
+    }
+  }
+
+  /** Deletes check-ins and rejects older than store.retentionDays (by scan time), in batches. */
+  private purge(): void {
+    const before = this.clock.now().getTime() - this.config.store.retentionDays * DAY_MS;
+    let total = 0;
+    try {
+      for (;;) {
+        const r = this.store.purgeBefore(before, 5000);
+        total += r.checkins + r.rejects;
+        if (!r.more) break;
+      }
+      if (total > 0) this.log.info({ rows: total }, 'retention: deleted expired rows');
+    } catch (err) {
+      this.log.error({ err }, 'retention purge failed');
+    }
+  }
+}

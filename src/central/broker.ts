@@ -1,0 +1,135 @@
+/**
+ * The embedded MQTT broker (aedes) the kiosks connect to. Its hooks are central's gate:
+ * - authenticate: user `SITE/DEVICE` with the password `kiosk add` printed (or none, with broker.allowAnonymous);
+ * - authorizePublish: every kiosk publish goes through the ingest, and aedes writes the PUBACK only after this hook
+ *   calls back (lib/handlers/publish.js), so a check-in is acknowledged only once its row is committed;
+ * - authorizeSubscribe: a kiosk may subscribe only within its own `B/request/` topics; anything else is refused
+ *   (SUBACK failure) and counted.
+ */
+import { Aedes, type Client, type Subscription } from 'aedes';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { Logger } from '../logger.js';
+import type { CentralConfig } from './config-schema.js';
+import type { Ingest } from './ingest.js';
+import { kioskOfUsername, verifyKioskPassword } from './kiosk-credentials.js';
+import type { CentralMetrics } from './metrics.js';
+import type { CentralStore, KioskId } from './store-types.js';
+
+interface Identity {
+  readonly kiosk: KioskId | null;
+}
+
+export interface BrokerDeps {
+  readonly config: CentralConfig['broker'];
+  readonly store: CentralStore;
+  readonly ingest: Ingest;
+  readonly metrics: CentralMetrics;
+  readonly log: Logger;
+}
+
+export class EmbeddedBroker {
+  private aedes: Aedes | null = null;
+  private server: Server | null = null;
+  private readonly identities = new WeakMap<Client, Identity>();
+  url = '';
+
+  constructor(private readonly d: BrokerDeps) {}
+
+  get connectedClients(): number {
+    return this.aedes?.connectedClients ?? 0;
+  }
+
+  async start(): Promise<string> {
+    const { config: c, log } = this.d;
+    if (c.allowAnonymous) log.warn({ code: 'W_CENTRAL_ANONYMOUS' }, 'broker.allowAnonymous is on: any client may connect without a password and publish as any kiosk (UNSAFE: for demos and tests only)');
+    const aedes = await Aedes.createBroker({
+      authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => {
+        if (client === null) return done(null);
+        const id = this.identities.get(client);
+        if (id === undefined) return done(new Error('not authenticated'));
+        this.d.ingest.handle(packet.topic, packet.payload as Buffer, id.kiosk).then(
+          (decision) => done(decision === 'ack' ? null : new Error('refused')),
+          () => done(new Error('ingest failed')),
+        );
+      },
+      authorizeSubscribe: (client, sub, done) => done(null, this.allowSubscription(client, sub) ? sub : null),
+    });
+    aedes.on('clientError', (_client, err) => log.debug({ err: err.message }, 'mqtt client error'));
+    this.aedes = aedes;
+    const tls = c.listen.tls;
+    const server = tls === undefined
+      ? createServer(aedes.handle)
+      : createTlsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key), ...(tls.ca === undefined ? {} : { ca: readFileSync(tls.ca), requestCert: true }), rejectUnauthorized: tls.requireClientCert }, aedes.handle);
+    // Small QoS 1 messages: PUBACKs must not wait for Nagle (docs/mqtt.md, "The central broker should do the same").
+    server.on('connection', (s: { setNoDelay?: (on: boolean) => void }) => s.setNoDelay?.(true));
+    server.on('secureConnection', (s: TLSSocket) => s.setNoDelay(true));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(c.listen.port, c.listen.host, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const host = c.listen.host === '0.0.0.0' || c.listen.host === '::' ? '127.0.0.1' : c.listen.host;
+    this.url = `${tls === undefined ? 'mqtt' : 'mqtts'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return this.url;
+  }
+
+  /** Publishes a request to a kiosk (QoS 1; its persistent session keeps it while it is away). */
+  request(k: KioskId, op: string, body: object): void {
+    const topic = `${this.d.config.baseTopic}/${k.site}/${k.device}/request/${op}`;
+    this.aedes?.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false }, (err) => {
+      if (err) this.d.log.warn({ err: err.message, op }, 'could not publish a kiosk request');
+    });
+  }
+
+  async stop(): Promise<void> {
+    const aedes = this.aedes;
+    const server = this.server;
+    this.aedes = null;
+    this.server = null;
+    // The broker first: it closes every client connection, which the listener's close waits for.
+    if (aedes !== null) await new Promise<void>((r) => aedes.close(() => r()));
+    if (server !== null) await new Promise<void>((r) => server.close(() => r()));
+  }
+
+  private authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void): void {
+    const refuse = (why: string): void => {
+      this.d.metrics.authFailures.inc();
+      this.d.log.warn({ reason: why }, 'mqtt connection refused');
+      done(Object.assign(new Error(why), { returnCode: 4 }), null);
+    };
+    const socket = client.conn as Partial<TLSSocket>;
+    if (typeof socket.getPeerCertificate === 'function' && socket.authorized === false && Object.keys(socket.getPeerCertificate()).length > 0) return refuse('client certificate not signed by broker.listen.tls.ca');
+    if (username === undefined || username === '') {
+      if (!this.d.config.allowAnonymous) return refuse('no user name');
+      this.identities.set(client, { kiosk: null });
+      return done(null, true);
+    }
+    const kiosk = kioskOfUsername(username);
+    const stored = kiosk === null ? null : this.d.store.kioskPassword(kiosk);
+    if (kiosk === null || stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored)) return refuse('unknown kiosk or wrong password');
+    this.identities.set(client, { kiosk });
+    done(null, true);
+  }
+
+  private allowSubscription(client: Client, sub: Subscription): boolean {
+    const kiosk = this.identities.get(client)?.kiosk;
+    const base = this.d.config.baseTopic;
+    const parts = sub.topic.split('/');
+    const ok =
+      kiosk !== undefined &&
+      sub.topic.startsWith(`${base}/`) &&
+      parts.length === base.split('/').length + 4 &&
+      parts.at(-2) === 'request' &&
+      !parts.slice(0, -1).some((p) => p === '+' || p === '#') &&
+      (kiosk === null || sub.topic.startsWith(`${base}/${kiosk.site}/${kiosk.device}/request/`));
+    if (!ok) {
+      this.d.metrics.refusedSubscriptions.inc();
+      this.d.log.warn({ site: kiosk?.site, device: kiosk?.device }, 'subscription refused (outside the kiosk’s request topics)');
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * qrgate central's configuration: one TypeBox schema gives the type, the validation, the defaults and the generated
+ * reference (docs/central-config.md, `npm run docs:config`). The key names are a contract (issue 18).
+ */
+import { Type, type Static } from 'typebox';
+import { DEFAULT_TIME_ZONE } from '../core/zone.js';
+
+const file = (description: string) => Type.String({ minLength: 1, description });
+
+export const BrokerTlsSchema = Type.Object(
+  {
+    cert: file('PEM certificate of the listener.'),
+    key: file('PEM private key of the listener (mode 0600).'),
+    ca: Type.Optional(file('PEM CA whose client certificates are accepted. Set it to let kiosks present certificates.')),
+    requireClientCert: Type.Boolean({ default: false, description: 'Refuse a kiosk that does not present a certificate signed by broker.listen.tls.ca (the password is still checked).' }),
+  },
+  { additionalProperties: false, description: 'TLS on the MQTT listener. Default: none (plain MQTT).' },
+);
+
+export const CentralBrokerSchema = Type.Object(
+  {
+    listen: Type.Object(
+      {
+        host: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address the embedded MQTT broker listens on.' }),
+        port: Type.Integer({ minimum: 0, maximum: 65_535, default: 1883, description: 'TCP port of the embedded MQTT broker (8883 is usual with TLS; 0: a free port).' }),
+        tls: Type.Optional(BrokerTlsSchema),
+      },
+      { additionalProperties: false, default: {}, description: 'The listener kiosks connect to.' },
+    ),
+    baseTopic: Type.String({ pattern: '^[^#+/$][^#+/]*$', default: 'qrgate', description: 'First level of every kiosk topic: {baseTopic}/{site}/{device}/… (the kiosks’ mqtt.baseTopic).' }),
+    allowAnonymous: Type.Boolean({ default: false, description: 'Let a kiosk connect without a user name (then it may publish under any {baseTopic}/SITE/DEVICE). For demos and tests only: logged as unsafe at start.' }),
+    maxMessageBytes: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 65_536, description: 'A kiosk message larger than this is refused and counted (a check-in is well under 4 KiB).' }),
+    groupCommitMs: Type.Integer({ minimum: 0, maximum: 100, default: 0, description: 'Check-ins that arrive within this many milliseconds are committed together; each kiosk gets its acknowledgement (PUBACK) only after its row is committed. 0: commit once the messages read so far are parsed (batches still form while a commit runs); measured better latency and no worse throughput than 5 (docs/performance.md).' }),
+  },
+  { additionalProperties: false, default: {}, description: 'The embedded MQTT broker (aedes).' },
+);
+
+export const CentralStoreSchema = Type.Object(
+  {
+    path: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/central.db', description: 'SQLite database file (WAL, synchronous=FULL).' }),
+    keyFile: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/store.key', description: 'Key that seals documents at rest (AES-256-GCM) and keys the number hashes. Created with mode 0600 on first run.' }),
+    retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 21, description: 'Days a check-in (and a reject) is kept, counted from its scan; the audit log is kept.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Central storage.' },
+);
+
+export const CentralHttpSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address of the fleet page and API. Put a TLS reverse proxy in front of it when it is not 127.0.0.1.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8090, description: 'TCP port of the fleet page and API (0: a free port).' }),
+    sessionTtlMin: Type.Integer({ minimum: 1, maximum: 1440, default: 480, description: 'Minutes an operator login lasts.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'The fleet page and API (fastify).' },
+);
+
+export const FleetSchema = Type.Object(
+  {
+    silentAfterMinutes: Type.Integer({ minimum: 1, maximum: 100_000, default: 60, description: 'An online kiosk with no check-in for this many minutes is listed as silent (apart from offline ones).' }),
+    resendAfterSec: Type.Integer({ minimum: 1, maximum: 86_400, default: 30, description: 'A missing seq range is asked for again (resend) at most this often per kiosk.' }),
+    timeZone: Type.String({ minLength: 1, default: DEFAULT_TIME_ZONE, description: 'The zone whose days the per-day counts use.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Watching the fleet.' },
+);
+
+export const CentralLogSchema = Type.Object(
+  {
+    level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level (JSON lines on standard output). LOG_LEVEL overrides it.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Logging.' },
+);
+
+export const CentralConfigSchema = Type.Object(
+  { broker: CentralBrokerSchema, store: CentralStoreSchema, http: CentralHttpSchema, fleet: FleetSchema, log: CentralLogSchema },
+  { additionalProperties: false },
+);
+
+export type CentralConfig = Static<typeof CentralConfigSchema>;

@@ -1,0 +1,141 @@
+/**
+ * End-to-end completeness, per kiosk: the seqs missing between the lowest kept and the highest known (the highest
+ * stored, or the kiosk's reported lastSeq, so a missing tail counts too). A gap is *closing* while the kiosk reports
+ * pending check-ins; once it reports none and the range is still missing, central asks for it (`resend`), and what
+ * the kiosk answers it no longer has, or cannot read, becomes *lost*.
+ */
+import type { Clock, Timer } from '../core/clock.js';
+import type { HealthMessage, ResendResult } from '../forwarder/contract.js';
+import { RESEND_MAX_RANGE } from '../forwarder/schemas.js';
+import type { Logger } from '../logger.js';
+import type { KioskTracker } from './kiosk-tracker.js';
+import { countSeqs, subtract } from './ranges.js';
+import { kioskKey, type CentralStore, type KioskId, type LostRange, type SeqRange } from './store-types.js';
+
+const TICK_MS = 1000;
+
+export interface Completeness {
+  /** Highest seq with every seq below it stored or known lost. */
+  readonly contiguousSeq: number;
+  readonly open: readonly SeqRange[];
+  readonly lost: readonly LostRange[];
+  readonly openCount: number;
+  readonly lostCount: number;
+  readonly closing: boolean;
+}
+
+export interface GapDeps {
+  readonly store: CentralStore;
+  readonly tracker: KioskTracker;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly resendAfterMs: number;
+  /** Publishes `body` to the kiosk's `B/request/{op}`. */
+  readonly request: (k: KioskId, op: 'resend' | 'health', body: object) => void;
+  readonly onResend?: () => void;
+}
+
+export class GapWatcher {
+  private readonly dirty = new Map<string, KioskId>();
+  private readonly lastResend = new Map<string, number>();
+  private readonly lastHealthAsk = new Map<string, number>();
+  private timer: Timer | undefined;
+  private readonly cache = new Map<string, Completeness>();
+
+  constructor(private readonly d: GapDeps) {}
+
+  start(): void {
+    for (const k of this.d.store.knownKiosks()) this.dirty.set(kioskKey(k), k);
+    this.timer = this.d.clock.setInterval(() => {
+      try {
+        this.tick();
+      } catch (err) {
+        // A store that fails now is retried at the next tick; it must not take the process down.
+        this.d.log.error({ err }, 'gap check failed');
+      }
+    }, TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.d.clock.clearInterval(this.timer);
+  }
+
+  touch(k: KioskId): void {
+    this.dirty.set(kioskKey(k), k);
+    this.cache.delete(kioskKey(k));
+  }
+
+  /** The last computed completeness (at most a tick old for a kiosk with news), computing it when there is none. */
+  cached(k: KioskId): Completeness {
+    return this.cache.get(kioskKey(k)) ?? this.completeness(k);
+  }
+
+  completeness(k: KioskId): Completeness {
+    const c = this.compute(k);
+    this.cache.set(kioskKey(k), c);
+    return c;
+  }
+
+  private compute(k: KioskId): Completeness {
+    const { gaps, maxSeq } = this.d.store.seqGaps(k);
+    const lastSeq = this.d.tracker.healthOf(k)?.lastSeq ?? 0;
+    const missing = lastSeq > maxSeq ? [...gaps, { from: maxSeq + 1, to: lastSeq }] : gaps;
+    const lost = this.d.store.lostRanges(k);
+    const open = subtract(missing, lost);
+    const first = open[0];
+    const top = Math.max(maxSeq, lastSeq);
+    const pending = this.d.tracker.healthOf(k)?.pending ?? 0;
+    return { contiguousSeq: first === undefined ? top : first.from - 1, open, lost, openCount: countSeqs(open), lostCount: countSeqs(lost), closing: open.length > 0 && pending > 0 };
+  }
+
+  /** The kiosk answered a resend: ranges it no longer has, or cannot read, are lost. */
+  onResendResult(k: KioskId, r: ResendResult): void {
+    const lost: LostRange[] = [...r.missing.map(([from, to]) => ({ from, to, reason: 'missing' as const })), ...r.unreadable.map((s) => ({ from: s, to: s, reason: 'unreadable' as const }))];
+    const known = this.d.store.lostRanges(k);
+    const fresh = lost.filter((l) => subtract([l], known).length > 0);
+    if (fresh.length > 0) {
+      this.d.store.addLost(k, fresh, this.d.clock.now().getTime());
+      this.d.log.warn({ site: k.site, device: k.device, ranges: fresh.length, seqs: countSeqs(fresh) }, 'check-ins the kiosk no longer has are marked lost');
+    }
+    this.touch(k);
+  }
+
+  onHealth(k: KioskId, _h: HealthMessage): void {
+    this.touch(k);
+  }
+
+  tick(): void {
+    const now = this.d.clock.now().getTime();
+    for (const [key, k] of this.dirty) {
+      const c = this.completeness(k);
+      if (c.open.length === 0) {
+        this.dirty.delete(key);
+        continue;
+      }
+      const health = this.d.tracker.healthOf(k);
+      const resentAt = this.lastResend.get(key) ?? -Infinity;
+      // A report from before the last resend (or older than the resend period) says nothing of the gap now.
+      if (health === undefined || health.pending > 0 || health.at <= resentAt || now - health.at > this.d.resendAfterMs) {
+        // Closing, or not known: ask for a fresh report rather than wait for the kiosk's next minute.
+        if (now - (this.lastHealthAsk.get(key) ?? -Infinity) >= Math.min(this.d.resendAfterMs, 5000)) {
+          this.lastHealthAsk.set(key, now);
+          this.d.request(k, 'health', {});
+        }
+        continue;
+      }
+      if (now - resentAt < this.d.resendAfterMs) continue;
+      this.lastResend.set(key, now);
+      // Every open range at once (one request each), at most RESEND_MAX_RANGE seqs in all per round.
+      let budget = RESEND_MAX_RANGE;
+      for (const r of c.open) {
+        if (budget <= 0) break;
+        const range = { from: r.from, to: Math.min(r.to, r.from + budget - 1) };
+        budget -= range.to - range.from + 1;
+        this.d.log.info({ site: k.site, device: k.device, ...range }, 'asking the kiosk to resend a missing range');
+        this.d.onResend?.();
+        this.d.request(k, 'resend', { ...range, tid: `resend-${range.from}-${range.to}` });
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The ingest: one inbound kiosk message in, one decision out — acknowledge (stored, a duplicate, or refused for
+ * good) or drop the connection (a forged topic, or the store failed, so the kiosk sends again). Check-ins are sealed
+ * here and committed by the group commit; the promise settles only after the commit. Broker-independent: the
+ * embedded broker calls it from aedes' authorizePublish; an external-broker consumer would call it per message.
+ */
+import type { Clock } from '../core/clock.js';
+import type { CheckinMessage } from '../forwarder/contract.js';
+import { Compile } from 'typebox/compile';
+import { HealthMessageSchema, ResendResultSchema } from '../forwarder/schemas.js';
+import type { Logger } from '../logger.js';
+import type { Sealer } from '../store/sealer.js';
+import type { GapWatcher } from './gaps.js';
+import type { GroupCommit } from './group-commit.js';
+import type { KioskTracker } from './kiosk-tracker.js';
+import type { CentralMetrics } from './metrics.js';
+import { parseInbound, type RefusalReason } from './parse.js';
+import { numberMac, personMac } from './person.js';
+import { kioskKey, type CentralStore, type CheckinRow, type KioskId } from './store-types.js';
+
+const checkResendResult = Compile(ResendResultSchema);
+const checkHealth = Compile(HealthMessageSchema);
+/** A refusal is logged once per kiosk and reason in this period (a flood must not flood the journal). */
+const REFUSAL_LOG_MS = 60_000;
+
+export type Decision = 'ack' | 'disconnect';
+
+export interface IngestDeps {
+  readonly store: CentralStore;
+  readonly sealer: Sealer;
+  readonly commit: GroupCommit;
+  readonly tracker: KioskTracker;
+  readonly gaps: GapWatcher;
+  readonly metrics: CentralMetrics;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly baseTopic: string;
+  readonly maxBytes: number;
+  /** Test and chaos hook only: a check-in for which it returns true is acknowledged but not stored (an injected loss). */
+  readonly drop?: (m: CheckinMessage) => boolean;
+}
+
+export class Ingest {
+  private readonly refusalLogged = new Map<string, number>();
+
+  constructor(private readonly d: IngestDeps) {}
+
+  /** `sender`: the kiosk the connection authenticated as, or null (anonymous). Never throws. */
+  async handle(topic: string, payload: Uint8Array, sender: KioskId | null): Promise<Decision> {
+    const m = parseInbound(topic, payload, { baseTopic: this.d.baseTopic, maxBytes: this.d.maxBytes, sender });
+    const now = this.d.clock.now().getTime();
+    if (!m.ok) return this.refuse(m.reason, m.kiosk, now);
+    this.d.metrics.messages.inc({ kind: m.kind });
+    try {
+      switch (m.kind) {
+        case 'checkin':
+          return await this.checkin(m.kiosk, m.msg, now);
+        case 'reject':
+          this.d.store.insertRejects([{ id: m.msg.id, site: m.kiosk.site, device: m.kiosk.device, code: m.msg.code, scannedMs: Date.parse(m.msg.scannedAt), receivedMs: now }]);
+          this.d.tracker.onSeen(m.kiosk, now);
+          return 'ack';
+        case 'status':
+          this.d.tracker.onStatus(m.kiosk, m.msg, now);
+          this.d.log.info({ site: m.kiosk.site, device: m.kiosk.device, state: m.msg.state }, 'kiosk status');
+          return 'ack';
+        case 'health':
+          this.d.tracker.onHealth(m.kiosk, m.msg, now);
+          this.d.gaps.onHealth(m.kiosk, m.msg);
+          return 'ack';
+        case 'response':
+          this.response(m.kiosk, m.op, m.msg, now);
+          return 'ack';
+      }
+    } catch (err) {
+      // The store failed: no acknowledgement, the kiosk keeps the message and sends it again after reconnecting.
+      this.d.log.error({ err, site: m.kiosk.site, device: m.kiosk.device, kind: m.kind }, 'could not store a kiosk message; the kiosk will send it again');
+      return 'disconnect';
+    }
+  }
+
+  private async checkin(k: KioskId, msg: CheckinMessage, now: number): Promise<Decision> {
+    if (this.d.drop?.(msg) === true) return 'ack';
+    const doc = msg.document;
+    const numberHash = numberMac(this.d.sealer, doc.number);
+    const row: CheckinRow = {
+      id: msg.id,
+      site: k.site,
+      device: k.device,
+      seq: msg.seq,
+      direction: msg.direction,
+      docType: doc.type,
+      scannedAt: msg.scannedAt,
+      scannedMs: Date.parse(msg.scannedAt),
+      clockSynced: msg.clockSynced,
+      receivedMs: now,
+      numberMac: numberHash,
+      personMac: personMac(this.d.sealer, doc, numberHash),
+      sealed: this.d.sealer.seal(JSON.stringify({ document: doc, scanner: msg.scanner, auto: msg.auto, warnings: msg.warnings }), msg.id),
+    };
+    const outcome = await this.d.commit.add(row);
+    if (outcome === 'duplicate') {
+      this.d.metrics.duplicates.inc();
+      return 'ack';
+    }
+    this.d.metrics.stored.inc();
+    const committedAt = this.d.clock.now().getTime();
+    if (msg.clockSynced) this.d.metrics.ingestLag.observe(Math.max(0, committedAt - row.scannedMs) / 1000);
+    this.d.tracker.onCheckin(k, msg.clockSynced, committedAt);
+    this.d.gaps.touch(k);
+    return 'ack';
+  }
+
+  private response(k: KioskId, op: string, msg: { ok: boolean; data?: unknown }, now: number): void {
+    this.d.tracker.onSeen(k, now);
+    if (!msg.ok) {
+      this.d.log.warn({ site: k.site, device: k.device, op }, 'the kiosk refused a request');
+      return;
+    }
+    if (op === 'resend' && checkResendResult.Check(msg.data)) this.d.gaps.onResendResult(k, msg.data);
+    else if (op === 'health' && checkHealth.Check(msg.data)) {
+      this.d.tracker.onHealth(k, msg.data, now);
+      this.d.gaps.onHealth(k, msg.data);
+    }
+  }
+
+  private refuse(reason: RefusalReason, k: KioskId | null, now: number): Decision {
+    this.d.metrics.refuse(reason);
+    const key = `${k === null ? '-' : kioskKey(k)} ${reason}`;
+    if (now - (this.refusalLogged.get(key) ?? -Infinity) >= REFUSAL_LOG_MS) {
+      this.refusalLogged.set(key, now);
+      if (this.refusalLogged.size > 10_000) this.refusalLogged.clear();
+      // Never the payload, nor the topic (a forged topic is attacker-chosen text).
+      this.d.log.warn({ reason, site: k?.site, device: k?.device }, 'kiosk message refused');
+    }
+    return reason === 'forged_topic' ? 'disconnect' : 'ack';
+  }
+}

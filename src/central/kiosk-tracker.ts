@@ -1,0 +1,99 @@
+/**
+ * What central knows of each kiosk's state, from its retained B/status (and the broker-published last will), its
+ * B/health reports and its check-ins: kept in memory, written through to the store on every status or health
+ * message and, for the last check-in time, at most once a second.
+ */
+import type { HealthMessage, StatusMessage } from '../forwarder/contract.js';
+import { kioskKey, type CentralStore, type KioskId, type KioskState } from './store-types.js';
+
+export interface HealthView {
+  readonly at: number;
+  readonly pending: number;
+  readonly oldestPendingAgeSec: number | null;
+  readonly lastSeq: number | null;
+  readonly scanners: HealthMessage['scanners'];
+}
+
+export class KioskTracker {
+  private readonly states = new Map<string, KioskState>();
+  private readonly health = new Map<string, HealthView>();
+  private readonly unsaved = new Set<string>();
+
+  constructor(private readonly store: CentralStore) {
+    for (const s of store.allKioskStates()) {
+      this.states.set(kioskKey(s), s);
+      const h = parseHealth(s.health, s.lastSeenMs ?? 0);
+      if (h !== null) this.health.set(kioskKey(s), h);
+    }
+  }
+
+  /** Central (and so its broker) just started: no kiosk is connected until it says so again. */
+  allOffline(nowMs: number): void {
+    for (const s of this.states.values()) if (s.state === 'online') this.save({ ...s, state: 'offline', sinceMs: nowMs });
+  }
+
+  onStatus(k: KioskId, msg: StatusMessage, nowMs: number): void {
+    const prev = this.get(k, nowMs);
+    const sinceMs = msg.state === 'online' ? (Date.parse(msg.since) || nowMs) : nowMs;
+    this.save({ ...prev, state: msg.state, sinceMs: prev.state === msg.state && msg.state === 'offline' ? prev.sinceMs : sinceMs, version: msg.state === 'online' ? msg.version : prev.version, lastSeenMs: nowMs });
+  }
+
+  onHealth(k: KioskId, msg: HealthMessage, nowMs: number): void {
+    const text = JSON.stringify(msg);
+    this.health.set(kioskKey(k), { at: nowMs, pending: msg.pending, oldestPendingAgeSec: msg.oldestPendingAgeSec, lastSeq: msg.lastSeq ?? null, scanners: msg.scanners });
+    this.save({ ...this.get(k, nowMs), health: text, lastSeenMs: nowMs });
+  }
+
+  onCheckin(k: KioskId, clockSynced: boolean, nowMs: number): void {
+    const key = kioskKey(k);
+    this.states.set(key, { ...this.get(k, nowMs), lastCheckinMs: nowMs, lastSeenMs: nowMs, lastClockSynced: clockSynced });
+    this.unsaved.add(key);
+  }
+
+  onSeen(k: KioskId, nowMs: number): void {
+    const key = kioskKey(k);
+    this.states.set(key, { ...this.get(k, nowMs), lastSeenMs: nowMs });
+    this.unsaved.add(key);
+  }
+
+  /** Writes the states changed by check-ins since the last call. */
+  flush(): void {
+    for (const key of this.unsaved) {
+      const s = this.states.get(key);
+      if (s !== undefined) this.store.saveKioskState(s);
+    }
+    this.unsaved.clear();
+  }
+
+  state(k: KioskId): KioskState | undefined {
+    return this.states.get(kioskKey(k));
+  }
+
+  healthOf(k: KioskId): HealthView | undefined {
+    return this.health.get(kioskKey(k));
+  }
+
+  all(): KioskState[] {
+    return [...this.states.values()];
+  }
+
+  private get(k: KioskId, nowMs: number): KioskState {
+    return this.states.get(kioskKey(k)) ?? { site: k.site, device: k.device, state: 'offline', sinceMs: nowMs, lastSeenMs: null, lastCheckinMs: null, version: null, health: null, lastClockSynced: null };
+  }
+
+  private save(s: KioskState): void {
+    this.states.set(kioskKey(s), s);
+    this.unsaved.delete(kioskKey(s));
+    this.store.saveKioskState(s);
+  }
+}
+
+function parseHealth(text: string | null, at: number): HealthView | null {
+  if (text === null) return null;
+  try {
+    const m = JSON.parse(text) as HealthMessage;
+    return { at, pending: m.pending, oldestPendingAgeSec: m.oldestPendingAgeSec, lastSeq: m.lastSeq ?? null, scanners: m.scanners };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The single-machine CentralStore: better-sqlite3, WAL, synchronous=FULL (src/store/open-database.ts), so a row a
+ * kiosk was told is stored survives a power cut or kill -9. Documents arrive sealed (sealing is the ingest's job).
+ */
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import { StoreError } from '../store/errors.js';
+import { assertSameKey, recordFingerprint, storedFingerprint } from '../store/key-fingerprint.js';
+import { openDatabase } from '../store/open-database.js';
+import type { Sealer } from '../store/sealer.js';
+import { CENTRAL_SCHEMA, CENTRAL_SCHEMA_VERSION } from './sqlite-schema.js';
+import { kioskKey, type CentralStore, type CheckinQuery, type CheckinRow, type DayCounts, type KioskId, type KioskState, type LostRange, type RejectRow, type Role, type SeqRange, type StoredCheckin } from './store-types.js';
+
+const CHECKIN_COLUMNS = 'id, seq, site, device, direction, scanned_at AS scannedAt, scanned_ms AS scannedMs, received_ms AS receivedMs, sealed, person_mac AS personMac';
+
+interface StateRow {
+  site: string;
+  device: string;
+  state: 'online' | 'offline';
+  since_ms: number;
+  last_seen_ms: number | null;
+  last_checkin_ms: number | null;
+  version: string | null;
+  health: string | null;
+  last_clock_synced: number | null;
+}
+
+const toState = (r: StateRow): KioskState => ({
+  site: r.site,
+  device: r.device,
+  state: r.state,
+  sinceMs: r.since_ms,
+  lastSeenMs: r.last_seen_ms,
+  lastCheckinMs: r.last_checkin_ms,
+  version: r.version,
+  health: r.health,
+  lastClockSynced: r.last_clock_synced === null ? null : r.last_clock_synced === 1,
+});
+
+export class SqliteCentralStore implements CentralStore {
+  private readonly q: Record<string, Statement>;
+  private readonly insertMany: Transaction<(rows: readonly CheckinRow[]) => boolean[]>;
+
+  private constructor(private readonly db: Database) {
+    const p = (sql: string): Statement => db.prepare(sql);
+    this.q = {
+      insertCheckin: p('INSERT INTO checkins (id, site, device, seq, direction, doc_type, scanned_at, scanned_ms, clock_synced, received_ms, number_mac, person_mac, sealed) VALUES (@id, @site, @device, @seq, @direction, @docType, @scannedAt, @scannedMs, @clockSynced, @receivedMs, @numberMac, @personMac, @sealed) ON CONFLICT (id) DO NOTHING'),
+      insertReject: p('INSERT INTO rejects (id, site, device, code, scanned_ms, received_ms) VALUES (@id, @site, @device, @code, @scannedMs, @receivedMs) ON CONFLICT (id) DO NOTHING'),
+      state: p('SELECT * FROM kiosk_state WHERE site = ? AND device = ?'),
+      states: p('SELECT * FROM kiosk_state'),
+      saveState: p(`INSERT INTO kiosk_state (site, device, state, since_ms, last_seen_ms, last_checkin_ms, version, health, last_clock_synced) VALUES (@site, @device, @state, @sinceMs, @lastSeenMs, @lastCheckinMs, @version, @health, @lastClockSynced)
+        ON CONFLICT (site, device) DO UPDATE SET state = excluded.state, since_ms = excluded.since_ms, last_seen_ms = excluded.last_seen_ms, last_checkin_ms = excluded.last_checkin_ms, version = excluded.version, health = excluded.health, last_clock_synced = excluded.last_clock_synced`),
+      known: p('SELECT site, device FROM kiosks UNION SELECT site, device FROM kiosk_state ORDER BY 1, 2'),
+      floor: p('SELECT floor_seq FROM kiosk_state WHERE site = ? AND device = ?'),
+      maxSeq: p('SELECT coalesce(max(seq), 0) FROM checkins WHERE site = ? AND device = ?'),
+      gaps: p(`SELECT prev + 1 AS "from", seq - 1 AS "to" FROM (SELECT seq, lag(seq, 1, @floor) OVER (ORDER BY seq) AS prev FROM checkins WHERE site = @site AND device = @device AND seq > @floor) WHERE seq > prev + 1`),
+      lost: p('SELECT from_seq AS "from", to_seq AS "to", reason FROM lost WHERE site = ? AND device = ? ORDER BY from_seq'),
+      addLost: p('INSERT INTO lost (site, device, from_seq, to_seq, reason, at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      kioskCounts: p(`SELECT site, device, sum(direction = 'in') AS "in", sum(direction = 'out') AS "out" FROM checkins WHERE scanned_ms >= ? GROUP BY site, device`),
+      rejectCounts: p('SELECT site, device, count(*) AS n FROM rejects WHERE scanned_ms >= ? GROUP BY site, device'),
+      persons: p('SELECT site, count(DISTINCT person_mac) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY site'),
+      byId: p(`SELECT ${CHECKIN_COLUMNS} FROM checkins WHERE id = ?`),
+      atSite: p(`SELECT ${CHECKIN_COLUMNS} FROM checkins WHERE site = ? AND scanned_ms BETWEEN ? AND ? ORDER BY scanned_ms LIMIT ?`),
+      setKiosk: p('INSERT INTO kiosks (site, device, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (site, device) DO UPDATE SET password_hash = excluded.password_hash, created_ms = excluded.created_ms'),
+      kiosk: p('SELECT password_hash FROM kiosks WHERE site = ? AND device = ?'),
+      setUser: p('INSERT INTO users (name, role, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash'),
+      user: p('SELECT role, password_hash AS hash FROM users WHERE name = ?'),
+      audit: p('INSERT INTO audit (at_ms, user, action, query) VALUES (?, ?, ?, ?)'),
+      auditLog: p('SELECT at_ms AS atMs, user, action, query FROM audit ORDER BY n DESC LIMIT ?'),
+      purgeCheckins: p('DELETE FROM checkins WHERE rowid IN (SELECT rowid FROM checkins WHERE scanned_ms < ? LIMIT ?)'),
+      purgeRejects: p('DELETE FROM rejects WHERE rowid IN (SELECT rowid FROM rejects WHERE scanned_ms < ? LIMIT ?)'),
+      // Seqs at or below a kiosk's floor were deleted by the retention: not a gap.
+      floorBeforePurge: p(`UPDATE kiosk_state SET floor_seq = max(floor_seq, coalesce((SELECT max(seq) FROM checkins c WHERE c.site = kiosk_state.site AND c.device = kiosk_state.device AND c.scanned_ms < ?), 0))`),
+    };
+    const insert = this.q.insertCheckin as Statement;
+    this.insertMany = db.transaction((rows: readonly CheckinRow[]) => {
+      return rows.map((r) => insert.run({ ...r, clockSynced: r.clockSynced ? 1 : 0 }).changes === 1);
+    });
+  }
+
+  /** Opens (creating) the database; refuses one sealed under another key (E_STORE_KEY). */
+  static open(path: string, sealer: Sealer, keyFile: string, now: Date): SqliteCentralStore {
+    const { db } = openDatabase(path, now);
+    try {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > CENTRAL_SCHEMA_VERSION) throw new StoreError('E_STORE_VERSION', `${path} has schema ${version}; this qrgate knows ${CENTRAL_SCHEMA_VERSION}`);
+      db.exec(CENTRAL_SCHEMA);
+      db.pragma(`user_version = ${CENTRAL_SCHEMA_VERSION}`);
+      const stored = storedFingerprint(db);
+      if (stored === undefined) recordFingerprint(db, sealer);
+      else assertSameKey(stored, sealer, keyFile);
+      return new SqliteCentralStore(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  insertCheckins(rows: readonly CheckinRow[]): boolean[] {
+    return this.insertMany.immediate(rows);
+  }
+
+  insertRejects(rows: readonly RejectRow[]): number {
+    let n = 0;
+    this.db.transaction(() => {
+      for (const r of rows) n += this.run('insertReject', r).changes;
+    }).immediate();
+    return n;
+  }
+
+  kioskState(id: KioskId): KioskState | null {
+    const r = this.st('state').get(id.site, id.device) as StateRow | undefined;
+    return r === undefined ? null : toState(r);
+  }
+
+  saveKioskState(s: KioskState): void {
+    this.run('saveState', { ...s, lastClockSynced: s.lastClockSynced === null ? null : s.lastClockSynced ? 1 : 0 });
+  }
+
+  allKioskStates(): KioskState[] {
+    return (this.st('states').all() as StateRow[]).map(toState);
+  }
+
+  knownKiosks(): KioskId[] {
+    return this.st('known').all() as KioskId[];
+  }
+
+  seqGaps(id: KioskId): { gaps: SeqRange[]; maxSeq: number } {
+    const floor = (this.st('floor').pluck().get(id.site, id.device) as number | undefined) ?? 0;
+    const gaps = this.st('gaps').all({ site: id.site, device: id.device, floor }) as SeqRange[];
+    return { gaps, maxSeq: Math.max(floor, this.st('maxSeq').pluck().get(id.site, id.device) as number) };
+  }
+
+  lostRanges(id: KioskId): LostRange[] {
+    return this.st('lost').all(id.site, id.device) as LostRange[];
+  }
+
+  addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): void {
+    this.db.transaction(() => {
+      for (const r of ranges) this.st('addLost').run(id.site, id.device, r.from, r.to, r.reason, atMs);
+    })();
+  }
+
+  kioskCountsSince(fromMs: number): Map<string, DayCounts> {
+    const out = new Map<string, DayCounts>();
+    for (const r of this.st('kioskCounts').all(fromMs) as Array<KioskId & { in: number; out: number }>) out.set(kioskKey(r), { in: r.in, out: r.out, rejected: 0 });
+    for (const r of this.st('rejectCounts').all(fromMs) as Array<KioskId & { n: number }>) {
+      const c = out.get(kioskKey(r)) ?? { in: 0, out: 0, rejected: 0 };
+      out.set(kioskKey(r), { ...c, rejected: r.n });
+    }
+    return out;
+  }
+
+  personsSince(fromMs: number): Map<string, number> {
+    return new Map((this.st('persons').all(fromMs) as Array<{ site: string; n: number }>).map((r) => [r.site, r.n]));
+  }
+
+  findCheckins(q: CheckinQuery): StoredCheckin[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: q.limit };
+    const add = (clause: string, key: string, value: unknown): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      args[key] = value;
+    };
+    add('site = @site', 'site', q.site);
+    add('device = @device', 'device', q.device);
+    add('scanned_ms >= @fromMs', 'fromMs', q.fromMs);
+    add('scanned_ms <= @toMs', 'toMs', q.toMs);
+    add('number_mac = @numberMac', 'numberMac', q.numberMac);
+    const sql = `SELECT ${CHECKIN_COLUMNS} FROM checkins ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY scanned_ms, site, device, seq LIMIT @limit`;
+    return this.db.prepare(sql).all(args) as StoredCheckin[];
+  }
+
+  checkinById(id: string): StoredCheckin | null {
+    return (this.st('byId').get(id) as StoredCheckin | undefined) ?? null;
+  }
+
+  checkinsAtSite(site: string, fromMs: number, toMs: number, limit: number): StoredCheckin[] {
+    return this.st('atSite').all(site, fromMs, toMs, limit) as StoredCheckin[];
+  }
+
+  setKioskPassword(id: KioskId, hash: string, atMs: number): void {
+    this.st('setKiosk').run(id.site, id.device, hash, atMs);
+  }
+
+  kioskPassword(id: KioskId): string | null {
+    return (this.st('kiosk').pluck().get(id.site, id.device) as string | undefined) ?? null;
+  }
+
+  setUser(name: string, role: Role, hash: string, atMs: number): void {
+    this.st('setUser').run(name, role, hash, atMs);
+  }
+
+  user(name: string): { role: Role; hash: string } | null {
+    return (this.st('user').get(name) as { role: Role; hash: string } | undefined) ?? null;
+  }
+
+  audit(e: { atMs: number; user: string; action: string; query: unknown }): void {
+    this.st('audit').run(e.atMs, e.user, e.action, JSON.stringify(e.query));
+  }
+
+  auditLog(limit: number): Array<{ atMs: number; user: string; action: string; query: string }> {
+    return this.st('auditLog').all(limit) as Array<{ atMs: number; user: string; action: string; query: string }>;
+  }
+
+  purgeBefore(ms: number, maxRows: number): { checkins: number; rejects: number; more: boolean } {
+    return this.db.transaction(() => {
+      this.st('floorBeforePurge').run(ms);
+      const checkins = this.st('purgeCheckins').run(ms, maxRows).changes;
+      const rejects = this.st('purgeRejects').run(ms, maxRows).changes;
+      return { checkins, rejects, more: checkins === maxRows || rejects === maxRows };
+    }).immediate();
+  }
+
+  isHealthy(): boolean {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private st(name: string): Statement {
+    return this.q[name] as Statement;
+  }
+
+  private run(name: string, params: object): { changes: number } {
+    return this.st(name).run(params);
+  }
+}
