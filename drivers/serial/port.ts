@@ -1,7 +1,20 @@
 /**
  * The byte source under the serial driver: a thin wrapper over serialport so the driver sees only "bytes", "ended"
  * and "close". Tests inject their own opener to run hundreds of unplug cycles without hardware.
+ *
+ * serialport opens and configures the port in both modes: it holds the descriptor with the exclusive lock
+ * (`flock`), sets the line (baud rate, raw mode, 8N1, `hupcl` off) and closes it. What differs is who reads:
+ * - "event-loop" (the default): a second descriptor on the same tty, read by a `tty.ReadStream`, i.e. by libuv's
+ *   event loop (epoll, then `read` on the main thread). serialport's own reader is never started.
+ * - "serialport": serialport's reader, which waits for the descriptor in its native poller and then reads it with
+ *   `fs.read` in libuv's thread pool: three wake-ups per scan instead of one.
+ * Why a second descriptor rather than serialport's: libuv reopens a tty it is given and `dup2`s the new one over
+ * the number (it wants O_NONBLOCK without touching other users of the same open file), which would drop
+ * serialport's open file, and with it the lock, and both owners would then close the same number. The line
+ * settings belong to the tty, not to a descriptor, so the second one reads exactly what serialport configured.
  */
+import { close, constants, open } from 'node:fs';
+import tty from 'node:tty';
 import { SerialPort } from 'serialport';
 
 export interface ByteSource {
@@ -11,21 +24,79 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
-export type PortOpener = (path: string, baudRate: number) => Promise<ByteSource>;
+/** Who reads the open port; see the file's header. */
+export type SerialReader = 'event-loop' | 'serialport';
 
-export const openSerialPort: PortOpener = (path, baudRate) =>
-  new Promise((resolve, reject) => {
+export interface PortOptions {
+  readonly reader?: SerialReader;
+}
+
+export type PortOpener = (path: string, baudRate: number, options?: PortOptions) => Promise<ByteSource>;
+
+export const openSerialPort: PortOpener = async (path, baudRate, options = {}) => {
+  const port = await new Promise<SerialPort>((resolve, reject) => {
     // hupcl false: dropping DTR on close resets some scanners' USB-serial bridges.
-    const port = new SerialPort({ path, baudRate, autoOpen: false, lock: true, hupcl: false });
-    port.open((err) => {
+    const p = new SerialPort({ path, baudRate, autoOpen: false, lock: true, hupcl: false });
+    p.open((err) => {
       if (err) {
-        port.removeAllListeners();
+        p.removeAllListeners();
         reject(err);
         return;
       }
-      resolve(wrapPort(port));
+      resolve(p);
     });
   });
+  if ((options.reader ?? 'event-loop') === 'serialport') return wrapPort(port);
+  let reader: tty.ReadStream;
+  try {
+    reader = await openReader(path);
+  } catch (err) {
+    await closePort(port);
+    throw err;
+  }
+  return wrapEventLoop(port, reader);
+};
+
+function openReader(path: string): Promise<tty.ReadStream> {
+  return new Promise((resolve, reject) => {
+    // O_NONBLOCK: never wait for carrier (CLOCAL off on some cables); O_NOCTTY: never become our controlling tty.
+    open(path, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK, (err, fd) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      let stream: tty.ReadStream;
+      try {
+        stream = new tty.ReadStream(fd);
+      } catch (e) {
+        close(fd, () => reject(e instanceof Error ? e : new Error(String(e))));
+        return;
+      }
+      // libuv reopens a tty it is given (by its name, to set O_NONBLOCK on an open file of its own), dup2s the new
+      // descriptor over `fd` and reads the new one, which it closes when the stream is destroyed; `fd` is then left
+      // to us. If it could not reopen, it reads `fd` itself and closes it.
+      const used = (stream as unknown as { _handle?: { fd?: number } })._handle?.fd;
+      if (used !== undefined && used >= 0 && used !== fd) close(fd, () => undefined);
+      resolve(stream);
+    });
+  });
+}
+
+function closePort(port: SerialPort): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      port.removeAllListeners();
+      // serialport may still emit 'error' after a failed close; an 'error' with no listener would throw.
+      port.on('error', () => undefined);
+      resolve();
+    };
+    if (!port.isOpen) {
+      done();
+      return;
+    }
+    port.close(() => done());
+  });
+}
 
 function wrapPort(port: SerialPort): ByteSource {
   let closing = false;
@@ -48,19 +119,49 @@ function wrapPort(port: SerialPort): ByteSource {
     close() {
       closing = true;
       port.removeAllListeners('data');
-      return new Promise<void>((resolve) => {
-        const done = (): void => {
-          port.removeAllListeners();
-          // serialport may still emit 'error' after a failed close; an 'error' with no listener would throw.
-          port.on('error', () => undefined);
+      return closePort(port);
+    },
+  };
+}
+
+/**
+ * An unplugged USB tty is hung up: its reads return 0 (end of file); a pty whose other end went away, or a failing
+ * line, fails the read (EIO). Either ends the session, as serialport's disconnect does.
+ */
+function wrapEventLoop(port: SerialPort, reader: tty.ReadStream): ByteSource {
+  let closing = false;
+  let ended = false;
+  let endListener: ((err?: unknown) => void) | undefined;
+  const end = (err?: unknown): void => {
+    if (ended || closing) return;
+    ended = true;
+    endListener?.(err);
+  };
+  reader.on('error', (err: unknown) => end(err));
+  reader.on('end', () => end(new Error('the line hung up (end of file)')));
+  port.on('close', (err: unknown) => end(err ?? new Error('serialport closed the port')));
+  port.on('error', (err: unknown) => end(err));
+  return {
+    onData(listener) {
+      reader.on('data', (chunk: Buffer) => listener(chunk));
+    },
+    onEnd(listener) {
+      endListener = listener;
+    },
+    async close() {
+      closing = true;
+      reader.removeAllListeners('data');
+      await new Promise<void>((resolve) => {
+        if (reader.closed) {
           resolve();
-        };
-        if (!port.isOpen) {
-          done();
           return;
         }
-        port.close(() => done());
+        reader.once('close', () => resolve());
+        reader.destroy();
       });
+      reader.removeAllListeners();
+      reader.on('error', () => undefined);
+      await closePort(port);
     },
   };
 }

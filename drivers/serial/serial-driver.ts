@@ -8,7 +8,7 @@ import { DeviceDriver, type DeviceDriverOptions, type Located, type Session, typ
 import { defaultRoots, findByMatch, type DiscoveryRoots } from '../discovery.js';
 import { errnoOf } from '../io-errors.js';
 import { Framer, type FramerOutput } from './framer.js';
-import { openSerialPort, type PortOpener } from './port.js';
+import { openSerialPort, type PortOpener, type SerialReader } from './port.js';
 
 export interface SerialDriverDeps extends DeviceDriverOptions {
   readonly openPort?: PortOpener;
@@ -22,6 +22,7 @@ export class SerialDriver extends DeviceDriver {
   readonly #framer: Framer;
   readonly #idleMs: number;
   readonly #baudRate: number;
+  readonly #reader: SerialReader;
   #idleTimer: NodeJS.Timeout | undefined;
   readonly #out = (o: FramerOutput): void => this.deliver(o, `the next terminator or ${this.#idleMs} ms of silence`);
 
@@ -32,6 +33,7 @@ export class SerialDriver extends DeviceDriver {
     this.#roots = deps.roots ?? defaultRoots();
     this.#idleMs = entry.idleMs ?? DEFAULTS.idleMs;
     this.#baudRate = entry.baudRate ?? DEFAULTS.baudRate;
+    this.#reader = entry.reader ?? DEFAULTS.reader;
     this.#framer = new Framer({
       terminator: entry.terminator ?? DEFAULTS.terminator,
       maxFrameBytes: entry.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
@@ -63,7 +65,7 @@ export class SerialDriver extends DeviceDriver {
   }
 
   protected async openSession(path: string, callbacks: SessionCallbacks): Promise<Session> {
-    const port = await this.#openPort(path, this.#baudRate);
+    const port = await this.#openPort(path, this.#baudRate, { reader: this.#reader });
     port.onData((chunk) => this.#onBytes(chunk));
     port.onEnd((err) => callbacks.end(err));
     return { close: () => port.close() };
@@ -84,7 +86,7 @@ export class SerialDriver extends DeviceDriver {
   }
 
   #settings(): string {
-    return `, ${this.#baudRate} baud, terminator ${this.#entry.terminator ?? DEFAULTS.terminator}, idle ${this.#idleMs} ms`;
+    return `, ${this.#baudRate} baud, terminator ${this.#entry.terminator ?? DEFAULTS.terminator}, idle ${this.#idleMs} ms${this.#reader === 'serialport' ? ', serialport reader' : ''}`;
   }
 
   #onBytes(chunk: Uint8Array): void {

@@ -4,9 +4,8 @@
  * hands the buffer over without a copy. It streams batches ahead of the publisher, at most `credit` unconsumed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openOutboxReader } from '../store/outbox-reader.js';
-import { isUnreadable } from './backlog.js';
-import { checkinBody } from './messages.js';
+import { openOutboxReader, warningCodesOf } from '../store/outbox-reader.js';
+import { checkinHead, checkinTail, minimalDocument, originJson } from './messages.js';
 import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
 
 const port = parentPort;
@@ -52,20 +51,48 @@ function step(): void {
   schedule();
 }
 
+/**
+ * One batch: each body is written as checkinBody() writes it, but the document's decrypted bytes are copied into
+ * the batch as they are, never decoded into a string and encoded again (with Vietnamese text both are slow paths,
+ * and the strings were most of this thread's garbage).
+ */
 function pack(token: number, after: number, limit: number): BacklogBatch {
-  const rows = reader.read(after, limit);
-  // An unreadable row's body is empty (a real one never is): the other side reads it as body null.
-  const bodies = rows.map((r) => (isUnreadable(r) ? '' : checkinBody(r, data.origin, data.fields)));
+  const rows = reader.rows(after, limit);
+  const origin = originJson(data.origin);
+  const heads = new Array<string>(rows.length);
+  const docs = new Array<Buffer | string | null>(rows.length);
+  const tails = new Array<string>(rows.length);
+  let total = 0;
+  for (let i = 0; i < rows.length; i += 1) {
+    const r = rows[i] as (typeof rows)[number];
+    const bytes = reader.openBytes(r);
+    // An unreadable row's body is empty (a real one never is): the other side reads it as body null.
+    if (bytes === null) {
+      docs[i] = null;
+      continue;
+    }
+    const doc = data.fields === 'full' ? bytes : minimalDocument(bytes.toString('utf8'));
+    const head = checkinHead({ id: r.id, seq: r.seq, scanner: r.scanner, direction: r.direction, auto: r.auto === 1, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 }, origin);
+    const tail = checkinTail(warningCodesOf(r));
+    heads[i] = head;
+    docs[i] = doc;
+    tails[i] = tail;
+    total += Buffer.byteLength(head, 'utf8') + (typeof doc === 'string' ? Buffer.byteLength(doc, 'utf8') : doc.length) + Buffer.byteLength(tail, 'utf8');
+  }
   const seqs = new Float64Array(rows.length);
   const ends = new Uint32Array(rows.length);
-  const total = bodies.reduce((sum, b) => sum + Buffer.byteLength(b, 'utf8'), 0);
   // Its own ArrayBuffer (not the shared pool's), so it can be transferred.
-  const bytes = Buffer.allocUnsafeSlow(total);
+  const out = Buffer.allocUnsafeSlow(total);
   let at = 0;
-  rows.forEach((r, i) => {
-    at += bytes.write(bodies[i] as string, at, 'utf8');
-    seqs[i] = r.seq;
+  for (let i = 0; i < rows.length; i += 1) {
+    const doc = docs[i];
+    if (doc !== null && doc !== undefined) {
+      at += out.write(heads[i] as string, at, 'utf8');
+      at += typeof doc === 'string' ? out.write(doc, at, 'utf8') : doc.copy(out, at);
+      at += out.write(tails[i] as string, at, 'utf8');
+    }
+    seqs[i] = (rows[i] as (typeof rows)[number]).seq;
     ends[i] = at;
-  });
-  return { token, seqs, ends, bytes: bytes.buffer, end: rows.length < limit };
+  }
+  return { token, seqs, ends, bytes: out.buffer, end: rows.length < limit };
 }

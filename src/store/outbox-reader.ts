@@ -62,14 +62,23 @@ export class OutboxReader {
     return rows.map((r) => {
       const documentJson = this.open(r);
       if (documentJson === null) return unreadable(r);
-      return { ...rowMeta(r), documentJson, warningCodes: r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code) };
+      return { ...rowMeta(r), documentJson, warningCodes: warningCodesOf(r) };
     });
+  }
+
+  /** As open(), the document's UTF-8 bytes. */
+  openBytes(r: OutboxRow): Buffer | null {
+    return this.sealer.tryOpenBytes(r.sealed, r.id);
   }
 
   /** Opens the document of a row read with `rows`: its JSON text, or null when the sealed value no longer opens. */
   open(r: OutboxRow): string | null {
     return this.sealer.tryOpen(r.sealed, r.id);
   }
+}
+
+export function warningCodesOf(r: Pick<OutboxRow, 'warnings'>): string[] {
+  return r.warnings === '[]' ? [] : (JSON.parse(r.warnings) as Warning[]).map((w) => w.code);
 }
 
 export function unreadable(r: Pick<OutboxRow, 'seq' | 'id'>): UnreadableCheckin {

@@ -119,12 +119,26 @@ export class Sealer {
   }
 
   open(sealed: Buffer, aad: string): string {
+    return this.openBytes(sealed, aad).toString('utf8');
+  }
+
+  /** The plaintext's UTF-8 bytes, or null when `sealed` does not open (as tryOpen). */
+  tryOpenBytes(sealed: Buffer, aad: string): Buffer | null {
+    try {
+      return this.openBytes(sealed, aad);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The plaintext's UTF-8 bytes: a drain copies them into a message as they are, without a string in between. */
+  openBytes(sealed: Buffer, aad: string): Buffer {
     if (sealed[0] !== FORMAT) throw new StoreError('E_STORE_KEY', `unknown sealed format ${sealed[0]}`);
     const iv = sealed.subarray(1, 1 + IV_BYTES);
     const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.sealKey, iv).setAAD(Buffer.from(aad, 'utf8')).setAuthTag(tag);
     const body = decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES));
     const tail = decipher.final(); // GCM is a stream mode: empty, but final() is what checks the tag
-    return (tail.length === 0 ? body : Buffer.concat([body, tail])).toString('utf8');
+    return tail.length === 0 ? body : Buffer.concat([body, tail]);
   }
 }

@@ -2,7 +2,9 @@
  * The serial driver against a real pseudo-terminal pair (socat): the same serialport code path a USB-CDC scanner
  * uses, with bytes written by the test to the other end.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { SerialPort } from 'serialport';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SerialEntry } from '../../drivers/config.js';
 import { SerialDriver } from '../../drivers/serial/serial-driver.js';
@@ -169,5 +171,41 @@ describe('serial driver over a real pty', () => {
     await pty.write(`${CCCD}\n`);
     await rec.until(() => rec.frames.length === 1, 'a frame');
     console.info(`[measure] first attach after the device appeared: ${ms} ms (default poll 500 ms)`);
+  });
+
+  it('the event-loop reader (default) keeps serialport\'s line setup: baud rate, raw mode, hupcl off, the exclusive lock', async () => {
+    const { pty, rec } = await setup({ terminator: 'cr', baudRate: 115200 });
+    const line = execFileSync('stty', ['-F', pty.scannerPath, '-a'], { encoding: 'utf8' });
+    expect(line).toMatch(/speed 115200 baud/);
+    expect(line).toMatch(/-hupcl/);
+    expect(line).toMatch(/-icanon/);
+    expect(line).toMatch(/-echo\b/);
+    // The lock is serialport's flock on its own descriptor, which the reader leaves alone.
+    const second = new SerialPort({ path: pty.scannerPath, baudRate: 9600, autoOpen: false, lock: true });
+    await expect(new Promise<void>((resolve, reject) => second.open((err) => (err ? reject(err) : resolve())))).rejects.toThrow(/lock/i);
+    await pty.write(`${CCCD}\r`);
+    await rec.until(() => rec.frames.length === 1, 'a frame while another opener was refused');
+    expect(rec.texts()).toEqual([CCCD]);
+  });
+});
+
+describe('serial driver over a real pty, serialport\'s own reader (reader: "serialport", the fallback)', () => {
+  it('frames arrive, an unplug is reported, a replug reattaches, and no file descriptor is left behind', async () => {
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const { pty, driver, rec } = await setup({ terminator: 'cr', reader: 'serialport' });
+    expect(rec.states[0]?.detail).toMatch(/serialport reader/);
+    for (let i = 0; i < 3; i++) {
+      await pty.write(`${CCCD} #${i}\r`);
+      await rec.until(() => rec.frames.length === i + 1, `frame ${i}`);
+      await pty.kill();
+      await rec.until(() => driver.state === 'disconnected', `disconnected ${i}`);
+      await pty.start();
+      await rec.until(() => driver.state === 'connected', `connected ${i}`, 2000);
+    }
+    expect(rec.texts()).toEqual([0, 1, 2].map((i) => `${CCCD} #${i}`));
+    await driver.stop();
+    await pty.kill();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(fdsBefore);
   });
 });
