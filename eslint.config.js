@@ -10,6 +10,7 @@ const pkg = (name) => ({ regex: `^${name}(/|$)`, message: `this layer may not im
 const roots = [dir('cli'), file('app.js')];
 
 function layerRules() {
+  const forwarder = [...['drivers', 'checkin', 'http', 'provision', 'doctor'].map(dir), pkg('serialport'), pkg('node-hid'), pkg('fastify'), ...roots];
   const rules = {
     // The kernel imports only itself and the platform.
     'src/core/**/*.ts': [{ regex: '^\\.\\./', message: 'src/core is the kernel: it imports no other layer' }, pkg('mqtt'), pkg('better-sqlite3'), pkg('fastify'), pkg('serialport'), pkg('node-hid')],
@@ -25,15 +26,21 @@ function layerRules() {
     // The store knows nothing of MQTT, HTTP, scanners or the pipeline that feeds it.
     'src/store/**/*.ts': [...['forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('fastify'), pkg('serialport'), ...roots],
     // The MQTT side knows the store's outbox and the contract, nothing of scanners, the pipeline or the page.
-    'src/forwarder/**/*.ts': [...['drivers', 'checkin', 'http', 'provision', 'doctor'].map(dir), pkg('serialport'), pkg('node-hid'), pkg('fastify'), ...roots],
+    'src/forwarder/**/*.ts': [...forwarder, pkg('mqtt')],
+    // The one importer of mqtt.js (as Zigbee2MQTT's lib/mqtt.ts): connect, options, the probe, error codes.
+    'src/forwarder/connection.ts': forwarder,
     // Drivers only turn bytes into frames: of src/ they see the kernel alone.
     'drivers/**/*.ts': [{ regex: '^(\\.\\./)+src/(?!core/)', message: 'drivers may import only src/core of the daemon' }, pkg('mqtt'), pkg('better-sqlite3'), pkg('fastify')],
     'src/checkin/**/*.ts': [...['forwarder', 'http', 'provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('fastify'), ...roots],
     'src/http/**/*.ts': [...['provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('better-sqlite3'), pkg('serialport'), ...roots],
     'src/config/**/*.ts': [...['store', 'forwarder', 'http', 'checkin', 'provision', 'doctor'].map(dir), pkg('mqtt'), ...roots],
-    'src/provision/**/*.ts': [dir('http'), dir('checkin'), ...roots],
-    'src/doctor/**/*.ts': [dir('http'), dir('checkin'), dir('provision'), ...roots],
+    'src/provision/**/*.ts': [dir('http'), dir('checkin'), pkg('mqtt'), ...roots],
+    'src/doctor/**/*.ts': [dir('http'), dir('checkin'), dir('provision'), pkg('mqtt'), ...roots],
     'src/systemd/**/*.ts': [...['store', 'forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir), ...roots],
+    // The composition roots and central may import any layer, but mqtt.js only through src/forwarder/connection.ts.
+    'src/*.ts': [pkg('mqtt')],
+    'src/cli/**/*.ts': [pkg('mqtt')],
+    'src/central/**/*.ts': [dir('cli'), pkg('mqtt'), pkg('serialport'), pkg('node-hid')],
   };
   return Object.entries(rules).map(([files, patterns]) => ({ files: [files], rules: { 'no-restricted-imports': ['error', { patterns }] } }));
 }

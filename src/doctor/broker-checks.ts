@@ -1,10 +1,10 @@
 /** Checks of the way to the central broker: reachable with the configured credentials and TLS, certificates in date. */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import mqtt from 'mqtt';
 import type { Config } from '../config/schema.js';
 import { plaintextBeyondLoopback, PLAINTEXT_FIX } from '../config/transport.js';
-import { classifyError, connectOptions, MqttSetupError } from '../forwarder/connection.js';
+import { systemClock } from '../core/clock.js';
+import { probeBroker } from '../forwarder/connection.js';
 import { topicsFor } from '../forwarder/contract.js';
 import { fail, ok, warn, type Finding } from './check.js';
 
@@ -22,34 +22,16 @@ export async function checkBroker(config: Config): Promise<Finding> {
   const url = config.mqtt.url;
   if (url === undefined) return warn('broker', 'no mqtt.url: check-ins are recorded locally and never forwarded', 'set mqtt.url (qrgate provision) if the agency runs a central broker');
   const topics = topicsFor(config.mqtt.baseTopic, config.device.site, config.device.id);
-  let options;
-  try {
-    // A distinct client id: the doctor must not take over (and end) the running daemon's session.
-    options = { ...connectOptions(config, topics, 5), clientId: `qrgate-doctor-${process.pid}`, clean: true, will: undefined, connectTimeout: CONNECT_TIMEOUT_MS };
-  } catch (err) {
-    if (err instanceof MqttSetupError) return fail('broker', err.message, 'check the file path and that the qrgate user can read it', err.code);
-    throw err;
-  }
-  const attempt = async (protocolVersion: 4 | 5): Promise<Finding | 'retry-3.1.1'> => {
-    try {
-      const client = await mqtt.connectAsync(url, { ...options, protocolVersion, properties: undefined, reconnectPeriod: 0 }, false);
-      await client.endAsync(true);
-      return ok('broker', `${url} accepts this kiosk (MQTT ${protocolVersion === 5 ? '5' : '3.1.1'})`);
-    } catch (err) {
-      const failure = classifyError(err);
-      if (failure.protocolRejected && protocolVersion === 5) return 'retry-3.1.1';
-      const fixes: Record<string, string> = {
-        E_MQTT_UNREACHABLE: 'check mqtt.url, the network (ping the broker host) and that the broker runs',
-        E_MQTT_AUTH: 'check mqtt.username and the password file, and the broker’s ACL for this kiosk',
-        E_MQTT_TLS: 'check mqtt.ca (the CA that signed the broker), mqtt.cert/mqtt.key, their dates, and the broker’s name in the URL',
-      };
-      return fail('broker', `${url}: ${failure.detail}`, fixes[failure.code] ?? 'see the broker’s log', failure.code);
-    }
+  const result = await probeBroker(config, topics, { clientId: `qrgate-doctor-${process.pid}`, timeoutMs: CONNECT_TIMEOUT_MS, clock: systemClock });
+  if (result.ok) return ok('broker', `${url} accepts this kiosk (MQTT ${result.protocolVersion === 5 ? '5' : '3.1.1'})`);
+  const fixes: Record<string, string> = {
+    E_MQTT_FILE: 'check the file path and that the qrgate user can read it',
+    E_MQTT_UNREACHABLE: 'check mqtt.url, the network (ping the broker host) and that the broker runs',
+    E_MQTT_AUTH: 'check mqtt.username and the password file, and the broker’s ACL for this kiosk',
+    E_MQTT_TLS: 'check mqtt.ca (the CA that signed the broker), mqtt.cert/mqtt.key, their dates, and the broker’s name in the URL',
   };
-  const first = await attempt(5);
-  if (first !== 'retry-3.1.1') return first;
-  const second = await attempt(4);
-  return second === 'retry-3.1.1' ? fail('broker', 'the broker refused both MQTT 5 and 3.1.1', 'see the broker’s log') : second;
+  const message = result.code === 'E_MQTT_FILE' ? result.detail : `${url}: ${result.detail}`;
+  return fail('broker', message, fixes[result.code] ?? 'see the broker’s log', result.code);
 }
 
 export function checkCertificates(config: Config, now: Date): Finding[] {

@@ -1,9 +1,11 @@
 /**
- * Turns the `mqtt` config section into mqtt.js options, reading secrets and certificates from their files, and
- * turns connection failures into stable codes a technician can act on.
+ * The one module that imports mqtt.js (lint holds every other file to it): the `mqtt` config section as client
+ * options, reading secrets and certificates from their files; opening a client; the one-shot probe `doctor` and
+ * `provision` both make (MQTT 5, then 3.1.1); and connection failures as stable codes a technician can act on.
  */
 import { readFileSync } from 'node:fs';
-import type { IClientOptions } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Clock } from '../core/clock.js';
 import type { MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
 import type { Topics } from './contract.js';
@@ -82,4 +84,76 @@ export function classifyError(err: unknown): ConnectFailure {
     return { code: 'E_MQTT_UNREACHABLE', detail: `${c ? `${c}: ` : ''}${message}`, protocolRejected: false };
   }
   return { code: 'E_MQTT_CONNECT', detail: `${c ? `${c}: ` : ''}${message}`, protocolRejected: false };
+}
+
+export type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
+
+/** A client for one connection attempt; reconnecting is the caller's (a fresh client each time). */
+export function openClient(url: string, options: IClientOptions): MqttClient {
+  return mqtt.connect(url, options);
+}
+
+export type ProbeResult = { readonly ok: true; readonly protocolVersion: 4 | 5 } | { readonly ok: false; readonly code: MqttCode; readonly detail: string };
+
+export interface ProbeOptions {
+  /** Its own client id: a probe must never take over (and end) the running daemon's persistent session. */
+  readonly clientId: string;
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+  /** A password not yet written to its file (provisioning checks before it saves). */
+  readonly password?: string | undefined;
+}
+
+type Attempt = { ok: true } | { ok: false; error: unknown };
+
+function attempt(url: string, options: IClientOptions, timeoutMs: number, clock: Clock): Promise<Attempt> {
+  return new Promise((resolve) => {
+    const client = openClient(url, options);
+    let settled = false;
+    const done = (result: Attempt): void => {
+      if (settled) return;
+      settled = true;
+      clock.clearTimeout(timer);
+      client.removeAllListeners();
+      client.on('error', () => undefined); // late socket errors from a client being torn down
+      client.end(!result.ok, () => resolve(result));
+    };
+    const timer = clock.setTimeout(() => done({ ok: false, error: Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }) }), timeoutMs);
+    client.on('connect', () => done({ ok: true }));
+    client.on('error', (error) => done({ ok: false, error }));
+    client.on('close', () => done({ ok: false, error: Object.assign(new Error('connection closed before the broker answered'), { code: 'ECONNRESET' }) }));
+  });
+}
+
+/**
+ * Connects with exactly the configured URL, credentials and TLS files, then disconnects: a clean session under its
+ * own client id and no last will, so nothing is published and a running daemon is not disturbed. MQTT 5 first, 3.1.1
+ * for a broker that refuses it. Throws nothing: a file that cannot be read is E_MQTT_FILE.
+ */
+export async function probeBroker(config: Config, topics: Topics, o: ProbeOptions): Promise<ProbeResult> {
+  const url = config.mqtt.url;
+  if (url === undefined) return { ok: false, code: 'E_MQTT_CONNECT', detail: 'no mqtt.url configured' };
+  for (const version of [5, 4] as const) {
+    let options: IClientOptions;
+    try {
+      // A password not yet saved replaces the file, which may not exist yet.
+      const effective = o.password === undefined ? config : { ...config, mqtt: { ...config.mqtt, passwordFile: undefined } };
+      options = connectOptions(effective, topics, version);
+    } catch (err) {
+      if (err instanceof MqttSetupError) return { ok: false, code: err.code, detail: err.message };
+      throw err;
+    }
+    delete options.will;
+    delete options.properties;
+    options.clean = true;
+    options.clientId = o.clientId.slice(0, 128);
+    options.connectTimeout = o.timeoutMs;
+    if (o.password !== undefined) options.password = o.password;
+    const result = await attempt(url, options, o.timeoutMs, o.clock);
+    if (result.ok) return { ok: true, protocolVersion: version };
+    const failure = classifyError(result.error);
+    if (failure.protocolRejected && version === 5) continue;
+    return { ok: false, code: failure.code, detail: failure.detail };
+  }
+  return { ok: false, code: 'E_MQTT_CONNECT', detail: 'the broker refused both MQTT 5 and 3.1.1' };
 }

@@ -7,7 +7,6 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { sleep, systemClock, type Clock, type Timer } from '../core/clock.js';
 import { TimeZone } from '../core/zone.js';
 import { MQTT_CODES, STORE_CODES, type MqttCode } from '../core/codes.js';
@@ -17,7 +16,7 @@ import type { CheckinStore } from '../store/checkin-store.js';
 import type { Checkin, OutboxCheckin } from '../store/types.js';
 import { Backoff } from './backoff.js';
 import { InThreadBacklog, type BacklogSource } from './backlog.js';
-import { classifyError, connectOptions, MqttSetupError } from './connection.js';
+import { classifyError, connectOptions, MqttSetupError, openClient, type IPublishPacket, type MqttClient } from './connection.js';
 import { topicsFor, type HealthMessage, type ResendResult, type ResponseMessage, type StatusMessage, type Topics } from './contract.js';
 import { checkinBody, outboxOf, rejectMessage, type Origin } from './messages.js';
 import { OutboxPump, type Item } from './outbox-pump.js';
@@ -217,7 +216,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
       return;
     }
     this.setState('connecting');
-    const client = mqtt.connect(url, options);
+    const client = openClient(url, options);
     this.client = client;
     client.on('connect', () => this.onConnect(client));
     client.on('message', (topic, payload, packet) => this.onRequest(client, topic, payload, packet));
