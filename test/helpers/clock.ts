@@ -13,6 +13,9 @@ export const TEST_NOW = new Date('2026-11-22T09:30:00+07:00');
 /** The kiosk's default zone, as the daemon would use it. */
 export const TEST_ZONE = new TimeZone('Asia/Ho_Chi_Minh');
 
+/** Real timers: tests that need time itself to jump use vitest's fake timers with systemClock instead. */
+const REAL_TIMERS = { setTimeout: systemClock.setTimeout, clearTimeout: systemClock.clearTimeout, setInterval: systemClock.setInterval, clearInterval: systemClock.clearInterval };
+
 export interface TestClock extends Clock {
   /** Moves the clock to `at` (timers already set keep their real delays). */
   set(at: Date | string): void;
@@ -29,10 +32,7 @@ export function testClock(start: Date | string = TEST_NOW): TestClock {
     advance: (ms) => {
       now += ms;
     },
-    setTimeout: systemClock.setTimeout,
-    clearTimeout: systemClock.clearTimeout,
-    setInterval: systemClock.setInterval,
-    clearInterval: systemClock.clearInterval,
+    ...REAL_TIMERS,
   };
 }
 
@@ -53,9 +53,6 @@ export function runningClock(start: Date | string = TEST_NOW): TestClock {
     advance: (ms) => {
       base += ms;
     },
-    setTimeout: systemClock.setTimeout,
-    clearTimeout: systemClock.clearTimeout,
-    setInterval: systemClock.setInterval,
-    clearInterval: systemClock.clearInterval,
+    ...REAL_TIMERS,
   };
 }
