@@ -1,7 +1,7 @@
 /** Delivery against a real Mosquitto: order, completeness, fields as recorded, and broker faults. */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Mosquitto } from '../helpers/mosquitto.js';
+import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { Subscriber, type Received } from '../helpers/subscriber.js';
 import { createLogger } from '../../src/logger.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -20,11 +20,23 @@ async function broker(dir: string): Promise<Mosquitto> {
   return b;
 }
 
+// A persistent session too, like a real central consumer: it misses nothing while the broker keeps sessions.
+const CENTRAL_SESSION = { clientId: 'central-test', clean: false, properties: { sessionExpiryInterval: 3600 } };
+
 async function central(url: string): Promise<Subscriber> {
-  // A persistent session too, like a real central consumer: it misses nothing while the broker keeps sessions.
-  const s = await Subscriber.connect(url, 'qrgate/hq/kiosk-7/#', { clientId: 'central-test', clean: false, properties: { sessionExpiryInterval: 3600 } });
+  const s = await Subscriber.connect(url, 'qrgate/hq/kiosk-7/#', CENTRAL_SESSION);
   subscribers.push(s);
   return s;
+}
+
+/**
+ * Takes the broker down after central's session exists on it (saved by a clean stop), so that whatever the kiosk
+ * publishes once the broker is back is queued for central even if the kiosk reconnects first.
+ */
+async function downAfterCentralSubscribed(b: Mosquitto): Promise<void> {
+  const s = await Subscriber.connect(b.url, 'qrgate/hq/kiosk-7/#', CENTRAL_SESSION);
+  await s.close();
+  await b.down('SIGTERM');
 }
 
 const seqs = (ms: Received[]): number[] => ms.map((m) => m.body.seq as number);
@@ -36,7 +48,7 @@ const seqs = (ms: Received[]): number[] => ms.map((m) => m.body.seq as number);
 async function backlogWhileOffline(mqtt: Record<string, unknown>, minBacklog: number, count: number) {
   const dir = tempDir();
   const b = await broker(dir);
-  await b.down();
+  await downAfterCentralSubscribed(b);
   const lines: Array<{ msg: string }> = [];
   const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
   const backlogThread = { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog };
@@ -94,7 +106,7 @@ describe('MQTT forwarder delivery', () => {
   it('drains a backlog recorded while no broker was there, then live check-ins follow', async () => {
     const dir = tempDir();
     const b = await broker(dir);
-    await b.down();
+    await downAfterCentralSubscribed(b);
     const k = startKiosk(kioskConfig(dir, { url: b.url }));
     for (let i = 1; i <= 500; i += 1) k.checkin(i);
     expect(k.forwarder.status().state).not.toBe('connected');
@@ -131,7 +143,7 @@ describe('MQTT forwarder delivery', () => {
   ] as const)('sets aside a pending check-in whose sealed document no longer opens, logs its seq, and delivers all the others (%s)', async (_, backlogThread, expectedLine) => {
     const dir = tempDir();
     const b = await broker(dir);
-    await b.down();
+    await downAfterCentralSubscribed(b);
     const lines: Array<{ msg: string; code?: string; seq?: number }> = [];
     const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
     // Paced, so that the reader thread is up (it starts on the first read) long before the later damaged rows.
@@ -177,11 +189,16 @@ describe('MQTT forwarder delivery', () => {
     for (let i = 1; i <= 3000; i += 1) k.checkin(i);
     await sub.until(() => sub.on('/checkins').length >= 200, 'drain under way');
     await b.down(signal);
-    if (wipe) b.wipe();
+    if (wipe) {
+      b.wipe();
+      // The central consumer's session died with the wiped broker. It is made again on a scratch broker over the same
+      // files, out of the kiosk's reach, so that central is subscribed before the kiosk can publish to the new one.
+      const scratch = new Mosquitto(await freePort(), dir);
+      await scratch.up();
+      await downAfterCentralSubscribed(scratch);
+    }
     for (let i = 3001; i <= 3100; i += 1) k.checkin(i);
     await b.up();
-    // The central consumer's own session died with a wiped broker: it resubscribes, as a real one would.
-    if (wipe) await sub.client.subscribeAsync('qrgate/hq/kiosk-7/#', { qos: 1 });
     await until(() => k.store.pendingCount() === 0, 'everything acknowledged', 30_000);
     const wanted = wipe ? Array.from({ length: 100 }, (_, i) => 3001 + i) : Array.from({ length: 3100 }, (_, i) => i + 1);
     await sub.until(() => {
@@ -205,7 +222,7 @@ describe('MQTT forwarder delivery', () => {
   it('delivers within seconds of the broker coming back after a long outage (the backoff has grown)', async () => {
     const dir = tempDir();
     const b = await broker(dir);
-    await b.down();
+    await downAfterCentralSubscribed(b);
     const k = startKiosk(kioskConfig(dir, { url: b.url }));
     k.checkin(1);
     await new Promise((r) => setTimeout(r, 12_000)); // 1 + 2 + 4 + 8 s of backoff: the next try is 8–16 s away
@@ -240,7 +257,7 @@ describe('MQTT forwarder delivery', () => {
   it('sends a live check-in ahead of a rate-limited backlog, and the backlog still completes', async () => {
     const dir = tempDir();
     const b = await broker(dir);
-    await b.down();
+    await downAfterCentralSubscribed(b);
     const k = startKiosk(kioskConfig(dir, { url: b.url, drainRatePerSec: 500 }));
     for (let i = 1; i <= 3000; i += 1) k.checkin(i); // six seconds of backlog at 500/s
     await b.up();
