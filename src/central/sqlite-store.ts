@@ -65,6 +65,7 @@ export class SqliteCentralStore implements CentralStore {
       setUser: p('INSERT INTO users (name, role, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash'),
       user: p('SELECT role, password_hash AS hash FROM users WHERE name = ?'),
       audit: p('INSERT INTO audit (at_ms, user, action, query) VALUES (?, ?, ?, ?)'),
+      purgeAudit: p('DELETE FROM audit WHERE at_ms < ?'),
       auditLog: p('SELECT at_ms AS atMs, user, action, query FROM audit ORDER BY n DESC LIMIT ?'),
       purgeCheckins: p('DELETE FROM checkins WHERE rowid IN (SELECT rowid FROM checkins WHERE scanned_ms < ? LIMIT ?)'),
       purgeRejects: p('DELETE FROM rejects WHERE rowid IN (SELECT rowid FROM rejects WHERE scanned_ms < ? LIMIT ?)'),
@@ -95,11 +96,11 @@ export class SqliteCentralStore implements CentralStore {
     }
   }
 
-  insertCheckins(rows: readonly CheckinRow[]): boolean[] {
+  async insertCheckins(rows: readonly CheckinRow[]): Promise<boolean[]> {
     return this.insertMany.immediate(rows);
   }
 
-  insertRejects(rows: readonly RejectRow[]): number {
+  async insertRejects(rows: readonly RejectRow[]): Promise<number> {
     let n = 0;
     this.db.transaction(() => {
       for (const r of rows) n += this.run('insertReject', r).changes;
@@ -107,40 +108,40 @@ export class SqliteCentralStore implements CentralStore {
     return n;
   }
 
-  kioskState(id: KioskId): KioskState | null {
+  async kioskState(id: KioskId): Promise<KioskState | null> {
     const r = this.st('state').get(id.site, id.device) as StateRow | undefined;
     return r === undefined ? null : toState(r);
   }
 
-  saveKioskState(s: KioskState): void {
+  async saveKioskState(s: KioskState): Promise<void> {
     this.run('saveState', { ...s, lastClockSynced: s.lastClockSynced === null ? null : s.lastClockSynced ? 1 : 0 });
   }
 
-  allKioskStates(): KioskState[] {
+  async allKioskStates(): Promise<KioskState[]> {
     return (this.st('states').all() as StateRow[]).map(toState);
   }
 
-  knownKiosks(): KioskId[] {
+  async knownKiosks(): Promise<KioskId[]> {
     return this.st('known').all() as KioskId[];
   }
 
-  seqGaps(id: KioskId): { gaps: SeqRange[]; maxSeq: number } {
+  async seqGaps(id: KioskId): Promise<{ gaps: SeqRange[]; maxSeq: number }> {
     const floor = (this.st('floor').pluck().get(id.site, id.device) as number | undefined) ?? 0;
     const gaps = this.st('gaps').all({ site: id.site, device: id.device, floor }) as SeqRange[];
     return { gaps, maxSeq: Math.max(floor, this.st('maxSeq').pluck().get(id.site, id.device) as number) };
   }
 
-  lostRanges(id: KioskId): LostRange[] {
+  async lostRanges(id: KioskId): Promise<LostRange[]> {
     return this.st('lost').all(id.site, id.device) as LostRange[];
   }
 
-  addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): void {
+  async addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): Promise<void> {
     this.db.transaction(() => {
       for (const r of ranges) this.st('addLost').run(id.site, id.device, r.from, r.to, r.reason, atMs);
     })();
   }
 
-  kioskCountsSince(fromMs: number): Map<string, DayCounts> {
+  async kioskCountsSince(fromMs: number): Promise<Map<string, DayCounts>> {
     const out = new Map<string, DayCounts>();
     for (const r of this.st('kioskCounts').all(fromMs) as Array<KioskId & { in: number; out: number }>) out.set(kioskKey(r), { in: r.in, out: r.out, rejected: 0 });
     for (const r of this.st('rejectCounts').all(fromMs) as Array<KioskId & { n: number }>) {
@@ -150,11 +151,11 @@ export class SqliteCentralStore implements CentralStore {
     return out;
   }
 
-  personsSince(fromMs: number): Map<string, number> {
+  async personsSince(fromMs: number): Promise<Map<string, number>> {
     return new Map((this.st('persons').all(fromMs) as Array<{ site: string; n: number }>).map((r) => [r.site, r.n]));
   }
 
-  findCheckins(q: CheckinQuery): StoredCheckin[] {
+  async findCheckins(q: CheckinQuery): Promise<StoredCheckin[]> {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: q.limit };
     const add = (clause: string, key: string, value: unknown): void => {
@@ -171,39 +172,39 @@ export class SqliteCentralStore implements CentralStore {
     return this.db.prepare(sql).all(args) as StoredCheckin[];
   }
 
-  checkinById(id: string): StoredCheckin | null {
+  async checkinById(id: string): Promise<StoredCheckin | null> {
     return (this.st('byId').get(id) as StoredCheckin | undefined) ?? null;
   }
 
-  checkinsAtSite(site: string, fromMs: number, toMs: number, limit: number): StoredCheckin[] {
+  async checkinsAtSite(site: string, fromMs: number, toMs: number, limit: number): Promise<StoredCheckin[]> {
     return this.st('atSite').all(site, fromMs, toMs, limit) as StoredCheckin[];
   }
 
-  setKioskPassword(id: KioskId, hash: string, atMs: number): void {
+  async setKioskPassword(id: KioskId, hash: string, atMs: number): Promise<void> {
     this.st('setKiosk').run(id.site, id.device, hash, atMs);
   }
 
-  kioskPassword(id: KioskId): string | null {
+  async kioskPassword(id: KioskId): Promise<string | null> {
     return (this.st('kiosk').pluck().get(id.site, id.device) as string | undefined) ?? null;
   }
 
-  setUser(name: string, role: Role, hash: string, atMs: number): void {
+  async setUser(name: string, role: Role, hash: string, atMs: number): Promise<void> {
     this.st('setUser').run(name, role, hash, atMs);
   }
 
-  user(name: string): { role: Role; hash: string } | null {
+  async user(name: string): Promise<{ role: Role; hash: string } | null> {
     return (this.st('user').get(name) as { role: Role; hash: string } | undefined) ?? null;
   }
 
-  audit(e: { atMs: number; user: string; action: string; query: unknown }): void {
+  async audit(e: { atMs: number; user: string; action: string; query: unknown }): Promise<void> {
     this.st('audit').run(e.atMs, e.user, e.action, JSON.stringify(e.query));
   }
 
-  auditLog(limit: number): Array<{ atMs: number; user: string; action: string; query: string }> {
+  async auditLog(limit: number): Promise<Array<{ atMs: number; user: string; action: string; query: string }>> {
     return this.st('auditLog').all(limit) as Array<{ atMs: number; user: string; action: string; query: string }>;
   }
 
-  purgeBefore(ms: number, maxRows: number): { checkins: number; rejects: number; more: boolean } {
+  async purgeBefore(ms: number, maxRows: number): Promise<{ checkins: number; rejects: number; more: boolean }> {
     return this.db.transaction(() => {
       this.st('floorBeforePurge').run(ms);
       const checkins = this.st('purgeCheckins').run(ms, maxRows).changes;
@@ -212,7 +213,11 @@ export class SqliteCentralStore implements CentralStore {
     }).immediate();
   }
 
-  isHealthy(): boolean {
+  async purgeAuditBefore(ms: number): Promise<number> {
+    return this.st('purgeAudit').run(ms).changes;
+  }
+
+  async isHealthy(): Promise<boolean> {
     try {
       this.db.prepare('SELECT 1').get();
       return true;
@@ -221,7 +226,7 @@ export class SqliteCentralStore implements CentralStore {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 

@@ -1,6 +1,6 @@
 /**
- * What central keeps, as interfaces: this issue implements them on SQLite (sqlite-store.ts); the province build
- * implements the same on PostgreSQL. Nothing outside the store knows SQL.
+ * What central keeps, as interfaces: SQLite (sqlite-store.ts, the default) and PostgreSQL (pg-store.ts, `store.url`)
+ * implement the same. Nothing outside the stores knows SQL.
  */
 export type Role = 'viewer' | 'tracer' | 'admin';
 export const ROLES: readonly Role[] = ['viewer', 'tracer', 'admin'];
@@ -81,35 +81,54 @@ export interface DayCounts {
   readonly rejected: number;
 }
 
+/**
+ * Every method is asynchronous: the SQLite store answers at once (better-sqlite3 is synchronous), the PostgreSQL
+ * store over the network. A method that resolves has committed; one that rejects has changed nothing it reports.
+ * Several central processes may share one PostgreSQL store, so nothing here may rely on being its only writer.
+ */
 export interface CentralStore {
   /** One transaction: the rows not yet stored (by id) are inserted; for each row, whether it was (false: a duplicate). */
-  insertCheckins(rows: readonly CheckinRow[]): boolean[];
-  insertRejects(rows: readonly RejectRow[]): number;
-  kioskState(id: KioskId): KioskState | null;
-  saveKioskState(s: KioskState): void;
-  allKioskStates(): KioskState[];
-  /** Every kiosk known: registered, or seen. */
-  knownKiosks(): KioskId[];
-  /** Missing seq ranges between the lowest kept seq and the highest stored one, and the highest stored seq. */
-  seqGaps(id: KioskId): { gaps: SeqRange[]; maxSeq: number };
-  lostRanges(id: KioskId): LostRange[];
-  addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): void;
-  /** Counts per kiosk since `fromMs` (by scan time). */
-  kioskCountsSince(fromMs: number): Map<string, DayCounts>;
-  /** Distinct persons per site since `fromMs`. */
-  personsSince(fromMs: number): Map<string, number>;
-  findCheckins(q: CheckinQuery): StoredCheckin[];
-  checkinById(id: string): StoredCheckin | null;
-  checkinsAtSite(site: string, fromMs: number, toMs: number, limit: number): StoredCheckin[];
-  setKioskPassword(id: KioskId, hash: string, atMs: number): void;
-  kioskPassword(id: KioskId): string | null;
-  setUser(name: string, role: Role, hash: string, atMs: number): void;
-  user(name: string): { role: Role; hash: string } | null;
-  audit(entry: { atMs: number; user: string; action: string; query: unknown }): void;
-  auditLog(limit: number): Array<{ atMs: number; user: string; action: string; query: string }>;
-  purgeBefore(ms: number, maxRows: number): { checkins: number; rejects: number; more: boolean };
-  isHealthy(): boolean;
-  close(): void;
+  insertCheckins(rows: readonly CheckinRow[]): Promise<boolean[]>;
+  /** One transaction; the number of rows that were new (by id). */
+  insertRejects(rows: readonly RejectRow[]): Promise<number>;
+  kioskState(id: KioskId): Promise<KioskState | null>;
+  saveKioskState(s: KioskState): Promise<void>;
+  allKioskStates(): Promise<KioskState[]>;
+  /** Every kiosk known: registered, or seen; ordered by site, then device. */
+  knownKiosks(): Promise<KioskId[]>;
+  /**
+   * Missing seq ranges between the kiosk's floor (seqs at or below it were deleted by the retention) and the highest
+   * stored seq, ascending, and the highest stored seq (at least the floor; 0 for an unknown kiosk).
+   */
+  seqGaps(id: KioskId): Promise<{ gaps: SeqRange[]; maxSeq: number }>;
+  /** Ranges recorded as lost for good (the kiosk no longer has them), ordered by `from`. */
+  lostRanges(id: KioskId): Promise<LostRange[]>;
+  addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): Promise<void>;
+  /** Check-ins in/out and rejects per kiosk (key `site/device`) since `fromMs` (by scan time). */
+  kioskCountsSince(fromMs: number): Promise<Map<string, DayCounts>>;
+  /** Distinct persons (person_mac) per site since `fromMs`. */
+  personsSince(fromMs: number): Promise<Map<string, number>>;
+  /** Ordered by scan time, then site, device, seq; at most `limit`. */
+  findCheckins(q: CheckinQuery): Promise<StoredCheckin[]>;
+  checkinById(id: string): Promise<StoredCheckin | null>;
+  /** Check-ins at `site` with fromMs <= scannedMs <= toMs, by scan time, at most `limit`. */
+  checkinsAtSite(site: string, fromMs: number, toMs: number, limit: number): Promise<StoredCheckin[]>;
+  setKioskPassword(id: KioskId, hash: string, atMs: number): Promise<void>;
+  kioskPassword(id: KioskId): Promise<string | null>;
+  setUser(name: string, role: Role, hash: string, atMs: number): Promise<void>;
+  user(name: string): Promise<{ role: Role; hash: string } | null>;
+  audit(entry: { atMs: number; user: string; action: string; query: unknown }): Promise<void>;
+  /** The newest entries first; `query` as the JSON text stored. */
+  auditLog(limit: number): Promise<Array<{ atMs: number; user: string; action: string; query: string }>>;
+  /**
+   * Deletes at most `maxRows` check-ins and at most `maxRows` rejects scanned before `ms`, first raising each
+   * kiosk's floor to the highest seq it deletes; `more` when a limit was reached.
+   */
+  purgeBefore(ms: number, maxRows: number): Promise<{ checkins: number; rejects: number; more: boolean }>;
+  /** Deletes audit entries older than `ms`; how many. */
+  purgeAuditBefore(ms: number): Promise<number>;
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
 }
 
 export const kioskKey = (k: KioskId): string => `${k.site}/${k.device}`;
