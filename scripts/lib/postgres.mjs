@@ -89,7 +89,7 @@ export class Postgres {
     try {
       execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', cwd: this.dir });
     } catch (err) {
-      throw new Error(`initdb failed: ${err.stderr ?? err.message}`);
+      throw new Error(`initdb failed: ${err.stderr ?? err.message}`, { cause: err });
     }
   }
 
@@ -121,7 +121,7 @@ export class Postgres {
         return;
       } catch (err) {
         await client.end().catch(() => undefined);
-        if (Date.now() > deadline) throw new Error(`postgres did not accept connections on ${this.port}: ${err.message}\n${this.log}`);
+        if (Date.now() > deadline) throw new Error(`postgres did not accept connections on ${this.port}: ${err.message}\n${this.log}`, { cause: err });
       }
       await sleep(25);
     }
