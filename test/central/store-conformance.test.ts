@@ -34,12 +34,14 @@ interface Backend {
 const BACKENDS: Backend[] = [
   {
     name: 'SqliteCentralStore',
-    fresh: async () => join(tempDir('qrgate-conf-'), 'central.db'),
-    open: async (path, sealer = SEALER) => SqliteCentralStore.open(path, sealer, 'store.key', TEST_NOW),
-    makeNewer: async (path) => {
+    fresh: () => Promise.resolve(join(tempDir('qrgate-conf-'), 'central.db')),
+    // SQLite opens synchronously: a refusal becomes the promise's rejection, as PostgreSQL's.
+    open: (path, sealer = SEALER) => Promise.resolve().then(() => SqliteCentralStore.open(path, sealer, 'store.key', TEST_NOW)),
+    makeNewer: (path) => {
       const db = new Database(path);
       db.pragma('user_version = 99');
       db.close();
+      return Promise.resolve();
     },
   },
   {
