@@ -5,8 +5,11 @@
  * (TEST_NOW), so nothing depends on today's date or the machine's zone.
  */
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveCentralConfig } from '../../src/central/config-load.js';
+import { openCentralStoreFor } from '../../src/central/open-store.js';
 import { PgCentralStore } from '../../src/central/pg-store.js';
 import { SqliteCentralStore } from '../../src/central/sqlite-store.js';
 import type { CentralStore, CheckinRow, KioskState, RejectRow } from '../../src/central/store-types.js';
@@ -387,5 +390,23 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     expect(await codeOf(store.purgeBefore(T0, 10))).toBe('E_STORE_UNAVAILABLE');
     await holder;
     expect(await store.purgeBefore(T0, 10)).toEqual({ checkins: 0, rejects: 0, more: false });
+  });
+});
+
+describe('openCentralStoreFor', () => {
+  it('opens PostgreSQL when store.url is set and the SQLite file at store.path otherwise', async () => {
+    const dir = tempDir('qrgate-open-');
+    const url = await pg.freshDatabase();
+    const viaPg = await openCentralStoreFor(resolveCentralConfig({ store: { url, path: join(dir, 'unused.db'), keyFile: join(dir, 'k') } }, {}), SEALER, TEST_NOW);
+    afterThisTest(() => viaPg.close());
+    expect(viaPg).toBeInstanceOf(PgCentralStore);
+    expect(existsSync(join(dir, 'unused.db'))).toBe(false);
+    const viaSqlite = await openCentralStoreFor(resolveCentralConfig({ store: { path: join(dir, 'central.db'), keyFile: join(dir, 'k') } }, {}), SEALER, TEST_NOW);
+    afterThisTest(() => viaSqlite.close());
+    expect(viaSqlite).toBeInstanceOf(SqliteCentralStore);
+  });
+
+  it('refuses a store.url that is not a PostgreSQL URL, by its path', () => {
+    expect(() => resolveCentralConfig({ store: { url: 'mysql://db/qrgate' } }, {})).toThrow(/store\.url/);
   });
 });
