@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveCentralConfig } from '../../src/central/config-load.js';
 import { openCentralStoreFor } from '../../src/central/open-store.js';
+import { describeUrl } from '../../src/central/pg-errors.js';
 import { PgCentralStore } from '../../src/central/pg-store.js';
 import { SqliteCentralStore } from '../../src/central/sqlite-store.js';
 import type { CentralStore, CheckinRow, KioskState, RejectRow } from '../../src/central/store-types.js';
@@ -365,6 +366,28 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     expect(connectionErrors.every((e) => e instanceof StoreError && e.code === 'E_STORE_UNAVAILABLE')).toBe(true);
   });
 
+  it('turns a refusal by the server into E_STORE_REFUSED with the SQLSTATE, after replacing connections the server ended', async () => {
+    const url = await pg.freshDatabase();
+    const db = new URL(url).pathname.slice(1);
+    const store = await PgCentralStore.open(url, SEALER, { maxConnections: 1 });
+    afterThisTest(() => store.close());
+    await store.insertCheckins([checkin(1)]);
+    await pg.server().query(`ALTER DATABASE "${db}" SET default_transaction_read_only = on`);
+    await pg.server().query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', 'postgres', [db]);
+    let err: unknown;
+    for (let attempt = 0; attempt < 2 && err === undefined; attempt += 1) {
+      // The first attempt may still meet the terminated connection (E_STORE_UNAVAILABLE); the next gets a new one.
+      err = await store.insertCheckins([checkin(2)]).then(
+        () => undefined,
+        (e: unknown) => ((e as StoreError).code === 'E_STORE_UNAVAILABLE' && attempt === 0 ? undefined : e),
+      );
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe('E_STORE_REFUSED');
+    expect((err as StoreError).message).toContain('SQLSTATE 25006');
+    expect(await store.checkinById('hq-k1-1')).not.toBeNull();
+  });
+
   it('keeps every check-in it acknowledged through a crash of the server (kill -9 of every PostgreSQL process)', async () => {
     const server = pg.server();
     const url = await pg.freshDatabase();
@@ -408,5 +431,13 @@ describe('openCentralStoreFor', () => {
 
   it('refuses a store.url that is not a PostgreSQL URL, by its path', () => {
     expect(() => resolveCentralConfig({ store: { url: 'mysql://db/qrgate' } }, {})).toThrow(/store\.url/);
+  });
+});
+
+describe('PostgreSQL error messages', () => {
+  it('name the server and database but never the password of the URL', () => {
+    expect(describeUrl('postgres://qrgate:s3cret@db.example:5433/central?sslmode=require')).toBe('db.example:5433/central');
+    expect(describeUrl('postgresql://db.example/central')).toBe('db.example:5432/central');
+    expect(describeUrl('not a url')).toBe('the database URL');
   });
 });
