@@ -3,10 +3,11 @@
 // free loopback port, its unix socket inside that folder, fsync on (durability is what the tests are about).
 // PostgreSQL refuses to run as root, and CI runs as root: then initdb and the server run as an unprivileged user
 // (`postgres`, which Debian's package creates, else `nobody`) through setpriv, which execs in place, so the child's
-// pid is the postmaster's own and a kill -9 reaches it. The server leads its own process group: down('SIGKILL')
-// kills the postmaster and every backend at once, as a power cut would.
+// pid is the postmaster's own and a kill -9 reaches it. down('SIGKILL') kills the postmaster and every backend at
+// once, as a power cut would. The server stays in the caller's process group, so a CI timeout that kills the group
+// ends it too.
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -106,7 +107,7 @@ export class Postgres {
     };
     const argv = ['-D', this.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
     const [cmd, args] = asUser(this.serverUser, join(postgresBin(), 'postgres'), argv);
-    const proc = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, cwd: this.dir }));
+    const proc = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.dir }));
     proc.stderr.setEncoding('utf8').on('data', (d) => (this.log += d));
     this.proc = proc;
     const deadline = Date.now() + 15_000;
@@ -136,14 +137,24 @@ export class Postgres {
     const proc = this.proc;
     if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((r) => proc.once('exit', r));
-    if (signal === 'SIGKILL') process.kill(-proc.pid, 'SIGKILL');
-    else proc.kill(signal);
-    await exited;
-    if (signal === 'SIGKILL') {
-      // The backends were in the group too; wait until the last one is gone, or the next postmaster refuses to start.
-      const deadline = Date.now() + 5000;
-      while (groupAlive(proc.pid) && Date.now() < deadline) await sleep(10);
+    if (signal !== 'SIGKILL') {
+      proc.kill(signal);
+      await exited;
+      return;
     }
+    const backends = childrenOf(proc.pid);
+    proc.kill('SIGKILL');
+    for (const pid of backends) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await exited;
+    // A backend still alive holds the shared memory, and the next postmaster would refuse to start.
+    const deadline = Date.now() + 5000;
+    while (backends.some(alive) && Date.now() < deadline) await sleep(10);
   }
 
   /** Runs `sql` (no parameters) as the superuser in `database`; the rows. */
@@ -174,10 +185,28 @@ export class Postgres {
   static counter = 0;
 }
 
-function groupAlive(pgid) {
+/** The pids whose parent is `pid` (PostgreSQL's backends and auxiliary processes are the postmaster's children). */
+function childrenOf(pid) {
+  const found = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) found.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/** Running, not a zombie (a killed backend stays one until something reaps it, which in a container may be never). */
+function alive(pid) {
   try {
-    process.kill(-pgid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
