@@ -48,6 +48,7 @@ export const CentralStoreSchema = Type.Object(
     pool: Type.Integer({ minimum: 1, maximum: 100, default: 4, description: 'Connections each central process keeps to PostgreSQL (store.url only). Check-ins are inserted in batches, so a few suffice; the server must allow this many per process (max_connections).' }),
     keyFile: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/store.key', description: 'Key that seals documents at rest (AES-256-GCM) and keys the number hashes. Created with mode 0600 on first run. Every central process sharing one PostgreSQL database must have a copy of the same key file: the database records its fingerprint and refuses another (E_STORE_KEY).' }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 21, description: 'Days a check-in (and a reject) is kept, counted from its scan.' }),
+    writerThread: Type.Boolean({ default: true, description: 'Insert check-ins into the SQLite file on a thread of their own, so that commits do not hold the thread that talks MQTT (docs/performance.md). false: on the one thread, as a fallback.' }),
     auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 365, description: 'Days an entry of the audit log (who searched for what, the number as a keyed hash only) is kept. Longer than the check-ins, so that a query stays accountable after the data it returned is gone.' }),
   },
   { additionalProperties: false, default: {}, description: 'Central storage.' },
