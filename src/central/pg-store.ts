@@ -72,20 +72,24 @@ const INSERT_REJECTS = `INSERT INTO rejects (id, site, device, code, scanned_ms,
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
   ON CONFLICT (id) DO NOTHING`;
 
-const SAVE_STATE = `INSERT INTO kiosk_state (site, device, state, since_ms, last_seen_ms, last_checkin_ms, version, health, last_clock_synced)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+/** Every state in one statement (one commit); floor_seq is the purge's and stays as it is. */
+const SAVE_STATES = `INSERT INTO kiosk_state (site, device, state, since_ms, last_seen_ms, last_checkin_ms, version, health, last_clock_synced)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::boolean[])
   ON CONFLICT (site, device) DO UPDATE SET state = excluded.state, since_ms = excluded.since_ms, last_seen_ms = excluded.last_seen_ms,
     last_checkin_ms = excluded.last_checkin_ms, version = excluded.version, health = excluded.health, last_clock_synced = excluded.last_clock_synced`;
 
 /**
- * One statement, one snapshot: the floor (seqs at or below it were deleted by the retention), the highest stored seq
- * above it, and the missing ranges between consecutive stored seqs (a window function, as the SQLite store's).
- * The header row is always there, so a kiosk without gaps still reports its floor and highest seq.
+ * One statement, one snapshot: the floor (seqs at or below it were deleted by the retention), the highest stored seq,
+ * and the missing ranges between consecutive stored seqs above the floor or $3 when higher (the caller knows every seq
+ * up to it is accounted for: only newer rows are read, through the (site, device, seq) index), by a window function as
+ * the SQLite store's. The header row is always there, so a kiosk without gaps still reports its floor and highest seq.
  */
 const SEQ_GAPS = `WITH f AS (SELECT coalesce((SELECT floor_seq FROM kiosk_state WHERE site = $1 AND device = $2), 0)::bigint AS floor),
-  c AS (SELECT seq FROM checkins WHERE site = $1 AND device = $2 AND seq > (SELECT floor FROM f)),
-  g AS (SELECT prev + 1 AS "from", seq - 1 AS "to" FROM (SELECT seq, lag(seq, 1, (SELECT floor FROM f)) OVER (ORDER BY seq) AS prev FROM c) w WHERE seq > prev + 1)
-  SELECT h.floor, h.max_seq, g."from", g."to" FROM (SELECT floor, (SELECT max(seq) FROM c) AS max_seq FROM f) h LEFT JOIN g ON true ORDER BY g."from"`;
+  lo AS (SELECT greatest(floor, $3::bigint) AS lo FROM f),
+  c AS (SELECT seq FROM checkins WHERE site = $1 AND device = $2 AND seq > (SELECT lo FROM lo)),
+  g AS (SELECT prev + 1 AS "from", seq - 1 AS "to" FROM (SELECT seq, lag(seq, 1, (SELECT lo FROM lo)) OVER (ORDER BY seq) AS prev FROM c) w WHERE seq > prev + 1)
+  SELECT h.floor, h.max_seq, g."from", g."to"
+  FROM (SELECT floor, (SELECT max(seq) FROM checkins WHERE site = $1 AND device = $2) AS max_seq FROM f) h LEFT JOIN g ON true ORDER BY g."from"`;
 
 /**
  * Deletes a batch of expired check-ins and raises each kiosk's floor to the highest seq deleted, in one statement:
@@ -190,8 +194,22 @@ export class PgCentralStore implements CentralStore {
     return r === undefined ? null : toState(r);
   }
 
-  async saveKioskState(s: KioskState): Promise<void> {
-    await this.query(SAVE_STATE, [s.site, s.device, s.state, s.sinceMs, s.lastSeenMs, s.lastCheckinMs, s.version, s.health, s.lastClockSynced]);
+  async saveKioskStates(states: readonly KioskState[]): Promise<void> {
+    // One statement may not update a row twice (ON CONFLICT DO UPDATE): the last state given for a kiosk wins.
+    const last = [...new Map(states.map((s) => [kioskKey(s), s])).values()];
+    if (last.length === 0) return;
+    const cols = [
+      last.map((s) => s.site),
+      last.map((s) => s.device),
+      last.map((s) => s.state),
+      last.map((s) => s.sinceMs),
+      last.map((s) => s.lastSeenMs),
+      last.map((s) => s.lastCheckinMs),
+      last.map((s) => s.version),
+      last.map((s) => s.health),
+      last.map((s) => s.lastClockSynced),
+    ];
+    await this.query(SAVE_STATES, cols);
   }
 
   async allKioskStates(): Promise<KioskState[]> {
@@ -202,8 +220,8 @@ export class PgCentralStore implements CentralStore {
     return (await this.query<KioskId>('SELECT site, device FROM kiosks UNION SELECT site, device FROM kiosk_state ORDER BY 1, 2')).rows;
   }
 
-  async seqGaps(id: KioskId): Promise<{ gaps: SeqRange[]; maxSeq: number }> {
-    const rows = (await this.query<{ floor: number; max_seq: number | null; from: number | null; to: number | null }>(SEQ_GAPS, [id.site, id.device])).rows;
+  async seqGaps(id: KioskId, aboveSeq = 0): Promise<{ gaps: SeqRange[]; maxSeq: number }> {
+    const rows = (await this.query<{ floor: number; max_seq: number | null; from: number | null; to: number | null }>(SEQ_GAPS, [id.site, id.device, aboveSeq])).rows;
     const head = rows[0];
     const floor = head?.floor ?? 0;
     const gaps = rows.flatMap((r) => (r.from === null || r.to === null ? [] : [{ from: r.from, to: r.to }]));

@@ -139,24 +139,33 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
   it('round-trips kiosk states (nulls and booleans kept), overwrites on save, and answers null for an unknown kiosk', async () => {
     const { store } = await openFresh();
     expect(await store.kioskState({ site: 'hq', device: 'k1' })).toBeNull();
-    await store.saveKioskState(state());
-    await store.saveKioskState(state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }));
-    await store.saveKioskState(state({ device: 'k3', lastClockSynced: false, lastCheckinMs: T0 + 9 }));
+    await store.saveKioskStates([state()]);
+    await store.saveKioskStates([state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null })]);
+    await store.saveKioskStates([state({ device: 'k3', lastClockSynced: false, lastCheckinMs: T0 + 9 })]);
     expect(await store.kioskState({ site: 'hq', device: 'k1' })).toEqual(state());
     expect(await store.kioskState({ site: 'hq', device: 'k2' })).toEqual(state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }));
-    await store.saveKioskState(state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' }));
+    await store.saveKioskStates([state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' })]);
     expect(await store.kioskState({ site: 'hq', device: 'k1' })).toEqual(state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' }));
     const all = (await store.allKioskStates()).sort((a, b) => a.device.localeCompare(b.device));
     expect(all).toEqual([state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' }), state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }), state({ device: 'k3', lastClockSynced: false, lastCheckinMs: T0 + 9 })]);
+  });
+
+  it('saves many kiosk states in one call, the last one given for a kiosk winning, and nothing for an empty list', async () => {
+    const { store } = await openFresh();
+    await store.saveKioskStates([]);
+    await store.saveKioskStates([state(), state({ device: 'k2' }), state({ state: 'offline', sinceMs: T0 + 7 })]);
+    expect(await store.kioskState({ site: 'hq', device: 'k1' })).toEqual(state({ state: 'offline', sinceMs: T0 + 7 }));
+    expect(await store.kioskState({ site: 'hq', device: 'k2' })).toEqual(state({ device: 'k2' }));
+    expect(await store.allKioskStates()).toHaveLength(2);
   });
 
   it('lists every known kiosk (registered or seen) once, by site then device, in code-point order', async () => {
     const { store } = await openFresh();
     await store.setKioskPassword({ site: 'b', device: 'k2' }, 'h', T0);
     await store.setKioskPassword({ site: 'a', device: 'z' }, 'h', T0);
-    await store.saveKioskState(state({ site: 'b', device: 'k2' }));
-    await store.saveKioskState(state({ site: 'B', device: 'k1' }));
-    await store.saveKioskState(state({ site: 'a', device: 'Z' }));
+    await store.saveKioskStates([state({ site: 'b', device: 'k2' })]);
+    await store.saveKioskStates([state({ site: 'B', device: 'k1' })]);
+    await store.saveKioskStates([state({ site: 'a', device: 'Z' })]);
     expect(await store.knownKiosks()).toEqual([
       { site: 'B', device: 'k1' },
       { site: 'a', device: 'Z' },
@@ -173,11 +182,16 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
     await store.insertCheckins([checkin(1, { device: 'k2' }), checkin(2, { device: 'k2' })]);
     expect(await store.seqGaps({ site: 'hq', device: 'k1' })).toEqual({ gaps: [{ from: 1, to: 2 }, { from: 5, to: 6 }, { from: 9, to: 11 }], maxSeq: 12 });
     expect(await store.seqGaps({ site: 'hq', device: 'k2' })).toEqual({ gaps: [], maxSeq: 2 });
+    // Above a seq the caller knows to be accounted for: only newer ranges, the same highest seq.
+    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 4)).toEqual({ gaps: [{ from: 5, to: 6 }, { from: 9, to: 11 }], maxSeq: 12 });
+    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 5)).toEqual({ gaps: [{ from: 6, to: 6 }, { from: 9, to: 11 }], maxSeq: 12 });
+    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 12)).toEqual({ gaps: [], maxSeq: 12 });
+    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 20)).toEqual({ gaps: [], maxSeq: 12 });
   });
 
   it('purges expired rows in batches, reporting `more` until done, keeps newer ones, and raises the kiosk floor so purged seqs are no gap', async () => {
     const { store } = await openFresh();
-    await store.saveKioskState(state());
+    await store.saveKioskStates([state()]);
     const cutoff = T0 + 100_000;
     // seqs 1–5 expired (seq 3 never arrived), 7–8 kept (6 missing: a real gap)
     await store.insertCheckins([1, 2, 4, 5].map((s) => checkin(s)));
@@ -329,7 +343,7 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     afterThisTest(() => b?.close());
     if (a === undefined || b === undefined) throw new Error('not opened');
     const kiosks = Array.from({ length: 20 }, (_, i) => `k${i}`);
-    for (const device of kiosks) await a.saveKioskState(state({ device }));
+    for (const device of kiosks) await a.saveKioskStates([state({ device })]);
     await a.insertCheckins(kiosks.flatMap((device) => Array.from({ length: 50 }, (_, s) => checkin(s + 1, { device }))));
     const drain = async (s: CentralStore): Promise<number> => {
       let n = 0;
