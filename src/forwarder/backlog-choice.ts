@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin } from '../store/types.js';
 import { InThreadBacklog, type BacklogSource } from './backlog.js';
 import type { Origin } from './messages.js';
@@ -30,7 +30,7 @@ export function backlogThreadEntry(): URL | null {
 export type BacklogThreadOption = { readonly entry: URL; readonly minBacklog?: number } | null;
 
 export interface BacklogChoice {
-  readonly store: CheckinStore;
+  readonly store: Pick<OutboxStore, 'outboxAfter' | 'pendingCount'>;
   readonly storeFiles: { readonly path: string; readonly keyFile: string };
   /** mqtt.backlogThread: false keeps every read in this thread. */
   readonly enabled: boolean;

@@ -3,7 +3,7 @@
  * Two sources: this thread (every read is a synchronous store query) and a reader thread for large backlogs
  * (threaded-backlog.ts), which reads, unseals and writes the bodies ahead while this thread publishes.
  */
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin, UnreadableCheckin } from '../store/types.js';
 
 /** A check-in ready to publish; body null: its sealed document does not open, so it is set aside, not published. */
@@ -30,7 +30,7 @@ export interface BacklogSource {
 
 export class InThreadBacklog implements BacklogSource {
   constructor(
-    private readonly store: Pick<CheckinStore, 'outboxAfter'>,
+    private readonly store: Pick<OutboxStore, 'outboxAfter'>,
     private readonly body: (row: OutboxCheckin) => string,
   ) {}
 

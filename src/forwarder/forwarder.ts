@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { TimeZone } from '../core/zone.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import { setAsidePolicy } from '../store/set-aside.js';
 import type { Checkin, OutboxCheckin } from '../store/types.js';
 import { chooseBacklog, type BacklogThreadOption } from './backlog-choice.js';
@@ -38,7 +38,8 @@ export interface ForwarderStatus {
 
 export interface ForwarderDeps {
   readonly config: Config;
-  readonly store: CheckinStore;
+  /** The store's outbox (a CheckinStore, or its `outbox`). */
+  readonly store: OutboxStore;
   readonly logger: Logger;
   readonly version: string;
   readonly clock?: Clock;

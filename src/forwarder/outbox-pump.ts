@@ -5,7 +5,7 @@
  * queued behind hours of outage; consumers that need strict order sort by `seq`, which is gap-free.
  */
 import type { Clock } from '../core/clock.js';
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { Reject } from '../store/types.js';
 import { isPublishable, type BacklogSource, type OutgoingCheckin, type PublishableCheckin } from './backlog.js';
 
@@ -19,7 +19,7 @@ const SET_ASIDE_PER_TURN = 64;
 export type Item = { readonly kind: 'checkin'; readonly row: PublishableCheckin } | { readonly kind: 'reject'; readonly row: Reject };
 
 export interface PumpOptions {
-  readonly store: Pick<CheckinStore, 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
+  readonly store: Pick<OutboxStore, 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
   readonly backlog: BacklogSource;
   /** Publishes one item; `done` is called on its PUBACK, or with an error if it will never come on this connection. */
   readonly publish: (item: Item, done: (err?: Error | null) => void) => void;

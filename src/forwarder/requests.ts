@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.js';
 import { MQTT_CODES } from '../core/codes.js';
 import type { TimeZone } from '../core/zone.js';
 import type { Logger } from '../logger.js';
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin } from '../store/types.js';
 import type { IPublishPacket, MqttClient } from './connection.js';
 import type { HealthMessage, ResendResult, ResponseMessage, Topics } from './contract.js';
@@ -18,7 +18,7 @@ export interface RequestDeps {
   readonly zone: TimeZone;
   readonly version: string;
   readonly log: Logger;
-  readonly store: Pick<CheckinStore, 'checkinsInRange'>;
+  readonly store: Pick<OutboxStore, 'checkinsInRange'>;
   readonly health: () => HealthMessage;
   /** The configuration with secrets removed, for the `config` request. */
   readonly redactedConfig: () => unknown;
