@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin } from '../store/types.js';
 import { InThreadBacklog, type BacklogSource } from './backlog.js';
-import type { Origin } from './messages.js';
+import type { CheckinBody, Origin } from './messages.js';
 import { ThreadedBacklog } from './threaded-backlog.js';
 
 /** Pending check-ins from which a drain reads its backlog on a second thread. */
@@ -37,7 +37,7 @@ export interface BacklogChoice {
   readonly thread: BacklogThreadOption | undefined;
   readonly origin: Origin;
   readonly fields: 'full' | 'minimal';
-  readonly body: (row: OutboxCheckin) => string;
+  readonly body: (row: OutboxCheckin) => CheckinBody;
   readonly log: Logger;
   readonly clock: Clock;
 }

@@ -1,14 +1,15 @@
 /**
  * The one module that imports mqtt.js (lint holds every other file to it): the `mqtt` config section as client
  * options, reading secrets and certificates from their files; opening a client; the one-shot probe `doctor` and
- * `provision` both make (MQTT 5, then 3.1.1); and connection failures as stable codes a technician can act on.
+ * `provision` both make (MQTT 5, then 3.1.1); connection failures as stable codes a technician can act on; and the
+ * typed publish, which takes a message only on the topic that carries its type (contract.ts).
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient, type PacketCallback } from 'mqtt';
 import type { Clock } from '../core/clock.js';
 import type { MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
-import type { Topics } from './contract.js';
+import type { Encoded, EncodedBytes, StatusMessage, Topic, Topics } from './contract.js';
 
 export class MqttSetupError extends Error {
   override readonly name = 'MqttSetupError';
@@ -39,7 +40,7 @@ export function connectOptions(config: Config, topics: Topics, protocolVersion: 
     reconnectPeriod: 0,
     connectTimeout: 15_000,
     resubscribe: false,
-    will: { topic: topics.status, payload: Buffer.from(JSON.stringify({ state: 'offline' })), qos: 1, retain: true },
+    will: { topic: topics.status, payload: Buffer.from(JSON.stringify({ state: 'offline' } satisfies StatusMessage)), qos: 1, retain: true },
     // Per-message costs that a backlog drain pays 100,000 times (measured with a sampling heap profile):
     // mqtt.js's debug logging allocated ~3 KB per message even when disabled (its events are logged by us);
     // rescheduling the keepalive timer on every PUBACK churned timers (the ping then goes every keepalive, and a
@@ -87,6 +88,20 @@ export function classifyError(err: unknown): ConnectFailure {
 }
 
 export type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
+
+/** Publishes a message on the topic that carries its type; `callback` as mqtt.js's (the PUBACK for QoS 1). */
+export function publishMessage<T>(client: MqttClient, topic: Topic<T>, message: NoInfer<T>, options: IClientPublishOptions, callback?: PacketCallback): void {
+  client.publish(topic, JSON.stringify(message), options, callback);
+}
+
+/** The same for a message already written as JSON (a check-in body): only on the topic of its type. */
+export function publishEncoded<T>(client: MqttClient, topic: Topic<T>, body: Encoded<NoInfer<T>> | EncodedBytes<NoInfer<T>>, options: IClientPublishOptions, callback?: PacketCallback): void {
+  client.publish(topic, body, options, callback);
+}
+
+export async function publishMessageAsync<T>(client: MqttClient, topic: Topic<T>, message: NoInfer<T>, options: IClientPublishOptions): Promise<void> {
+  await client.publishAsync(topic, JSON.stringify(message), options);
+}
 
 /** A client for one connection attempt; reconnecting is the caller's (a fresh client each time). */
 export function openClient(url: string, options: IClientOptions): MqttClient {

@@ -15,11 +15,11 @@ import { setAsidePolicy } from '../store/set-aside.js';
 import type { Checkin, OutboxCheckin } from '../store/types.js';
 import { chooseBacklog, type BacklogThreadOption } from './backlog-choice.js';
 import { BrokerLink, type ForwarderState, type LinkFailure } from './broker-link.js';
-import type { MqttClient } from './connection.js';
-import { topicsFor, type HealthMessage, type StatusMessage, type Topics } from './contract.js';
+import { publishEncoded, publishMessage, type MqttClient } from './connection.js';
+import { topicsFor, type HealthMessage, type Topics } from './contract.js';
 import { closeClient, settleInFlight } from './graceful-stop.js';
 import { HealthReporter } from './health-reporter.js';
-import { checkinBody, outboxOf, rejectMessage, type Origin } from './messages.js';
+import { checkinBody, outboxOf, rejectMessage, type CheckinBody, type Origin } from './messages.js';
 import { OutboxPump, type Item } from './outbox-pump.js';
 import { RequestResponder } from './requests.js';
 
@@ -69,7 +69,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   private readonly pump: OutboxPump;
   private readonly health: HealthReporter;
   private readonly requests: RequestResponder;
-  private readonly body: (row: OutboxCheckin) => string;
+  private readonly body: (row: OutboxCheckin) => CheckinBody;
   private lastAckAt: Date | null = null;
 
   constructor(private readonly deps: ForwarderDeps) {
@@ -81,7 +81,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     this.zone = deps.zone ?? new TimeZone();
     this.log = deps.logger.child({ module: 'mqtt' });
     const origin = this.origin;
-    const body = (row: OutboxCheckin): string => checkinBody(row, origin, mqtt.documentFields);
+    const body = (row: OutboxCheckin): CheckinBody => checkinBody(row, origin, mqtt.documentFields);
     this.body = body;
     const setAside = setAsidePolicy(deps.store, this.log);
     this.link = new BrokerLink({ config: deps.config, topics: this.topics, clock: this.clock, log: this.log });
@@ -172,8 +172,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   }
 
   private onUp(client: MqttClient): void {
-    const online: StatusMessage = { state: 'online', version: this.deps.version, since: this.zone.iso(this.clock.now()) };
-    client.publish(this.topics.status, JSON.stringify(online), { qos: 1, retain: true });
+    publishMessage(client, this.topics.status, { state: 'online', version: this.deps.version, since: this.zone.iso(this.clock.now()) }, { qos: 1, retain: true });
     client.subscribe(this.topics.requests, { qos: 1 });
     this.pump.start();
     this.health.start(client);
@@ -190,15 +189,13 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
       done(new Error('not connected'));
       return;
     }
-    const [topic, body] =
-      item.kind === 'checkin'
-        ? [this.topics.checkins, item.row.body]
-        : [this.topics.rejects, JSON.stringify(rejectMessage(item.row, this.origin))];
-    client.publish(topic, body, { qos: 1 }, (err) => {
+    const acked = (err?: Error): void => {
       done(err ?? null);
       if (err) return;
       this.lastAckAt = this.clock.now();
       this.emit('delivered', { kind: item.kind, seq: item.kind === 'checkin' ? item.row.seq : item.row.n });
-    });
+    };
+    if (item.kind === 'checkin') publishEncoded(client, this.topics.checkins, item.row.body, { qos: 1 }, acked);
+    else publishMessage(client, this.topics.rejects, rejectMessage(item.row, this.origin), { qos: 1 }, acked);
   }
 }

@@ -3,8 +3,8 @@
  * does not send those rows again, then say "offline" and disconnect cleanly.
  */
 import { sleep, type Clock, type Timer } from '../core/clock.js';
-import type { MqttClient } from './connection.js';
-import type { StatusMessage, Topics } from './contract.js';
+import { publishMessageAsync, type MqttClient } from './connection.js';
+import type { Topics } from './contract.js';
 import type { OutboxPump } from './outbox-pump.js';
 
 const STOP_PUBLISH_MS = 1000;
@@ -20,7 +20,7 @@ export async function settleInFlight(client: MqttClient | null, pump: OutboxPump
 /** Publishes the retained "offline" (a graceful stop sends it itself: the will is only for an unexpected loss), ends. */
 export async function closeClient(client: MqttClient, topics: Topics, clock: Clock): Promise<void> {
   if (client.connected) {
-    await withTimeout(clock, client.publishAsync(topics.status, JSON.stringify({ state: 'offline' } satisfies StatusMessage), { qos: 1, retain: true }), STOP_PUBLISH_MS);
+    await withTimeout(clock, publishMessageAsync(client, topics.status, { state: 'offline' }, { qos: 1, retain: true }), STOP_PUBLISH_MS);
     await withTimeout(clock, client.endAsync(false), STOP_PUBLISH_MS);
   }
   client.removeAllListeners();

@@ -1,6 +1,6 @@
 /** The retained health report on `B/health`: published on connecting, then every minute while connected. */
 import type { Clock, Timer } from '../core/clock.js';
-import type { MqttClient } from './connection.js';
+import { publishMessage, type MqttClient } from './connection.js';
 import type { HealthMessage, Topics } from './contract.js';
 
 const HEALTH_EVERY_MS = 60_000;
@@ -26,7 +26,7 @@ export class HealthReporter {
   /** Publishes now and every minute on this client, until `stop()`. */
   start(client: MqttClient): void {
     const publish = (): void => {
-      client.publish(this.deps.topics.health, JSON.stringify(this.message()), { qos: 1, retain: true });
+      publishMessage(client, this.deps.topics.health, this.message(), { qos: 1, retain: true });
     };
     publish();
     this.stop();

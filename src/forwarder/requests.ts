@@ -8,8 +8,9 @@ import type { TimeZone } from '../core/zone.js';
 import type { Logger } from '../logger.js';
 import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin } from '../store/types.js';
-import type { IPublishPacket, MqttClient } from './connection.js';
+import { publishEncoded, publishMessage, type IPublishPacket, type MqttClient } from './connection.js';
 import type { HealthMessage, ResendResult, ResponseMessage, Topics } from './contract.js';
+import type { CheckinBody } from './messages.js';
 import { readResend, resendRange } from './resend.js';
 
 export interface RequestDeps {
@@ -23,7 +24,7 @@ export interface RequestDeps {
   /** The configuration with secrets removed, for the `config` request. */
   readonly redactedConfig: () => unknown;
   /** A stored check-in as the `B/checkins` body. */
-  readonly body: (row: OutboxCheckin) => string;
+  readonly body: (row: OutboxCheckin) => CheckinBody;
   /** A check-in whose sealed document does not open (the store's set-aside policy). */
   readonly setAside: (seq: number) => void;
 }
@@ -58,7 +59,7 @@ export class RequestResponder {
       }
     }
     const correlationData = packet.properties?.correlationData;
-    client.publish(topics.response(op.replace(/[#+/]/g, '_')), JSON.stringify(response), {
+    publishMessage(client, topics.response(op.replace(/[#+/]/g, '_')), response, {
       qos: 1,
       ...(correlationData === undefined ? {} : { properties: { correlationData } }),
     });
@@ -72,7 +73,7 @@ export class RequestResponder {
     const range = resendRange(body);
     if (range === null) throw new RequestError('E_BAD_REQUEST', MQTT_CODES.E_BAD_REQUEST.en);
     const { result, rows } = readResend(this.deps.store, range.from, range.to);
-    for (const row of rows) client.publish(this.deps.topics.checkins, this.deps.body(row), { qos: 1 });
+    for (const row of rows) publishEncoded(client, this.deps.topics.checkins, this.deps.body(row), { qos: 1 });
     for (const seq of result.unreadable) this.deps.setAside(seq);
     this.deps.log.info({ from: range.from, to: range.to, sent: result.sent, missing: result.missing.length, unreadable: result.unreadable.length }, 'resend requested by central');
     return result;

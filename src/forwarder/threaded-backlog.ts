@@ -11,6 +11,7 @@ import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
 import type { BacklogSource, OutgoingCheckin } from './backlog.js';
+import type { CheckinMessage, EncodedBytes } from './contract.js';
 
 /** Batches read ahead of the publisher: one being published, one ready, one being read. */
 const CREDIT = 2;
@@ -77,8 +78,9 @@ export class ThreadedBacklog implements BacklogSource {
     let start = 0;
     for (let i = 0; i < count; i += 1) {
       const end = batch.ends[i] as number;
-      // A view, not a copy: mqtt.js writes it to the socket and lets go of it on the PUBACK.
-      rows[i] = { seq: batch.seqs[i] as number, body: end === start ? null : Buffer.from(batch.bytes, start, end - start) };
+      // A view, not a copy: mqtt.js writes it to the socket and lets go of it on the PUBACK. The thread wrote it as
+      // checkinBody() writes a body (backlog-thread.ts), so it is a CheckinMessage's JSON.
+      rows[i] = { seq: batch.seqs[i] as number, body: end === start ? null : (Buffer.from(batch.bytes, start, end - start) as EncodedBytes<CheckinMessage>) };
       start = end;
     }
     return rows;
