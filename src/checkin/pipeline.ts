@@ -3,6 +3,7 @@
  * order of check-ins is the order of frames, and an event is emitted only once its row is durable. Frames that
  * arrived together (`acceptAll`) are committed in one transaction: one fsync for a burst instead of one per scan.
  */
+import type { Code } from '../core/codes.js';
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../core/clock.js';
 import type { Frame } from '../core/scanner.js';
@@ -37,7 +38,7 @@ interface Held {
 /** A frame's fate inside a burst, kept so that events still come out in frame order. */
 type Decided =
   | { readonly kind: 'checkin'; readonly draft: CheckinDraft }
-  | { readonly kind: 'reject'; readonly scanner: string; readonly code: string; readonly scannedAt: Date }
+  | { readonly kind: 'reject'; readonly scanner: string; readonly code: Code; readonly scannedAt: Date }
   | { readonly kind: 'repeat'; readonly scanner: string };
 
 type Recorded = ReturnType<CheckinStore['recordCheckins']>[number];
@@ -209,7 +210,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     return { ok: false, reject: this.rejectUnstored(draft.scanner, result.error.code, draft.scannedAt) };
   }
 
-  private reject(scanner: string, code: string, scannedAt: Date): RejectEvent {
+  private reject(scanner: string, code: Code, scannedAt: Date): RejectEvent {
     const clockSynced = this.o.clockSynced();
     try {
       const stored = this.o.store.recordReject({ scanner, code, scannedAt, clockSynced });
@@ -223,7 +224,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     }
   }
 
-  private rejectUnstored(scanner: string, code: string, scannedAt: Date): RejectEvent {
+  private rejectUnstored(scanner: string, code: Code, scannedAt: Date): RejectEvent {
     const event: RejectEvent = { id: null, scanner, code, scannedAt: this.o.zone.iso(scannedAt), clockSynced: this.o.clockSynced() };
     this.emit('reject', event);
     return event;

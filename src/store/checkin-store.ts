@@ -5,6 +5,7 @@
  * that needs one part can be given that part (`store.outbox`, `store.reports`, …); the methods here are the same
  * calls, for the callers that hold the whole store. It knows nothing of MQTT.
  */
+import type { Code } from '../core/codes.js';
 import { statSync } from 'node:fs';
 import { openStoreFiles } from './open-store.js';
 import { Outbox } from './outbox.js';
@@ -119,7 +120,7 @@ export class CheckinStore {
     return this.reports.checkinsBetween(fromMs, toMs);
   }
 
-  rejectCountsSince(fromMs: number): Array<{ code: string; count: number }> {
+  rejectCountsSince(fromMs: number): Array<{ code: Code; count: number }> {
     return this.reports.rejectCountsSince(fromMs);
   }
 

@@ -2,6 +2,7 @@
  * The outbox side of the store: what waits for the broker, in `seq` order, and the delivery marks the forwarder
  * writes once it has a PUBACK. It knows nothing of MQTT.
  */
+import type { Code } from '../core/codes.js';
 import { readableOnly, type StoreContext } from './store-context.js';
 import type { Checkin, OutboxCheckin, Reject, UnreadableCheckin } from './types.js';
 
@@ -9,7 +10,7 @@ interface RejectRow {
   n: number;
   id: string;
   scanner: string;
-  code: string;
+  code: Code;
   scanned_at: string;
   scanned_ms: number;
   clock_synced: number;

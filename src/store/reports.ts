@@ -1,4 +1,5 @@
 /** Read views for the page, the metrics and the technician's export: counts of a day, rejects by code, a day's rows. */
+import type { Code } from '../core/codes.js';
 import type { StoreContext, CheckinRow } from './store-context.js';
 import type { Checkin, DayCounts, UnreadableCheckin } from './types.js';
 
@@ -11,8 +12,8 @@ export class Reports {
   }
 
   /** How many scans were rejected since `fromMs`, by code, most frequent first. */
-  rejectCountsSince(fromMs: number): Array<{ code: string; count: number }> {
-    return this.ctx.q.rejectCountsSince.all(fromMs) as Array<{ code: string; count: number }>;
+  rejectCountsSince(fromMs: number): Array<{ code: Code; count: number }> {
+    return this.ctx.q.rejectCountsSince.all(fromMs) as Array<{ code: Code; count: number }>;
   }
 
   countsSince(fromMs: number): DayCounts {

@@ -435,7 +435,7 @@ describe('check-in store queries for the technician', () => {
       [2, '048095000777', 'in'],
       [3, '0199900123', 'out'],
     ]);
-    for (const code of ['E_UNRECOGNIZED', 'E_EMPTY', 'E_UNRECOGNIZED']) store.recordReject({ scanner: 'gate', code, scannedAt: new Date(day + 5), clockSynced: true });
+    for (const code of ['E_UNRECOGNIZED', 'E_EMPTY', 'E_UNRECOGNIZED'] as const) store.recordReject({ scanner: 'gate', code, scannedAt: new Date(day + 5), clockSynced: true });
     store.recordReject({ scanner: 'gate', code: 'E_EMPTY', scannedAt: new Date(day - 5), clockSynced: true });
     expect(store.rejectCountsSince(day)).toEqual([
       { code: 'E_UNRECOGNIZED', count: 2 },
