@@ -90,7 +90,7 @@ export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
   out.on('data', (d: Buffer) => (text += d.toString('utf8')));
   const scanners = new Map<string, TestScanner>();
   const clock = runningClock();
-  const app = new App(config, {
+  const app = App.open(config, {
     logger: createLogger('debug', out),
     clock,
     driverFactory: (entry: ScannerEntry) => {
