@@ -145,14 +145,14 @@ function attempt(url: string, options: IClientOptions, timeoutMs: number, clock:
  * own client id and no last will, so nothing is published and a running daemon is not disturbed. MQTT 5 first, 3.1.1
  * for a broker that refuses it. Throws nothing: a file that cannot be read is E_MQTT_FILE.
  */
-export async function probeBroker(config: Config, topics: Topics, o: ProbeOptions): Promise<ProbeResult> {
+export async function probeBroker(config: Config, topics: Topics, probe: ProbeOptions): Promise<ProbeResult> {
   const url = config.mqtt.url;
   if (url === undefined) return { ok: false, code: 'E_MQTT_CONNECT', detail: 'no mqtt.url configured' };
   for (const version of [5, 4] as const) {
     let options: IClientOptions;
     try {
       // A password not yet saved replaces the file, which may not exist yet.
-      const effective = o.password === undefined ? config : { ...config, mqtt: { ...config.mqtt, passwordFile: undefined } };
+      const effective = probe.password === undefined ? config : { ...config, mqtt: { ...config.mqtt, passwordFile: undefined } };
       options = connectOptions(effective, topics, version);
     } catch (err) {
       if (err instanceof MqttSetupError) return { ok: false, code: err.code, detail: err.message };
@@ -161,10 +161,10 @@ export async function probeBroker(config: Config, topics: Topics, o: ProbeOption
     delete options.will;
     delete options.properties;
     options.clean = true;
-    options.clientId = o.clientId.slice(0, 128);
-    options.connectTimeout = o.timeoutMs;
-    if (o.password !== undefined) options.password = o.password;
-    const result = await attempt(url, options, o.timeoutMs, o.clock);
+    options.clientId = probe.clientId.slice(0, 128);
+    options.connectTimeout = probe.timeoutMs;
+    if (probe.password !== undefined) options.password = probe.password;
+    const result = await attempt(url, options, probe.timeoutMs, probe.clock);
     if (result.ok) return { ok: true, protocolVersion: version };
     const failure = classifyError(result.error);
     if (failure.protocolRejected && version === 5) continue;

@@ -49,8 +49,8 @@ export class ThreadedBacklog implements BacklogSource {
 
   private readonly clock: Clock;
 
-  constructor(private readonly o: ThreadedBacklogOptions) {
-    this.clock = o.clock ?? systemClock;
+  constructor(private readonly options: ThreadedBacklogOptions) {
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Whether a reader thread serves the reads now. */
@@ -59,8 +59,8 @@ export class ThreadedBacklog implements BacklogSource {
   }
 
   read(afterSeq: number, limit: number, ready: () => void): readonly OutgoingCheckin[] | null {
-    if (this.worker === null && !this.failed && this.o.pendingCount() >= this.o.minBacklog) this.spawn();
-    if (!this.started) return this.o.inThread.read(afterSeq, limit, ready);
+    if (this.worker === null && !this.failed && this.options.pendingCount() >= this.options.minBacklog) this.spawn();
+    if (!this.started) return this.options.inThread.read(afterSeq, limit, ready);
     if (afterSeq !== this.expect || limit !== this.limit) this.stream(afterSeq, limit);
     const batch = this.batches.shift();
     if (batch === undefined) {
@@ -94,8 +94,8 @@ export class ThreadedBacklog implements BacklogSource {
   private spawn(): void {
     let worker: Worker;
     try {
-      worker = new Worker(this.o.entry, {
-        workerData: this.o.data,
+      worker = new Worker(this.options.entry, {
+        workerData: this.options.data,
         // Its heap holds a few batches at a time; a bound keeps a fault there from growing the kiosk's memory.
         resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
       });
@@ -119,7 +119,7 @@ export class ThreadedBacklog implements BacklogSource {
     if (worker !== this.worker) return;
     if ('ready' in m) {
       this.started = true;
-      this.o.log.info({ pending: this.o.pendingCount() }, 'reading the backlog on a second thread');
+      this.options.log.info({ pending: this.options.pendingCount() }, 'reading the backlog on a second thread');
       return;
     }
     if (m.token !== this.token) return; // a stream the publisher has left
@@ -145,14 +145,14 @@ export class ThreadedBacklog implements BacklogSource {
   }
 
   private fail(err: unknown): void {
-    this.o.log.warn({ err }, 'the backlog reader thread failed; reading the backlog on the main thread');
+    this.options.log.warn({ err }, 'the backlog reader thread failed; reading the backlog on the main thread');
     this.stop();
     this.failed = true;
     this.wake();
   }
 
   private get stallMs(): number {
-    return this.o.stallMs ?? STALL_MS;
+    return this.options.stallMs ?? STALL_MS;
   }
 
   private clearStall(): void {
