@@ -6,14 +6,16 @@ import { movedAsideCopies, removeCopy } from './open-database.js';
 import { pendingSalvageFrom } from './salvage.js';
 import type { StoreContext } from './store-context.js';
 
-const PURGE_BATCH = 5000;
-const DAY_MS = 86_400_000;
-
+/** What one `purgeExpired` call deleted. */
 export interface PurgeResult {
   readonly checkins: number;
   readonly rejects: number;
+  /** Another call would find more (the batch limit was reached). */
   readonly more: boolean;
 }
+
+const PURGE_BATCH = 5000;
+const DAY_MS = 86_400_000;
 
 export class Retention {
   constructor(private readonly ctx: StoreContext) {}
