@@ -12,6 +12,7 @@ import type { TimeZone } from '../core/zone.js';
 import { decodeScan, decodeTypedNumber, type DecodeResult, type IdentityDocument } from '../decode/index.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import { StoreError } from '../store/errors.js';
+import type { RecordResult } from '../store/recorder.js';
 import type { Checkin, CheckinDraft, Direction } from '../store/types.js';
 import { RereadFilter } from './dedupe.js';
 import type { PipelineEvents, RejectEvent } from './events.js';
@@ -19,7 +20,8 @@ import type { PipelineEvents, RejectEvent } from './events.js';
 export type ScannerDirection = Direction | 'toggle';
 
 export interface PipelineOptions {
-  readonly store: CheckinStore;
+  /** The write path and the automatic checkout: all the pipeline needs of the store. */
+  readonly store: Pick<CheckinStore, 'recordCheckins' | 'recordReject' | 'autoCheckout'>;
   readonly clock: Clock;
   /** The kiosk's zone (clock.timeZone): card validity is judged on its civil date, scannedAt carries its offset. */
   readonly zone: TimeZone;
@@ -41,7 +43,7 @@ type Decided =
   | { readonly kind: 'reject'; readonly scanner: string; readonly code: Code; readonly scannedAt: Date }
   | { readonly kind: 'repeat'; readonly scanner: string };
 
-type Recorded = ReturnType<CheckinStore['recordCheckins']>[number];
+type Recorded = RecordResult;
 
 export type ManualEntry = { readonly number: string; readonly name?: string | undefined; readonly direction?: ScannerDirection | undefined };
 
