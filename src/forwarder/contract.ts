@@ -16,8 +16,6 @@ import type {
   MinimalDocumentSchema,
 } from './schemas.js';
 
-export const CONTRACT_VERSION = 1;
-
 /** A schema's static type, read-only all the way down: a message is built once and never changed. */
 export type Message<S extends TSchema> = DeepReadonly<Static<S>>;
 type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
