@@ -83,7 +83,7 @@ const { config } = resolveConfig(
   },
   {},
 );
-const app = new App(config, { logger: createLogger('warn') });
+const app = App.open(config, { logger: createLogger('warn') });
 // What central stored, printed when the kiosk hears central's acknowledgement (sent after central's commit).
 const committed = new Map();
 let delivered = 0;

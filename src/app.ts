@@ -36,7 +36,6 @@ export interface AppDeps {
 export type ScannerStatus = ScannerStateEvent | { readonly scannerId: string; readonly state: 'stopped' };
 
 export class App {
-  readonly store: CheckinStore;
   readonly pipeline: CheckinPipeline;
   readonly forwarder: Forwarder;
   readonly startedAt: Date;
@@ -58,28 +57,39 @@ export class App {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly stateListeners = new Set<(s: ScannerStateEvent) => void>();
-  /** The kiosk's one zone (clock.timeZone) for every day boundary and local timestamp. */
-  readonly zone: TimeZone;
 
-  constructor(
-    readonly config: Config,
-    private readonly deps: AppDeps,
-  ) {
-    this.log = deps.logger;
-    this.clock = deps.clock ?? systemClock;
-    this.zone = new TimeZone(config.clock.timeZone);
-    this.store = CheckinStore.open({
+  /**
+   * Opens the check-in store (the one piece of I/O of setting up; a StoreError when it cannot) and wires the parts
+   * around it. Nothing runs until `start()`.
+   */
+  static open(config: Config, deps: AppDeps): App {
+    const clock = deps.clock ?? systemClock;
+    const zone = new TimeZone(config.clock.timeZone);
+    const store = CheckinStore.open({
       path: config.store.path,
       keyFile: config.store.keyFile,
       maxPending: config.store.maxPending,
       maxSizeMB: config.store.maxSizeMB,
       forwarding: config.mqtt.url !== undefined,
-      clock: this.clock,
-      zone: this.zone,
+      clock,
+      zone,
     });
-    for (const alarm of this.store.alarms) this.log.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
+    for (const alarm of store.alarms) deps.logger.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
     const plainHost = plaintextBeyondLoopback(config.mqtt.url);
-    if (plainHost !== null) this.log.warn({ code: 'W_MQTT_PLAINTEXT', broker: plainHost }, 'mqtt.allowPlaintext: check-ins go to the broker unencrypted');
+    if (plainHost !== null) deps.logger.warn({ code: 'W_MQTT_PLAINTEXT', broker: plainHost }, 'mqtt.allowPlaintext: check-ins go to the broker unencrypted');
+    return new App(config, deps, store, zone);
+  }
+
+  /** Wires only: the store comes open (`App.open`), and nothing starts until `start()`. */
+  private constructor(
+    readonly config: Config,
+    private readonly deps: AppDeps,
+    readonly store: CheckinStore,
+    /** The kiosk's one zone (clock.timeZone) for every day boundary and local timestamp. */
+    readonly zone: TimeZone,
+  ) {
+    this.log = deps.logger;
+    this.clock = deps.clock ?? systemClock;
     this.clockSync = new ClockSync(config.clock, this.clock);
     const directions = new Map(config.scanners.map((s) => [s.id, s.direction ?? 'in']));
     this.pipeline = new CheckinPipeline({

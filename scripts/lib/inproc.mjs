@@ -17,7 +17,7 @@ export async function startApp(dir, over = {}) {
     log: { level: 'silent' },
     ...over,
   }, {});
-  const app = new App(config, { logger: createLogger('silent') });
+  const app = App.open(config, { logger: createLogger('silent') });
   await app.start();
   return app;
 }

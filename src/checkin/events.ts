@@ -1,3 +1,4 @@
+import type { Code } from '../core/codes.js';
 import type { Checkin } from '../store/types.js';
 
 /** A refused scan, as shown on screen and forwarded: the reason code, never the payload. */
@@ -5,13 +6,13 @@ export interface RejectEvent {
   /** The stored reject's id, or null when it could not be stored (the store itself was the problem). */
   readonly id: string | null;
   readonly scanner: string;
-  readonly code: string;
+  readonly code: Code;
   readonly scannedAt: string;
   readonly clockSynced: boolean;
 }
 
 export interface AlarmEvent {
-  readonly code: string;
+  readonly code: Code;
   readonly detail: string;
 }
 

@@ -3,6 +3,7 @@
  * order of check-ins is the order of frames, and an event is emitted only once its row is durable. Frames that
  * arrived together (`acceptAll`) are committed in one transaction: one fsync for a burst instead of one per scan.
  */
+import type { Code } from '../core/codes.js';
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../core/clock.js';
 import type { Frame } from '../core/scanner.js';
@@ -11,6 +12,7 @@ import type { TimeZone } from '../core/zone.js';
 import { decodeScan, decodeTypedNumber, type DecodeResult, type IdentityDocument } from '../decode/index.js';
 import type { CheckinStore } from '../store/checkin-store.js';
 import { StoreError } from '../store/errors.js';
+import type { RecordResult } from '../store/recorder.js';
 import type { Checkin, CheckinDraft, Direction } from '../store/types.js';
 import { RereadFilter } from './dedupe.js';
 import type { PipelineEvents, RejectEvent } from './events.js';
@@ -18,7 +20,8 @@ import type { PipelineEvents, RejectEvent } from './events.js';
 export type ScannerDirection = Direction | 'toggle';
 
 export interface PipelineOptions {
-  readonly store: CheckinStore;
+  /** The write path and the automatic checkout: all the pipeline needs of the store. */
+  readonly store: Pick<CheckinStore, 'recordCheckins' | 'recordReject' | 'autoCheckout'>;
   readonly clock: Clock;
   /** The kiosk's zone (clock.timeZone): card validity is judged on its civil date, scannedAt carries its offset. */
   readonly zone: TimeZone;
@@ -37,10 +40,10 @@ interface Held {
 /** A frame's fate inside a burst, kept so that events still come out in frame order. */
 type Decided =
   | { readonly kind: 'checkin'; readonly draft: CheckinDraft }
-  | { readonly kind: 'reject'; readonly scanner: string; readonly code: string; readonly scannedAt: Date }
+  | { readonly kind: 'reject'; readonly scanner: string; readonly code: Code; readonly scannedAt: Date }
   | { readonly kind: 'repeat'; readonly scanner: string };
 
-type Recorded = ReturnType<CheckinStore['recordCheckins']>[number];
+type Recorded = RecordResult;
 
 export type ManualEntry = { readonly number: string; readonly name?: string | undefined; readonly direction?: ScannerDirection | undefined };
 
@@ -72,9 +75,9 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   /** While `acceptAll` runs: what its frames came to, in frame order, acted on after its one commit. */
   private batch: Decided[] | null = null;
 
-  constructor(private readonly o: PipelineOptions) {
+  constructor(private readonly options: PipelineOptions) {
     super();
-    this.rereads = new RereadFilter(o.settings.dedupeMs);
+    this.rereads = new RereadFilter(options.settings.dedupeMs);
   }
 
   /** Takes one frame from a driver. */
@@ -112,8 +115,8 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
 
   /** A visitor without any QR: the receptionist types the 12-digit number or a BHYT number (and the name). */
   manual(entry: ManualEntry): Outcome {
-    const now = this.o.clock.now();
-    const result = decodeTypedNumber(entry.number, { scannedAt: now, utcOffsetMinutes: this.o.zone.offsetMinutes(now) });
+    const now = this.options.clock.now();
+    const result = decodeTypedNumber(entry.number, { scannedAt: now, utcOffsetMinutes: this.options.zone.offsetMinutes(now) });
     if (!result.ok) return { ok: false, reject: this.reject(MANUAL_SCANNER_ID, result.code, now) };
     const name = entry.name?.trim().replace(/\s+/g, ' ').normalize('NFC') || null;
     const document: IdentityDocument =
@@ -124,7 +127,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   /** The daily checkout of everyone still inside (with `inBefore`: of those whose "in" was scanned before it). */
   autoCheckout(at: Date, inBefore?: number): Checkin[] {
     try {
-      const outs = this.o.store.autoCheckout(at, this.o.clockSynced(), inBefore);
+      const outs = this.options.store.autoCheckout(at, this.options.clockSynced(), inBefore);
       for (const c of outs) this.emit('checkin', c);
       return outs;
     } catch (err) {
@@ -144,15 +147,15 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   }
 
   private decode(frame: Frame): DecodeResult {
-    return decodeScan(frame.bytes, frame.receivedAt, { utcOffsetMinutes: this.o.zone.offsetMinutes(frame.receivedAt) });
+    return decodeScan(frame.bytes, frame.receivedAt, { utcOffsetMinutes: this.options.zone.offsetMinutes(frame.receivedAt) });
   }
 
   private handle(frame: Frame, result: DecodeResult): void {
-    if (isTruncated(result, frame.bytes) && this.o.settings.reassemblyMs > 0 && !this.closed) {
-      const timer = this.o.clock.setTimeout(() => {
+    if (isTruncated(result, frame.bytes) && this.options.settings.reassemblyMs > 0 && !this.closed) {
+      const timer = this.options.clock.setTimeout(() => {
         this.held.delete(frame.scannerId);
         this.finish(frame, result);
-      }, this.o.settings.reassemblyMs);
+      }, this.options.settings.reassemblyMs);
       this.held.set(frame.scannerId, { frame, result, timer });
       return;
     }
@@ -161,16 +164,16 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
 
   private release(scannerId: string): void {
     const held = this.held.get(scannerId);
-    if (held !== undefined) this.o.clock.clearTimeout(held.timer);
+    if (held !== undefined) this.options.clock.clearTimeout(held.timer);
     this.held.delete(scannerId);
   }
 
   private finish(frame: Frame, result: DecodeResult): void {
-    const decided: Decided = this.rereads.isRepeat(frame.scannerId, frame.bytes, this.o.clock.now().getTime())
+    const decided: Decided = this.rereads.isRepeat(frame.scannerId, frame.bytes, this.options.clock.now().getTime())
       ? { kind: 'repeat', scanner: frame.scannerId }
       : !result.ok
         ? { kind: 'reject', scanner: frame.scannerId, code: result.code, scannedAt: frame.receivedAt }
-        : { kind: 'checkin', draft: this.draft(frame.scannerId, this.o.directionOf(frame.scannerId), frame.receivedAt, result, false) };
+        : { kind: 'checkin', draft: this.draft(frame.scannerId, this.options.directionOf(frame.scannerId), frame.receivedAt, result, false) };
     if (this.batch !== null) this.batch.push(decided);
     else this.settle([decided]);
   }
@@ -178,7 +181,7 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   /** Commits the check-ins among `decided` in one transaction, then acts on each, in frame order. */
   private settle(decided: readonly Decided[]): void {
     const drafts = decided.flatMap((d) => (d.kind === 'checkin' ? [d.draft] : []));
-    const recorded = drafts.length === 0 ? [] : this.o.store.recordCheckins(drafts);
+    const recorded = drafts.length === 0 ? [] : this.options.store.recordCheckins(drafts);
     let next = 0;
     for (const d of decided) {
       if (d.kind === 'repeat') this.emit('repeat', { scanner: d.scanner });
@@ -189,12 +192,12 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
 
   private draft(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): CheckinDraft {
     // A toggle scanner's direction is decided by the store, in the transaction, from who is inside.
-    return { scanner, direction, auto: false, manual, scannedAt, clockSynced: this.o.clockSynced(), document: result.document, warnings: result.warnings };
+    return { scanner, direction, auto: false, manual, scannedAt, clockSynced: this.options.clockSynced(), document: result.document, warnings: result.warnings };
   }
 
   private commit(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): Outcome {
     const draft = this.draft(scanner, direction, scannedAt, result, manual);
-    const [recorded] = this.o.store.recordCheckins([draft]);
+    const [recorded] = this.options.store.recordCheckins([draft]);
     if (recorded === undefined) throw new Error('recordCheckins returned no result for one draft');
     return this.announce(recorded, draft);
   }
@@ -209,10 +212,10 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     return { ok: false, reject: this.rejectUnstored(draft.scanner, result.error.code, draft.scannedAt) };
   }
 
-  private reject(scanner: string, code: string, scannedAt: Date): RejectEvent {
-    const clockSynced = this.o.clockSynced();
+  private reject(scanner: string, code: Code, scannedAt: Date): RejectEvent {
+    const clockSynced = this.options.clockSynced();
     try {
-      const stored = this.o.store.recordReject({ scanner, code, scannedAt, clockSynced });
+      const stored = this.options.store.recordReject({ scanner, code, scannedAt, clockSynced });
       const event: RejectEvent = { id: stored.id, scanner, code, scannedAt: stored.scannedAt, clockSynced };
       this.emit('reject', event);
       return event;
@@ -223,8 +226,8 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     }
   }
 
-  private rejectUnstored(scanner: string, code: string, scannedAt: Date): RejectEvent {
-    const event: RejectEvent = { id: null, scanner, code, scannedAt: this.o.zone.iso(scannedAt), clockSynced: this.o.clockSynced() };
+  private rejectUnstored(scanner: string, code: Code, scannedAt: Date): RejectEvent {
+    const event: RejectEvent = { id: null, scanner, code, scannedAt: this.options.zone.iso(scannedAt), clockSynced: this.options.clockSynced() };
     this.emit('reject', event);
     return event;
   }

@@ -46,7 +46,7 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
   for (const w of loaded.warnings) logger.warn({ variable: w.path.replace(/ \(environment\)$/, '') }, `configuration warning: ${formatProblem(w)}`);
   let app: App;
   try {
-    app = new App(loaded.config, { logger });
+    app = App.open(loaded.config, { logger });
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     logger.fatal({ code: err.code, detail: err.message }, 'cannot open the check-in store');

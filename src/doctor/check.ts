@@ -1,3 +1,5 @@
+import type { Code } from '../core/codes.js';
+
 export type Verdict = 'ok' | 'warn' | 'fail';
 
 /** One finding: what was checked, what was found, and (unless ok) what to do about it. */
@@ -6,9 +8,9 @@ export interface Finding {
   readonly verdict: Verdict;
   readonly message: string;
   readonly fix?: string;
-  readonly code?: string;
+  readonly code?: Code;
 }
 
 export const ok = (check: string, message: string): Finding => ({ check, verdict: 'ok', message });
-export const warn = (check: string, message: string, fix: string, code?: string): Finding => ({ check, verdict: 'warn', message, fix, ...(code ? { code } : {}) });
-export const fail = (check: string, message: string, fix: string, code?: string): Finding => ({ check, verdict: 'fail', message, fix, ...(code ? { code } : {}) });
+export const warn = (check: string, message: string, fix: string, code?: Code): Finding => ({ check, verdict: 'warn', message, fix, ...(code ? { code } : {}) });
+export const fail = (check: string, message: string, fix: string, code?: Code): Finding => ({ check, verdict: 'fail', message, fix, ...(code ? { code } : {}) });

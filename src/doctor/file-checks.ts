@@ -3,6 +3,7 @@
  * and client key), opened the way the daemon would: as the service user. Run as root, the doctor opens them in a
  * child process with the service user's uid and gid; a `stat` as root says nothing about what `qrgate` can read.
  */
+import type { Code } from '../core/codes.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
@@ -111,7 +112,7 @@ function plainFinding(key: string, path: string, p: Probe, run: ProbeRun): Findi
 }
 
 /** A file the doctor could not open: a failure when it checked as the service user, else only a warning. */
-function unreadable(run: ProbeRun, name: string, message: string, fix: string, code: string): Finding {
+function unreadable(run: ProbeRun, name: string, message: string, fix: string, code: Code): Finding {
   return run.asService ? fail(name, message, fix, code) : warn(name, `${message} (checked as ${run.as}, not as the service user: run sudo qrgate doctor)`, fix, code);
 }
 

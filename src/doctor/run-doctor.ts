@@ -14,22 +14,22 @@ export interface DoctorOptions {
 }
 
 /** Every check, in the order a technician would fix them; nothing that needs the config runs without one. */
-export async function runDoctor(o: DoctorOptions): Promise<Finding[]> {
+export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   let config;
   try {
-    config = loadConfig(o.configFile, o.env ?? process.env).config;
+    config = loadConfig(options.configFile, options.env ?? process.env).config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return [fail('config', configDetail(o.configFile, err), configFix(o.configFile, err), 'E_CONFIG')];
+    return [fail('config', configDetail(options.configFile, err), configFix(options.configFile, err), 'E_CONFIG')];
   }
   return [
-    ok('config', `${o.configFile} is valid`),
+    ok('config', `${options.configFile} is valid`),
     ...checkStore(config),
-    ...checkFiles(config, o.serviceUser),
-    ...checkGroups(o.serviceUser),
+    ...checkFiles(config, options.serviceUser),
+    ...checkGroups(options.serviceUser),
     checkClock(config),
     checkPresence(config),
-    ...(await checkScanners(config, o.udevRule)),
+    ...(await checkScanners(config, options.udevRule)),
     ...checkCertificates(config, systemClock.now()),
     ...checkTransport(config),
     await checkBroker(config),

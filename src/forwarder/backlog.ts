@@ -3,16 +3,21 @@
  * Two sources: this thread (every read is a synchronous store query) and a reader thread for large backlogs
  * (threaded-backlog.ts), which reads, unseals and writes the bodies ahead while this thread publishes.
  */
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin, UnreadableCheckin } from '../store/types.js';
+import type { CheckinMessage, EncodedBytes } from './contract.js';
+import type { CheckinBody } from './messages.js';
 
 /** A check-in ready to publish; body null: its sealed document does not open, so it is set aside, not published. */
 export interface OutgoingCheckin {
   readonly seq: number;
-  readonly body: string | Buffer | null;
+  readonly body: OutgoingBody | null;
 }
 
-export type PublishableCheckin = OutgoingCheckin & { readonly body: string | Buffer };
+/** A `B/checkins` body, as text (read here) or as bytes (written by the backlog thread). */
+export type OutgoingBody = CheckinBody | EncodedBytes<CheckinMessage>;
+
+export type PublishableCheckin = OutgoingCheckin & { readonly body: OutgoingBody };
 
 export function isPublishable(c: OutgoingCheckin): c is PublishableCheckin {
   return c.body !== null;
@@ -30,8 +35,8 @@ export interface BacklogSource {
 
 export class InThreadBacklog implements BacklogSource {
   constructor(
-    private readonly store: Pick<CheckinStore, 'outboxAfter'>,
-    private readonly body: (row: OutboxCheckin) => string,
+    private readonly store: Pick<OutboxStore, 'outboxAfter'>,
+    private readonly body: (row: OutboxCheckin) => CheckinBody,
   ) {}
 
   read(afterSeq: number, limit: number): readonly OutgoingCheckin[] {

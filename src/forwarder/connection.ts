@@ -1,14 +1,15 @@
 /**
  * The one module that imports mqtt.js (lint holds every other file to it): the `mqtt` config section as client
  * options, reading secrets and certificates from their files; opening a client; the one-shot probe `doctor` and
- * `provision` both make (MQTT 5, then 3.1.1); and connection failures as stable codes a technician can act on.
+ * `provision` both make (MQTT 5, then 3.1.1); connection failures as stable codes a technician can act on; and the
+ * typed publish, which takes a message only on the topic that carries its type (contract.ts).
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient, type PacketCallback } from 'mqtt';
 import type { Clock } from '../core/clock.js';
 import type { MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
-import type { Topics } from './contract.js';
+import type { Encoded, EncodedBytes, StatusMessage, Topic, Topics } from './contract.js';
 
 export class MqttSetupError extends Error {
   override readonly name = 'MqttSetupError';
@@ -39,7 +40,7 @@ export function connectOptions(config: Config, topics: Topics, protocolVersion: 
     reconnectPeriod: 0,
     connectTimeout: 15_000,
     resubscribe: false,
-    will: { topic: topics.status, payload: Buffer.from(JSON.stringify({ state: 'offline' })), qos: 1, retain: true },
+    will: { topic: topics.status, payload: Buffer.from(JSON.stringify({ state: 'offline' } satisfies StatusMessage)), qos: 1, retain: true },
     // Per-message costs that a backlog drain pays 100,000 times (measured with a sampling heap profile):
     // mqtt.js's debug logging allocated ~3 KB per message even when disabled (its events are logged by us);
     // rescheduling the keepalive timer on every PUBACK churned timers (the ping then goes every keepalive, and a
@@ -88,6 +89,20 @@ export function classifyError(err: unknown): ConnectFailure {
 
 export type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 
+/** Publishes a message on the topic that carries its type; `callback` as mqtt.js's (the PUBACK for QoS 1). */
+export function publishMessage<T>(client: MqttClient, topic: Topic<T>, message: NoInfer<T>, options: IClientPublishOptions, callback?: PacketCallback): void {
+  client.publish(topic, JSON.stringify(message), options, callback);
+}
+
+/** The same for a message already written as JSON (a check-in body): only on the topic of its type. */
+export function publishEncoded<T>(client: MqttClient, topic: Topic<T>, body: Encoded<NoInfer<T>> | EncodedBytes<NoInfer<T>>, options: IClientPublishOptions, callback?: PacketCallback): void {
+  client.publish(topic, body, options, callback);
+}
+
+export async function publishMessageAsync<T>(client: MqttClient, topic: Topic<T>, message: NoInfer<T>, options: IClientPublishOptions): Promise<void> {
+  await client.publishAsync(topic, JSON.stringify(message), options);
+}
+
 /** A client for one connection attempt; reconnecting is the caller's (a fresh client each time). */
 export function openClient(url: string, options: IClientOptions): MqttClient {
   return mqtt.connect(url, options);
@@ -130,14 +145,14 @@ function attempt(url: string, options: IClientOptions, timeoutMs: number, clock:
  * own client id and no last will, so nothing is published and a running daemon is not disturbed. MQTT 5 first, 3.1.1
  * for a broker that refuses it. Throws nothing: a file that cannot be read is E_MQTT_FILE.
  */
-export async function probeBroker(config: Config, topics: Topics, o: ProbeOptions): Promise<ProbeResult> {
+export async function probeBroker(config: Config, topics: Topics, probe: ProbeOptions): Promise<ProbeResult> {
   const url = config.mqtt.url;
   if (url === undefined) return { ok: false, code: 'E_MQTT_CONNECT', detail: 'no mqtt.url configured' };
   for (const version of [5, 4] as const) {
     let options: IClientOptions;
     try {
       // A password not yet saved replaces the file, which may not exist yet.
-      const effective = o.password === undefined ? config : { ...config, mqtt: { ...config.mqtt, passwordFile: undefined } };
+      const effective = probe.password === undefined ? config : { ...config, mqtt: { ...config.mqtt, passwordFile: undefined } };
       options = connectOptions(effective, topics, version);
     } catch (err) {
       if (err instanceof MqttSetupError) return { ok: false, code: err.code, detail: err.message };
@@ -146,10 +161,10 @@ export async function probeBroker(config: Config, topics: Topics, o: ProbeOption
     delete options.will;
     delete options.properties;
     options.clean = true;
-    options.clientId = o.clientId.slice(0, 128);
-    options.connectTimeout = o.timeoutMs;
-    if (o.password !== undefined) options.password = o.password;
-    const result = await attempt(url, options, o.timeoutMs, o.clock);
+    options.clientId = probe.clientId.slice(0, 128);
+    options.connectTimeout = probe.timeoutMs;
+    if (probe.password !== undefined) options.password = probe.password;
+    const result = await attempt(url, options, probe.timeoutMs, probe.clock);
     if (result.ok) return { ok: true, protocolVersion: version };
     const failure = classifyError(result.error);
     if (failure.protocolRejected && version === 5) continue;

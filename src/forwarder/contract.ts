@@ -1,107 +1,87 @@
 /**
- * The MQTT contract with central systems, version 1 (docs/mqtt.md, JSON Schemas in docs/schemas/). Central
- * consumers rely on these names: a change is a new `v`, documented there.
+ * The MQTT contract with central systems, version 1 (docs/mqtt.md, JSON Schemas in docs/schemas/). The TypeBox
+ * schemas of schemas.ts are its one source: every message type here is derived from its schema, and every topic is
+ * typed by the message it carries, so a publish of the wrong message on a topic does not compile. Central consumers
+ * rely on these names: a change is a new `v`, documented there.
  */
-import type { IdentityDocument } from '../decode/index.js';
-import type { Direction } from '../store/types.js';
+import type { Static, TSchema } from 'typebox';
+import type {
+  CheckinMessageSchema,
+  HealthMessageSchema,
+  RejectMessageSchema,
+  ResendRequestSchema,
+  ResendResultSchema,
+  ResponseMessageSchema,
+  StatusMessageSchema,
+  MinimalDocumentSchema,
+} from './schemas.js';
 
-export const CONTRACT_VERSION = 1;
+/** A schema's static type, read-only all the way down: a message is built once and never changed. */
+export type Message<S extends TSchema> = DeepReadonly<Static<S>>;
+type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** `B/checkins`, QoS 1, not retained: one message per check-in, redelivered with the same id and seq. */
+export type CheckinMessage = Message<typeof CheckinMessageSchema>;
+/** The document as `mqtt.documentFields: minimal` sends it. */
+export type MinimalDocument = Message<typeof MinimalDocumentSchema>;
+/** `B/rejects`, QoS 1: why a scan was refused; never the payload. */
+export type RejectMessage = Message<typeof RejectMessageSchema>;
+/** `B/status`, retained; the broker publishes the offline form as the last will. */
+export type StatusMessage = Message<typeof StatusMessageSchema>;
+/** `B/health`, retained, every minute. */
+export type HealthMessage = Message<typeof HealthMessageSchema>;
+export type ScannerHealth = HealthMessage['scanners'][number];
+/** `B/request/resend`: republish the stored check-ins `from..to` (inclusive). */
+export type ResendRequest = Message<typeof ResendRequestSchema>;
+/** The `data` of `B/response/resend`. */
+export type ResendResult = Message<typeof ResendResultSchema>;
+/** `B/response/{op}`: the answer to `B/request/{op}`, carrying the request's correlation data and `tid`. */
+export type ResponseMessage = Message<typeof ResponseMessageSchema>;
+
+/** What each topic of a kiosk carries (the topic → payload map): `Topics` gives each topic this type. */
+export interface TopicPayloads {
+  readonly checkins: CheckinMessage;
+  readonly rejects: RejectMessage;
+  readonly status: StatusMessage;
+  readonly health: HealthMessage;
+  readonly response: ResponseMessage;
+}
+
+declare const carries: unique symbol;
+declare const encodes: unique symbol;
+/** A topic that carries messages of type T (a string at run time). */
+export type Topic<T> = string & { readonly [carries]: T };
+/** A message of type T already serialized as JSON text (the check-in body is written around its sealed document). */
+export type Encoded<T> = string & { readonly [encodes]: T };
+/** The same as bytes (the backlog thread writes bodies into a shared buffer). */
+export type EncodedBytes<T> = Buffer & { readonly [encodes]: T };
+
+export function encode<T>(message: T): Encoded<T> {
+  return JSON.stringify(message) as Encoded<T>;
+}
 
 export interface Topics {
   readonly base: string;
-  readonly checkins: string;
-  readonly rejects: string;
-  readonly status: string;
-  readonly health: string;
+  readonly checkins: Topic<TopicPayloads['checkins']>;
+  readonly rejects: Topic<TopicPayloads['rejects']>;
+  readonly status: Topic<TopicPayloads['status']>;
+  readonly health: Topic<TopicPayloads['health']>;
+  /** `B/request/+`: subscribed to, never published by a kiosk. */
   readonly requests: string;
-  response(op: string): string;
+  response(op: string): Topic<TopicPayloads['response']>;
 }
 
 /** `B = {baseTopic}/{site}/{device}`; every topic of a kiosk lives under it. */
 export function topicsFor(baseTopic: string, site: string, device: string): Topics {
   const base = `${baseTopic}/${site}/${device}`;
+  const topic = <T>(name: string) => `${base}/${name}` as Topic<T>;
   return {
     base,
-    checkins: `${base}/checkins`,
-    rejects: `${base}/rejects`,
-    status: `${base}/status`,
-    health: `${base}/health`,
+    checkins: topic('checkins'),
+    rejects: topic('rejects'),
+    status: topic('status'),
+    health: topic('health'),
     requests: `${base}/request/+`,
-    response: (op) => `${base}/response/${op}`,
+    response: (op) => topic(`response/${op}`),
   };
 }
-
-export type MinimalDocument = Pick<IdentityDocument, 'type' | 'number' | 'name'>;
-
-/** `B/checkins`, QoS 1, not retained: one message per check-in, redelivered with the same id and seq. */
-export interface CheckinMessage {
-  readonly v: 1;
-  readonly id: string;
-  readonly seq: number;
-  readonly site: string;
-  readonly device: string;
-  readonly scanner: string;
-  readonly direction: Direction;
-  readonly auto: boolean;
-  readonly scannedAt: string;
-  readonly clockSynced: boolean;
-  readonly document: IdentityDocument | MinimalDocument;
-  readonly warnings: readonly string[];
-}
-
-/** `B/rejects`, QoS 1: why a scan was refused; never the payload. */
-export interface RejectMessage {
-  readonly v: 1;
-  readonly id: string;
-  readonly site: string;
-  readonly device: string;
-  readonly scanner: string;
-  readonly scannedAt: string;
-  readonly code: string;
-}
-
-/** `B/status`, retained; the broker publishes the offline form as the last will. */
-export type StatusMessage =
-  | { readonly state: 'online'; readonly version: string; readonly since: string }
-  | { readonly state: 'offline' };
-
-export interface ScannerHealth {
-  readonly id: string;
-  readonly state: 'connected' | 'disconnected' | 'error' | 'stopped';
-  readonly code?: string;
-}
-
-/** `B/health`, retained, every minute. */
-export interface HealthMessage {
-  readonly v: 1;
-  readonly at: string;
-  readonly uptimeSec: number;
-  readonly scanners: readonly ScannerHealth[];
-  readonly pending: number;
-  readonly oldestPendingAgeSec: number | null;
-  readonly storeBytes: number;
-  /** The highest seq committed (0 before the first); optional: kiosks before 0.2.0 do not send it. */
-  readonly lastSeq?: number;
-  readonly mqtt: { readonly reconnects: number; readonly protocolVersion: number };
-}
-
-/** `B/request/resend`: republish the stored check-ins `from..to` (inclusive). */
-export interface ResendRequest {
-  readonly from: number;
-  readonly to: number;
-  readonly tid?: string;
-}
-
-/** The `data` of `B/response/resend`. */
-export interface ResendResult {
-  readonly from: number;
-  readonly to: number;
-  readonly sent: number;
-  readonly missing: ReadonlyArray<readonly [number, number]>;
-  readonly unreadable: readonly number[];
-}
-
-/** `B/response/{op}`: the answer to `B/request/{op}`, carrying the request's correlation data and `tid`. */
-export type ResponseMessage =
-  | { readonly ok: true; readonly op: string; readonly tid?: string; readonly data: unknown }
-  | { readonly ok: false; readonly op: string; readonly tid?: string; readonly error: { readonly code: string; readonly message: string } };

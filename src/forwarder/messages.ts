@@ -1,5 +1,5 @@
 import type { Checkin, OutboxCheckin, Reject } from '../store/types.js';
-import type { MinimalDocument, RejectMessage } from './contract.js';
+import type { CheckinMessage, Encoded, MinimalDocument, RejectMessage } from './contract.js';
 
 export interface Origin {
   readonly site: string;
@@ -20,10 +20,13 @@ export type CheckinHead = Pick<OutboxCheckin, 'id' | 'seq' | 'scanner' | 'direct
  * drain sends every pending row through here, and parsing each document only to serialize it again cost more than
  * the rest of the message. Strings from the row go through JSON.stringify, so nothing can break out of its field.
  */
-export function checkinBody(c: OutboxCheckin, origin: Origin, fields: 'full' | 'minimal'): string {
+export function checkinBody(c: OutboxCheckin, origin: Origin, fields: 'full' | 'minimal'): CheckinBody {
   const document = fields === 'full' ? c.documentJson : minimalDocument(c.documentJson);
-  return checkinHead(c, originJson(origin)) + document + checkinTail(c.warningCodes);
+  return (checkinHead(c, originJson(origin)) + document + checkinTail(c.warningCodes)) as CheckinBody;
 }
+
+/** A `B/checkins` body: a CheckinMessage as JSON text. */
+export type CheckinBody = Encoded<CheckinMessage>;
 
 /** The site and device as JSON string literals, once per origin rather than once per message. */
 export interface OriginJson {

@@ -5,7 +5,7 @@
  * queued behind hours of outage; consumers that need strict order sort by `seq`, which is gap-free.
  */
 import type { Clock } from '../core/clock.js';
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { Reject } from '../store/types.js';
 import { isPublishable, type BacklogSource, type OutgoingCheckin, type PublishableCheckin } from './backlog.js';
 
@@ -19,7 +19,7 @@ const SET_ASIDE_PER_TURN = 64;
 export type Item = { readonly kind: 'checkin'; readonly row: PublishableCheckin } | { readonly kind: 'reject'; readonly row: Reject };
 
 export interface PumpOptions {
-  readonly store: Pick<CheckinStore, 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
+  readonly store: Pick<OutboxStore, 'markCheckinsSent' | 'pendingRejectsAfter' | 'markRejectsSent'>;
   readonly backlog: BacklogSource;
   /** Publishes one item; `done` is called on its PUBACK, or with an error if it will never come on this connection. */
   readonly publish: (item: Item, done: (err?: Error | null) => void) => void;
@@ -53,9 +53,9 @@ export class OutboxPump {
   private rejectsExhausted = false;
   private refillScheduled = false;
 
-  constructor(private readonly o: PumpOptions) {
-    this.tokens = o.window;
-    this.lastRefill = o.clock.now().getTime();
+  constructor(private readonly options: PumpOptions) {
+    this.tokens = options.window;
+    this.lastRefill = options.clock.now().getTime();
   }
 
   get inFlight(): number {
@@ -92,8 +92,8 @@ export class OutboxPump {
     this.ahead.clear();
     this.backlogExhausted = false;
     this.rejectsExhausted = false;
-    this.o.backlog.release();
-    if (this.rateTimer !== undefined) this.o.clock.clearTimeout(this.rateTimer);
+    this.options.backlog.release();
+    if (this.rateTimer !== undefined) this.options.clock.clearTimeout(this.rateTimer);
     this.rateTimer = undefined;
   }
 
@@ -113,21 +113,21 @@ export class OutboxPump {
 
   /** Writes pending acknowledgements now (before a shutdown). */
   flushAcks(): void {
-    if (this.flushTimer !== undefined) this.o.clock.clearTimeout(this.flushTimer);
+    if (this.flushTimer !== undefined) this.options.clock.clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     try {
-      if (this.acked.length > 0) this.o.store.markCheckinsSent(this.acked);
-      if (this.ackedRejects.length > 0) this.o.store.markRejectsSent(this.ackedRejects);
+      if (this.acked.length > 0) this.options.store.markCheckinsSent(this.acked);
+      if (this.ackedRejects.length > 0) this.options.store.markRejectsSent(this.ackedRejects);
     } catch (err) {
       // Not marked means sent again later with the same id: at least once, never lost.
-      this.o.onError?.(err);
+      this.options.onError?.(err);
     }
     this.acked = [];
     this.ackedRejects = [];
   }
 
   private pump(): void {
-    while (this.running && this.inflight < this.o.window) {
+    while (this.running && this.inflight < this.options.window) {
       const item = this.next();
       if (item === null) return;
       this.send(item);
@@ -137,14 +137,14 @@ export class OutboxPump {
   private send(item: Item): void {
     const generation = this.generation;
     this.inflight += 1;
-    this.o.publish(item, (err) => {
+    this.options.publish(item, (err) => {
       if (generation !== this.generation) return;
       this.inflight -= 1;
       if (err) return; // the connection is going; stop() resets and the row is read again
       if (item.kind === 'checkin') this.acked.push(item.row.seq);
       else this.ackedRejects.push(item.row.n);
       if (this.acked.length + this.ackedRejects.length >= ACK_BATCH) this.flushAcks();
-      else this.flushTimer ??= this.o.clock.setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
+      else this.flushTimer ??= this.options.clock.setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
       this.scheduleRefill();
     });
   }
@@ -183,7 +183,7 @@ export class OutboxPump {
     for (let setAside = 0; ; setAside += 1) {
       if (this.backlog.length === 0 && !this.backlogExhausted) {
         const generation = this.generation;
-        const rows = this.o.backlog.read(this.cursor, FETCH, () => {
+        const rows = this.options.backlog.read(this.cursor, FETCH, () => {
           if (generation === this.generation) this.pump();
         });
         if (rows === null) return 'wait';
@@ -193,7 +193,7 @@ export class OutboxPump {
         this.backlog = rows.filter((r) => !this.ahead.delete(r.seq) && !acked.has(r.seq));
         if (rows.length < FETCH) {
           this.backlogExhausted = true;
-          this.o.backlog.release();
+          this.options.backlog.release();
         }
       }
       if (this.backlog.length === 0) {
@@ -208,13 +208,13 @@ export class OutboxPump {
       if (!this.takeToken()) return 'wait';
       const row = this.backlog.shift() as OutgoingCheckin;
       if (isPublishable(row)) return row;
-      this.o.setAside(row.seq);
+      this.options.setAside(row.seq);
     }
   }
 
   private nextReject(): Reject | null {
     if (this.rejects.length === 0 && !this.rejectsExhausted) {
-      const rows = this.o.store.pendingRejectsAfter(this.rejectCursor, FETCH);
+      const rows = this.options.store.pendingRejectsAfter(this.rejectCursor, FETCH);
       const last = rows[rows.length - 1];
       if (last !== undefined) this.rejectCursor = last.n;
       this.rejects = rows.filter((r) => !this.ackedRejects.includes(r.n));
@@ -225,10 +225,10 @@ export class OutboxPump {
 
   /** Token bucket for the backlog drain rate. */
   private takeToken(): boolean {
-    const rate = this.o.drainRatePerSec;
+    const rate = this.options.drainRatePerSec;
     if (rate === undefined) return true;
-    const now = this.o.clock.now().getTime();
-    this.tokens = Math.min(this.o.window, this.tokens + ((now - this.lastRefill) / 1000) * rate);
+    const now = this.options.clock.now().getTime();
+    this.tokens = Math.min(this.options.window, this.tokens + ((now - this.lastRefill) / 1000) * rate);
     this.lastRefill = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -236,7 +236,7 @@ export class OutboxPump {
     }
     if (this.rateTimer === undefined) {
       const wait = Math.ceil(((1 - this.tokens) / rate) * 1000);
-      this.rateTimer = this.o.clock.setTimeout(() => {
+      this.rateTimer = this.options.clock.setTimeout(() => {
         this.rateTimer = undefined;
         this.pump();
       }, wait);

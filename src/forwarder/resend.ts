@@ -4,7 +4,7 @@
  * RESEND_MAX_RANGE seqs per request.
  */
 import { Value } from 'typebox/value';
-import type { CheckinStore } from '../store/checkin-store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin } from '../store/types.js';
 import type { ResendResult } from './contract.js';
 import { RESEND_MAX_RANGE, ResendRequestSchema } from './schemas.js';
@@ -16,7 +16,7 @@ export function resendRange(body: unknown): { from: number; to: number } | null 
   return { from, to };
 }
 
-export function readResend(store: Pick<CheckinStore, 'checkinsInRange'>, from: number, to: number): { result: ResendResult; rows: OutboxCheckin[] } {
+export function readResend(store: Pick<OutboxStore, 'checkinsInRange'>, from: number, to: number): { result: ResendResult; rows: OutboxCheckin[] } {
   const rows: OutboxCheckin[] = [];
   const unreadable: number[] = [];
   const missing: Array<[number, number]> = [];

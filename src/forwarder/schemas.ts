@@ -52,7 +52,7 @@ export const DocumentSchema = Type.Union(
   { description: 'The decoder’s document (docs/formats.md)' },
 );
 
-const MinimalDocumentSchema = Type.Object({
+export const MinimalDocumentSchema = Type.Object({
   type: Type.Union([Type.Literal('cccd'), Type.Literal('bhyt'), Type.Literal('pccovid'), Type.Literal('id-number')]),
   number: Type.String(),
   name: nullable(Type.String()),

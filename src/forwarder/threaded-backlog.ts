@@ -11,6 +11,7 @@ import { systemClock, type Clock, type Timer } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
 import type { BacklogSource, OutgoingCheckin } from './backlog.js';
+import type { CheckinMessage, EncodedBytes } from './contract.js';
 
 /** Batches read ahead of the publisher: one being published, one ready, one being read. */
 const CREDIT = 2;
@@ -48,8 +49,8 @@ export class ThreadedBacklog implements BacklogSource {
 
   private readonly clock: Clock;
 
-  constructor(private readonly o: ThreadedBacklogOptions) {
-    this.clock = o.clock ?? systemClock;
+  constructor(private readonly options: ThreadedBacklogOptions) {
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Whether a reader thread serves the reads now. */
@@ -58,8 +59,8 @@ export class ThreadedBacklog implements BacklogSource {
   }
 
   read(afterSeq: number, limit: number, ready: () => void): readonly OutgoingCheckin[] | null {
-    if (this.worker === null && !this.failed && this.o.pendingCount() >= this.o.minBacklog) this.spawn();
-    if (!this.started) return this.o.inThread.read(afterSeq, limit, ready);
+    if (this.worker === null && !this.failed && this.options.pendingCount() >= this.options.minBacklog) this.spawn();
+    if (!this.started) return this.options.inThread.read(afterSeq, limit, ready);
     if (afterSeq !== this.expect || limit !== this.limit) this.stream(afterSeq, limit);
     const batch = this.batches.shift();
     if (batch === undefined) {
@@ -77,8 +78,9 @@ export class ThreadedBacklog implements BacklogSource {
     let start = 0;
     for (let i = 0; i < count; i += 1) {
       const end = batch.ends[i] as number;
-      // A view, not a copy: mqtt.js writes it to the socket and lets go of it on the PUBACK.
-      rows[i] = { seq: batch.seqs[i] as number, body: end === start ? null : Buffer.from(batch.bytes, start, end - start) };
+      // A view, not a copy: mqtt.js writes it to the socket and lets go of it on the PUBACK. The thread wrote it as
+      // checkinBody() writes a body (backlog-thread.ts), so it is a CheckinMessage's JSON.
+      rows[i] = { seq: batch.seqs[i] as number, body: end === start ? null : (Buffer.from(batch.bytes, start, end - start) as EncodedBytes<CheckinMessage>) };
       start = end;
     }
     return rows;
@@ -92,8 +94,8 @@ export class ThreadedBacklog implements BacklogSource {
   private spawn(): void {
     let worker: Worker;
     try {
-      worker = new Worker(this.o.entry, {
-        workerData: this.o.data,
+      worker = new Worker(this.options.entry, {
+        workerData: this.options.data,
         // Its heap holds a few batches at a time; a bound keeps a fault there from growing the kiosk's memory.
         resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
       });
@@ -117,7 +119,7 @@ export class ThreadedBacklog implements BacklogSource {
     if (worker !== this.worker) return;
     if ('ready' in m) {
       this.started = true;
-      this.o.log.info({ pending: this.o.pendingCount() }, 'reading the backlog on a second thread');
+      this.options.log.info({ pending: this.options.pendingCount() }, 'reading the backlog on a second thread');
       return;
     }
     if (m.token !== this.token) return; // a stream the publisher has left
@@ -143,14 +145,14 @@ export class ThreadedBacklog implements BacklogSource {
   }
 
   private fail(err: unknown): void {
-    this.o.log.warn({ err }, 'the backlog reader thread failed; reading the backlog on the main thread');
+    this.options.log.warn({ err }, 'the backlog reader thread failed; reading the backlog on the main thread');
     this.stop();
     this.failed = true;
     this.wake();
   }
 
   private get stallMs(): number {
-    return this.o.stallMs ?? STALL_MS;
+    return this.options.stallMs ?? STALL_MS;
   }
 
   private clearStall(): void {

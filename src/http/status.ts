@@ -23,21 +23,21 @@ export class StatusSource {
   /** Set by a scan the store refused, cleared by the next check-in it takes. */
   private refusing: CodeTextView | null = null;
 
-  constructor(private readonly d: HttpDeps) {
-    d.pipeline.on('checkin', (c) => {
+  constructor(private readonly deps: HttpDeps) {
+    deps.pipeline.on('checkin', (c) => {
       this.inside = null;
       this.refusing = null;
       this.announce(() => checkinView(c));
     });
-    d.pipeline.on('reject', (r) => {
+    deps.pipeline.on('reject', (r) => {
       if (STORE_REFUSALS.has(r.code)) this.refusing = codeText(r.code);
       this.announce(() => rejectView(r));
     });
-    d.pipeline.on('alarm', (a) => {
+    deps.pipeline.on('alarm', (a) => {
       if (STORE_REFUSALS.has(a.code)) this.refusing = codeText(a.code);
     });
-    d.onScannerState?.((s) => {
-      if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG') this.announce(() => frameTooLongView(s.scannerId, d.zone.iso(d.clock.now())));
+    deps.onScannerState?.((s) => {
+      if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG') this.announce(() => frameTooLongView(s.scannerId, deps.zone.iso(deps.clock.now())));
     });
   }
 
@@ -56,22 +56,22 @@ export class StatusSource {
   }
 
   snapshot(): StatusView {
-    const d = this.d;
-    const now = d.clock.now();
-    const oldest = d.store.oldestPending();
-    this.inside ??= d.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map((c) => insideView(c, d.zone));
+    const deps = this.deps;
+    const now = deps.clock.now();
+    const oldest = deps.store.oldestPending();
+    this.inside ??= deps.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map((c) => insideView(c, deps.zone));
     return {
-      device: { id: d.config.device.id, site: d.config.device.site },
-      version: d.version,
-      now: d.zone.iso(now),
-      uptimeSec: Math.round((now.getTime() - d.startedAt.getTime()) / 1000),
-      clockSynced: d.clockSynced(),
-      today: { ...d.store.today(), date: d.zone.date(now) },
+      device: { id: deps.config.device.id, site: deps.config.device.site },
+      version: deps.version,
+      now: deps.zone.iso(now),
+      uptimeSec: Math.round((now.getTime() - deps.startedAt.getTime()) / 1000),
+      clockSynced: deps.clockSynced(),
+      today: { ...deps.store.today(), date: deps.zone.date(now) },
       inside: this.inside,
-      scanners: d.scanners().map(scannerView),
-      mqtt: mqttView(d.forwarder.status()),
+      scanners: deps.scanners().map(scannerView),
+      mqtt: mqttView(deps.forwarder.status()),
       queue: {
-        pending: d.store.pendingCount(),
+        pending: deps.store.pendingCount(),
         oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(oldest.scannedAt)) / 1000)),
       },
       lastScan: this.lastScan,

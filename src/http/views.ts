@@ -4,7 +4,7 @@
  */
 import { describeDriverCode, type DriverCode } from '../core/codes.js';
 import type { RejectEvent } from '../checkin/events.js';
-import { describeCode } from '../core/codes.js';
+import { describeCode, type Code } from '../core/codes.js';
 import type { ForwarderStatus } from '../forwarder/forwarder.js';
 import type { TimeZone } from '../core/zone.js';
 import type { Checkin } from '../store/types.js';
@@ -12,7 +12,7 @@ import type { ScannerSnapshot } from './deps.js';
 import { maskName, maskNumber } from './mask.js';
 import type { CodeTextView, InsideView, ScanView, StatusView } from './schemas.js';
 
-export function codeText(code: string): CodeTextView {
+export function codeText(code: Code): CodeTextView {
   return { code, vi: describeCode(code, 'vi'), en: describeCode(code, 'en') };
 }
 
@@ -71,7 +71,7 @@ function driverCodeText(code: DriverCode): CodeTextView {
   return { code, vi: describeDriverCode(code, 'vi'), en: describeDriverCode(code, 'en') };
 }
 
-const MQTT_TEXT: Record<ForwarderStatus['state'], string> = {
+const MQTT_TEXT: Record<ForwarderStatus['state'], Code> = {
   connected: 'S_MQTT_CONNECTED',
   // Connecting is shown like an outage: to the receptionist both mean "not sent yet, still recorded".
   connecting: 'S_MQTT_OFFLINE',

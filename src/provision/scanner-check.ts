@@ -2,11 +2,12 @@
  * Opens a scanner with the driver the daemon will use and, when asked, waits for one scan. The scan is decoded only
  * to tell the technician what it was (a format name or a code); its content is never printed or recorded.
  */
+import type { Code } from '../core/codes.js';
 import { systemClock } from '../core/clock.js';
 import { createDriver, type Frame, type ScannerEntry, type ScannerStateEvent } from '../../drivers/index.js';
 import { decodeScan } from '../decode/index.js';
 
-export type ScannerCheck = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly code: string; readonly detail: string };
+export type ScannerCheck = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly code: Code; readonly detail: string };
 
 function describe(entry: ScannerEntry): string {
   return `${entry.type} scanner "${entry.id}"${'path' in entry && entry.path ? ` at ${entry.path}` : ''}`;

@@ -1,4 +1,4 @@
-/** The store's prepared statements, in one place: the SQL of every read and write of src/store/checkin-store.ts. */
+/** The store's prepared statements, in one place: the SQL of every read and write of the check-in store's parts (checkin-store.ts). */
 import type { Database } from 'better-sqlite3';
 import type { CheckinInput } from './types.js';
 

@@ -1,3 +1,4 @@
+import type { Code } from '../core/codes.js';
 import type { IdentityDocument, Warning } from '../decode/index.js';
 
 export type Direction = 'in' | 'out';
@@ -56,7 +57,7 @@ export interface UnreadableCheckin {
 
 export interface RejectInput {
   readonly scanner: string;
-  readonly code: string;
+  readonly code: Code;
   readonly scannedAt: Date;
   readonly clockSynced: boolean;
 }
@@ -66,7 +67,7 @@ export interface Reject {
   readonly id: string;
   readonly n: number;
   readonly scanner: string;
-  readonly code: string;
+  readonly code: Code;
   readonly scannedAt: string;
   readonly clockSynced: boolean;
 }

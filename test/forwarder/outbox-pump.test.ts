@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import type { BacklogSource, OutgoingCheckin, PublishableCheckin } from '../../src/forwarder/backlog.js';
+import type { CheckinBody } from '../../src/forwarder/messages.js';
 import { OutboxPump, type Item } from '../../src/forwarder/outbox-pump.js';
 import { TEST_NOW } from '../helpers/clock.js';
 
@@ -51,7 +52,10 @@ function rig(rows: OutgoingCheckin[], o: { window?: number; drainRatePerSec?: nu
   return { pump, sent, marked, setAside, pending, ackAll: () => sent.filter((e) => !e.acked).forEach((e) => e.ack()) };
 }
 
-const rows = (from: number, to: number): PublishableCheckin[] => Array.from({ length: to - from + 1 }, (_, i) => ({ seq: from + i, body: `{"seq":${from + i}}` }));
+/** A stand-in body: the pump only passes bodies through, whatever their text. */
+const fakeBody = (text: string) => text as CheckinBody;
+
+const rows = (from: number, to: number): PublishableCheckin[] => Array.from({ length: to - from + 1 }, (_, i) => ({ seq: from + i, body: fakeBody(`{"seq":${from + i}}`) }));
 
 describe('outbox pump', () => {
   beforeEach(() => {
@@ -106,7 +110,7 @@ describe('outbox pump', () => {
   it('sends a live check-in ahead of the backlog, and not again when the backlog reaches it', async () => {
     const r = rig(rows(1, 5), { window: 2 });
     r.pump.start();
-    const live: PublishableCheckin = { seq: 6, body: '{"seq":6}' };
+    const live: PublishableCheckin = { seq: 6, body: fakeBody('{"seq":6}') };
     r.pending.push(live);
     r.pump.notifyCheckin(live);
     for (let i = 0; i < 10 && r.sent.length < 6; i += 1) {
@@ -136,7 +140,7 @@ describe('outbox pump', () => {
   });
 
   it('sets aside a backlog row whose document does not open, and publishes the rest', async () => {
-    const r = rig([{ seq: 1, body: '{"seq":1}' }, { seq: 2, body: null }, { seq: 3, body: '{"seq":3}' }]);
+    const r = rig([{ seq: 1, body: fakeBody('{"seq":1}') }, { seq: 2, body: null }, { seq: 3, body: fakeBody('{"seq":3}') }]);
     r.pump.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(r.sent.map((s) => s.seq)).toEqual([1, 3]);

@@ -50,7 +50,7 @@ interface Logged {
 function threaded(fx: { store: CheckinStore; path: string; keyFile: string }, entry: URL, options: { keyFile?: string; minBacklog?: number; stallMs?: number } = {}) {
   const lines: Logged[] = [];
   const log = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as Logged) } as unknown as NodeJS.WritableStream);
-  const body = (row: OutboxCheckin): string => checkinBody(row, ORIGIN, 'full');
+  const body = (row: OutboxCheckin) => checkinBody(row, ORIGIN, 'full');
   /** Every timeout the backlog sets, by its delay: which limit it armed, whatever the machine's speed. */
   const timeouts: number[] = [];
   const clock: Clock = { ...systemClock, setTimeout: (fn, ms) => (timeouts.push(ms), systemClock.setTimeout(fn, ms)) };

@@ -70,18 +70,18 @@ export interface HarnessOptions {
   readonly listen?: boolean;
 }
 
-export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
+export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
   const dir = tempDir('qrgate-http-');
   const hashFile = join(dir, 'tech.hash');
-  if (o.password !== false) writeFileSync(hashFile, `${await hashPassword(PASSWORD, TEST_COST)}\n`, { mode: 0o600 });
+  if (options.password !== false) writeFileSync(hashFile, `${await hashPassword(PASSWORD, TEST_COST)}\n`, { mode: 0o600 });
   const { config } = resolveConfig(
     {
       device: { id: 'kiosk-1', site: 'hq' },
       store: { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key') },
       clock: { synced: true },
       http: { port: 0, passwordHashFile: hashFile },
-      scanners: (o.scanners ?? ['gate']).map((id) => ({ id, type: 'simulated', source: 'stdin' })),
-      ...o.config,
+      scanners: (options.scanners ?? ['gate']).map((id) => ({ id, type: 'simulated', source: 'stdin' })),
+      ...options.config,
     },
     {},
   );
@@ -90,7 +90,7 @@ export async function startApp(o: HarnessOptions = {}): Promise<Harness> {
   out.on('data', (d: Buffer) => (text += d.toString('utf8')));
   const scanners = new Map<string, TestScanner>();
   const clock = runningClock();
-  const app = new App(config, {
+  const app = App.open(config, {
     logger: createLogger('debug', out),
     clock,
     driverFactory: (entry: ScannerEntry) => {

@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { CheckinStore, runsOf, type StoreOptions } from '../../src/store/checkin-store.js';
 import { StoreError } from '../../src/store/errors.js';
 import { PAGE_CACHE_KIB } from '../../src/store/open-database.js';
+import { openStoreFiles } from '../../src/store/open-store.js';
+import { Outbox } from '../../src/store/outbox.js';
+import { CheckinRecorder } from '../../src/store/recorder.js';
+import { StoreContext } from '../../src/store/store-context.js';
 import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { damageLeafPage } from '../../scripts/lib/damage.mjs';
 import { bhytDoc, cccdDoc, checkinInput } from '../helpers/documents.js';
@@ -40,15 +44,13 @@ describe('check-in store', () => {
   });
 
   it("bounds SQLite's page cache at 2 MB, below better-sqlite3's 16 MB build default", () => {
-    const o = setup();
-    const store = CheckinStore.open(o);
-    const db = (store as unknown as { db: Database.Database }).db;
+    const { db } = openStoreFiles(setup());
     const plain = new Database(':memory:');
     expect(plain.pragma('cache_size', { simple: true })).toBe(-16000);
     plain.close();
     expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
     expect(PAGE_CACHE_KIB).toBeLessThanOrEqual(2048);
-    store.close();
+    db.close();
   });
 
   it('migrates a version-1 database, keeping its rows and rebuilding who is inside', () => {
@@ -162,21 +164,23 @@ describe('check-in store', () => {
 
   it('commits delivery marks without an fsync but check-ins still with synchronous=FULL, also after a failed mark', () => {
     const o = setup();
-    const store = CheckinStore.open(o);
-    // The connection is private; its synchronous level is the durability promise this test guards.
-    const db = (store as unknown as { db: Database.Database }).db;
+    // The store's parts on a connection the test holds: its synchronous level is the durability promise guarded here.
+    const { db, sealer } = openStoreFiles(o);
+    const ctx = new StoreContext(db, o, sealer);
+    const recorder = new CheckinRecorder(ctx);
+    const outbox = new Outbox(ctx);
     const sync = () => db.pragma('synchronous', { simple: true });
-    store.recordCheckin(checkinInput());
+    recorder.recordCheckin(checkinInput());
     expect(sync()).toBe(2);
-    store.markCheckinsSent([1]);
+    outbox.markCheckinsSent([1]);
     expect(sync()).toBe(2);
     const other = new Database(o.path);
     other.exec("CREATE TRIGGER fail BEFORE UPDATE OF sent_ms ON checkins BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
-    store.recordCheckin(checkinInput(cccdDoc('048095000777')));
-    expect(() => store.markCheckinsSent([2])).toThrow();
+    recorder.recordCheckin(checkinInput(cccdDoc('048095000777')));
+    expect(() => outbox.markCheckinsSent([2])).toThrow();
     expect(sync()).toBe(2);
     other.close();
-    store.close();
+    db.close();
   });
 
   it('reports a store it cannot open (read-only medium, a directory in its place) as E_STORE_WRITE, not a raw SQLite error', () => {
@@ -431,7 +435,7 @@ describe('check-in store queries for the technician', () => {
       [2, '048095000777', 'in'],
       [3, '0199900123', 'out'],
     ]);
-    for (const code of ['E_UNRECOGNIZED', 'E_EMPTY', 'E_UNRECOGNIZED']) store.recordReject({ scanner: 'gate', code, scannedAt: new Date(day + 5), clockSynced: true });
+    for (const code of ['E_UNRECOGNIZED', 'E_EMPTY', 'E_UNRECOGNIZED'] as const) store.recordReject({ scanner: 'gate', code, scannedAt: new Date(day + 5), clockSynced: true });
     store.recordReject({ scanner: 'gate', code: 'E_EMPTY', scannedAt: new Date(day - 5), clockSynced: true });
     expect(store.rejectCountsSince(day)).toEqual([
       { code: 'E_UNRECOGNIZED', count: 2 },

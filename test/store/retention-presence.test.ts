@@ -70,7 +70,7 @@ describe('retention and presence', () => {
     const log = new PassThrough();
     let text = '';
     log.on('data', (d: Buffer) => (text += d.toString('utf8')));
-    const app = new App(config, { logger: createLogger('info', log), clock });
+    const app = App.open(config, { logger: createLogger('info', log), clock });
     await app.start();
     afterThisTest(async () => app.stop());
     const visitor = app.pipeline.manual({ number: '001190012345', name: 'Nguyễn Thị Mẫu' });
@@ -79,7 +79,7 @@ describe('retention and presence', () => {
     await app.stop();
 
     clock.advance(30 * DAY);
-    const again = new App(config, { logger: createLogger('info', log), clock });
+    const again = App.open(config, { logger: createLogger('info', log), clock });
     await again.start();
     afterThisTest(async () => again.stop());
     // Started 30 days later: the visitor left the list with an automatic checkout and their "in" is deleted.
@@ -94,14 +94,14 @@ describe('retention and presence', () => {
     const cameIn = new Date('2026-10-01T09:00:00+07:00').getTime();
     const clock = testClock(new Date(cameIn));
     const { config } = resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') }, clock: { synced: true }, http: { port: 0 }, scanners: [] }, {});
-    const first = new App(config, { logger: createLogger('silent'), clock });
+    const first = App.open(config, { logger: createLogger('silent'), clock });
     await first.start();
     afterThisTest(async () => first.stop());
     expect(first.pipeline.manual({ number: '001190012345' }).ok).toBe(true);
     await first.stop();
     // Off for 30 hours: a checkout time fell in between (23:59 in Vietnam, 14.5 hours later).
     clock.set(new Date(cameIn + 30 * 3_600_000));
-    const second = new App(config, { logger: createLogger('silent'), clock });
+    const second = App.open(config, { logger: createLogger('silent'), clock });
     await second.start();
     afterThisTest(async () => second.stop());
     expect(second.store.insideNow()).toEqual([]);
@@ -111,7 +111,7 @@ describe('retention and presence', () => {
     // Someone who came in after that checkout time stays inside.
     expect(second.pipeline.manual({ number: '048095000777' }).ok).toBe(true);
     await second.stop();
-    const third = new App(config, { logger: createLogger('silent'), clock });
+    const third = App.open(config, { logger: createLogger('silent'), clock });
     await third.start();
     afterThisTest(async () => third.stop());
     expect(third.store.insideNow()).toHaveLength(1);
