@@ -9,6 +9,8 @@ import type { CheckinMessage } from '../forwarder/contract.js';
 import type { Logger } from '../logger.js';
 import { loadKeyFile, Sealer } from '../store/sealer.js';
 import { EmbeddedBroker } from './broker.js';
+import type { BrokerSide } from './broker-side.js';
+import { BrokerConsumer } from './consumer.js';
 import type { CentralConfig } from './config-schema.js';
 import { buildFleet, fleetTotals, type FleetDeps } from './fleet.js';
 import { GapWatcher } from './gaps.js';
@@ -41,7 +43,7 @@ export function openCentralStore(config: CentralConfig, now: Date): { store: Sql
 
 export class CentralApp {
   readonly store: CentralStore;
-  readonly broker: EmbeddedBroker;
+  readonly broker: BrokerSide;
   readonly http: CentralApi;
   readonly metrics: CentralMetrics;
   readonly tracker: KioskTracker;
@@ -99,7 +101,8 @@ export class CentralApp {
       maxBytes: config.broker.maxMessageBytes,
       ...(deps.drop === undefined ? {} : { drop: deps.drop }),
     }));
-    this.broker = new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) });
+    // broker.url: a consumer of an external broker (docs/central.md, "External broker"); otherwise the embedded one.
+    this.broker = config.broker.url === undefined ? new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) }) : new BrokerConsumer({ config: config.broker, ingest, clock: this.clock, log: this.log.child({ module: 'consumer' }) });
     const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
     this.http = buildCentralHttp({ config, store: this.store, sealer: opened.sealer, sessions, fleet: this.fleet, metrics: this.metrics, logger: this.log, health: () => this.health() });
   }
@@ -128,8 +131,9 @@ export class CentralApp {
 
   health(): { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> } {
     const storeOk = this.store.isHealthy();
-    const brokerOk = this.brokerUrl !== null;
-    return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: brokerOk ? `${this.broker.connectedClients} clients` : 'not listening' } } };
+    const broker = this.broker.status();
+    const brokerOk = this.brokerUrl !== null && broker.ok;
+    return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: broker.detail } } };
   }
 
   private flushStates(): void {

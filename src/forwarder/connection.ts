@@ -1,10 +1,11 @@
 /**
  * The one module that imports mqtt.js (lint holds every other file to it): the `mqtt` config section as client
  * options, reading secrets and certificates from their files; opening a client; the one-shot probe `doctor` and
- * `provision` both make (MQTT 5, then 3.1.1); and connection failures as stable codes a technician can act on.
+ * `provision` both make (MQTT 5, then 3.1.1); central's consumer client of an external broker (acknowledging only
+ * what its handler stored); and connection failures as stable codes a technician can act on.
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Clock } from '../core/clock.js';
 import type { MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
@@ -15,11 +16,11 @@ export class MqttSetupError extends Error {
   readonly code: MqttCode = 'E_MQTT_FILE';
 }
 
-function readFile(key: string, path: string): Buffer {
+function readFile(key: string, path: string, section = 'mqtt'): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new MqttSetupError(`mqtt.${key}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new MqttSetupError(`${section}.${key}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
 }
 
@@ -156,4 +157,72 @@ export async function probeBroker(config: Config, topics: Topics, o: ProbeOption
     return { ok: false, code: failure.code, detail: failure.detail };
   }
   return { ok: false, code: 'E_MQTT_CONNECT', detail: 'the broker refused both MQTT 5 and 3.1.1' };
+}
+
+/** Central's consumer of an external broker (src/central/consumer.ts): what its client is opened with. */
+export interface ConsumerClientSettings {
+  readonly clientId: string;
+  readonly username?: string | undefined;
+  readonly passwordFile?: string | undefined;
+  readonly ca?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+  readonly sessionExpirySec: number;
+  readonly keepaliveSec: number;
+  readonly connectTimeoutMs: number;
+  /** The config section the file keys belong to, for error messages (`broker.passwordFile: cannot read …`). */
+  readonly section: string;
+}
+
+/** The handler refused to acknowledge a message: no PUBACK was sent, so the broker still owes it (see openConsumerClient). */
+export class NotAcknowledged extends Error {
+  override readonly name = 'NotAcknowledged';
+}
+
+/**
+ * Handles one inbound publish; resolves true when it may be acknowledged (stored, a duplicate, or refused for good),
+ * false when it must not be (the store failed, or the sender must be cut off).
+ */
+export type ConsumerHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => Promise<boolean>;
+
+/**
+ * Client options for a consumer: MQTT 5 only (customHandleAcks is used by mqtt.js with version 5 alone), a persistent
+ * session (clean: false) expiring `sessionExpirySec` after a disconnect, no reconnection of mqtt.js's own (the caller
+ * opens a fresh client on its backoff). Reads the password and TLS files: MqttSetupError (E_MQTT_FILE) when one
+ * cannot be read.
+ *
+ * Acknowledgement: mqtt.js calls `customHandleAcks` for every QoS 1 publish and writes the PUBACK only when it calls
+ * back without an error (handlers/publish.js, mqtt 5.16), so the PUBACK goes out only after `handle` resolved true.
+ * On false (or a throw) it calls back with NotAcknowledged: mqtt.js then sends no PUBACK and emits it as an 'error'
+ * on the client; the caller drops the connection, and the broker, which keeps the unacknowledged message in the
+ * persistent session, sends it again after the reconnect. A PUBACK with an error reason code would not do: in MQTT 5
+ * any PUBACK ends the delivery, and the message would be gone. mqtt.js handles one inbound packet at a time and waits
+ * for this callback, so a consumer acknowledges (and stores) one message after the other.
+ */
+export function consumerOptions(s: ConsumerClientSettings, handle: ConsumerHandler): IClientOptions {
+  const options: IClientOptions = {
+    clientId: s.clientId,
+    protocolVersion: 5,
+    clean: false,
+    keepalive: s.keepaliveSec,
+    reconnectPeriod: 0,
+    connectTimeout: s.connectTimeoutMs,
+    resubscribe: false,
+    log: () => undefined,
+    properties: { sessionExpiryInterval: s.sessionExpirySec },
+    // A number is the PUBACK's reason code (0: success); an Error means no PUBACK at all.
+    customHandleAcks: (topic: string, message: Buffer, packet: IPublishPacket, done: (error: Error | number, code?: number) => void) => {
+      handle(topic, message, packet).then(
+        (ok) => done(ok ? 0 : new NotAcknowledged('not acknowledged: the message stays with the broker')),
+        (err: unknown) => done(new NotAcknowledged(`not acknowledged (${err instanceof Error ? err.message : String(err)})`)),
+      );
+    },
+  };
+  if (s.username !== undefined) options.username = s.username;
+  if (s.passwordFile !== undefined) options.password = readFile('passwordFile', s.passwordFile, s.section).toString('utf8').replace(/\r?\n$/, '');
+  if (s.ca !== undefined) options.ca = readFile('ca', s.ca, s.section);
+  if (s.cert !== undefined) options.cert = readFile('cert', s.cert, s.section);
+  if (s.key !== undefined) options.key = readFile('key', s.key, s.section);
+  options.rejectUnauthorized = true;
+  return options;
 }
