@@ -61,11 +61,11 @@ const centralConfig = resolveCentralConfig(
   },
   {},
 );
-const central = new CentralApp(centralConfig, { logger: createLogger('warn') });
+const central = await CentralApp.open(centralConfig, { logger: createLogger('warn') });
 // As `qrgate central kiosk add` and `qrgate central user add` would: the kiosk's MQTT password, a tracer login.
 const kioskPassword = newKioskPassword();
-central.store.setKioskPassword({ site, device }, hashKioskPassword(kioskPassword), Date.now());
-central.store.setUser('demo', 'tracer', await hashPassword('demo-password'), Date.now());
+await central.store.setKioskPassword({ site, device }, hashKioskPassword(kioskPassword), Date.now());
+await central.store.setUser('demo', 'tracer', await hashPassword('demo-password'), Date.now());
 writeFileSync(join(dir, 'mqtt.password'), kioskPassword, { mode: 0o600 });
 await central.start();
 const brokerUrl = central.brokerUrl;

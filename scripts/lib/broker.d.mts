@@ -16,6 +16,8 @@ export class Mosquitto {
   readonly url: string;
   log: string;
   readonly running: boolean;
+  /** A broker on `port` keeping its files in `dir` (not started: see `up`). */
+  constructor(port: number, dir: string, options?: BrokerOptions, scheme?: string);
   static start(dir: string, options?: BrokerOptions, scheme?: string): Promise<Mosquitto>;
   up(): Promise<void>;
   /** SIGTERM saves the persistence file (a clean restart); SIGKILL does not. */

@@ -24,7 +24,7 @@ const drop = flags.includes('--drop-all')
       }
     : undefined;
 const logger = createLogger(config.log.level);
-const app = new CentralApp(config, { logger, ...(drop ? { drop } : {}) });
+const app = await CentralApp.open(config, { logger, ...(drop ? { drop } : {}) });
 await app.start();
 process.once('SIGTERM', async () => {
   await app.stop();

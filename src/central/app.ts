@@ -35,14 +35,14 @@ export interface CentralDeps {
 }
 
 /** Opens central's store with its key (creating both on first use); shared by `run` and the admin subcommands. */
-export function openCentralStore(config: CentralConfig, now: Date): { store: SqliteCentralStore; sealer: Sealer; keyTooOpen: boolean } {
+export async function openCentralStore(config: CentralConfig, now: Date): Promise<{ store: CentralStore; sealer: Sealer; keyTooOpen: boolean }> {
   const key = loadKeyFile(config.store.keyFile, true);
   const sealer = new Sealer(key.key);
-  return { store: SqliteCentralStore.open(config.store.path, sealer, config.store.keyFile, now), sealer, keyTooOpen: key.tooOpen };
+  const store = await Promise.resolve(SqliteCentralStore.open(config.store.path, sealer, config.store.keyFile, now));
+  return { store, sealer, keyTooOpen: key.tooOpen };
 }
 
 export class CentralApp {
-  readonly store: CentralStore;
   readonly broker: BrokerSide;
   readonly http: CentralApi;
   readonly metrics: CentralMetrics;
@@ -57,17 +57,25 @@ export class CentralApp {
   private readonly log: Logger;
   private timers: Timer[] = [];
 
+  /** Opens the store (the only I/O before `start`), then wires the parts. */
+  static async open(config: CentralConfig, deps: CentralDeps): Promise<CentralApp> {
+    const clock = deps.clock ?? systemClock;
+    const opened = await openCentralStore(config, clock.now());
+    if (opened.keyTooOpen) deps.logger.warn({ code: 'W_KEY_PERMISSIONS', file: config.store.keyFile }, 'the key file is readable by other users (it should be mode 0600)');
+    return new CentralApp(config, deps, opened.store, opened.sealer);
+  }
+
+  /** Wires the parts; no I/O (see `open`). */
   constructor(
     readonly config: CentralConfig,
     deps: CentralDeps,
+    readonly store: CentralStore,
+    sealer: Sealer,
   ) {
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger;
-    const opened = openCentralStore(config, this.clock.now());
-    if (opened.keyTooOpen) this.log.warn({ code: 'W_KEY_PERMISSIONS', file: config.store.keyFile }, 'the key file is readable by other users (it should be mode 0600)');
-    this.store = opened.store;
     const zone = new TimeZone(config.fleet.timeZone);
-    this.tracker = new KioskTracker(this.store);
+    this.tracker = new KioskTracker(this.store, (err) => this.log.error({ err }, 'could not save a kiosk state; retrying in a second'));
     this.gaps = new GapWatcher({
       store: this.store,
       tracker: this.tracker,
@@ -78,7 +86,7 @@ export class CentralApp {
       onResend: () => this.metrics.resendRequests.inc(),
     });
     this.fleet = { store: this.store, tracker: this.tracker, gaps: this.gaps, clock: this.clock, zone, silentAfterMs: config.fleet.silentAfterMinutes * 60_000 };
-    this.metrics = new CentralMetrics(() => fleetTotals(buildFleet(this.fleet)), () => this.broker.connectedClients);
+    this.metrics = new CentralMetrics(async () => fleetTotals(await buildFleet(this.fleet)), () => this.broker.connectedClients);
     this.commit = new GroupCommit({
       insert: (rows) => this.store.insertCheckins(rows),
       clock: this.clock,
@@ -90,7 +98,7 @@ export class CentralApp {
     });
     const ingest = (this.ingest = new Ingest({
       store: this.store,
-      sealer: opened.sealer,
+      sealer,
       commit: this.commit,
       tracker: this.tracker,
       gaps: this.gaps,
@@ -104,13 +112,15 @@ export class CentralApp {
     // broker.url: a consumer of an external broker (docs/central.md, "External broker"); otherwise the embedded one.
     this.broker = config.broker.url === undefined ? new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) }) : new BrokerConsumer({ config: config.broker, ingest, clock: this.clock, log: this.log.child({ module: 'consumer' }) });
     const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
-    this.http = buildCentralHttp({ config, store: this.store, sealer: opened.sealer, sessions, fleet: this.fleet, metrics: this.metrics, logger: this.log, health: () => this.health() });
+    this.http = buildCentralHttp({ config, store: this.store, sealer, sessions, fleet: this.fleet, metrics: this.metrics, logger: this.log, health: () => this.health() });
   }
 
   async start(): Promise<void> {
+    await this.tracker.load();
     this.tracker.allOffline(this.clock.now().getTime());
-    this.purge();
-    this.timers.push(this.clock.setInterval(() => this.purge(), RETENTION_EVERY_MS), this.clock.setInterval(() => this.flushStates(), STATE_FLUSH_MS));
+    await this.tracker.flush();
+    await this.purge();
+    this.timers.push(this.clock.setInterval(() => void this.purge(), RETENTION_EVERY_MS), this.clock.setInterval(() => void this.flushStates(), STATE_FLUSH_MS));
     for (const t of this.timers) t.unref();
     this.gaps.start();
     this.brokerUrl = await this.broker.start();
@@ -120,41 +130,47 @@ export class CentralApp {
 
   async stop(): Promise<void> {
     await this.broker.stop();
-    this.commit.close();
+    await this.commit.close();
     await this.http.close();
     this.gaps.stop();
     for (const t of this.timers) this.clock.clearInterval(t);
-    this.tracker.flush();
-    this.store.close();
+    await this.flushStates();
+    await this.store.close();
     this.log.info('central stopped');
   }
 
-  health(): { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> } {
-    const storeOk = this.store.isHealthy();
+  async health(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail: string }> }> {
+    const storeOk = await this.store.isHealthy();
     const broker = this.broker.status();
     const brokerOk = this.brokerUrl !== null && broker.ok;
     return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: broker.detail } } };
   }
 
-  private flushStates(): void {
+  private async flushStates(): Promise<void> {
     try {
-      this.tracker.flush();
+      await this.tracker.flush();
     } catch (err) {
       this.log.error({ err }, 'could not save kiosk states; retrying in a second');
     }
   }
 
-  /** Deletes check-ins and rejects older than store.retentionDays (by scan time), in batches. */
-  private purge(): void {
-    const before = this.clock.now().getTime() - this.config.store.retentionDays * DAY_MS;
+  /**
+   * Deletes check-ins and rejects older than store.retentionDays (by scan time), in batches, and audit entries
+   * older than store.auditRetentionDays.
+   */
+  private async purge(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const before = now - this.config.store.retentionDays * DAY_MS;
     let total = 0;
     try {
       for (;;) {
-        const r = this.store.purgeBefore(before, 5000);
+        const r = await this.store.purgeBefore(before, 5000);
         total += r.checkins + r.rejects;
         if (!r.more) break;
       }
       if (total > 0) this.log.info({ rows: total }, 'retention: deleted expired rows');
+      const audits = await this.store.purgeAuditBefore(now - this.config.store.auditRetentionDays * DAY_MS);
+      if (audits > 0) this.log.info({ rows: audits }, 'retention: deleted expired audit entries');
     } catch (err) {
       this.log.error({ err }, 'retention purge failed');
     }

@@ -114,10 +114,19 @@ export class EmbeddedBroker implements BrokerSide {
       return done(null, true);
     }
     const kiosk = kioskOfUsername(username);
-    const stored = kiosk === null ? null : this.d.store.kioskPassword(kiosk);
-    if (kiosk === null || stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored)) return refuse('unknown kiosk or wrong password');
-    this.identities.set(client, { kiosk });
-    done(null, true);
+    if (kiosk === null) return refuse('unknown kiosk or wrong password');
+    this.d.store.kioskPassword(kiosk).then(
+      (stored) => {
+        if (stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored)) return refuse('unknown kiosk or wrong password');
+        this.identities.set(client, { kiosk });
+        done(null, true);
+      },
+      (err: unknown) => {
+        // The store does not answer: refused as "server unavailable" (3), so the kiosk tries again later.
+        this.d.log.error({ err }, 'could not check a kiosk password');
+        done(Object.assign(new Error('store unavailable'), { returnCode: 3 }), null);
+      },
+    );
   }
 
   private allowSubscription(client: Client, sub: Subscription): boolean {

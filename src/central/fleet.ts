@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { TimeZone } from '../core/zone.js';
-import type { GapWatcher } from './gaps.js';
+import type { Completeness, GapWatcher } from './gaps.js';
 import type { KioskTracker } from './kiosk-tracker.js';
 import type { FleetTotals } from './metrics.js';
 import { kioskKey, type CentralStore, type KioskId } from './store-types.js';
@@ -52,20 +52,22 @@ export interface FleetDeps {
 
 const MAX_RANGES_SHOWN = 20;
 
-export function buildFleet(d: FleetDeps): Fleet {
+export async function buildFleet(d: FleetDeps): Promise<Fleet> {
   const now = d.clock.now().getTime();
   const iso = (ms: number | null): string | null => (ms === null ? null : d.zone.iso(ms));
   const dayStart = d.zone.startOfDay(now);
-  const counts = d.store.kioskCountsSince(dayStart);
-  const persons = d.store.personsSince(dayStart);
+  const [counts, persons, known, stored] = await Promise.all([d.store.kioskCountsSince(dayStart), d.store.personsSince(dayStart), d.store.knownKiosks(), d.store.allKioskStates()]);
+  // Another central process sharing the store may have heard from a kiosk since this one did.
+  for (const s of stored) d.tracker.adopt(s);
   const ids = new Map<string, KioskId>();
-  for (const k of [...d.store.knownKiosks(), ...d.tracker.all()]) ids.set(kioskKey(k), { site: k.site, device: k.device });
-  const kiosks = [...ids.values()]
-    .sort((a, b) => kioskKey(a).localeCompare(kioskKey(b)))
-    .map((k): FleetKiosk => {
+  for (const k of [...known, ...d.tracker.all()]) ids.set(kioskKey(k), { site: k.site, device: k.device });
+  const sorted = [...ids.values()].sort((a, b) => kioskKey(a).localeCompare(kioskKey(b)));
+  const completeness = await Promise.all(sorted.map((k) => d.gaps.cached(k)));
+  const kiosks = sorted
+    .map((k, i): FleetKiosk => {
       const s = d.tracker.state(k);
       const h = d.tracker.healthOf(k);
-      const c = d.gaps.cached(k);
+      const c = completeness[i] as Completeness;
       const state = s?.state ?? 'offline';
       const quietSince = Math.max(s?.lastCheckinMs ?? 0, s?.sinceMs ?? 0);
       const ranges = [...c.open.map((r) => ({ ...r, state: 'open' as const })), ...c.lost.map((r) => ({ from: r.from, to: r.to, state: 'lost' as const }))].sort((a, b) => a.from - b.from).slice(0, MAX_RANGES_SHOWN);

@@ -33,6 +33,11 @@ export interface GapDeps {
   /** Publishes `body` to the kiosk's `B/request/{op}`. */
   readonly request: (k: KioskId, op: 'resend' | 'health', body: object) => void;
   readonly onResend?: () => void;
+  /**
+   * With a store shared by several central processes, check-ins of a kiosk may be stored by another one: every
+   * known kiosk is looked at again this often. Unset: only kiosks this process has news of.
+   */
+  readonly rescanAllMs?: number;
 }
 
 export class GapWatcher {
@@ -41,19 +46,13 @@ export class GapWatcher {
   private readonly lastHealthAsk = new Map<string, number>();
   private timer: Timer | undefined;
   private readonly cache = new Map<string, Completeness>();
+  private ticking = false;
+  private lastRescan = -Infinity;
 
   constructor(private readonly d: GapDeps) {}
 
   start(): void {
-    for (const k of this.d.store.knownKiosks()) this.dirty.set(kioskKey(k), k);
-    this.timer = this.d.clock.setInterval(() => {
-      try {
-        this.tick();
-      } catch (err) {
-        // A store that fails now is retried at the next tick; it must not take the process down.
-        this.d.log.error({ err }, 'gap check failed');
-      }
-    }, TICK_MS);
+    this.timer = this.d.clock.setInterval(() => void this.safeTick(), TICK_MS);
     this.timer.unref();
   }
 
@@ -67,21 +66,21 @@ export class GapWatcher {
   }
 
   /** The last computed completeness (at most a tick old for a kiosk with news), computing it when there is none. */
-  cached(k: KioskId): Completeness {
-    return this.cache.get(kioskKey(k)) ?? this.completeness(k);
+  async cached(k: KioskId): Promise<Completeness> {
+    return this.cache.get(kioskKey(k)) ?? (await this.completeness(k));
   }
 
-  completeness(k: KioskId): Completeness {
-    const c = this.compute(k);
+  async completeness(k: KioskId): Promise<Completeness> {
+    const c = await this.compute(k);
     this.cache.set(kioskKey(k), c);
     return c;
   }
 
-  private compute(k: KioskId): Completeness {
-    const { gaps, maxSeq } = this.d.store.seqGaps(k);
+  private async compute(k: KioskId): Promise<Completeness> {
+    const { gaps, maxSeq } = await this.d.store.seqGaps(k);
     const lastSeq = this.d.tracker.healthOf(k)?.lastSeq ?? 0;
     const missing = lastSeq > maxSeq ? [...gaps, { from: maxSeq + 1, to: lastSeq }] : gaps;
-    const lost = this.d.store.lostRanges(k);
+    const lost = await this.d.store.lostRanges(k);
     const open = subtract(missing, lost);
     const first = open[0];
     const top = Math.max(maxSeq, lastSeq);
@@ -90,12 +89,12 @@ export class GapWatcher {
   }
 
   /** The kiosk answered a resend: ranges it no longer has, or cannot read, are lost. */
-  onResendResult(k: KioskId, r: ResendResult): void {
+  async onResendResult(k: KioskId, r: ResendResult): Promise<void> {
     const lost: LostRange[] = [...r.missing.map(([from, to]) => ({ from, to, reason: 'missing' as const })), ...r.unreadable.map((s) => ({ from: s, to: s, reason: 'unreadable' as const }))];
-    const known = this.d.store.lostRanges(k);
+    const known = await this.d.store.lostRanges(k);
     const fresh = lost.filter((l) => subtract([l], known).length > 0);
     if (fresh.length > 0) {
-      this.d.store.addLost(k, fresh, this.d.clock.now().getTime());
+      await this.d.store.addLost(k, fresh, this.d.clock.now().getTime());
       this.d.log.warn({ site: k.site, device: k.device, ranges: fresh.length, seqs: countSeqs(fresh) }, 'check-ins the kiosk no longer has are marked lost');
     }
     this.touch(k);
@@ -105,10 +104,29 @@ export class GapWatcher {
     this.touch(k);
   }
 
-  tick(): void {
+  /** One round, never two at once; a store that fails now is retried at the next tick (it must not stop the process). */
+  async safeTick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.tick();
+    } catch (err) {
+      this.d.log.error({ err }, 'gap check failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  async tick(): Promise<void> {
     const now = this.d.clock.now().getTime();
+    const every = this.d.rescanAllMs;
+    // The first round looks at every known kiosk (gaps left by the last run); later ones, with a shared store, again.
+    if (this.lastRescan === -Infinity || (every !== undefined && now - this.lastRescan >= every)) {
+      this.lastRescan = now;
+      for (const k of await this.d.store.knownKiosks()) this.touch(k);
+    }
     for (const [key, k] of this.dirty) {
-      const c = this.completeness(k);
+      const c = await this.completeness(k);
       if (c.open.length === 0) {
         this.dirty.delete(key);
         continue;

@@ -1,7 +1,8 @@
 /**
  * Group commit: check-ins that arrive within `windowMs` are inserted in one transaction (one fsync), and each
  * waiting publisher is told only after that transaction committed. With the embedded broker that is the moment the
- * kiosk's PUBACK is written, so an acknowledged check-in is on disk.
+ * kiosk's PUBACK is written, so an acknowledged check-in is on disk. One commit is in flight at a time; what
+ * arrives meanwhile forms the next batch, committed as soon as the one in flight is done.
  */
 import type { Clock, Timer } from '../core/clock.js';
 import type { CheckinRow } from './store-types.js';
@@ -15,7 +16,7 @@ interface Waiting {
 }
 
 export interface GroupCommitDeps {
-  readonly insert: (rows: readonly CheckinRow[]) => boolean[];
+  readonly insert: (rows: readonly CheckinRow[]) => Promise<boolean[]>;
   readonly clock: Clock;
   readonly windowMs: number;
   /** A batch this large is committed at once, without waiting for the window. */
@@ -26,6 +27,7 @@ export interface GroupCommitDeps {
 export class GroupCommit {
   private queue: Waiting[] = [];
   private timer: Timer | undefined;
+  private inFlight: Promise<void> | undefined;
   private readonly maxBatch: number;
 
   constructor(private readonly d: GroupCommitDeps) {
@@ -39,32 +41,43 @@ export class GroupCommit {
   add(row: CheckinRow): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
-      else if (this.timer === undefined) this.timer = this.d.clock.setTimeout(() => this.flush(), this.d.windowMs);
+      if (this.inFlight !== undefined) return;
+      if (this.queue.length >= this.maxBatch) void this.flush();
+      else if (this.timer === undefined) this.timer = this.d.clock.setTimeout(() => void this.flush(), this.d.windowMs);
     });
   }
 
-  /** Commits what is queued now; every waiting publisher learns the outcome. */
-  flush(): void {
+  /** Commits what is queued now (after the commit in flight); every waiting publisher learns the outcome. */
+  flush(): Promise<void> {
     this.d.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
+    if (this.inFlight !== undefined) return this.inFlight;
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return Promise.resolve();
+    this.inFlight = this.commit(batch).finally(() => {
+      this.inFlight = undefined;
+      // Whatever came during the commit has waited long enough: no second window.
+      if (this.queue.length > 0) void this.flush();
+    });
+    return this.inFlight;
+  }
+
+  /** Commits everything queued, waiting for the commit in flight. */
+  async close(): Promise<void> {
+    while (this.inFlight !== undefined || this.queue.length > 0) await this.flush();
+  }
+
+  private async commit(batch: readonly Waiting[]): Promise<void> {
     const started = performance.now();
     const rows = batch.map((w) => w.row);
     let inserted: boolean[];
     try {
-      inserted = this.d.insert(rows);
+      inserted = await this.d.insert(rows);
     } catch (err) {
       for (const w of batch) w.reject(err as Error);
       return;
     }
     this.d.onCommit?.(rows, inserted, (performance.now() - started) / 1000);
     batch.forEach((w, i) => w.resolve(inserted[i] === true ? 'stored' : 'duplicate'));
-  }
-
-  close(): void {
-    this.flush();
   }
 }

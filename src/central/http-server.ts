@@ -38,7 +38,7 @@ export interface CentralHttpDeps {
   readonly fleet: FleetDeps;
   readonly metrics: CentralMetrics;
   readonly logger: Logger;
-  readonly health: () => { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> };
+  readonly health: () => Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail: string }> }>;
 }
 
 export type CentralApi = FastifyInstance;
@@ -72,7 +72,7 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
     const ttlSec = d.config.http.sessionTtlMin * 60;
 
     api.post('/api/login', { schema: { body: Type.Object({ user: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }) }, config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } }, async (req, reply) => {
-      const u = d.store.user(req.body.user);
+      const u = await d.store.user(req.body.user);
       const ok = u !== null && (await verifyPassword(req.body.password, parseHash(u.hash)));
       if (!ok || u === null) {
         log.warn({ event: 'login-failed', ip: req.ip }, 'operator login failed');
@@ -87,9 +87,9 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
       return reply.clearCookie(CENTRAL_SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' }).code(204).send();
     });
     api.get('/api/me', { preHandler: requireRole(d.sessions, 'viewer') }, (req) => ({ user: req.operator?.user, role: req.operator?.role }));
-    api.get('/api/fleet', { preHandler: requireRole(d.sessions, 'viewer') }, (_req, reply) => reply.header('cache-control', 'no-store').send(buildFleet(d.fleet)));
-    api.get('/health', (_req, reply) => {
-      const h = d.health();
+    api.get('/api/fleet', { preHandler: requireRole(d.sessions, 'viewer') }, async (_req, reply) => reply.header('cache-control', 'no-store').send(await buildFleet(d.fleet)));
+    api.get('/health', async (_req, reply) => {
+      const h = await d.health();
       return reply.code(h.ok ? 200 : 503).send({ status: h.ok ? 'ok' : 'fail', checks: h.checks });
     });
     api.get('/metrics', async (_req, reply) => reply.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics()));

@@ -39,18 +39,19 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
     const body = opened === null ? null : (JSON.parse(opened) as Opened);
     return { id: c.id, seq: c.seq, site: c.site, device: c.device, direction: c.direction, scannedAt: c.scannedAt, receivedAt: zone.iso(c.receivedMs), document: body?.document ?? null };
   };
-  const audit = (user: string, action: string, query: Record<string, unknown>): void => {
+  // Awaited before the answer: a query that could not be audited is not answered.
+  const audit = async (user: string, action: string, query: Record<string, unknown>): Promise<void> => {
     const q = { ...query };
     if (typeof q.number === 'string') q.number = `mac:${numberMac(d.sealer, q.number).subarray(0, 8).toString('hex')}`;
-    d.store.audit({ atMs: d.fleet.clock.now().getTime(), user, action, query: q });
+    await d.store.audit({ atMs: d.fleet.clock.now().getTime(), user, action, query: q });
     d.logger.info({ event: 'audit', user, action }, 'tracer query');
   };
 
-  app.get('/api/checkins', { schema: { querystring: CheckinsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, (req, reply) => {
+  app.get('/api/checkins', { schema: { querystring: CheckinsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, async (req, reply) => {
     const q: Static<typeof CheckinsQuery> = req.query;
-    audit(req.operator?.user ?? '?', 'checkins', q);
-    const rows = d.store
-      .findCheckins({
+    await audit(req.operator?.user ?? '?', 'checkins', q);
+    const rows = (
+      await d.store.findCheckins({
         limit: q.limit ?? MAX_ROWS,
         ...(q.site === undefined ? {} : { site: q.site }),
         ...(q.device === undefined ? {} : { device: q.device }),
@@ -58,7 +59,7 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
         ...(q.to === undefined ? {} : { toMs: Date.parse(q.to) }),
         ...(q.number === undefined ? {} : { numberMac: numberMac(d.sealer, q.number) }),
       })
-      .map(view);
+    ).map(view);
     void reply.header('cache-control', 'no-store');
     if ((req.headers.accept ?? '').includes('text/csv')) {
       const header = ['id', 'seq', 'site', 'device', 'direction', 'scannedAt', 'receivedAt', 'documentType', 'number', 'name'];
@@ -68,13 +69,13 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
     return reply.send({ checkins: rows });
   });
 
-  app.get('/api/contacts', { schema: { querystring: ContactsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, (req, reply) => {
+  app.get('/api/contacts', { schema: { querystring: ContactsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, async (req, reply) => {
     const q: Static<typeof ContactsQuery> = req.query;
-    audit(req.operator?.user ?? '?', 'contacts', q);
-    const c = d.store.checkinById(q.id);
+    await audit(req.operator?.user ?? '?', 'contacts', q);
+    const c = await d.store.checkinById(q.id);
     if (c === null) return sendError(reply, 404, 'E_HTTP_NO_SUCH_CHECKIN');
     const windowMs = (q.windowMin ?? 60) * 60_000;
-    const others = d.store.checkinsAtSite(c.site, c.scannedMs - windowMs, c.scannedMs + windowMs, MAX_ROWS).filter((o) => o.id !== c.id && !o.personMac.equals(c.personMac));
+    const others = (await d.store.checkinsAtSite(c.site, c.scannedMs - windowMs, c.scannedMs + windowMs, MAX_ROWS)).filter((o) => o.id !== c.id && !o.personMac.equals(c.personMac));
     void reply.header('cache-control', 'no-store');
     return reply.send({ checkin: view(c), windowMin: q.windowMin ?? 60, contacts: others.map(view) });
   });

@@ -56,7 +56,7 @@ export class Ingest {
         case 'checkin':
           return await this.checkin(m.kiosk, m.msg, now);
         case 'reject':
-          this.d.store.insertRejects([{ id: m.msg.id, site: m.kiosk.site, device: m.kiosk.device, code: m.msg.code, scannedMs: Date.parse(m.msg.scannedAt), receivedMs: now }]);
+          await this.d.store.insertRejects([{ id: m.msg.id, site: m.kiosk.site, device: m.kiosk.device, code: m.msg.code, scannedMs: Date.parse(m.msg.scannedAt), receivedMs: now }]);
           this.d.tracker.onSeen(m.kiosk, now);
           return 'ack';
         case 'status':
@@ -68,7 +68,7 @@ export class Ingest {
           this.d.gaps.onHealth(m.kiosk, m.msg);
           return 'ack';
         case 'response':
-          this.response(m.kiosk, m.op, m.msg, now);
+          await this.response(m.kiosk, m.op, m.msg, now);
           return 'ack';
       }
     } catch (err) {
@@ -110,13 +110,13 @@ export class Ingest {
     return 'ack';
   }
 
-  private response(k: KioskId, op: string, msg: { ok: boolean; data?: unknown }, now: number): void {
+  private async response(k: KioskId, op: string, msg: { ok: boolean; data?: unknown }, now: number): Promise<void> {
     this.d.tracker.onSeen(k, now);
     if (!msg.ok) {
       this.d.log.warn({ site: k.site, device: k.device, op }, 'the kiosk refused a request');
       return;
     }
-    if (op === 'resend' && checkResendResult.Check(msg.data)) this.d.gaps.onResendResult(k, msg.data);
+    if (op === 'resend' && checkResendResult.Check(msg.data)) await this.d.gaps.onResendResult(k, msg.data);
     else if (op === 'health' && checkHealth.Check(msg.data)) {
       this.d.tracker.onHealth(k, msg.data, now);
       this.d.gaps.onHealth(k, msg.data);

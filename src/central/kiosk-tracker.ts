@@ -1,7 +1,7 @@
 /**
  * What central knows of each kiosk's state, from its retained B/status (and the broker-published last will), its
- * B/health reports and its check-ins: kept in memory, written through to the store on every status or health
- * message and, for the last check-in time, at most once a second.
+ * B/health reports and its check-ins: kept in memory, written to the store at once (in the background, one write
+ * at a time) on every status or health message and, for the last check-in time, at most once a second.
  */
 import type { HealthMessage, StatusMessage } from '../forwarder/contract.js';
 import { kioskKey, type CentralStore, type KioskId, type KioskState } from './store-types.js';
@@ -18,13 +18,26 @@ export class KioskTracker {
   private readonly states = new Map<string, KioskState>();
   private readonly health = new Map<string, HealthView>();
   private readonly unsaved = new Set<string>();
+  private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: CentralStore) {
-    for (const s of store.allKioskStates()) {
-      this.states.set(kioskKey(s), s);
-      const h = parseHealth(s.health, s.lastSeenMs ?? 0);
-      if (h !== null) this.health.set(kioskKey(s), h);
-    }
+  constructor(
+    private readonly store: CentralStore,
+    private readonly onWriteError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  /** Reads the states kept by the last run (or by the other central processes sharing the store). */
+  async load(): Promise<void> {
+    for (const s of await this.store.allKioskStates()) this.adopt(s);
+  }
+
+  /** A state read from the store, kept when it is newer than what this process knows (another process saw it). */
+  adopt(s: KioskState): void {
+    const key = kioskKey(s);
+    const mine = this.states.get(key);
+    if (mine !== undefined && (mine.lastSeenMs ?? 0) >= (s.lastSeenMs ?? 0)) return;
+    this.states.set(key, s);
+    const h = parseHealth(s.health, s.lastSeenMs ?? 0);
+    if (h !== null) this.health.set(key, h);
   }
 
   /** Central (and so its broker) just started: no kiosk is connected until it says so again. */
@@ -56,13 +69,27 @@ export class KioskTracker {
     this.unsaved.add(key);
   }
 
-  /** Writes the states changed by check-ins since the last call. */
-  flush(): void {
-    for (const key of this.unsaved) {
-      const s = this.states.get(key);
-      if (s !== undefined) this.store.saveKioskState(s);
-    }
-    this.unsaved.clear();
+  /**
+   * Writes the states changed since the last write, after any write under way (never two at once, so an older
+   * state cannot overwrite a newer one). A state that could not be written stays to be written next time.
+   */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      const keys = [...this.unsaved];
+      this.unsaved.clear();
+      for (const [i, key] of keys.entries()) {
+        const s = this.states.get(key);
+        try {
+          if (s !== undefined) await this.store.saveKioskState(s);
+        } catch (err) {
+          for (const k of keys.slice(i)) this.unsaved.add(k);
+          throw err;
+        }
+      }
+    });
+    const done = this.writing;
+    this.writing = done.catch(() => undefined);
+    return done;
   }
 
   state(k: KioskId): KioskState | undefined {
@@ -83,8 +110,8 @@ export class KioskTracker {
 
   private save(s: KioskState): void {
     this.states.set(kioskKey(s), s);
-    this.unsaved.delete(kioskKey(s));
-    this.store.saveKioskState(s);
+    this.unsaved.add(kioskKey(s));
+    this.flush().catch(this.onWriteError);
   }
 }
 

@@ -26,8 +26,15 @@ export class CentralMetrics {
   readonly batchRows: Histogram;
   readonly ingestLag: Histogram;
 
-  constructor(totals: () => FleetTotals, connected: () => number) {
+  constructor(fleetTotals: () => Promise<FleetTotals>, connected: () => number) {
     const registers = [this.registry];
+    // One fleet reading per scrape, not one per gauge: the three gauges collect within the same second.
+    let last: { at: number; totals: Promise<FleetTotals> } | undefined;
+    const totals = (): Promise<FleetTotals> => {
+      const at = performance.now();
+      if (last === undefined || at - last.at > 1000) last = { at, totals: fleetTotals() };
+      return last.totals;
+    };
     this.messages = new Counter({ name: 'qrgate_central_messages_total', help: 'Kiosk messages accepted, by kind (checkin, reject, status, health, response).', labelNames: ['kind'], registers });
     this.stored = new Counter({ name: 'qrgate_central_checkins_stored_total', help: 'Check-ins stored (committed before the kiosk was acknowledged).', registers });
     this.duplicates = new Counter({ name: 'qrgate_central_duplicates_total', help: 'Check-ins received again with an id already stored (not stored twice).', registers });
@@ -44,15 +51,15 @@ export class CentralMetrics {
       help: 'Kiosks by state (online, offline, silent: online without a check-in for fleet.silentAfterMinutes).',
       labelNames: ['state'],
       registers,
-      collect() {
-        const t = totals();
+      async collect() {
+        const t = await totals();
         this.set({ state: 'online' }, t.online);
         this.set({ state: 'offline' }, t.offline);
         this.set({ state: 'silent' }, t.silent);
       },
     });
-    new Gauge({ name: 'qrgate_central_seq_gaps_open', help: 'Seqs missing across the fleet and not known lost.', registers, collect() { this.set(totals().gapsOpen); } });
-    new Gauge({ name: 'qrgate_central_seq_lost', help: 'Seqs across the fleet that kiosks no longer have (lost).', registers, collect() { this.set(totals().lost); } });
+    new Gauge({ name: 'qrgate_central_seq_gaps_open', help: 'Seqs missing across the fleet and not known lost.', registers, async collect() { this.set((await totals()).gapsOpen); } });
+    new Gauge({ name: 'qrgate_central_seq_lost', help: 'Seqs across the fleet that kiosks no longer have (lost).', registers, async collect() { this.set((await totals()).lost); } });
     new Gauge({ name: 'qrgate_central_mqtt_clients', help: 'MQTT clients connected to the embedded broker.', registers, collect() { this.set(connected()); } });
   }
 

@@ -2,6 +2,8 @@
  * The single-machine CentralStore: better-sqlite3, WAL, synchronous=FULL (src/store/open-database.ts), so a row a
  * kiosk was told is stored survives a power cut or kill -9. Documents arrive sealed (sealing is the ingest's job).
  */
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 answers synchronously; the methods are async so
+   that the interface is the PostgreSQL store's, and so that a failure is a rejected promise, never a throw. */
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { StoreError } from '../store/errors.js';
 import { assertSameKey, recordFingerprint, storedFingerprint } from '../store/key-fingerprint.js';

@@ -32,9 +32,9 @@ function configFrom(file: string | undefined): CentralConfig | number {
   }
 }
 
-function storeOrExit<T>(fn: () => T): T | number {
+async function storeOrExit<T>(fn: () => Promise<T>): Promise<T | number> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     process.stderr.write(`qrgate central: ${err.code}: ${err.message}\n`);
@@ -54,7 +54,7 @@ async function run(file: string | undefined, checkOnly: boolean): Promise<number
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   const logger = createLogger(config.log.level);
-  const app = storeOrExit(() => new CentralApp(config, { logger }));
+  const app = await storeOrExit(() => CentralApp.open(config, { logger }));
   if (typeof app === 'number') return app;
   try {
     await app.start();
@@ -68,7 +68,9 @@ async function run(file: string | undefined, checkOnly: boolean): Promise<number
   // Watchdog pings only while the event loop turns and the store answers (as the kiosk's run).
   const every = notifier.watchdogIntervalMs;
   const watchdog = every === null ? undefined : systemClock.setInterval(() => {
-    if (app.store.isHealthy()) notifier.watchdog();
+    void app.store.isHealthy().then((ok) => {
+      if (ok) notifier.watchdog();
+    });
   }, every);
   const signal = await signalled;
   logger.info({ signal }, 'stopping');
@@ -95,15 +97,15 @@ export function centralCommand(): Command {
     .command('add <site> <device>')
     .description('make (or replace) the MQTT password of kiosk SITE/DEVICE; printed once, only its hash is stored')
     .option('-c, --config <file>', 'central configuration file')
-    .action((site: string, device: string, flags: { config?: string }) => {
+    .action(async (site: string, device: string, flags: { config?: string }) => {
       if (!NAME.test(site) || !NAME.test(device)) throw new UsageError('SITE and DEVICE are letters, digits, "_", "-", "." (as in the kiosk config)');
       const config = configFrom(flags.config);
       if (typeof config === 'number') return void (process.exitCode = config);
-      const opened = storeOrExit(() => openCentralStore(config, systemClock.now()));
+      const opened = await storeOrExit(() => openCentralStore(config, systemClock.now()));
       if (typeof opened === 'number') return void (process.exitCode = opened);
       const password = newKioskPassword();
-      opened.store.setKioskPassword({ site, device }, hashKioskPassword(password), systemClock.now().getTime());
-      opened.store.close();
+      await opened.store.setKioskPassword({ site, device }, hashKioskPassword(password), systemClock.now().getTime());
+      await opened.store.close();
       process.stderr.write(`kiosk ${site}/${device}: MQTT user name "${site}/${device}"; put the password below in the kiosk's mqtt.passwordFile. It is shown only this once.\n`);
       process.stdout.write(`${password}\n`);
     });
@@ -119,10 +121,10 @@ export function centralCommand(): Command {
       if (typeof config === 'number') return void (process.exitCode = config);
       const password = await readPassword(`Password for ${name}: `);
       const hash = await hashPassword(password);
-      const opened = storeOrExit(() => openCentralStore(config, systemClock.now()));
+      const opened = await storeOrExit(() => openCentralStore(config, systemClock.now()));
       if (typeof opened === 'number') return void (process.exitCode = opened);
-      opened.store.setUser(name, flags.role, hash, systemClock.now().getTime());
-      opened.store.close();
+      await opened.store.setUser(name, flags.role, hash, systemClock.now().getTime());
+      await opened.store.close();
       process.stderr.write(`operator ${name} (${flags.role}) saved\n`);
     });
   return central;

@@ -7,9 +7,9 @@ import { login, startCentral, startKiosk, T0, until, type CentralHarness } from 
 
 async function seeded(): Promise<CentralHarness> {
   const h = await startCentral();
-  const a = startKiosk(h, 'hq', 'gate-a');
-  const b = startKiosk(h, 'hq', 'gate-b');
-  const c = startKiosk(h, 'branch', 'gate-c');
+  const a = await startKiosk(h, 'hq', 'gate-a');
+  const b = await startKiosk(h, 'hq', 'gate-b');
+  const c = await startKiosk(h, 'branch', 'gate-c');
   await until(() => h.app.tracker.all().filter((s) => s.state === 'online').length === 3, 'three kiosks online');
   // Person 1 at hq 10:00, person 2 at hq 10:30 (same hour), person 3 at hq 12:00 (outside), person 1 again at branch.
   a.checkin(1, new Date(T0));
@@ -19,7 +19,7 @@ async function seeded(): Promise<CentralHarness> {
   // A hostile name for the CSV.
   c.store.recordCheckin({ scanner: 'gate', direction: 'out', auto: false, manual: false, scannedAt: new Date(T0 + 11 * 60_000), clockSynced: true, document: { type: 'id-number', number: '079203001234', name: '=HYPERLINK("x")', birthDate: null, sex: null }, warnings: [] });
   c.forwarder.onCheckin(c.store.pendingCheckins(0, 10).at(-1) as never);
-  await until(() => h.app.store.findCheckins({ limit: 100 }).length === 5, 'five check-ins stored');
+  await until(async () => (await h.app.store.findCheckins({ limit: 100 })).length === 5, 'five check-ins stored');
   return h;
 }
 
@@ -41,7 +41,7 @@ describe('central API', () => {
     expect(f.sites.find((s) => s.site === 'hq')?.today).toMatchObject({ in: 3, persons: 3 });
     expect(f.sites.find((s) => s.site === 'branch')?.today).toMatchObject({ in: 1, out: 1, persons: 2 });
     expect((await h.app.http.inject({ url: '/api/checkins', headers: { cookie: viewer } })).statusCode).toBe(403);
-    expect(h.app.store.auditLog(10)).toEqual([]);
+    expect(await h.app.store.auditLog(10)).toEqual([]);
   });
 
   it('answers a tracer by number, audits who asked what (the number as a keyed hash), and exports formula-safe CSV', async () => {
@@ -53,7 +53,7 @@ describe('central API', () => {
     expect(checkins.map((c) => `${c.site}/${c.device}`)).toEqual(['hq/gate-a', 'branch/gate-c']);
     expect(checkins[0]?.document.name).toBe('Khách Thử 1');
     expect(checkins[0]?.receivedAt).toMatch(/\+07:00$/);
-    const audit = h.app.store.auditLog(10);
+    const audit = await h.app.store.auditLog(10);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ user: 'lan', action: 'checkins' });
     expect(audit[0]?.query).toMatch(/"number":"mac:[0-9a-f]{16}"/);
@@ -62,19 +62,19 @@ describe('central API', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.body.startsWith('\uFEFF"id","seq"')).toBe(true);
     expect(csv.body).toContain(`"'=HYPERLINK(""x"")"`);
-    expect(h.app.store.auditLog(10)).toHaveLength(2);
+    expect(await h.app.store.auditLog(10)).toHaveLength(2);
   });
 
   it('lists the contacts at the same site within the window', async () => {
     const h = await seeded();
     const tracer = await login(h, 'lan', 'tracer');
-    const first = h.app.store.findCheckins({ site: 'hq', device: 'gate-a', limit: 1 })[0];
+    const first = (await h.app.store.findCheckins({ site: 'hq', device: 'gate-a', limit: 1 }))[0];
     const r = await h.app.http.inject({ url: `/api/contacts?id=${first?.id}&windowMin=60`, headers: { cookie: tracer } });
     expect(r.statusCode).toBe(200);
     const body = r.json<{ contacts: Array<{ device: string; document: { number: string } }> }>();
     expect(body.contacts.map((c) => c.document.number)).toEqual(['001190000002']);
     expect((await h.app.http.inject({ url: '/api/contacts?id=019a8f3e-7c1d-7abc-8def-0123456789ab', headers: { cookie: tracer } })).statusCode).toBe(404);
-    expect(h.app.store.auditLog(10).map((a) => a.action)).toEqual(['contacts', 'contacts']);
+    expect((await h.app.store.auditLog(10)).map((a) => a.action)).toEqual(['contacts', 'contacts']);
   });
 
   it('answers /health, and /metrics without any site, device or person', async () => {

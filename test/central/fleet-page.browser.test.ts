@@ -18,26 +18,26 @@ afterEach(async () => {
 
 async function fleetWithProblems(): Promise<CentralHarness> {
   const h = await startCentral({ fleet: { silentAfterMinutes: 30, resendAfterSec: 1 } });
-  const a = startKiosk(h, 'van-phong-ha-noi', 'cong-chinh');
-  const b = startKiosk(h, 'van-phong-ha-noi', 'cong-sau');
-  const c = startKiosk(h, 'chi-nhanh-da-nang', 'sanh');
+  const a = await startKiosk(h, 'van-phong-ha-noi', 'cong-chinh');
+  const b = await startKiosk(h, 'van-phong-ha-noi', 'cong-sau');
+  const c = await startKiosk(h, 'chi-nhanh-da-nang', 'sanh');
   await until(() => h.app.tracker.all().filter((s) => s.state === 'online').length === 3, 'three online');
   for (let i = 1; i <= 12; i++) a.checkin(i, new Date(T0 + i * 60_000));
   for (let i = 20; i <= 24; i++) c.checkin(i, new Date(T0 + i * 60_000));
-  await until(() => h.app.store.findCheckins({ limit: 100 }).length === 17, 'stored');
+  await until(async () => (await h.app.store.findCheckins({ limit: 100 })).length === 17, 'stored');
   // cong-sau goes away without a goodbye... as far as central can tell: its graceful stop says offline.
   await b.stop();
   await until(() => h.app.tracker.state({ site: 'van-phong-ha-noi', device: 'cong-sau' })?.state === 'offline', 'offline');
   // 40 minutes later: sanh has had no check-in since, cong-chinh gets one now.
   h.clock.advance(40 * 60_000);
   a.checkin(13);
-  await until(() => h.app.store.findCheckins({ limit: 100 }).length === 18, 'stored');
+  await until(async () => (await h.app.store.findCheckins({ limit: 100 })).length === 18, 'stored');
   return h;
 }
 
 async function open(h: CentralHarness, user: string, role: 'viewer' | 'tracer', viewport: { width: number; height: number }): Promise<Page> {
   const { hashPassword } = await import('../../src/http/auth/password.js');
-  h.app.store.setUser(user, role, await hashPassword('correct horse', { N: 1024, r: 8, p: 1 }), T0);
+  await h.app.store.setUser(user, role, await hashPassword('correct horse', { N: 1024, r: 8, p: 1 }), T0);
   const browser = await launchChromium(viewport);
   closeBrowser = browser.close;
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -90,7 +90,7 @@ describe('fleet page in Chromium', () => {
     await page.click('#trace button[type="submit"]');
     await expect.poll(() => page.locator('#trace-result tbody tr').count()).toBe(1);
     expect(await page.textContent('#trace-result tbody')).toContain('Khách Thử 3');
-    expect(h.app.store.auditLog(5)[0]).toMatchObject({ user: 'truyvet', action: 'checkins' });
+    expect((await h.app.store.auditLog(5))[0]).toMatchObject({ user: 'truyvet', action: 'checkins' });
     await shot(page, 'fleet-phone-tracer-vi.png');
   });
 });

@@ -57,7 +57,7 @@ export async function startCentral(over: Record<string, unknown> = {}, deps: Par
     {},
   );
   const clock = runningClock();
-  const app = new CentralApp(config, { logger: createLogger('silent'), clock, ...deps });
+  const app = await CentralApp.open(config, { logger: createLogger('silent'), clock, ...deps });
   await app.start();
   afterThisTest(() => app.stop());
   return { app, dir, clock, url: app.brokerUrl ?? '', http: app.httpAddress ?? '' };
@@ -72,17 +72,17 @@ export interface TestKiosk {
 }
 
 /** Registers SITE/DEVICE at central (as `kiosk add` does) and writes its password file. */
-export function addKiosk(h: CentralHarness, site: string, device: string, dir: string): string {
+export async function addKiosk(h: CentralHarness, site: string, device: string, dir: string): Promise<string> {
   const password = newKioskPassword();
-  h.app.store.setKioskPassword({ site, device }, hashKioskPassword(password), T0);
+  await h.app.store.setKioskPassword({ site, device }, hashKioskPassword(password), T0);
   const file = join(dir, 'mqtt.password');
   writeFileSync(file, password, { mode: 0o600 });
   return file;
 }
 
-export function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk-1', options: { clock?: Clock; register?: boolean; mqtt?: Record<string, unknown> } = {}): TestKiosk {
+export async function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk-1', options: { clock?: Clock; register?: boolean; mqtt?: Record<string, unknown> } = {}): Promise<TestKiosk> {
   const dir = tempDir('qrgate-kiosk-');
-  const passwordFile = options.register === false ? undefined : addKiosk(h, site, device, dir);
+  const passwordFile = options.register === false ? undefined : await addKiosk(h, site, device, dir);
   const config = resolveConfig(
     {
       device: { id: device, site },
@@ -125,9 +125,9 @@ export function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk-1', o
   return kiosk;
 }
 
-export async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -135,7 +135,7 @@ export async function until(cond: () => boolean, what: string, timeoutMs = 15_00
 
 export async function login(h: CentralHarness, user: string, role: 'viewer' | 'tracer' | 'admin'): Promise<string> {
   const { hashPassword } = await import('../../src/http/auth/password.js');
-  h.app.store.setUser(user, role, await hashPassword('correct horse', { N: 1024, r: 8, p: 1 }), T0);
+  await h.app.store.setUser(user, role, await hashPassword('correct horse', { N: 1024, r: 8, p: 1 }), T0);
   const r = await h.app.http.inject({ method: 'POST', url: '/api/login', payload: { user, password: 'correct horse' } });
   if (r.statusCode !== 200) throw new Error(`login failed: ${r.statusCode} ${r.body}`);
   const cookie = r.cookies.find((c) => c.name === 'qrgate_central_session');

@@ -52,7 +52,7 @@ describe('ingest under random input', () => {
       }),
       { numRuns: RUNS },
     );
-    const rows = h.app.store.findCheckins({ limit: 1_000_000 });
+    const rows = await h.app.store.findCheckins({ limit: 1_000_000 });
     // Only well-formed check-ins of hq/k1 can have been stored.
     expect(rows.every((r) => r.site === 'hq' && r.device === 'k1' && r.seq >= 1)).toBe(true);
     console.log(`property run: ${RUNS} messages, ${rows.length} stored`);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { login, startCentral, startKiosk, until, type CentralHarness } from './harness.js';
 
-const checkinCount = (h: CentralHarness, site = 'hq', device = 'kiosk-1'): number => h.app.store.findCheckins({ site, device, limit: 100_000 }).length;
+const checkinCount = async (h: CentralHarness, site = 'hq', device = 'kiosk-1'): Promise<number> => (await h.app.store.findCheckins({ site, device, limit: 100_000 })).length;
 
 async function fleet(h: CentralHarness, cookie: string) {
   const r = await h.app.http.inject({ url: '/api/fleet', headers: { cookie } });
@@ -19,18 +19,19 @@ async function fleet(h: CentralHarness, cookie: string) {
 describe('central ingest', () => {
   it('stores every check-in before the kiosk hears its PUBACK, and shows the kiosk online with its counts', async () => {
     const h = await startCentral();
-    const k = startKiosk(h);
+    const k = await startKiosk(h);
     // Every PUBACK the kiosk receives: the row must already be at central at that moment.
     const storedAtAck: boolean[] = [];
     k.forwarder.on('delivered', (d) => {
-      if (d.kind === 'checkin') storedAtAck.push(h.app.store.findCheckins({ site: 'hq', device: 'kiosk-1', limit: 100_000 }).some((c) => c.seq === d.seq));
+      // The SQLite store runs the query when it is called (its promise only carries the answer): the state at the PUBACK.
+      if (d.kind === 'checkin') void h.app.store.findCheckins({ site: 'hq', device: 'kiosk-1', limit: 100_000 }).then((rows) => storedAtAck.push(rows.some((c) => c.seq === d.seq)));
     });
     await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
     for (let i = 1; i <= 200; i++) k.checkin(i);
     await until(() => k.store.pendingCount() === 0, 'all delivered');
     expect(storedAtAck).toHaveLength(200);
     expect(storedAtAck.every(Boolean)).toBe(true);
-    expect(checkinCount(h)).toBe(200);
+    expect(await checkinCount(h)).toBe(200);
     const cookie = await login(h, 'vi', 'viewer');
     const f = await fleet(h, cookie);
     expect(f.kiosks).toHaveLength(1);
@@ -49,7 +50,7 @@ describe('central ingest', () => {
     await client.publishAsync('qrgate/hq/k9/checkins', body, { qos: 1 });
     await client.publishAsync('qrgate/hq/k9/checkins', body, { qos: 1 });
     await client.endAsync();
-    expect(checkinCount(h, 'hq', 'k9')).toBe(1);
+    expect(await checkinCount(h, 'hq', 'k9')).toBe(1);
     const metrics = await h.app.http.inject({ url: '/metrics' });
     expect(metrics.body).toMatch(/qrgate_central_duplicates_total 1\b/);
     expect(metrics.body).toMatch(/qrgate_central_checkins_stored_total 1\b/);
@@ -58,7 +59,7 @@ describe('central ingest', () => {
 
   it('refuses a wrong password, a forged topic and a foreign subscription, and counts them', async () => {
     const h = await startCentral();
-    const k = startKiosk(h, 'hq', 'kiosk-1');
+    const k = await startKiosk(h, 'hq', 'kiosk-1');
     await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
     const password = readFileSync(k.config.mqtt.passwordFile ?? '', 'utf8');
     await expect(mqtt.connectAsync(h.url, { clientId: 'bad', username: 'hq/kiosk-1', password: 'wrong', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow();
@@ -78,13 +79,13 @@ describe('central ingest', () => {
     // An injected subscriber-side loss: seqs 5..9 are acknowledged but never stored.
     const h = await startCentral({}, { drop: (m) => m.seq >= 5 && m.seq <= 9 && !resent.has(m.seq) });
     const resent = new Set<number>();
-    const k = startKiosk(h);
+    const k = await startKiosk(h);
     await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
     // From now on the drop lets these seqs through: a second delivery (the resend) is stored.
     for (let i = 1; i <= 20; i++) k.checkin(i);
     await until(() => k.store.pendingCount() === 0, 'all acknowledged');
     for (let s = 5; s <= 9; s++) resent.add(s);
-    await until(() => checkinCount(h) === 20, 'the gap repaired by resend', 20_000);
+    await until(async () => (await checkinCount(h)) === 20, 'the gap repaired by resend', 20_000);
     const cookie = await login(h, 'vi', 'viewer');
     const f = await fleet(h, cookie);
     expect(f.kiosks[0]?.gaps).toMatchObject({ open: 0, lost: 0 });
@@ -95,22 +96,22 @@ describe('central ingest', () => {
   it('sees a missing tail from the kiosk\'s lastSeq and repairs it with resend', async () => {
     let dropTail = true;
     const h = await startCentral({}, { drop: (m) => dropTail && m.seq >= 9 });
-    const k = startKiosk(h);
+    const k = await startKiosk(h);
     await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
     for (let i = 1; i <= 10; i++) k.checkin(i);
     await until(() => k.store.pendingCount() === 0, 'all acknowledged');
     // Nothing after seq 8 is stored, so only the kiosk's health (lastSeq 10) shows that 9 and 10 are missing. The
     // kiosk reports every minute; here central asks for the report at once.
     h.app.broker.request({ site: 'hq', device: 'kiosk-1' }, 'health', {});
-    await until(() => h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' }).openCount === 2, 'the tail seen as missing');
+    await until(async () => (await h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' })).openCount === 2, 'the tail seen as missing');
     dropTail = false;
-    await until(() => checkinCount(h) === 10, 'the tail repaired', 20_000);
-    expect(h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' })).toMatchObject({ openCount: 0, contiguousSeq: 10 });
+    await until(async () => (await checkinCount(h)) === 10, 'the tail repaired', 20_000);
+    expect(await h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' })).toMatchObject({ openCount: 0, contiguousSeq: 10 });
   });
 
   it('marks as lost what the kiosk no longer has', async () => {
     const h = await startCentral({}, { drop: (m) => m.seq === 3 });
-    const k = startKiosk(h);
+    const k = await startKiosk(h);
     await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
     for (let i = 1; i <= 5; i++) k.checkin(i);
     await until(() => k.store.pendingCount() === 0, 'all acknowledged');
@@ -119,8 +120,8 @@ describe('central ingest', () => {
     db.pragma('foreign_keys = OFF');
     db.prepare('DELETE FROM checkins WHERE seq = 3').run();
     db.close();
-    await until(() => h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' }).lostCount === 1, 'seq 3 lost', 20_000);
-    const c = h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' });
+    await until(async () => (await h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' })).lostCount === 1, 'seq 3 lost', 20_000);
+    const c = await h.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' });
     expect(c.lost).toEqual([{ from: 3, to: 3, reason: 'missing' }]);
     expect(c.contiguousSeq).toBe(5);
   });

@@ -10,11 +10,11 @@ describe('central over TLS', () => {
     const pki = makePki(tempDir('qrgate-pki-'));
     const h = await startCentral({ broker: { listen: { host: '127.0.0.1', port: 0, tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca, requireClientCert: true } }, groupCommitMs: 0 } });
     expect(h.url).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
-    const k = startKiosk(h, 'hq', 'kiosk-7', { mqtt: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey } });
+    const k = await startKiosk(h, 'hq', 'kiosk-7', { mqtt: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey } });
     await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-7' })?.state === 'online', 'kiosk online over TLS');
     k.checkin(1);
     await until(() => k.store.pendingCount() === 0, 'delivered');
-    expect(h.app.store.findCheckins({ limit: 10 })).toHaveLength(1);
+    expect(await h.app.store.findCheckins({ limit: 10 })).toHaveLength(1);
     await expect(mqtt.connectAsync(h.url, { ca: [pki.ca], protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 })).rejects.toThrow();
   });
 });
