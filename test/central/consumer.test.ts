@@ -99,6 +99,35 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     await expectEverySeqOnce(a, 2000);
   }, 180_000);
 
+  it('does not acknowledge a message it could not store: it drops the connection and the broker sends the message again', async () => {
+    const dir = tempDir('qrgate-consumers-');
+    const b = await broker(dir);
+    const a = await consumer(b, dir, 'central-a');
+    const store = a.app.store;
+    const insert = store.insertCheckins.bind(store);
+    let failing = true;
+    let failures = 0;
+    store.insertCheckins = async (rows) => {
+      if (failing && rows.some((r) => r.seq >= 5)) {
+        failures += 1;
+        throw new Error('injected: the disk went away');
+      }
+      return insert(rows);
+    };
+    const k = await startKiosk(a, 'hq', 'kiosk-1');
+    await kioskConnected(k);
+    for (let i = 1; i <= 20; i += 1) k.checkin(i);
+    // The broker took all 20 from the kiosk; then the kiosk goes away, so no resend can fill anything in.
+    await until(() => k.store.pendingCount() === 0, 'the broker acknowledged the kiosk');
+    await until(() => failures >= 2, 'the store failing (the message offered again after a reconnect)');
+    await k.stop();
+    expect((await storedSeqs(a)).size).toBe(4);
+    failing = false;
+    // Only the broker still has seqs 5..20: they come from the consumer's session, unacknowledged until stored.
+    await expectEverySeqOnce(a, 20);
+    await until(async () => (await a.app.health()).ok, 'connected again');
+  }, 60_000);
+
   it('a consumer that stays down stops taking its share once its session expired: the other then gets everything directly', async () => {
     const dir = tempDir('qrgate-consumers-');
     const b = await broker(dir);
@@ -165,8 +194,9 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     const forged = k.checkin(1);
     const body = (device: string, id: string, seq: number) => JSON.stringify({ v: 1, id, seq, site: 'hq', device, scanner: 'gate', direction: 'in', auto: false, scannedAt: forged.scannedAt, clockSynced: true, document: forged.document, warnings: [] });
     const forgedId = '019a8f3e-7c1d-7abc-8def-0123456789ab';
-    await forger.publishAsync('qrgate/hq/kiosk-1/checkins', body('kiosk-1', forgedId, 2), { qos: 1 }).catch(() => undefined);
     await forger.publishAsync('qrgate/hq/kiosk-2/checkins', body('kiosk-2', '019a8f3e-7c1d-7abc-8def-0123456789ac', 1), { qos: 1 });
+    // Mosquitto 2.0 answers an MQTT 5 publish its ACL denies with PUBACK reason 135 (not authorized) and forwards nothing.
+    await expect(forger.publishAsync('qrgate/hq/kiosk-1/checkins', body('kiosk-1', forgedId, 2), { qos: 1 })).rejects.toThrow(/Not authorized/);
     k.checkin(2);
     await until(async () => (await storedSeqs(a, 'kiosk-2')).size === 1 && (await storedSeqs(a)).size === 2, 'own topics stored', 30_000);
     expect(await a.app.store.checkinById(forgedId)).toBeNull();
