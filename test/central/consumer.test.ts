@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import type { CentralApp } from '../../src/central/app.js';
 import { resolveCentralConfig } from '../../src/central/config-load.js';
-import { BrokerConsumer } from '../../src/central/consumer.js';
+import type { BrokerConsumer } from '../../src/central/consumer.js';
 import { ConfigError } from '../../src/config/load.js';
 import { MqttSetupError } from '../../src/forwarder/connection.js';
 import { afterThisTest } from '../helpers/after-test.js';
