@@ -14,7 +14,9 @@ import { resolveCentralConfig } from '../../src/central/config-load.js';
 import type { BrokerConsumer } from '../../src/central/consumer.js';
 import { ConfigError } from '../../src/config/load.js';
 import { MqttSetupError } from '../../src/forwarder/connection.js';
+import { stringify } from 'yaml';
 import { afterThisTest } from '../helpers/after-test.js';
+import { runCli } from '../helpers/cli.js';
 import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startCentral, startKiosk, until, type CentralHarness, type TestKiosk } from './harness.js';
@@ -225,4 +227,22 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     await expect(start).rejects.toBeInstanceOf(MqttSetupError);
     await expect(start).rejects.toMatchObject({ code: 'E_MQTT_FILE', message: `broker.passwordFile: cannot read ${missing}: ENOENT` });
   });
+
+  it('qrgate central run: a missing broker.clientId and an unreadable broker.passwordFile exit 78 with a clear line, no stack trace', async () => {
+    const dir = tempDir('qrgate-consumers-');
+    const config = (broker: Record<string, unknown>): string => {
+      const file = join(dir, 'central.yaml');
+      writeFileSync(file, stringify({ broker, store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'fatal' } }));
+      return file;
+    };
+    const url = `mqtt://127.0.0.1:${await freePort()}`;
+    const noId = await runCli(['central', 'run', '--check', '--config', config({ url })]);
+    expect(noId.code).toBe(78);
+    expect(noId.stderr).toContain('broker.clientId');
+    const missing = join(dir, 'nope.password');
+    const run = await runCli(['central', 'run', '--config', config({ url, clientId: 'central-1', username: 'central', passwordFile: missing })]);
+    expect(run.code).toBe(78);
+    expect(run.stderr).toContain(`E_MQTT_FILE: broker.passwordFile: cannot read ${missing}: ENOENT`);
+    expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
+  }, 30_000);
 });
