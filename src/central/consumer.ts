@@ -187,11 +187,13 @@ export class BrokerConsumer implements BrokerSide {
   private subscribe(client: MqttClient, sessionPresent: boolean, current: () => boolean): void {
     const b = this.d.config.baseTopic;
     const g = this.d.config.sharedGroup;
-    // rh 1: the retained status and health only when the subscription is new (not at every reconnect of a session).
+    // Status with rh 0: every kiosk's retained status at every (re)subscription, since central marks every kiosk
+    // offline when it starts (the embedded broker's rule) while, here, the kiosks stayed connected to the broker.
+    // Health with rh 1: the retained reports only when the subscription is new (the last ones are in the store).
     const topics = {
       [`$share/${g}/${b}/+/+/checkins`]: { qos: 1 as const },
       [`$share/${g}/${b}/+/+/rejects`]: { qos: 1 as const },
-      [`${b}/+/+/status`]: { qos: 1 as const, rh: 1 },
+      [`${b}/+/+/status`]: { qos: 1 as const, rh: 0 },
       [`${b}/+/+/health`]: { qos: 1 as const, rh: 1 },
       [`${b}/+/+/response/+`]: { qos: 1 as const, rh: 1 },
     };

@@ -38,6 +38,10 @@ async function counter(app: CentralApp, name: 'stored' | 'duplicates' | 'resendR
   return (await app.metrics[name].get()).values[0]?.value ?? 0;
 }
 
+async function responses(app: CentralApp): Promise<number> {
+  return (await app.metrics.messages.get()).values.find((v) => v.labels.kind === 'response')?.value ?? 0;
+}
+
 /** Seqs stored for the kiosk, with how many rows each (the shared store, read through either process). */
 async function storedSeqs(h: CentralHarness, device = 'kiosk-1'): Promise<Map<number, number>> {
   const rows = await h.app.store.findCheckins({ site: 'hq', device, limit: 100_000 });
@@ -78,6 +82,11 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     await until(() => k.store.pendingCount() === 0, 'kiosk drained');
     // Status and health reach every consumer (not shared): both know the kiosk is online.
     await until(() => a.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online' && c.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'both see the kiosk online');
+    // A request's answer goes to the process that asked (its client id as correlation data), not to the other.
+    const [ra, rc] = [await responses(a.app), await responses(c.app)];
+    for (let i = 0; i < 3; i += 1) a.app.broker.request({ site: 'hq', device: 'kiosk-1' }, 'ping', {});
+    await until(async () => (await responses(a.app)) >= ra + 3, 'the answers to a');
+    expect(await responses(c.app)).toBe(rc);
   }, 90_000);
 
   it('loses nothing when a consumer dies mid-stream: the other repairs by gap check and resend, and what the dead one held comes back to it', async () => {
@@ -98,6 +107,8 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     // Back under the same client id, it gets what its session held: duplicates, not new rows.
     const c2 = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 });
     await until(async () => (await counter(c2.app, 'duplicates')) > 0, 'the held messages redelivered to the returning consumer', 30_000);
+    // It marked every kiosk offline at its start, and learnt again from the retained status that this one is online.
+    await until(() => c2.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'the returning consumer sees the kiosk online');
     await expectEverySeqOnce(a, 2000);
   }, 180_000);
 
