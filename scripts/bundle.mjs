@@ -64,3 +64,5 @@ rmSync(publicDir, { recursive: true, force: true });
 cpSync(new URL('src/http/public/', root), publicDir, { recursive: true });
 // Central's fleet page (src/central/http-pages.ts) finds its files next to the bundle too: dist/public/fleet.*.
 cpSync(new URL('src/central/public/', root), publicDir, { recursive: true });
+// Central's SQLite writer thread (src/central/sqlite-writer.ts), for the same reason: central-writer.cjs beside the bundle.
+await build({ ...common, entryPoints: [new URL('dist/src/central/writer-thread.js', root).pathname], outfile: new URL('dist/central-writer.cjs', root).pathname });

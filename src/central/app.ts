@@ -21,6 +21,7 @@ import { KioskTracker } from './kiosk-tracker.js';
 import { CentralMetrics } from './metrics.js';
 import { OperatorSessions } from './sessions.js';
 import { SqliteCentralStore } from './sqlite-store.js';
+import { writerThreadEntry } from './sqlite-writer.js';
 import type { CentralStore } from './store-types.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
@@ -32,6 +33,8 @@ export interface CentralDeps {
   readonly clock?: Clock;
   /** Test and chaos hook: check-ins acknowledged but not stored (an injected subscriber-side loss). */
   readonly drop?: (m: CheckinMessage) => boolean;
+  /** The SQLite writer thread's entry; default: the one next to the compiled code (none when run from sources). */
+  readonly writerEntry?: URL | null;
 }
 
 /** Opens central's store with its key (creating both on first use); shared by `run` and the admin subcommands. */
@@ -62,6 +65,14 @@ export class CentralApp {
     const clock = deps.clock ?? systemClock;
     const opened = await openCentralStore(config, clock.now());
     if (opened.keyTooOpen) deps.logger.warn({ code: 'W_KEY_PERMISSIONS', file: config.store.keyFile }, 'the key file is readable by other users (it should be mode 0600)');
+    const entry = deps.writerEntry === undefined ? writerThreadEntry() : deps.writerEntry;
+    if (opened.store instanceof SqliteCentralStore && config.store.writerThread && entry !== null) {
+      try {
+        await opened.store.startWriter(entry);
+      } catch (err) {
+        deps.logger.warn({ err }, 'the SQLite writer thread did not start; inserting on the main thread');
+      }
+    }
     return new CentralApp(config, deps, opened.store, opened.sealer);
   }
 

@@ -49,6 +49,7 @@ export const CentralStoreSchema = Type.Object(
     path: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/central.db', description: 'SQLite database file (WAL, synchronous=FULL).' }),
     keyFile: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/store.key', description: 'Key that seals documents at rest (AES-256-GCM) and keys the number hashes. Created with mode 0600 on first run.' }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 21, description: 'Days a check-in (and a reject) is kept, counted from its scan.' }),
+    writerThread: Type.Boolean({ default: true, description: 'Insert check-ins into the SQLite file on a thread of their own, so that commits do not hold the thread that talks MQTT (docs/performance.md). false: on the one thread, as a fallback.' }),
     auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 365, description: 'Days an entry of the audit log (who searched for what, the number as a keyed hash only) is kept. Longer than the check-ins, so that a query stays accountable after the data it returned is gone.' }),
   },
   { additionalProperties: false, default: {}, description: 'Central storage.' },

@@ -77,14 +77,11 @@ export class KioskTracker {
     this.writing = this.writing.then(async () => {
       const keys = [...this.unsaved];
       this.unsaved.clear();
-      for (const [i, key] of keys.entries()) {
-        const s = this.states.get(key);
-        try {
-          if (s !== undefined) await this.store.saveKioskState(s);
-        } catch (err) {
-          for (const k of keys.slice(i)) this.unsaved.add(k);
-          throw err;
-        }
+      try {
+        await this.store.saveKioskStates(keys.map((k) => this.states.get(k)).filter((s) => s !== undefined));
+      } catch (err) {
+        for (const k of keys) this.unsaved.add(k);
+        throw err;
       }
     });
     const done = this.writing;

@@ -4,12 +4,14 @@
  */
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 answers synchronously; the methods are async so
    that the interface is the PostgreSQL store's, and so that a failure is a rejected promise, never a throw. */
-import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { StoreError } from '../store/errors.js';
 import { assertSameKey, recordFingerprint, storedFingerprint } from '../store/key-fingerprint.js';
 import { openDatabase } from '../store/open-database.js';
 import type { Sealer } from '../store/sealer.js';
+import { insertCheckinsInto } from './sqlite-insert.js';
 import { CENTRAL_SCHEMA, CENTRAL_SCHEMA_VERSION } from './sqlite-schema.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import { kioskKey, type CentralStore, type CheckinQuery, type CheckinRow, type DayCounts, type KioskId, type KioskState, type LostRange, type RejectRow, type Role, type SeqRange, type StoredCheckin } from './store-types.js';
 
 const CHECKIN_COLUMNS = 'id, seq, site, device, direction, scanned_at AS scannedAt, scanned_ms AS scannedMs, received_ms AS receivedMs, sealed, person_mac AS personMac';
@@ -40,12 +42,15 @@ const toState = (r: StateRow): KioskState => ({
 
 export class SqliteCentralStore implements CentralStore {
   private readonly q: Record<string, Statement>;
-  private readonly insertMany: Transaction<(rows: readonly CheckinRow[]) => boolean[]>;
+  private readonly insertHere: (rows: readonly CheckinRow[]) => boolean[];
+  private writer: SqliteWriter | null = null;
 
-  private constructor(private readonly db: Database) {
+  private constructor(
+    private readonly db: Database,
+    private readonly path: string,
+  ) {
     const p = (sql: string): Statement => db.prepare(sql);
     this.q = {
-      insertCheckin: p('INSERT INTO checkins (id, site, device, seq, direction, doc_type, scanned_at, scanned_ms, clock_synced, received_ms, number_mac, person_mac, sealed) VALUES (@id, @site, @device, @seq, @direction, @docType, @scannedAt, @scannedMs, @clockSynced, @receivedMs, @numberMac, @personMac, @sealed) ON CONFLICT (id) DO NOTHING'),
       insertReject: p('INSERT INTO rejects (id, site, device, code, scanned_ms, received_ms) VALUES (@id, @site, @device, @code, @scannedMs, @receivedMs) ON CONFLICT (id) DO NOTHING'),
       state: p('SELECT * FROM kiosk_state WHERE site = ? AND device = ?'),
       states: p('SELECT * FROM kiosk_state'),
@@ -74,10 +79,19 @@ export class SqliteCentralStore implements CentralStore {
       // Seqs at or below a kiosk's floor were deleted by the retention: not a gap.
       floorBeforePurge: p(`UPDATE kiosk_state SET floor_seq = max(floor_seq, coalesce((SELECT max(seq) FROM checkins c WHERE c.site = kiosk_state.site AND c.device = kiosk_state.device AND c.scanned_ms < ?), 0))`),
     };
-    const insert = this.q.insertCheckin as Statement;
-    this.insertMany = db.transaction((rows: readonly CheckinRow[]) => {
-      return rows.map((r) => insert.run({ ...r, clockSynced: r.clockSynced ? 1 : 0 }).changes === 1);
-    });
+    this.insertHere = insertCheckinsInto(db);
+  }
+
+  /**
+   * Inserts check-ins on a thread of their own from now on (writer-thread.ts at `entry`), so that the commits and
+   * their fsync do not hold the ingest's thread. Without it, or once it failed, they are inserted here.
+   */
+  async startWriter(entry: URL): Promise<void> {
+    this.writer = await SqliteWriter.start(entry, this.path);
+  }
+
+  get threaded(): boolean {
+    return this.writer?.alive === true;
   }
 
   /** Opens (creating) the database; refuses one sealed under another key (E_STORE_KEY). */
@@ -91,7 +105,7 @@ export class SqliteCentralStore implements CentralStore {
       const stored = storedFingerprint(db);
       if (stored === undefined) recordFingerprint(db, sealer);
       else assertSameKey(stored, sealer, keyFile);
-      return new SqliteCentralStore(db);
+      return new SqliteCentralStore(db, path);
     } catch (err) {
       db.close();
       throw err;
@@ -99,7 +113,9 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async insertCheckins(rows: readonly CheckinRow[]): Promise<boolean[]> {
-    return this.insertMany.immediate(rows);
+    // A failed thread failed the batches it held (not acknowledged: sent again); the next ones are inserted here.
+    if (this.writer?.alive === true) return this.writer.insert(rows);
+    return this.insertHere(rows);
   }
 
   async insertRejects(rows: readonly RejectRow[]): Promise<number> {
@@ -115,8 +131,11 @@ export class SqliteCentralStore implements CentralStore {
     return r === undefined ? null : toState(r);
   }
 
-  async saveKioskState(s: KioskState): Promise<void> {
-    this.run('saveState', { ...s, lastClockSynced: s.lastClockSynced === null ? null : s.lastClockSynced ? 1 : 0 });
+  async saveKioskStates(states: readonly KioskState[]): Promise<void> {
+    if (states.length === 0) return;
+    this.db.transaction(() => {
+      for (const s of states) this.run('saveState', { ...s, lastClockSynced: s.lastClockSynced === null ? null : s.lastClockSynced ? 1 : 0 });
+    }).immediate();
   }
 
   async allKioskStates(): Promise<KioskState[]> {
@@ -127,9 +146,9 @@ export class SqliteCentralStore implements CentralStore {
     return this.st('known').all() as KioskId[];
   }
 
-  async seqGaps(id: KioskId): Promise<{ gaps: SeqRange[]; maxSeq: number }> {
+  async seqGaps(id: KioskId, aboveSeq = 0): Promise<{ gaps: SeqRange[]; maxSeq: number }> {
     const floor = (this.st('floor').pluck().get(id.site, id.device) as number | undefined) ?? 0;
-    const gaps = this.st('gaps').all({ site: id.site, device: id.device, floor }) as SeqRange[];
+    const gaps = this.st('gaps').all({ site: id.site, device: id.device, floor: Math.max(floor, aboveSeq) }) as SeqRange[];
     return { gaps, maxSeq: Math.max(floor, this.st('maxSeq').pluck().get(id.site, id.device) as number) };
   }
 
@@ -229,6 +248,9 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async close(): Promise<void> {
+    const writer = this.writer;
+    this.writer = null;
+    if (writer !== null) await writer.close();
     if (this.db.open) this.db.close();
   }
 

@@ -92,15 +92,17 @@ export interface CentralStore {
   /** One transaction; the number of rows that were new (by id). */
   insertRejects(rows: readonly RejectRow[]): Promise<number>;
   kioskState(id: KioskId): Promise<KioskState | null>;
-  saveKioskState(s: KioskState): Promise<void>;
+  /** One transaction (one fsync for the lot: the tracker writes every changed state once a second). */
+  saveKioskStates(states: readonly KioskState[]): Promise<void>;
   allKioskStates(): Promise<KioskState[]>;
   /** Every kiosk known: registered, or seen; ordered by site, then device. */
   knownKiosks(): Promise<KioskId[]>;
   /**
-   * Missing seq ranges between the kiosk's floor (seqs at or below it were deleted by the retention) and the highest
-   * stored seq, ascending, and the highest stored seq (at least the floor; 0 for an unknown kiosk).
+   * Missing seq ranges between the kiosk's floor (seqs at or below it were deleted by the retention) — or `aboveSeq`
+   * when higher: the caller knows every seq up to it is accounted for, so only newer rows are read — and the highest
+   * stored seq, ascending; and the highest stored seq (at least the floor; 0 for an unknown kiosk).
    */
-  seqGaps(id: KioskId): Promise<{ gaps: SeqRange[]; maxSeq: number }>;
+  seqGaps(id: KioskId, aboveSeq?: number): Promise<{ gaps: SeqRange[]; maxSeq: number }>;
   /** Ranges recorded as lost for good (the kiosk no longer has them), ordered by `from`. */
   lostRanges(id: KioskId): Promise<LostRange[]>;
   addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): Promise<void>;

@@ -17,7 +17,8 @@ export interface OpenedDatabase {
   readonly movedAside: string | null;
 }
 
-function configure(db: Db): void {
+/** The pragmas every connection to a store file gets (durability, lock waits, page cache). */
+export function configure(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -21,6 +21,9 @@ import { cccdDoc, checkinInput } from '../helpers/documents.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** 2026-11-22 10:00 in Vietnam. */
+/** The SQLite writer thread's bundle (built by test/global-setup.ts). */
+export const WRITER_ENTRY = new URL('../../dist/central-writer.cjs', import.meta.url);
+
 export const T0 = Date.parse('2026-11-22T03:00:00Z');
 
 export function runningClock(startMs = T0): Clock & { advance(ms: number): void } {
@@ -57,7 +60,8 @@ export async function startCentral(over: Record<string, unknown> = {}, deps: Par
     {},
   );
   const clock = runningClock();
-  const app = await CentralApp.open(config, { logger: createLogger('silent'), clock, ...deps });
+  // Check-ins are inserted on the writer thread, as in production (its bundle is built before the suite).
+  const app = await CentralApp.open(config, { logger: createLogger('silent'), clock, writerEntry: WRITER_ENTRY, ...deps });
   await app.start();
   afterThisTest(() => app.stop());
   return { app, dir, clock, url: app.brokerUrl ?? '', http: app.httpAddress ?? '' };
