@@ -6,15 +6,16 @@
  * - receives every kiosk's `status` and `health` itself (not shared: few, retained, and each process's gap check
  *   needs them), and the `response/+` answers, keeping only those to its own requests (their MQTT 5 correlation data
  *   is this client id; an answer without correlation data, from a kiosk on MQTT 3.1.1, is taken by everyone);
- * - acknowledges a message (PUBACK) only after the Ingest resolved 'ack', that is after its row committed. On
- *   'disconnect' (the store failed) it sends no PUBACK and drops the connection: the broker keeps the message in
- *   this session and sends it again after the reconnect (src/forwarder/connection.ts, consumerOptions).
+ * - acknowledges a message (PUBACK) only after the Ingest resolved 'ack', that is after its row committed, with many
+ *   messages in hand at once so that the group commit batches them. On 'disconnect' (the store failed) it sends no
+ *   PUBACK and drops the connection: the broker keeps the message in this session and sends it again after the
+ *   reconnect (src/forwarder/connection.ts, openConsumerClient).
  * The sender of a message is the kiosk its topic names: the broker's ACL guarantees that a kiosk publishes only
  * under its own topics. Nothing here relies on arrival order: the Ingest and the gap watcher work by seq.
  */
 import type { Clock, Timer } from '../core/clock.js';
 import { Backoff } from '../forwarder/backoff.js';
-import { classifyError, consumerOptions, NotAcknowledged, openClient, type IClientOptions, type IPublishPacket, type MqttClient } from '../forwarder/connection.js';
+import { classifyError, consumerOptions, isDeferredAck, NotAcknowledged, openConsumerClient, type IClientOptions, type IPublishPacket, type MqttClient } from '../forwarder/connection.js';
 import type { Logger } from '../logger.js';
 import type { BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
@@ -81,10 +82,7 @@ export class BrokerConsumer implements BrokerSide {
    */
   async start(): Promise<string> {
     const c = this.d.config;
-    this.options = consumerOptions(
-      { clientId: this.clientId, username: c.username, passwordFile: c.passwordFile, ca: c.ca, cert: c.cert, key: c.key, sessionExpirySec: c.sessionExpirySec, keepaliveSec: KEEPALIVE_SEC, connectTimeoutMs: CONNECT_TIMEOUT_MS, section: 'broker' },
-      (topic, payload, packet) => this.onPublish(topic, payload, packet),
-    );
+    this.options = consumerOptions({ clientId: this.clientId, username: c.username, passwordFile: c.passwordFile, ca: c.ca, cert: c.cert, key: c.key, sessionExpirySec: c.sessionExpirySec, keepaliveSec: KEEPALIVE_SEC, connectTimeoutMs: CONNECT_TIMEOUT_MS, section: 'broker' });
     const host = new URL(this.url).hostname;
     if (this.url.startsWith('mqtt://') && !['localhost', '127.0.0.1', '[::1]', '::1'].includes(host)) {
       this.d.log.warn({ code: 'W_MQTT_PLAINTEXT', broker: publicUrl(this.url) }, 'broker.url is plain mqtt:// to another host: documents and the password cross the network readable (use mqtts://)');
@@ -150,7 +148,7 @@ export class BrokerConsumer implements BrokerSide {
   private connect(): void {
     if (this.stopped || this.options === null) return;
     const generation = (this.generation += 1);
-    const client = openClient(this.url, this.options);
+    const client = openConsumerClient(this.url, this.options, (topic, payload, packet) => this.onPublish(topic, payload, packet));
     this.client = client;
     const current = (): boolean => this.generation === generation && this.client === client;
     client.on('connect', (connack) => {
@@ -162,7 +160,7 @@ export class BrokerConsumer implements BrokerSide {
       if (packet.qos === 0 && current()) void this.onPublish(topic, payload, packet);
     });
     client.on('error', (err) => {
-      if (!current()) return;
+      if (isDeferredAck(err) || !current()) return;
       if (err instanceof NotAcknowledged) {
         this.d.log.warn({ reason: err.message }, 'a message could not be stored: dropping the broker connection so that the broker sends it again');
         client.end(true);
