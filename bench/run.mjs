@@ -5,12 +5,13 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
+import { postgresBin } from '../scripts/lib/postgres.mjs';
 import { ROOT } from '../scripts/lib/util.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const SCENARIOS = ['decode', 'ingest', 'drain', 'online', 'footprint', 'scale', 'central'];
+const SCENARIOS = ['decode', 'ingest', 'drain', 'online', 'footprint', 'scale', 'central', 'central-pg'];
 
 function sh(cmd, argv) {
   try {
@@ -34,6 +35,8 @@ function machine() {
     betterSqlite3: require('better-sqlite3/package.json').version,
     mqtt: require('mqtt/package.json').version,
     mosquitto: sh('/usr/sbin/mosquitto', ['-h']).split('\n')[0],
+    postgres: postgresBin() === null ? 'not installed' : sh(`${postgresBin()}/postgres`, ['--version']),
+    pg: require('pg/package.json').version,
     kernel: `${os.type()} ${os.release()}`,
     disk: sh('findmnt', ['-no', 'SOURCE,FSTYPE', '-T', os.tmpdir()]),
     tmpdir: os.tmpdir(),

@@ -13,6 +13,7 @@ const EXTERNAL = [
   '@serialport/bindings-cpp', // native (finds its prebuilt binary relative to its own folder)
   'node-hid', // native, optional, imported only for HID scanners
   'unix-dgram', // native, optional (sd_notify)
+  'pg-native', // pg's optional libpq binding, which qrgate does not use (pg requires it only when asked for)
 ];
 
 /**

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the real parts the tests and the chaos suite talk to (a Mosquitto broker, socat pseudo-terminals,
-# Chromium, openssl for test certificates, libfaketime for one process's clock step) from Debian's packages. As root it installs what is missing; otherwise it names exactly what to
-# install and fails, because a test must never skip silently for want of a part.
+# Installs the real parts the tests and the chaos suite talk to (a Mosquitto broker, a PostgreSQL server for the
+# central store, socat pseudo-terminals, Chromium, openssl for test certificates, libfaketime for one process's clock
+# step) from Debian's packages. As root it installs what is missing; otherwise it names exactly what to install and
+# fails, because a test must never skip silently for want of a part.
 set -euo pipefail
 
-PACKAGES=(mosquitto socat chromium openssl faketime)
+PACKAGES=(mosquitto socat chromium openssl faketime postgresql)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

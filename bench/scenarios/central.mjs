@@ -6,7 +6,7 @@
 //   upper bound of "row committed"), against the bare publish → subscribe p99 through the same broker software
 //   (aedes with default hooks) under the same load;
 // - central's RSS and CPU with 1,000 connected idle kiosks (each with its retained status and a health report),
-//   against central with none connected.
+//   against the same central before any connected (RSS as a ratio: the absolute figure depends on the host).
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { createServer } from 'node:net';
@@ -182,7 +182,7 @@ export async function run({ quick }) {
     return [
       row(`central stored check-ins/s, ${KIOSKS} kiosks draining ${n} each`, rate, 'msg/s', { baseline: baseRate, target: '>= 0.6 x storing off', pass: rate >= 0.6 * baseRate, note: 'baseline = the same embedded broker and ingest with storing off (central-child.mjs --drop-all)' }),
       row(`central commit-to-row p99 at 1 scan/s per kiosk (${KIOSKS} kiosks, ${lat.length} check-ins)`, p99, 'ms', { baseline: bareP99, target: '<= bare + 50 ms', pass: p99 <= bareP99 + 50, note: `p50 ${percentile(lat, 50).toFixed(1)} ms, publish → PUBACK (sent after the commit); baseline = publish → subscribe p99 through a bare aedes, same load (p50 ${percentile(bare, 50).toFixed(1)} ms)` }),
-      row(`central RSS with ${r.connected} idle kiosks`, r.rss, 'MB', { baseline: r.rss0, target: '<= 150 MB', pass: r.rss <= 150, note: 'baseline = central with no kiosk connected' }),
+      row(`central RSS with ${r.connected} idle kiosks`, r.rss, 'MB', { baseline: r.rss0, target: '<= 2.0 x no kiosk', pass: r.rss <= 2 * r.rss0, note: `baseline = the same central before any kiosk connected; ${(((r.rss - r.rss0) * 1024) / r.connected).toFixed(0)} KB per connected kiosk (its MQTT session, retained status and health, state)` }),
       row(`central CPU with ${r.connected} idle kiosks`, r.cpuPct, '% of a core', { target: '<= 5%', pass: r.cpuPct <= 5, note: `over ${idleSec} s, keep-alive 30 s` }),
     ];
   } finally {

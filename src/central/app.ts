@@ -20,12 +20,14 @@ import { Ingest } from './ingest.js';
 import { KioskTracker } from './kiosk-tracker.js';
 import { CentralMetrics } from './metrics.js';
 import { OperatorSessions } from './sessions.js';
+import { openCentralStoreFor, type OpenStoreHooks } from './open-store.js';
 import { SqliteCentralStore } from './sqlite-store.js';
 import { writerThreadEntry } from './sqlite-writer.js';
 import type { CentralStore } from './store-types.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
 const STATE_FLUSH_MS = 1000;
+const SHARED_RESCAN_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 export interface CentralDeps {
@@ -38,10 +40,10 @@ export interface CentralDeps {
 }
 
 /** Opens central's store with its key (creating both on first use); shared by `run` and the admin subcommands. */
-export async function openCentralStore(config: CentralConfig, now: Date): Promise<{ store: CentralStore; sealer: Sealer; keyTooOpen: boolean }> {
+export async function openCentralStore(config: CentralConfig, now: Date, hooks: OpenStoreHooks = {}): Promise<{ store: CentralStore; sealer: Sealer; keyTooOpen: boolean }> {
   const key = loadKeyFile(config.store.keyFile, true);
   const sealer = new Sealer(key.key);
-  const store = await Promise.resolve(SqliteCentralStore.open(config.store.path, sealer, config.store.keyFile, now));
+  const store = await openCentralStoreFor(config, sealer, now, hooks);
   return { store, sealer, keyTooOpen: key.tooOpen };
 }
 
@@ -63,7 +65,7 @@ export class CentralApp {
   /** Opens the store (the only I/O before `start`), then wires the parts. */
   static async open(config: CentralConfig, deps: CentralDeps): Promise<CentralApp> {
     const clock = deps.clock ?? systemClock;
-    const opened = await openCentralStore(config, clock.now());
+    const opened = await openCentralStore(config, clock.now(), { onConnectionError: (err) => deps.logger.warn({ err }, 'a database connection failed; the pool opens another') });
     if (opened.keyTooOpen) deps.logger.warn({ code: 'W_KEY_PERMISSIONS', file: config.store.keyFile }, 'the key file is readable by other users (it should be mode 0600)');
     const entry = deps.writerEntry === undefined ? writerThreadEntry() : deps.writerEntry;
     if (opened.store instanceof SqliteCentralStore && config.store.writerThread && entry !== null) {
@@ -93,6 +95,8 @@ export class CentralApp {
       clock: this.clock,
       log: this.log.child({ module: 'gaps' }),
       resendAfterMs: config.fleet.resendAfterSec * 1000,
+      // A shared database: other central processes store check-ins too, so every kiosk is looked at again.
+      ...(config.store.url === undefined ? {} : { rescanAllMs: SHARED_RESCAN_MS }),
       request: (k, op, body) => this.broker.request(k, op, body),
       onResend: () => this.metrics.resendRequests.inc(),
     });

@@ -115,6 +115,9 @@ export class EmbeddedBroker implements BrokerSide {
     }
     const kiosk = kioskOfUsername(username);
     if (kiosk === null) return refuse('unknown kiosk or wrong password');
+    // A certificate names the kiosk it was issued to: another kiosk's password must not ride on it.
+    const cn = typeof socket.getPeerCertificate === 'function' && socket.authorized === true ? socket.getPeerCertificate().subject?.CN : undefined;
+    if (cn !== undefined && cn !== username) return refuse('client certificate issued to another kiosk (its CN must be SITE/DEVICE)');
     this.d.store.kioskPassword(kiosk).then(
       (stored) => {
         if (stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored)) return refuse('unknown kiosk or wrong password');

@@ -46,8 +46,16 @@ export const CentralBrokerSchema = Type.Object(
 
 export const CentralStoreSchema = Type.Object(
   {
-    path: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/central.db', description: 'SQLite database file (WAL, synchronous=FULL).' }),
-    keyFile: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/store.key', description: 'Key that seals documents at rest (AES-256-GCM) and keys the number hashes. Created with mode 0600 on first run.' }),
+    path: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/central.db', description: 'SQLite database file (WAL, synchronous=FULL). Not used when store.url is set.' }),
+    url: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        description:
+          'PostgreSQL instead of SQLite: a connection URL, postgres://USER@HOST:PORT/DATABASE (the password preferably from PGPASSWORD or ~/.pgpass rather than in the URL; ?sslmode=require for TLS). Several central processes may share one database; the schema is created and migrated on start. Default: none (SQLite at store.path).',
+      }),
+    ),
+    pool: Type.Integer({ minimum: 1, maximum: 100, default: 4, description: 'Connections each central process keeps to PostgreSQL (store.url only). Check-ins are inserted in batches, so a few suffice; the server must allow this many per process (max_connections).' }),
+    keyFile: Type.String({ minLength: 1, default: '/var/lib/qrgate-central/store.key', description: 'Key that seals documents at rest (AES-256-GCM) and keys the number hashes. Created with mode 0600 on first run. Every central process sharing one PostgreSQL database must have a copy of the same key file: the database records its fingerprint and refuses another (E_STORE_KEY).' }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 21, description: 'Days a check-in (and a reject) is kept, counted from its scan.' }),
     writerThread: Type.Boolean({ default: true, description: 'Insert check-ins into the SQLite file on a thread of their own, so that commits do not hold the thread that talks MQTT (docs/performance.md). false: on the one thread, as a fallback.' }),
     auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 365, description: 'Days an entry of the audit log (who searched for what, the number as a keyed hash only) is kept. Longer than the check-ins, so that a query stays accountable after the data it returned is gone.' }),

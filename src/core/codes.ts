@@ -170,6 +170,14 @@ export const STORE_CODES = {
     vi: 'Cơ sở dữ liệu do phiên bản qrgate mới hơn tạo ra.',
     en: 'The database was written by a newer qrgate version.',
   },
+  E_STORE_UNAVAILABLE: {
+    vi: 'Không kết nối được cơ sở dữ liệu trung tâm (PostgreSQL) hoặc nó không trả lời kịp; chưa lưu, chưa xác nhận, nên kiosk giữ lại và gửi lại sau.',
+    en: 'The central database (PostgreSQL) cannot be reached or did not answer in time; nothing was stored or acknowledged, so the kiosks keep their check-ins and send them again.',
+  },
+  E_STORE_REFUSED: {
+    vi: 'Cơ sở dữ liệu trung tâm (PostgreSQL) từ chối thao tác (ví dụ đầy đĩa, chỉ đọc, thiếu quyền; xem mã SQLSTATE); chưa lưu gì.',
+    en: 'The central database (PostgreSQL) refused the operation (for example a full disk, read-only, or missing privileges: see the SQLSTATE); nothing was stored.',
+  },
   W_KEY_PERMISSIONS: {
     vi: 'Tệp khóa có thể bị người dùng khác đọc (cần quyền 0600).',
     en: 'The key file is readable by other users (it should be mode 0600).',

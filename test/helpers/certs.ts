@@ -27,15 +27,29 @@ export interface TestPki {
   readonly serverKey: string;
   readonly clientCert: string;
   readonly clientKey: string;
+  /** A second client certificate, signed by the same CA, issued to `otherClientCn`. */
+  readonly otherClientCert: string;
+  readonly otherClientKey: string;
 }
 
-export function makePki(dir: string): TestPki {
+export interface PkiNames {
+  /** The client certificate's subject CN (default `kiosk-7`; central wants `SITE/DEVICE`). */
+  readonly clientCn?: string;
+  readonly otherClientCn?: string;
+}
+
+// In -subj, a "/" inside a value is escaped.
+const subjectValue = (cn: string): string => cn.replace(/\//g, '\\/');
+
+export function makePki(dir: string, names: PkiNames = {}): TestPki {
   selfSignedCa(dir, 'test-ca');
   selfSignedCa(dir, 'other-ca');
   keyAndCsr(dir, 'server', '127.0.0.1');
   sign(dir, 'server', 'test-ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  keyAndCsr(dir, 'client', 'kiosk-7');
+  keyAndCsr(dir, 'client', subjectValue(names.clientCn ?? 'kiosk-7'));
   sign(dir, 'client', 'test-ca', 'extendedKeyUsage=clientAuth\n');
+  keyAndCsr(dir, 'other-client', subjectValue(names.otherClientCn ?? 'kiosk-8'));
+  sign(dir, 'other-client', 'test-ca', 'extendedKeyUsage=clientAuth\n');
   const p = (f: string): string => join(dir, f);
-  return { ca: p('test-ca.crt'), otherCa: p('other-ca.crt'), serverCert: p('server.crt'), serverKey: p('server.key'), clientCert: p('client.crt'), clientKey: p('client.key') };
+  return { ca: p('test-ca.crt'), otherCa: p('other-ca.crt'), serverCert: p('server.crt'), serverKey: p('server.key'), clientCert: p('client.crt'), clientKey: p('client.key'), otherClientCert: p('other-client.crt'), otherClientKey: p('other-client.key') };
 }
