@@ -9,6 +9,8 @@ import type { CheckinMessage } from '../forwarder/contract.js';
 import type { Logger } from '../logger.js';
 import { loadKeyFile, Sealer } from '../store/sealer.js';
 import { EmbeddedBroker } from './broker.js';
+import type { BrokerSide } from './broker-side.js';
+import { BrokerConsumer } from './consumer.js';
 import type { CentralConfig } from './config-schema.js';
 import { buildFleet, fleetTotals, type FleetDeps } from './fleet.js';
 import { GapWatcher } from './gaps.js';
@@ -46,7 +48,7 @@ export async function openCentralStore(config: CentralConfig, now: Date, hooks: 
 }
 
 export class CentralApp {
-  readonly broker: EmbeddedBroker;
+  readonly broker: BrokerSide;
   readonly http: CentralApi;
   readonly metrics: CentralMetrics;
   readonly tracker: KioskTracker;
@@ -122,14 +124,17 @@ export class CentralApp {
       maxBytes: config.broker.maxMessageBytes,
       ...(deps.drop === undefined ? {} : { drop: deps.drop }),
     }));
-    this.broker = new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) });
+    // broker.url: a consumer of an external broker (docs/central.md, "External broker"); otherwise the embedded one.
+    this.broker = config.broker.url === undefined ? new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) }) : new BrokerConsumer({ config: config.broker, ingest, clock: this.clock, log: this.log.child({ module: 'consumer' }) });
     const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
     this.http = buildCentralHttp({ config, store: this.store, sealer, sessions, fleet: this.fleet, metrics: this.metrics, logger: this.log, health: () => this.health() });
   }
 
   async start(): Promise<void> {
     await this.tracker.load();
-    this.tracker.allOffline(this.clock.now().getTime());
+    // The embedded broker starts with no kiosk connected; an external broker's retained statuses (and last wills) say
+    // who is online, and arrive as soon as the consumer subscribes.
+    if (this.config.broker.url === undefined) this.tracker.allOffline(this.clock.now().getTime());
     await this.tracker.flush();
     await this.purge();
     this.timers.push(this.clock.setInterval(() => void this.purge(), RETENTION_EVERY_MS), this.clock.setInterval(() => void this.flushStates(), STATE_FLUSH_MS));
@@ -153,8 +158,9 @@ export class CentralApp {
 
   async health(): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; detail: string }> }> {
     const storeOk = await this.store.isHealthy();
-    const brokerOk = this.brokerUrl !== null;
-    return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: brokerOk ? `${this.broker.connectedClients} clients` : 'not listening' } } };
+    const broker = this.broker.status();
+    const brokerOk = this.brokerUrl !== null && broker.ok;
+    return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: broker.detail } } };
   }
 
   private async flushStates(): Promise<void> {

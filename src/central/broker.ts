@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from '../logger.js';
+import type { BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
 import type { Ingest } from './ingest.js';
 import { kioskOfUsername, verifyKioskPassword } from './kiosk-credentials.js';
@@ -29,7 +30,7 @@ export interface BrokerDeps {
   readonly log: Logger;
 }
 
-export class EmbeddedBroker {
+export class EmbeddedBroker implements BrokerSide {
   private aedes: Aedes | null = null;
   private server: Server | null = null;
   private readonly identities = new WeakMap<Client, Identity>();
@@ -39,6 +40,10 @@ export class EmbeddedBroker {
 
   get connectedClients(): number {
     return this.aedes?.connectedClients ?? 0;
+  }
+
+  status(): { ok: boolean; detail: string } {
+    return this.aedes === null || this.url === '' ? { ok: false, detail: 'not listening' } : { ok: true, detail: `${this.connectedClients} clients` };
   }
 
   async start(): Promise<string> {

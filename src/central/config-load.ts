@@ -64,6 +64,8 @@ export function resolveCentralConfig(document: unknown, env: NodeJS.ProcessEnv, 
   }
   const zone = (value.fleet as Json | undefined)?.timeZone;
   if (typeof zone === 'string' && !isValidTimeZone(zone)) problems.push({ path: 'fleet.timeZone', message: `"${zone}" is not a time zone the system knows (e.g. Asia/Ho_Chi_Minh)` });
+  const broker = value.broker as Json | undefined;
+  if (broker?.url !== undefined && broker.clientId === undefined) problems.push({ path: 'broker.clientId', message: 'is required with broker.url (a stable id, unique to this central process)' });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(value as CentralConfig);
 }

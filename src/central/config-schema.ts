@@ -31,8 +31,17 @@ export const CentralBrokerSchema = Type.Object(
     allowAnonymous: Type.Boolean({ default: false, description: 'Let a kiosk connect without a user name (then it may publish under any {baseTopic}/SITE/DEVICE). For demos and tests only: logged as unsafe at start.' }),
     maxMessageBytes: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 65_536, description: 'A kiosk message larger than this is refused and counted (a check-in is well under 4 KiB).' }),
     groupCommitMs: Type.Integer({ minimum: 0, maximum: 100, default: 0, description: 'Check-ins that arrive within this many milliseconds are committed together; each kiosk gets its acknowledgement (PUBACK) only after its row is committed. 0: commit once the messages read so far are parsed (batches still form while a commit runs); measured better latency and no worse throughput than 5 (docs/performance.md).' }),
+    url: Type.Optional(Type.String({ pattern: '^mqtts?://[^\\s]+$', description: 'External broker (mqtt:// or mqtts://): central connects to it as a client and consumes the kiosks’ topics through a shared subscription, instead of running the embedded broker (broker.listen, broker.allowAnonymous and the kiosk passwords are then unused: the broker authenticates kiosks and its ACL guards their topics). Requires broker.clientId. See docs/central.md, "External broker".' })),
+    clientId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'With broker.url: this consumer’s MQTT client id, stable across restarts (its persistent session lives under it) and unique: two central processes must never share one (the broker would end one session whenever the other connects, and their unacknowledged messages would go back and forth).' })),
+    username: Type.Optional(Type.String({ minLength: 1, description: 'With broker.url: the user name central connects with.' })),
+    passwordFile: Type.Optional(file('With broker.url: a file holding central’s broker password (one line; the config never holds it).')),
+    ca: Type.Optional(file('With broker.url: PEM CA that signed the broker’s certificate (mqtts://; the system CAs otherwise).')),
+    cert: Type.Optional(file('With broker.url: PEM client certificate, for a broker that authenticates clients by certificate.')),
+    key: Type.Optional(file('With broker.url: PEM private key of broker.cert (mode 0600).')),
+    sharedGroup: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', default: 'qrgate-central', description: 'With broker.url: the shared-subscription group ($share/GROUP/…) the central consumers split the kiosks’ check-ins and rejects in. Every consumer writing to the same store uses the same group.' }),
+    sessionExpirySec: Type.Integer({ minimum: 0, maximum: 604_800, default: 300, description: 'With broker.url: how long the broker keeps this consumer’s session (and queues its share of the messages) while it is disconnected. Long enough for a restart or an upgrade; short enough that a consumer that stays down stops taking its share after a few minutes (what it held is then repaired by the gap check and resend). See docs/central.md.' }),
   },
-  { additionalProperties: false, default: {}, description: 'The embedded MQTT broker (aedes).' },
+  { additionalProperties: false, default: {}, description: 'The MQTT side: the embedded broker (aedes), or a client of an external broker (broker.url).' },
 );
 
 export const CentralStoreSchema = Type.Object(

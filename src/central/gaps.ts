@@ -13,6 +13,23 @@ import { countSeqs, subtract } from './ranges.js';
 import { kioskKey, type CentralStore, type KioskId, type LostRange, type SeqRange } from './store-types.js';
 
 const TICK_MS = 1000;
+/**
+ * Missing ranges this close together are asked for in one resend: the seqs between them come again as duplicates
+ * (stored once, by id), but a consumer that died under a shared subscription leaves every other seq missing, and a
+ * request per seq took tens of seconds to repair a thousand of them.
+ */
+const RESEND_JOIN_GAP = 64;
+
+/** Joins ranges separated by at most `gap` seqs (ascending input). */
+export function coalesce(ranges: readonly SeqRange[], gap: number): SeqRange[] {
+  const out: SeqRange[] = [];
+  for (const r of ranges) {
+    const last = out.at(-1);
+    if (last !== undefined && r.from - last.to - 1 <= gap) out[out.length - 1] = { from: last.from, to: Math.max(last.to, r.to) };
+    else out.push({ from: r.from, to: r.to });
+  }
+  return out;
+}
 
 export interface Completeness {
   /** Highest seq with every seq below it stored or known lost. */
@@ -98,7 +115,9 @@ export class GapWatcher {
   async onResendResult(k: KioskId, r: ResendResult): Promise<void> {
     const lost: LostRange[] = [...r.missing.map(([from, to]) => ({ from, to, reason: 'missing' as const })), ...r.unreadable.map((s) => ({ from: s, to: s, reason: 'unreadable' as const }))];
     const known = await this.d.store.lostRanges(k);
-    const fresh = lost.filter((l) => subtract([l], known).length > 0);
+    // A joined request also covers seqs stored here: what the kiosk no longer has among those is not lost.
+    const { open } = await this.compute(k);
+    const fresh = lost.flatMap((l) => subtract([l], subtract([l], open)).map((r) => ({ ...r, reason: l.reason }))).filter((l) => subtract([l], known).length > 0);
     if (fresh.length > 0) {
       await this.d.store.addLost(k, fresh, this.d.clock.now().getTime());
       this.d.log.warn({ site: k.site, device: k.device, ranges: fresh.length, seqs: countSeqs(fresh) }, 'check-ins the kiosk no longer has are marked lost');
@@ -152,7 +171,7 @@ export class GapWatcher {
       this.lastResend.set(key, now);
       // Every open range at once (one request each), at most RESEND_MAX_RANGE seqs in all per round.
       let budget = RESEND_MAX_RANGE;
-      for (const r of c.open) {
+      for (const r of coalesce(c.open, RESEND_JOIN_GAP)) {
         if (budget <= 0) break;
         const range = { from: r.from, to: Math.min(r.to, r.from + budget - 1) };
         budget -= range.to - range.from + 1;

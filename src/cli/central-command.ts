@@ -10,6 +10,7 @@ import { hashKioskPassword, newKioskPassword } from '../central/kiosk-credential
 import { ROLES, type Role } from '../central/store-types.js';
 import { ConfigError } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
+import { MqttSetupError } from '../forwarder/connection.js';
 import { hashPassword } from '../http/auth/password.js';
 import { createLogger } from '../logger.js';
 import { StoreError } from '../store/errors.js';
@@ -59,8 +60,14 @@ async function run(file: string | undefined, checkOnly: boolean): Promise<number
   try {
     await app.start();
   } catch (err) {
-    logger.fatal({ code: 'E_CENTRAL_LISTEN', detail: (err as Error).message }, 'central could not start (a port in use, or a TLS file unreadable)');
     await app.stop().catch(() => undefined);
+    // broker.passwordFile / ca / cert / key of an external broker: a configuration problem (exit 78, no restart).
+    if (err instanceof MqttSetupError) {
+      logger.fatal({ code: err.code, detail: err.message }, 'central could not start: a broker file cannot be read');
+      process.stderr.write(`qrgate central: ${err.code}: ${err.message}\n`);
+      return EXIT_CONFIG;
+    }
+    logger.fatal({ code: 'E_CENTRAL_LISTEN', detail: (err as Error).message }, 'central could not start (a port in use, or a TLS file unreadable)');
     return 1;
   }
   const notifier = createNotifier(logger);

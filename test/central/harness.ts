@@ -61,7 +61,7 @@ export async function startCentral(over: Record<string, unknown> = {}, deps: Par
   );
   const clock = runningClock();
   // Check-ins are inserted on the writer thread, as in production (its bundle is built before the suite).
-  const app = await CentralApp.open(config, { logger: createLogger('silent'), clock, writerEntry: WRITER_ENTRY, ...deps });
+  const app = await CentralApp.open(config, { logger: createLogger(process.env.CENTRAL_LOG ?? 'silent'), clock, writerEntry: WRITER_ENTRY, ...deps });
   await app.start();
   afterThisTest(() => app.stop());
   return { app, dir, clock, url: app.brokerUrl ?? '', http: app.httpAddress ?? '' };

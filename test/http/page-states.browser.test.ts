@@ -14,7 +14,7 @@ import { startApp, type Harness } from './harness.js';
 const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
 // A function, not a string: Playwright evaluates a string predicate with eval in the page, which the page's CSP
 // (script-src 'self') refuses, so a string only worked while the predicate ran before the policy applied.
-const PAGE_CONNECTED = (): boolean => (window as unknown as { qrgate?: { connected?: boolean } }).qrgate?.connected === true;
+const PAGE_CONNECTED = (): boolean => (globalThis as unknown as { qrgate?: { connected?: boolean } }).qrgate?.connected === true;
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 800, height: 480 },

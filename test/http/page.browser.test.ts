@@ -14,7 +14,7 @@ const BUDGET_MS = 200;
 // Code run inside the page is given as text: the test project is typed without the DOM library.
 // A function, not a string: Playwright evaluates a string predicate with eval in the page, which the page's CSP
 // (script-src 'self') refuses, so a string only worked while the predicate ran before the policy applied.
-const PAGE_CONNECTED = (): boolean => (window as unknown as { qrgate?: { connected?: boolean } }).qrgate?.connected === true;
+const PAGE_CONNECTED = (): boolean => (globalThis as unknown as { qrgate?: { connected?: boolean } }).qrgate?.connected === true;
 const MARK_SHOWN_AT = `(() => {
   const panel = document.getElementById('scan');
   new MutationObserver(() => {
