@@ -1,6 +1,7 @@
 /**
  * Central as a consumer of an external broker (broker.url), against a real Mosquitto: two central processes (two
- * CentralApps with their own client ids) sharing one store (for now one SQLite file opened twice) and real kiosks.
+ * CentralApps with their own client ids) sharing one store (one SQLite file opened twice, or one PostgreSQL database)
+ * and real kiosks.
  * Every test establishes both consumers' sessions and subscriptions before any kiosk publishes, so that none depends
  * on which client connects first; waits are on behaviour, with generous timeouts.
  */
@@ -18,6 +19,7 @@ import { stringify } from 'yaml';
 import { afterThisTest } from '../helpers/after-test.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort, Mosquitto } from '../helpers/mosquitto.js';
+import { postgresFixture } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startCentral, startKiosk, until, type CentralHarness, type TestKiosk } from './harness.js';
 
@@ -27,9 +29,15 @@ async function broker(dir: string, listenerLines: readonly string[] = []): Promi
   return b;
 }
 
-/** A central process consuming from `b` under `clientId`; `dir` holds the store both processes share. */
-function consumer(b: Mosquitto, dir: string, clientId: string, broker: Record<string, unknown> = {}): Promise<CentralHarness> {
-  return startCentral({ broker: { url: b.url, clientId, groupCommitMs: 2, ...broker } }, {}, dir);
+const pg = postgresFixture();
+
+/**
+ * A central process consuming from `b` under `clientId`; `dir` holds the store both processes share (its SQLite file,
+ * or with `pgUrl` their key file and a PostgreSQL database).
+ */
+function consumer(b: Mosquitto, dir: string, clientId: string, broker: Record<string, unknown> = {}, pgUrl?: string): Promise<CentralHarness> {
+  const store = pgUrl === undefined ? {} : { store: { url: pgUrl, path: join(dir, 'unused.db'), keyFile: join(dir, 'central.key') } };
+  return startCentral({ broker: { url: b.url, clientId, groupCommitMs: 2, ...broker }, ...store }, {}, dir);
 }
 
 const consumerOf = (h: CentralHarness): BrokerConsumer => h.app.broker as BrokerConsumer;
@@ -89,11 +97,15 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     expect(await responses(c.app)).toBe(rc);
   }, 90_000);
 
-  it('loses nothing when a consumer dies mid-stream: the other repairs by gap check and resend, and what the dead one held comes back to it', async () => {
+  it.each([
+    ['one SQLite file', false],
+    ['one PostgreSQL database', true],
+  ])('loses nothing when a consumer dies mid-stream (%s): the other repairs by gap check and resend, and what the dead one held comes back to it', async (_store, onPg) => {
     const dir = tempDir('qrgate-consumers-');
+    const url = onPg ? await pg.freshDatabase() : undefined;
     const b = await broker(dir);
-    const a = await consumer(b, dir, 'central-a');
-    const c = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 });
+    const a = await consumer(b, dir, 'central-a', {}, url);
+    const c = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 }, url);
     const k = await startKiosk(a, 'hq', 'kiosk-1', { mqtt: { maxInflight: 20 } });
     await kioskConnected(k);
     for (let i = 1; i <= 2000; i += 1) k.checkin(i);
@@ -105,9 +117,9 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     // The dead consumer's share (its session stays on the broker, which keeps sending it half) came by resend.
     expect(await counter(a.app, 'resendRequests')).toBeGreaterThan(0);
     // Back under the same client id, it gets what its session held: duplicates, not new rows.
-    const c2 = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 });
+    const c2 = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 }, url);
     await until(async () => (await counter(c2.app, 'duplicates')) > 0, 'the held messages redelivered to the returning consumer', 30_000);
-    // It marked every kiosk offline at its start, and learnt again from the retained status that this one is online.
+    // It learnt from the broker's retained status that this kiosk is online.
     await until(() => c2.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'the returning consumer sees the kiosk online');
     await expectEverySeqOnce(a, 2000);
   }, 180_000);
