@@ -5,15 +5,34 @@ import tseslint from 'typescript-eslint';
 
 /** An import of another layer's folder, by its name as a path segment: `../store/x.js`, `../../drivers/y.js`. */
 const dir = (name) => ({ regex: `(^|/)${name}/`, message: `this layer may not import ${name}/ (layer rules: eslint.config.js)` });
-const file = (path) => ({ regex: `(^|/)${path.replace('.', '\\.')}$`, message: `this layer may not import ${path} (layer rules: eslint.config.js)` });
-const pkg = (name) => ({ regex: `^${name}(/|$)`, message: `this layer may not import the ${name} package (layer rules: eslint.config.js)` });
+const file = (path) => ({
+  regex: `(^|/)${path.replace('.', '\\.')}$`,
+  message: `this layer may not import ${path} (layer rules: eslint.config.js)`,
+});
+const pkg = (name) => ({
+  regex: `^${name}(/|$)`,
+  message: `this layer may not import the ${name} package (layer rules: eslint.config.js)`,
+});
 const roots = [dir('cli'), file('app.js')];
 
 function layerRules() {
-  const forwarder = [...['drivers', 'checkin', 'http', 'provision', 'doctor'].map(dir), pkg('serialport'), pkg('node-hid'), pkg('fastify'), ...roots];
+  const forwarder = [
+    ...['drivers', 'checkin', 'http', 'provision', 'doctor'].map(dir),
+    pkg('serialport'),
+    pkg('node-hid'),
+    pkg('fastify'),
+    ...roots,
+  ];
   const rules = {
     // The kernel imports only itself and the platform.
-    'src/core/**/*.ts': [{ regex: '^\\.\\./', message: 'src/core is the kernel: it imports no other layer' }, pkg('mqtt'), pkg('better-sqlite3'), pkg('fastify'), pkg('serialport'), pkg('node-hid')],
+    'src/core/**/*.ts': [
+      { regex: '^\\.\\./', message: 'src/core is the kernel: it imports no other layer' },
+      pkg('mqtt'),
+      pkg('better-sqlite3'),
+      pkg('fastify'),
+      pkg('serialport'),
+      pkg('node-hid'),
+    ],
     // Decoders are pure: no I/O, nothing but the kernel.
     'src/decode/**/*.ts': [
       { regex: '^(node:|fs$|net$|child_process$)', message: 'decoders are pure: no I/O imports' },
@@ -24,13 +43,24 @@ function layerRules() {
       ...roots,
     ],
     // The store knows nothing of MQTT, HTTP, scanners or the pipeline that feeds it.
-    'src/store/**/*.ts': [...['forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('fastify'), pkg('serialport'), ...roots],
+    'src/store/**/*.ts': [
+      ...['forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir),
+      pkg('mqtt'),
+      pkg('fastify'),
+      pkg('serialport'),
+      ...roots,
+    ],
     // The MQTT side knows the store's outbox and the contract, nothing of scanners, the pipeline or the page.
     'src/forwarder/**/*.ts': [...forwarder, pkg('mqtt')],
     // The one importer of mqtt.js (as Zigbee2MQTT's lib/mqtt.ts): connect, options, the probe, error codes.
     'src/forwarder/connection.ts': forwarder,
     // Drivers only turn bytes into frames: of src/ they see the kernel alone.
-    'drivers/**/*.ts': [{ regex: '^(\\.\\./)+src/(?!core/)', message: 'drivers may import only src/core of the daemon' }, pkg('mqtt'), pkg('better-sqlite3'), pkg('fastify')],
+    'drivers/**/*.ts': [
+      { regex: '^(\\.\\./)+src/(?!core/)', message: 'drivers may import only src/core of the daemon' },
+      pkg('mqtt'),
+      pkg('better-sqlite3'),
+      pkg('fastify'),
+    ],
     'src/checkin/**/*.ts': [...['forwarder', 'http', 'provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('fastify'), ...roots],
     'src/http/**/*.ts': [...['provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('better-sqlite3'), pkg('serialport'), ...roots],
     'src/config/**/*.ts': [...['store', 'forwarder', 'http', 'checkin', 'provision', 'doctor'].map(dir), pkg('mqtt'), ...roots],
@@ -42,7 +72,10 @@ function layerRules() {
     'src/cli/**/*.ts': [pkg('mqtt')],
     'src/central/**/*.ts': [dir('cli'), pkg('mqtt'), pkg('serialport'), pkg('node-hid')],
   };
-  return Object.entries(rules).map(([files, patterns]) => ({ files: [files], rules: { 'no-restricted-imports': ['error', { patterns }] } }));
+  return Object.entries(rules).map(([files, patterns]) => ({
+    files: [files],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  }));
 }
 
 export default tseslint.config(
@@ -69,7 +102,16 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
   },
   {
     // One clock (src/core/clock.ts): a bare reading of the wall clock or a global timer cannot be driven by a test,
@@ -79,8 +121,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'read the time from the injected Clock (src/core/clock.ts)' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'read the time from the injected Clock (src/core/clock.ts)' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'read the time from the injected Clock (src/core/clock.ts)',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'read the time from the injected Clock (src/core/clock.ts)',
+        },
       ],
       'no-restricted-globals': [
         'error',
@@ -93,5 +141,4 @@ export default tseslint.config(
   // import. src/core is the shared kernel (clock, zone, codes) and imports no other layer; the composition roots
   // (src/app.ts, src/cli/) may import anything.
   ...layerRules(),
-
 );

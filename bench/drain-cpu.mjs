@@ -40,9 +40,15 @@ try {
   cleanup.add(() => broker.down('SIGTERM'));
   const fixture = await template(n);
   const bodies = await messagesOf(fixture.path, fixture.keyFile, n);
-  const ours = [], main = [], bare = [], rate = [], bareRate = [];
+  const ours = [],
+    main = [],
+    bare = [],
+    rate = [],
+    bareRate = [];
   for (let r = 0; r < runs; r += 1) {
-    let c0 = 0, m0 = 0, t0 = {};
+    let c0 = 0,
+      m0 = 0,
+      t0 = {};
     const d = await daemonDrain(fixture, n, broker.url, {
       nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
       during: {
@@ -55,7 +61,9 @@ try {
       },
       before: (daemon) => {
         const t1 = byThread(daemon.pid);
-        const threads = Object.entries(t1).map(([k, v]) => `${k} ${(((v - (t0[k] ?? 0)) / n) * 1e6).toFixed(0)}`).join(', ');
+        const threads = Object.entries(t1)
+          .map(([k, v]) => `${k} ${(((v - (t0[k] ?? 0)) / n) * 1e6).toFixed(0)}`)
+          .join(', ');
         return { cpu: cpuSeconds(daemon.pid) - c0, main: threadSeconds(daemon.pid, daemon.pid) - m0, threads };
       },
     });
@@ -70,7 +78,9 @@ try {
     bareRate.push(b.perSec);
   }
   const f = (xs) => xs.map((v) => v.toFixed(0)).join(', ');
-  console.log(`${n} rows, ${runs} runs: daemon main thread ${f(main)} µs/msg (median ${median(main).toFixed(0)}), whole daemon ${f(ours)} µs/msg; bare publisher ${f(bare)} µs/msg (median ${median(bare).toFixed(0)}); ratio main/bare ${(median(main) / median(bare)).toFixed(2)}; msg/s daemon ${f(rate)}, bare ${f(bareRate)}`);
+  console.log(
+    `${n} rows, ${runs} runs: daemon main thread ${f(main)} µs/msg (median ${median(main).toFixed(0)}), whole daemon ${f(ours)} µs/msg; bare publisher ${f(bare)} µs/msg (median ${median(bare).toFixed(0)}); ratio main/bare ${(median(main) / median(bare)).toFixed(2)}; msg/s daemon ${f(rate)}, bare ${f(bareRate)}`,
+  );
 } finally {
   await cleanup.run();
 }

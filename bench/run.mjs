@@ -10,7 +10,10 @@ import { ROOT } from '../scripts/lib/util.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const SCENARIOS = ['decode', 'ingest', 'drain', 'online', 'footprint', 'scale', 'central', 'central-pg'];
 
 function sh(cmd, argv) {
@@ -45,11 +48,26 @@ function machine() {
   };
 }
 
-const fmt = (v) => (typeof v !== 'number' || !Number.isFinite(v) ? String(v ?? '') : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
+const fmt = (v) =>
+  typeof v !== 'number' || !Number.isFinite(v)
+    ? String(v ?? '')
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 1
+        ? v.toFixed(2)
+        : v.toFixed(3);
 
 function printTable(rows) {
   const head = ['name', 'value', 'unit', 'baseline', 'ratio', 'target', 'pass'];
-  const cells = rows.map((r) => [r.name, fmt(r.value), r.unit, fmt(r.baseline), fmt(r.ratio), r.target, r.info ? 'info' : r.pass ? 'PASS' : 'FAIL']);
+  const cells = rows.map((r) => [
+    r.name,
+    fmt(r.value),
+    r.unit,
+    fmt(r.baseline),
+    fmt(r.ratio),
+    r.target,
+    r.info ? 'info' : r.pass ? 'PASS' : 'FAIL',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
   const line = (c) => c.map((x, i) => String(x).padEnd(widths[i])).join('  ');
   console.log(line(head));
@@ -73,13 +91,27 @@ for (const name of SCENARIOS.filter((s) => only === undefined || only.includes(s
   } catch (err) {
     console.log('failed');
     console.error(err);
-    results.push({ name: `${name}: scenario`, value: null, unit: '', baseline: null, ratio: null, target: 'runs', pass: false, note: String(err?.stack ?? err).split('\n').slice(0, 3).join(' ') });
+    results.push({
+      name: `${name}: scenario`,
+      value: null,
+      unit: '',
+      baseline: null,
+      ratio: null,
+      target: 'runs',
+      pass: false,
+      note: String(err?.stack ?? err)
+        .split('\n')
+        .slice(0, 3)
+        .join(' '),
+    });
   }
 }
 console.log('');
 printTable(results);
 writeFileSync(new URL('bench-results.json', ROOT), `${JSON.stringify({ machine: info, results }, null, 2)}\n`);
 const gated = results.filter((r) => !r.info);
-console.log(`\nwrote bench-results.json (${gated.filter((r) => r.pass).length}/${gated.length} pass, ${results.length - gated.length} rows for information) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `\nwrote bench-results.json (${gated.filter((r) => r.pass).length}/${gated.length} pass, ${results.length - gated.length} rows for information) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 // Misses are reported, not hidden; the exit status says whether every row passed.
 process.exitCode = results.every((r) => r.pass) ? 0 : 1;

@@ -5,8 +5,26 @@ import { killTracked } from '../scripts/lib/util.mjs';
 
 const args = process.argv.slice(2);
 const long = args.includes('--long');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const SCENARIOS = ['kill9', 'backlog', 'flap', 'wipe', 'halfopen', 'diskfull', 'readonly', 'slowdisk', 'replug', 'clock', 'sigterm', 'damage', 'central-kill9', 'central-resend'];
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const SCENARIOS = [
+  'kill9',
+  'backlog',
+  'flap',
+  'wipe',
+  'halfopen',
+  'diskfull',
+  'readonly',
+  'slowdisk',
+  'replug',
+  'clock',
+  'sigterm',
+  'damage',
+  'central-kill9',
+  'central-resend',
+];
 /** A scenario that overruns this is failed and its processes are killed. */
 const BUDGET_MS = long ? 1_800_000 : 120_000;
 
@@ -18,11 +36,19 @@ for (const name of SCENARIOS.filter((s) => only === undefined || only.includes(s
   let timer;
   try {
     const { run } = await import(`./scenarios/${name}.mjs`);
-    const overrun = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`overran its ${BUDGET_MS / 1000} s budget`)), BUDGET_MS)));
+    const overrun = new Promise(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`overran its ${BUDGET_MS / 1000} s budget`)), BUDGET_MS)),
+    );
     outcome = await Promise.race([run({ long }), overrun]);
   } catch (err) {
     killTracked();
-    outcome = { pass: false, figures: `error: ${String(err?.stack ?? err).split('\n').slice(0, 4).join(' | ')}` };
+    outcome = {
+      pass: false,
+      figures: `error: ${String(err?.stack ?? err)
+        .split('\n')
+        .slice(0, 4)
+        .join(' | ')}`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -31,6 +57,8 @@ for (const name of SCENARIOS.filter((s) => only === undefined || only.includes(s
   console.log(`${outcome.pass ? 'PASS' : 'FAIL'}  ${name.padEnd(9)} ${seconds.padStart(6)} s  ${outcome.figures}`);
 }
 const failed = outcomes.filter((o) => !o.pass);
-console.log(`\n${outcomes.length - failed.length}/${outcomes.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(0)} s (${long ? 'long' : 'short'} mode)`);
+console.log(
+  `\n${outcomes.length - failed.length}/${outcomes.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(0)} s (${long ? 'long' : 'short'} mode)`,
+);
 killTracked();
 process.exit(failed.length === 0 ? 0 : 1);

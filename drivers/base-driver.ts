@@ -75,7 +75,9 @@ export abstract class BaseDriver extends EventEmitter implements ScannerDriver {
   #transition(event: ScannerStateEvent): void {
     // A device that disappears is first reported with the cause, then found absent by the poll: one event is enough.
     const key =
-      event.state === 'disconnected' ? 'disconnected' : `${event.state}\u0000${event.state === 'error' ? event.code : ''}\u0000${event.detail}`;
+      event.state === 'disconnected'
+        ? 'disconnected'
+        : `${event.state}\u0000${event.state === 'error' ? event.code : ''}\u0000${event.detail}`;
     this.#state = event.state;
     if (key === this.#lastKey) return;
     this.#lastKey = key;

@@ -46,7 +46,11 @@ export abstract class DeviceDriver extends BaseDriver {
   /** Bumped on every session start and stop, so a late callback from an old session is ignored. */
   #generation = 0;
 
-  protected constructor(id: string, protected readonly kind: DeviceKind, options: DeviceDriverOptions) {
+  protected constructor(
+    id: string,
+    protected readonly kind: DeviceKind,
+    options: DeviceDriverOptions,
+  ) {
     super(id, options.onListenerError);
     this.clock = options.clock ?? systemClock;
     this.#pollMs = options.pollMs ?? DEFAULTS.pollMs;

@@ -221,11 +221,7 @@ function prefer(links: readonly string[], order: readonly string[]): string | nu
 
 export async function discoverScanners(roots: DiscoveryRoots = defaultRoots()): Promise<ScannerCandidate[]> {
   const links = await linkIndex(roots);
-  return [
-    ...(await serialCandidates(roots, links)),
-    ...(await hidrawCandidates(roots, links)),
-    ...(await inputCandidates(roots, links)),
-  ];
+  return [...(await serialCandidates(roots, links)), ...(await hidrawCandidates(roots, links)), ...(await inputCandidates(roots, links))];
 }
 
 /** The device a `match` entry points to right now, preferring its stable name; null if it is not plugged in. */

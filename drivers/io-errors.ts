@@ -50,7 +50,11 @@ export function classifyOpenError(err: unknown, kind: DeviceKind, path: string):
     case 'ENODEV':
     case 'ENXIO':
     case 'EIO':
-      return { kind: 'error', code: 'E_DEVICE_GONE', detail: `${path} exists but the device behind it does not answer (${messageOf(err)})` };
+      return {
+        kind: 'error',
+        code: 'E_DEVICE_GONE',
+        detail: `${path} exists but the device behind it does not answer (${messageOf(err)})`,
+      };
     case 'EBUSY':
       return {
         kind: 'error',

@@ -53,11 +53,19 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: [new URL('dist/src/cli/main.js', root).pathname], outfile: new URL('dist/qrgate.cjs', root).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('dist/src/cli/main.js', root).pathname],
+  outfile: new URL('dist/qrgate.cjs', root).pathname,
+});
 // The backlog reader thread (src/forwarder/threaded-backlog.ts) starts from its own small bundle, found next to
 // dist/qrgate.cjs: a worker does not share the main bundle's compiled code, and compiling 2.2 MB there would cost
 // more than the thread saves.
-await build({ ...common, entryPoints: [new URL('dist/src/forwarder/backlog-thread.js', root).pathname], outfile: new URL('dist/backlog-thread.cjs', root).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('dist/src/forwarder/backlog-thread.js', root).pathname],
+  outfile: new URL('dist/backlog-thread.cjs', root).pathname,
+});
 
 // The status page's files, found next to the module that serves them (src/http/assets.ts): for the bundle, dist/.
 const publicDir = new URL('dist/public/', root);
@@ -66,4 +74,8 @@ cpSync(new URL('src/http/public/', root), publicDir, { recursive: true });
 // Central's fleet page (src/central/http-pages.ts) finds its files next to the bundle too: dist/public/fleet.*.
 cpSync(new URL('src/central/public/', root), publicDir, { recursive: true });
 // Central's SQLite writer thread (src/central/sqlite-writer.ts), for the same reason: central-writer.cjs beside the bundle.
-await build({ ...common, entryPoints: [new URL('dist/src/central/writer-thread.js', root).pathname], outfile: new URL('dist/central-writer.cjs', root).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('dist/src/central/writer-thread.js', root).pathname],
+  outfile: new URL('dist/central-writer.cjs', root).pathname,
+});

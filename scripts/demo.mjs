@@ -26,7 +26,12 @@ const { hashKioskPassword, newKioskPassword } = await import(dist('central/kiosk
 const { hashPassword } = await import(dist('http/auth/password.js'));
 
 const { values: opts } = parseArgs({
-  options: { duration: { type: 'string' }, rate: { type: 'string', default: '20' }, port: { type: 'string', default: '8080' }, 'central-port': { type: 'string', default: '8090' } },
+  options: {
+    duration: { type: 'string' },
+    rate: { type: 'string', default: '20' },
+    port: { type: 'string', default: '8080' },
+    'central-port': { type: 'string', default: '8090' },
+  },
 });
 
 function listenOn(server, port) {
@@ -75,7 +80,16 @@ const { config } = resolveConfig(
   {
     device: { id: device, site },
     store: { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key') },
-    scanners: [{ id: 'gate-1', type: 'simulated', source: 'generate', ratePerMinute: Number(opts.rate), badScanRatio: 0.15, seed: Date.now() % 100000 }],
+    scanners: [
+      {
+        id: 'gate-1',
+        type: 'simulated',
+        source: 'generate',
+        ratePerMinute: Number(opts.rate),
+        badScanRatio: 0.15,
+        seed: Date.now() % 100000,
+      },
+    ],
     clock: { synced: true },
     http: { host: '127.0.0.1', port: (await portFree(wantedPort)) ? wantedPort : 0 },
     mqtt: { url: brokerUrl, username: `${site}/${device}`, passwordFile: join(dir, 'mqtt.password') },
@@ -89,7 +103,10 @@ const committed = new Map();
 let delivered = 0;
 app.pipeline.on('checkin', (c) => {
   const d = c.document;
-  committed.set(c.seq, `#${c.seq}  ${c.direction === 'in' ? 'IN ' : 'OUT'}  ${d.type.padEnd(9)} ${maskName(d.name) ?? '—'}  ${maskNumber(d.number)}  (${c.scanner} ${c.scannedAt.slice(11, 19)})${c.warnings.length ? `  ⚠ ${c.warnings.map((w) => w.code).join(',')}` : ''}`);
+  committed.set(
+    c.seq,
+    `#${c.seq}  ${c.direction === 'in' ? 'IN ' : 'OUT'}  ${d.type.padEnd(9)} ${maskName(d.name) ?? '—'}  ${maskNumber(d.number)}  (${c.scanner} ${c.scannedAt.slice(11, 19)})${c.warnings.length ? `  ⚠ ${c.warnings.map((w) => w.code).join(',')}` : ''}`,
+  );
 });
 app.pipeline.on('reject', (r) => console.log(`kiosk   ✗ rejected  ${r.code}  ${describeCode(r.code, 'en')}  (${r.scanner})`));
 app.forwarder.on('delivered', (d) => {

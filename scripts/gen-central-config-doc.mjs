@@ -7,7 +7,10 @@ const { centralEnvKeys } = await import(new URL('../dist/src/central/config-load
 
 const envByPath = new Map([...centralEnvKeys()].map(([name, k]) => [k.path.join('.'), name]));
 const typeOf = (s) => (s.const !== undefined ? JSON.stringify(s.const) : s.anyOf ? s.anyOf.map(typeOf).join(' | ') : (s.type ?? 'any'));
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const rows = [];
 function walk(schema, path, required) {
   for (const [key, sub] of Object.entries(schema.properties ?? {})) {

@@ -5,7 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const { CATALOG } = await import(new URL('../dist/src/core/codes.js', import.meta.url).href);
 const file = new URL('../docs/codes.md', import.meta.url);
 
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const LAYERS = {
   decode: 'the payload decoders (src/decode): rejections (`E_`) and warnings (`W_`)',
   store: 'the durable store on the kiosk (src/store)',

@@ -14,7 +14,10 @@ function typeOf(s) {
   return s.type ?? 'any';
 }
 
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const rows = [];
 function walk(schema, path, required) {
   for (const [key, sub] of Object.entries(schema.properties ?? {})) {
@@ -32,10 +35,18 @@ function walk(schema, path, required) {
 walk(ConfigSchema, [], new Set(ConfigSchema.required ?? []));
 
 const scanners = ConfigSchema.properties.scanners.items.anyOf.map((variant) => {
-  const lines = [`### \`type: ${variant.properties.type.const}\` — ${variant.description ?? ''}`, '', cell(variant.properties.type.description), '', '| key | type | default | meaning |', '|---|---|---|---|'];
+  const lines = [
+    `### \`type: ${variant.properties.type.const}\` — ${variant.description ?? ''}`,
+    '',
+    cell(variant.properties.type.description),
+    '',
+    '| key | type | default | meaning |',
+    '|---|---|---|---|',
+  ];
   for (const [key, sub] of Object.entries(variant.properties)) {
     if (key === 'type') continue;
-    const dflt = sub.default === undefined ? ((variant.required ?? []).includes(key) ? '*required*' : '') : `\`${JSON.stringify(sub.default)}\``;
+    const dflt =
+      sub.default === undefined ? ((variant.required ?? []).includes(key) ? '*required*' : '') : `\`${JSON.stringify(sub.default)}\``;
     lines.push(`| \`${key}\` | ${cell(typeOf(sub))} | ${dflt} | ${cell(sub.description)} |`);
   }
   return lines.join('\n');

@@ -76,7 +76,8 @@ export class App {
     });
     for (const alarm of store.alarms) deps.logger.error({ code: alarm.code, detail: alarm.detail }, 'store alarm');
     const plainHost = plaintextBeyondLoopback(config.mqtt.url);
-    if (plainHost !== null) deps.logger.warn({ code: 'W_MQTT_PLAINTEXT', broker: plainHost }, 'mqtt.allowPlaintext: check-ins go to the broker unencrypted');
+    if (plainHost !== null)
+      deps.logger.warn({ code: 'W_MQTT_PLAINTEXT', broker: plainHost }, 'mqtt.allowPlaintext: check-ins go to the broker unencrypted');
     return new App(config, deps, store, zone);
   }
 
@@ -115,16 +116,35 @@ export class App {
     this.pipeline.on('reject', (r) => {
       if (r.id !== null) this.forwarder.onReject();
     });
-    this.daily = config.checkout.at === 'never' ? undefined : new DailyTimer(config.checkout.at, this.clock, this.zone, (at) => this.pipeline.autoCheckout(at));
+    this.daily =
+      config.checkout.at === 'never'
+        ? undefined
+        : new DailyTimer(config.checkout.at, this.clock, this.zone, (at) => this.pipeline.autoCheckout(at));
     this.wireLogging();
     // Status page, local API and metrics (src/http): read-only views of the parts above, plus manual entry.
-    const views = { store: this.store, forwarder: this.forwarder, scanners: () => [...this.scanners.values()], startedAt: this.startedAt, clock: this.clock, zone: this.zone, version: VERSION };
+    const views = {
+      store: this.store,
+      forwarder: this.forwarder,
+      scanners: () => [...this.scanners.values()],
+      startedAt: this.startedAt,
+      clock: this.clock,
+      zone: this.zone,
+      version: VERSION,
+    };
     this.metrics = new Metrics({ ...views, pipeline: this.pipeline, forwarding: config.mqtt.url !== undefined });
     const onScannerState = (l: (s: ScannerStateEvent) => void): (() => void) => {
       this.stateListeners.add(l);
       return () => this.stateListeners.delete(l);
     };
-    this.http = buildHttpServer({ ...views, config, logger: this.log, pipeline: this.pipeline, clockSynced: () => this.clockSync.isSynced, metrics: this.metrics, onScannerState });
+    this.http = buildHttpServer({
+      ...views,
+      config,
+      logger: this.log,
+      pipeline: this.pipeline,
+      clockSynced: () => this.clockSync.isSynced,
+      metrics: this.metrics,
+      onScannerState,
+    });
   }
 
   async start(): Promise<void> {
@@ -203,7 +223,11 @@ export class App {
       if (this.httpAttempts > 0) this.log.info({ url, attempts: this.httpAttempts + 1 }, 'status page listening after all');
       else this.log.info({ url }, 'status page');
     } catch (err) {
-      if (this.httpAttempts === 0) this.log.error({ code: 'E_HTTP_LISTEN', err, host, port }, 'status page could not start; recording continues, and binding is retried');
+      if (this.httpAttempts === 0)
+        this.log.error(
+          { code: 'E_HTTP_LISTEN', err, host, port },
+          'status page could not start; recording continues, and binding is retried',
+        );
       else this.log.debug({ code: 'E_HTTP_LISTEN', attempts: this.httpAttempts + 1 }, 'status page still cannot bind');
       const wait = Math.min(HTTP_RETRY_FIRST_MS * 2 ** this.httpAttempts, HTTP_RETRY_MAX_MS);
       this.httpAttempts += 1;
@@ -235,11 +259,14 @@ export class App {
     const due = at === 'never' ? null : previousOccurrence(this.zone, at, this.clock.now());
     if (due !== null && this.store.isHealthy()) {
       const outs = this.pipeline.autoCheckout(due, Math.max(due.getTime(), this.store.retentionCutoff(this.config.store.retentionDays)));
-      if (outs.length > 0) this.log.info({ checkins: outs.length, at: this.zone.iso(due) }, 'checked out whoever was still inside at the last checkout time');
+      if (outs.length > 0)
+        this.log.info({ checkins: outs.length, at: this.zone.iso(due) }, 'checked out whoever was still inside at the last checkout time');
     }
     const step = (): void => {
       try {
-        const r = this.store.isHealthy() ? this.store.purgeExpired(this.config.store.retentionDays, 1) : { checkins: 0, rejects: 0, more: false };
+        const r = this.store.isHealthy()
+          ? this.store.purgeExpired(this.config.store.retentionDays, 1)
+          : { checkins: 0, rejects: 0, more: false };
         checkins += r.checkins;
         rejects += r.rejects;
         if (r.more) {
@@ -247,7 +274,8 @@ export class App {
           return;
         }
         if (checkins + rejects > 0) this.log.info({ checkins, rejects }, 'retention: deleted expired rows');
-        for (const file of this.store.purgeMovedAside(this.config.store.retentionDays)) this.log.info({ file }, 'retention: deleted a database moved aside as corrupt');
+        for (const file of this.store.purgeMovedAside(this.config.store.retentionDays))
+          this.log.info({ file }, 'retention: deleted a database moved aside as corrupt');
       } catch (err) {
         this.log.error({ err }, 'retention purge failed');
       }
@@ -260,7 +288,16 @@ export class App {
     // Ids, seq, type and codes only: never a name or a number.
     this.pipeline.on('checkin', (c) =>
       this.log.info(
-        { event: 'checkin', id: c.id, seq: c.seq, scanner: c.scanner, direction: c.direction, auto: c.auto, type: c.document.type, warnings: c.warnings.map((w) => w.code) },
+        {
+          event: 'checkin',
+          id: c.id,
+          seq: c.seq,
+          scanner: c.scanner,
+          direction: c.direction,
+          auto: c.auto,
+          type: c.document.type,
+          warnings: c.warnings.map((w) => w.code),
+        },
         'check-in committed',
       ),
     );

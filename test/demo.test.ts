@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm run demo', () => {
   it('runs headless for a few seconds with the embedded central, which stores the check-ins', async () => {
-    const child = spawn(process.execPath, ['scripts/demo.mjs', '--duration', '5', '--rate', '600', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/demo.mjs', '--duration', '5', '--rate', '600', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));

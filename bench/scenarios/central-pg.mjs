@@ -44,7 +44,21 @@ const BARE = `INSERT INTO checkins (id, site, device, seq, direction, doc_type, 
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::boolean[], $10::bigint[], $11::bytea[], $12::bytea[], $13::bytea[])
   ON CONFLICT (id) DO NOTHING`;
 
-const KEYS = ['id', 'site', 'device', 'seq', 'direction', 'docType', 'scannedAt', 'scannedMs', 'clockSynced', 'receivedMs', 'numberMac', 'personMac', 'sealed'];
+const KEYS = [
+  'id',
+  'site',
+  'device',
+  'seq',
+  'direction',
+  'docType',
+  'scannedAt',
+  'scannedMs',
+  'clockSynced',
+  'receivedMs',
+  'numberMac',
+  'personMac',
+  'sealed',
+];
 
 /** Rows per second of `insert(batch)` over `data` in batches of `size`. */
 async function rate(data, size, insert) {
@@ -74,15 +88,32 @@ export async function run({ quick }) {
     const best = { bare: 0, store: 0 };
     for (let round = 0; round < 2; round += 1) {
       const forBare = rows(total, `bare-${round}`);
-      best.bare = Math.max(best.bare, await rate(forBare, BATCH, (b) => bare.query(BARE, KEYS.map((k) => b.map((r) => r[k])))));
+      best.bare = Math.max(
+        best.bare,
+        await rate(forBare, BATCH, (b) =>
+          bare.query(
+            BARE,
+            KEYS.map((k) => b.map((r) => r[k])),
+          ),
+        ),
+      );
       const forStore = rows(total, `store-${round}`);
       best.store = Math.max(best.store, await rate(forStore, BATCH, (b) => store.insertCheckins(b)));
     }
     const single = await rate(rows(singles, 'single'), 1, (b) => store.insertCheckins(b));
     const version = (await server.query('SHOW server_version'))[0]?.server_version;
     return [
-      row(`central PostgreSQL insertCheckins rows/s, batches of ${BATCH}`, best.store, 'rows/s', { baseline: best.bare, target: '>= 0.8 x bare unnest', pass: best.store >= 0.8 * best.bare, note: `PostgreSQL ${version}, fsync on, synchronous_commit on; baseline = raw pg, the same multi-row unnest INSERT … ON CONFLICT DO NOTHING of ${BATCH} rows per statement into the same schema; best of 2 alternating rounds of ${total} rows` }),
-      row('central PostgreSQL insertCheckins rows/s, one row per call', single, 'rows/s', { baseline: best.store, info: true, note: `${singles} rows, each its own commit: what the group commit's batching is worth (ratio to the batched figure)` }),
+      row(`central PostgreSQL insertCheckins rows/s, batches of ${BATCH}`, best.store, 'rows/s', {
+        baseline: best.bare,
+        target: '>= 0.8 x bare unnest',
+        pass: best.store >= 0.8 * best.bare,
+        note: `PostgreSQL ${version}, fsync on, synchronous_commit on; baseline = raw pg, the same multi-row unnest INSERT … ON CONFLICT DO NOTHING of ${BATCH} rows per statement into the same schema; best of 2 alternating rounds of ${total} rows`,
+      }),
+      row('central PostgreSQL insertCheckins rows/s, one row per call', single, 'rows/s', {
+        baseline: best.store,
+        info: true,
+        note: `${singles} rows, each its own commit: what the group commit's batching is worth (ratio to the batched figure)`,
+      }),
     ];
   } finally {
     await cleanup.run();

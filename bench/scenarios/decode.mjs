@@ -34,17 +34,28 @@ export async function run({ quick }) {
   const runs = quick ? 3 : 7;
   const n = quick ? 10_000 : 50_000;
   const at = new Date();
-  const kinds = { CCCD: Array.from({ length: 1000 }, (_, i) => Buffer.from(cccd(i))), BHYT: Array.from({ length: 1000 }, (_, i) => Buffer.from(bhyt(i))) };
+  const kinds = {
+    CCCD: Array.from({ length: 1000 }, (_, i) => Buffer.from(cccd(i))),
+    BHYT: Array.from({ length: 1000 }, (_, i) => Buffer.from(bhyt(i))),
+  };
   const rows = [];
   for (const [kind, payloads] of Object.entries(kinds)) {
     if (!decodeScan(payloads[0], at).ok) throw new Error(`${kind} fixture does not decode`);
     rate(2000, (i) => decodeScan(payloads[i % 1000], at)); // warm-up
-    const ours = [], bare = [];
+    const ours = [],
+      bare = [];
     for (let r = 0; r < runs; r += 1) {
       ours.push(rate(n, (i) => decodeScan(payloads[i % 1000], at)));
       bare.push(rate(n, (i) => payloads[i % 1000].toString('utf8').split('|')));
     }
-    rows.push(row(`decode ${kind}`, median(ours), 'payloads/s', { baseline: median(bare), target: '>= 10000/s (100x a gate)', pass: median(ours) >= 10_000, note: `median of ${runs} runs of ${n}; baseline = utf8 decode + split('|')` }));
+    rows.push(
+      row(`decode ${kind}`, median(ours), 'payloads/s', {
+        baseline: median(bare),
+        target: '>= 10000/s (100x a gate)',
+        pass: median(ours) >= 10_000,
+        note: `median of ${runs} runs of ${n}; baseline = utf8 decode + split('|')`,
+      }),
+    );
   }
   const big = garbage(10 * 2 ** 20);
   const quarter = big.subarray(0, big.length / 4);
@@ -53,14 +64,23 @@ export async function run({ quick }) {
     const out = () => undefined;
     return timeChunks(buf, 64, (c) => framer.push(c, out));
   };
-  const t10 = [], t25 = [], bare10 = [];
+  const t10 = [],
+    t25 = [],
+    bare10 = [];
   for (let r = 0; r < runs; r += 1) {
     t25.push(framed(quarter));
     t10.push(framed(big));
     bare10.push(timeChunks(big, 64, (c) => c.indexOf(0x0d)));
   }
   const linear = median(t10) / median(t25);
-  rows.push(row('framing 10 MB garbage (64-byte chunks)', median(t10), 's', { baseline: median(bare10), target: '<= 1 s', pass: median(t10) <= 1, note: 'baseline = indexOf(CR) over the same chunks' }));
+  rows.push(
+    row('framing 10 MB garbage (64-byte chunks)', median(t10), 's', {
+      baseline: median(bare10),
+      target: '<= 1 s',
+      pass: median(t10) <= 1,
+      note: 'baseline = indexOf(CR) over the same chunks',
+    }),
+  );
   rows.push(row('framing linearity t(10 MB)/t(2.5 MB)', linear, 'x', { target: '<= 5 (4 = linear)', pass: linear <= 5 }));
   return rows;
 }

@@ -23,7 +23,9 @@ export async function run({ quick }) {
     cleanup.add(() => broker.down('SIGTERM'));
     const fixture = await template(n);
     const bodies = await messagesOf(fixture.path, fixture.keyFile, n);
-    const ours = [], bare = [], peaks = [];
+    const ours = [],
+      bare = [],
+      peaks = [];
     for (let r = 0; r < runs; r += 1) {
       const d = await daemonDrain(fixture, n, broker.url);
       ours.push(d.perSec);
@@ -35,16 +37,34 @@ export async function run({ quick }) {
     cleanup.add(() => proxy.close());
     const slowFixture = await template(nSlow);
     const slowBodies = bodies.slice(0, nSlow);
-    const slow = [], slowBare = [];
+    const slow = [],
+      slowBare = [];
     for (let r = 0; r < runs; r += 1) {
       slow.push((await daemonDrain(slowFixture, nSlow, proxy.url)).perSec);
       slowBare.push((await barePublish(proxy.url, CHECKINS, slowBodies, 100)).perSec);
     }
-    const m = median(ours), b = median(bare), s = median(slow), sb = median(slowBare);
+    const m = median(ours),
+      b = median(bare),
+      s = median(slow),
+      sb = median(slowBare);
     return [
-      row(`drain ${n} rows, loopback, W=100`, m, 'msg/s', { baseline: b, target: '>= 0.8 x bare', pass: m >= 0.8 * b, note: `median of ${runs}; daemon ${ours.map((v) => v.toFixed(0)).join(', ')}; bare ${bare.map((v) => v.toFixed(0)).join(', ')}; peak RSS ${Math.max(...peaks).toFixed(0)} MB` }),
-      row(`drain ${n} rows, loopback, absolute`, m, 'msg/s', { baseline: b, target: `info: >= 20000 msg/s ${m >= 20_000 ? 'met' : 'missed'}`, info: true }),
-      row(`drain ${nSlow} rows, 50 ms RTT proxy, W=100`, s, 'msg/s', { baseline: sb, target: '>= 1500 msg/s', pass: s >= 1500, note: `median of ${runs}; daemon ${slow.map((v) => v.toFixed(0)).join(', ')}; bare ${slowBare.map((v) => v.toFixed(0)).join(', ')}; ideal W/RTT = 2000; broker with set_tcp_nodelay` }),
+      row(`drain ${n} rows, loopback, W=100`, m, 'msg/s', {
+        baseline: b,
+        target: '>= 0.8 x bare',
+        pass: m >= 0.8 * b,
+        note: `median of ${runs}; daemon ${ours.map((v) => v.toFixed(0)).join(', ')}; bare ${bare.map((v) => v.toFixed(0)).join(', ')}; peak RSS ${Math.max(...peaks).toFixed(0)} MB`,
+      }),
+      row(`drain ${n} rows, loopback, absolute`, m, 'msg/s', {
+        baseline: b,
+        target: `info: >= 20000 msg/s ${m >= 20_000 ? 'met' : 'missed'}`,
+        info: true,
+      }),
+      row(`drain ${nSlow} rows, 50 ms RTT proxy, W=100`, s, 'msg/s', {
+        baseline: sb,
+        target: '>= 1500 msg/s',
+        pass: s >= 1500,
+        note: `median of ${runs}; daemon ${slow.map((v) => v.toFixed(0)).join(', ')}; bare ${slowBare.map((v) => v.toFixed(0)).join(', ')}; ideal W/RTT = 2000; broker with set_tcp_nodelay`,
+      }),
     ];
   } finally {
     await cleanup.run();

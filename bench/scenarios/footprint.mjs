@@ -40,17 +40,34 @@ export async function run({ quick }) {
     const broker = await Mosquitto.start(tmp.dir, { persistence: false });
     cleanup.add(() => broker.down('SIGTERM'));
     const config = writeConfig(tmp.dir, { mqtt: { url: broker.url } });
-    const ours = [], bare = [];
+    const ours = [],
+      bare = [];
     for (let r = 0; r < runs; r += 1) {
       ours.push(await measure(() => new Daemon(config), idleMs));
-      bare.push(await measure(() => new Skeleton(SKELETON, { argvOverride: [SKELETON, join(tmp.dir, `skeleton-${r}.db`), broker.url] }), idleMs));
+      bare.push(
+        await measure(() => new Skeleton(SKELETON, { argvOverride: [SKELETON, join(tmp.dir, `skeleton-${r}.db`), broker.url] }), idleMs),
+      );
     }
     const m = (xs, k) => median(xs.map((x) => x[k]));
     return [
-      row('start → ready', m(ours, 'startMs'), 'ms', { baseline: m(bare, 'startMs'), target: '<= 1.2 x skeleton', pass: m(ours, 'startMs') <= 1.2 * m(bare, 'startMs'), note: `median of ${runs} spawns; baseline = skeleton (better-sqlite3 + mqtt.js connected), same node options; qrgate ${ours.map((x) => x.startMs.toFixed(0)).join(', ')} ms, skeleton ${bare.map((x) => x.startMs.toFixed(0)).join(', ')} ms` }),
-      row('start → ready, absolute', m(ours, 'startMs'), 'ms', { baseline: m(bare, 'startMs'), target: `info: <= 500 ms ${m(ours, 'startMs') <= 500 ? 'met' : 'missed'}`, info: true }),
+      row('start → ready', m(ours, 'startMs'), 'ms', {
+        baseline: m(bare, 'startMs'),
+        target: '<= 1.2 x skeleton',
+        pass: m(ours, 'startMs') <= 1.2 * m(bare, 'startMs'),
+        note: `median of ${runs} spawns; baseline = skeleton (better-sqlite3 + mqtt.js connected), same node options; qrgate ${ours.map((x) => x.startMs.toFixed(0)).join(', ')} ms, skeleton ${bare.map((x) => x.startMs.toFixed(0)).join(', ')} ms`,
+      }),
+      row('start → ready, absolute', m(ours, 'startMs'), 'ms', {
+        baseline: m(bare, 'startMs'),
+        target: `info: <= 500 ms ${m(ours, 'startMs') <= 500 ? 'met' : 'missed'}`,
+        info: true,
+      }),
       row('RSS idle, connected', m(ours, 'rss'), 'MB', { baseline: m(bare, 'rss'), target: '<= 80 MB', pass: m(ours, 'rss') <= 80 }),
-      row('idle CPU', m(ours, 'cpuPct'), '% of a core', { baseline: m(bare, 'cpuPct'), target: '< 1%', pass: m(ours, 'cpuPct') < 1, note: `over ${idleMs / 1000} s` }),
+      row('idle CPU', m(ours, 'cpuPct'), '% of a core', {
+        baseline: m(bare, 'cpuPct'),
+        target: '< 1%',
+        pass: m(ours, 'cpuPct') < 1,
+        note: `over ${idleMs / 1000} s`,
+      }),
     ];
   } finally {
     await cleanup.run();

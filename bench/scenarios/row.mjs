@@ -3,5 +3,15 @@
 // the same figure's ratio row to its same-run baseline does.
 export function row(name, value, unit, { baseline = null, target, pass, note, info = false } = {}) {
   const ratio = baseline === null || baseline === 0 || value === null ? null : value / baseline;
-  return { name, value, unit, baseline, ratio, target, pass: info ? true : Boolean(pass), ...(info ? { info: true } : {}), ...(note ? { note } : {}) };
+  return {
+    name,
+    value,
+    unit,
+    baseline,
+    ratio,
+    target,
+    pass: info ? true : Boolean(pass),
+    ...(info ? { info: true } : {}),
+    ...(note ? { note } : {}),
+  };
 }

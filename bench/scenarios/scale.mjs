@@ -25,7 +25,16 @@ async function insertCost(paths, n) {
     for (let i = 0; i < n; i += 1) {
       const r = decodeScan(Buffer.from(cccd(900_000 + i)), at);
       const t = performance.now();
-      store.recordCheckin({ scanner: 'bench', direction: 'in', auto: false, manual: false, scannedAt: at, clockSynced: true, document: r.document, warnings: r.warnings });
+      store.recordCheckin({
+        scanner: 'bench',
+        direction: 'in',
+        auto: false,
+        manual: false,
+        scannedAt: at,
+        clockSynced: true,
+        document: r.document,
+        warnings: r.warnings,
+      });
       lat.push(performance.now() - t);
     }
     return percentile(lat, 50);
@@ -40,7 +49,10 @@ const SKELETON_DRAIN = new URL('../../scripts/lib/skeleton-drain.mjs', import.me
 async function skeletonDrainPeak(fixture, dir, url) {
   const paths = { path: join(dir, 'skeleton-drain.db'), keyFile: join(dir, 'skeleton-drain.key') };
   copyStore(fixture, paths);
-  const { stdout } = await promisify(execFile)(process.execPath, [...SERVICE_NODE_OPTIONS, SKELETON_DRAIN, paths.path, url], { timeout: 600_000, env: { ...process.env, ...SERVICE_ENV } });
+  const { stdout } = await promisify(execFile)(process.execPath, [...SERVICE_NODE_OPTIONS, SKELETON_DRAIN, paths.path, url], {
+    timeout: 600_000,
+    env: { ...process.env, ...SERVICE_ENV },
+  });
   return JSON.parse(stdout.trim().split('\n').pop()).peakRssMB;
 }
 
@@ -53,7 +65,8 @@ export async function run({ quick }) {
   try {
     const bigFixture = await template(big);
     const smallFixture = await template(small);
-    const emptyCost = [], bigCost = [];
+    const emptyCost = [],
+      bigCost = [];
     for (let r = 0; r < 3; r += 1) {
       const e = { path: join(tmp.dir, `empty-${r}.db`), keyFile: join(tmp.dir, `empty-${r}.key`) };
       emptyCost.push(await insertCost(e, 300));
@@ -67,12 +80,31 @@ export async function run({ quick }) {
     const bigDrain = await daemonDrain(bigFixture, big, broker.url);
     // The floor drains the same backlog as the daemon's large drain.
     const floor = await skeletonDrainPeak(bigFixture, tmp.dir, broker.url);
-    const ec = percentile(emptyCost, 50), bc = percentile(bigCost, 50);
+    const ec = percentile(emptyCost, 50),
+      bc = percentile(bigCost, 50);
     return [
-      row(`ingest cost per check-in with ${big} pending`, bc, 'ms', { baseline: ec, target: '<= 1.5 x empty store', pass: bc <= 1.5 * ec, note: `recordCheckin p50, median of 3 x 300; baseline = same on an empty store` }),
-      row(`drain rate over ${big} pending`, bigDrain.perSec, 'msg/s', { baseline: smallDrain.perSec, target: `>= 0.8 x a ${small}-row drain`, pass: bigDrain.perSec >= 0.8 * smallDrain.perSec }),
-      row(`peak RSS draining ${big} pending`, bigDrain.peakRssMB, 'MB', { baseline: floor, target: '<= 1.1 x bare drain', pass: bigDrain.peakRssMB <= 1.1 * floor, note: `baseline = a bare skeleton drain's peak (better-sqlite3 + mqtt.js, same node options, the same ${big} rows); the daemon's own peak draining ${small} rows: ${smallDrain.peakRssMB.toFixed(1)} MB (memory must not grow with the backlog)` }),
-      row(`peak RSS draining ${big} pending, absolute`, bigDrain.peakRssMB, 'MB', { baseline: floor, target: `info: <= 80 MB ${bigDrain.peakRssMB <= 80 ? 'met' : 'missed'}`, info: true }),
+      row(`ingest cost per check-in with ${big} pending`, bc, 'ms', {
+        baseline: ec,
+        target: '<= 1.5 x empty store',
+        pass: bc <= 1.5 * ec,
+        note: `recordCheckin p50, median of 3 x 300; baseline = same on an empty store`,
+      }),
+      row(`drain rate over ${big} pending`, bigDrain.perSec, 'msg/s', {
+        baseline: smallDrain.perSec,
+        target: `>= 0.8 x a ${small}-row drain`,
+        pass: bigDrain.perSec >= 0.8 * smallDrain.perSec,
+      }),
+      row(`peak RSS draining ${big} pending`, bigDrain.peakRssMB, 'MB', {
+        baseline: floor,
+        target: '<= 1.1 x bare drain',
+        pass: bigDrain.peakRssMB <= 1.1 * floor,
+        note: `baseline = a bare skeleton drain's peak (better-sqlite3 + mqtt.js, same node options, the same ${big} rows); the daemon's own peak draining ${small} rows: ${smallDrain.peakRssMB.toFixed(1)} MB (memory must not grow with the backlog)`,
+      }),
+      row(`peak RSS draining ${big} pending, absolute`, bigDrain.peakRssMB, 'MB', {
+        baseline: floor,
+        target: `info: <= 80 MB ${bigDrain.peakRssMB <= 80 ? 'met' : 'missed'}`,
+        info: true,
+      }),
     ];
   } finally {
     await cleanup.run();

@@ -36,7 +36,10 @@ export async function run({ long }) {
     const problems = [...v.problems];
     if (committed !== scans) problems.push(`${scans} frames written, ${committed} committed`);
     if (v.maxCopies > 3) problems.push(`a check-in arrived ${v.maxCopies} times`);
-    return outcome(problems, `${scans} scans during a ${((upAt - downAt) / 1000).toFixed(1)} s outage; first delivery ${(first / 1000).toFixed(2)} s and last ${(last / 1000).toFixed(2)} s after the broker came back; ${v.figures}`);
+    return outcome(
+      problems,
+      `${scans} scans during a ${((upAt - downAt) / 1000).toFixed(1)} s outage; first delivery ${(first / 1000).toFixed(2)} s and last ${(last / 1000).toFixed(2)} s after the broker came back; ${v.figures}`,
+    );
   } finally {
     await cleanup.run();
   }

@@ -39,7 +39,10 @@ export async function run({ long }) {
     central.kill('SIGTERM');
     daemon.kill('SIGTERM');
     await Promise.all([central.exited, daemon.exited]);
-    return outcome(problems, `${lost} of ${n} check-ins dropped at central; ${requests.length} resend request(s) repaired them in ${repairedSec.toFixed(1)} s after the drain; ${rows.length}/${n} rows, each once`);
+    return outcome(
+      problems,
+      `${lost} of ${n} check-ins dropped at central; ${requests.length} resend request(s) repaired them in ${repairedSec.toFixed(1)} s after the drain; ${rows.length}/${n} rows, each once`,
+    );
   } finally {
     await cleanup.run();
   }

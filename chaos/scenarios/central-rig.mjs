@@ -23,7 +23,12 @@ export async function backlogKiosks(dir, centralConfig, count, backlog) {
 }
 
 export function startKiosk(k, url) {
-  return new Daemon(writeConfig(k.dir, { device: k.device, mqtt: { url, username: `${k.device.site}/${k.device.id}`, passwordFile: join(k.dir, 'mqtt.password'), keepaliveSec: 5 } }));
+  return new Daemon(
+    writeConfig(k.dir, {
+      device: k.device,
+      mqtt: { url, username: `${k.device.site}/${k.device.id}`, passwordFile: join(k.dir, 'mqtt.password'), keepaliveSec: 5 },
+    }),
+  );
 }
 
 export async function pendingOf(kiosks) {
@@ -39,10 +44,11 @@ export function exactlyOnce(rows, kiosks, perKiosk) {
     const seqs = new Set(mine.map((r) => r.seq));
     if (mine.length !== perKiosk) problems.push(`${k.device.id}: ${mine.length} rows, expected ${perKiosk}`);
     if (seqs.size !== mine.length) problems.push(`${k.device.id}: a seq stored twice`);
-    for (let s = 1; s <= perKiosk; s += 1) if (!seqs.has(s)) {
-      problems.push(`${k.device.id}: seq ${s} missing`);
-      break;
-    }
+    for (let s = 1; s <= perKiosk; s += 1)
+      if (!seqs.has(s)) {
+        problems.push(`${k.device.id}: seq ${s} missing`);
+        break;
+      }
   }
   return problems;
 }

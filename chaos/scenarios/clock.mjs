@@ -28,7 +28,9 @@ export async function run() {
     const r = await rig(tmp, cleanup);
     const offset = join(tmp.dir, 'faketime');
     writeFileSync(offset, '+0\n');
-    const d = await r.start(r.config, { env: { LD_PRELOAD: LIB, FAKETIME_TIMESTAMP_FILE: offset, FAKETIME_NO_CACHE: '1', DONT_FAKE_MONOTONIC: '1' } });
+    const d = await r.start(r.config, {
+      env: { LD_PRELOAD: LIB, FAKETIME_TIMESTAMP_FILE: offset, FAKETIME_NO_CACHE: '1', DONT_FAKE_MONOTONIC: '1' },
+    });
     await d.waitFor('connected to the broker');
     await r.feed(5, 100);
     writeFileSync(offset, '+3600\n');
@@ -53,7 +55,10 @@ export async function run() {
     const problems = [...v.problems];
     if (commits.length !== 25) problems.push(`${commits.length}/25 scans committed`);
     if (v.duplicates > 0) problems.push(`${v.duplicates} check-ins resent`);
-    return outcome(problems, `log times ${times[0]?.slice(11, 19)} → ${times[5]?.slice(11, 19)} (+1 h) → ${times[15]?.slice(11, 19)} (-1 h); ${v.figures}`);
+    return outcome(
+      problems,
+      `log times ${times[0]?.slice(11, 19)} → ${times[5]?.slice(11, 19)} (+1 h) → ${times[15]?.slice(11, 19)} (-1 h); ${v.figures}`,
+    );
   } finally {
     await cleanup.run();
   }

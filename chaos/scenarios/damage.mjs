@@ -33,7 +33,8 @@ export async function run({ long }) {
     const setAside = first.lines.filter((l) => l.code === 'E_STORE_UNREADABLE').map((l) => l.seq);
     if (left > 0) problems.push(`${left} rows still pending after the drain`);
     if (!first.alive) problems.push(`the daemon exited during the drain (${first.stderr.slice(-200)})`);
-    if (setAside.join(',') !== rotten.join(',')) problems.push(`set aside ${setAside.join(',') || 'nothing'}, expected ${rotten.join(',')}`);
+    if (setAside.join(',') !== rotten.join(','))
+      problems.push(`set aside ${setAside.join(',') || 'nothing'}, expected ${rotten.join(',')}`);
     first.kill('SIGTERM');
     await first.exited;
 
@@ -78,7 +79,11 @@ export async function run({ long }) {
       if (id !== undefined && id !== m.id) problems.push(`seq ${m.seq} received with two ids`);
       got.set(m.seq, m.id);
     }
-    const expected = [...Array.from({ length: backlog }, (_, i) => i + 1).filter((s) => !rotten.includes(s)), ...unsent.filter((s) => !lost.includes(s)), ...newSeqs];
+    const expected = [
+      ...Array.from({ length: backlog }, (_, i) => i + 1).filter((s) => !rotten.includes(s)),
+      ...unsent.filter((s) => !lost.includes(s)),
+      ...newSeqs,
+    ];
     const missing = expected.filter((s) => !got.has(s));
     if (missing.length > 0) problems.push(`${missing.length} seqs never reached the consumer (first ${missing.slice(0, 5).join(', ')})`);
     const unexpected = [...rotten, ...lost].filter((s) => got.has(s));

@@ -45,9 +45,13 @@ export async function run() {
     const problems = [...v.problems];
     if (duringFull.refused === 0) problems.push(`no E_STORE refusal after ${written} scans on a full disk`);
     if (!faultCodes.includes('E_STORE_FULL')) problems.push(`alarm codes ${faultCodes.join(',') || 'none'}, expected E_STORE_FULL`);
-    if (duringFull.committed + duringFull.refused !== duringFull.fed) problems.push(`while full: ${duringFull.fed} frames, ${duringFull.committed} committed + ${duringFull.refused} refused`);
+    if (duringFull.committed + duringFull.refused !== duringFull.fed)
+      problems.push(`while full: ${duringFull.fed} frames, ${duringFull.committed} committed + ${duringFull.refused} refused`);
     if (after !== 5) problems.push(`after freeing space ${after}/5 scans committed`);
-    return outcome(problems, `while full: ${duringFull.fed} frames → ${duringFull.committed} committed (WAL room), ${duringFull.refused} refused with ${faultCodes.join(',')}; after freeing: ${after}/5 committed; ${v.figures}`);
+    return outcome(
+      problems,
+      `while full: ${duringFull.fed} frames → ${duringFull.committed} committed (WAL room), ${duringFull.refused} refused with ${faultCodes.join(',')}; after freeing: ${after}/5 committed; ${v.figures}`,
+    );
   } finally {
     await cleanup.run();
   }

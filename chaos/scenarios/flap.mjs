@@ -39,7 +39,10 @@ export async function run({ long }) {
     const problems = [...v.problems];
     if (v.maxCopies > 3) problems.push(`a check-in arrived ${v.maxCopies} times (duplicate storm)`);
     const reconnects = d.messages('connected to the broker').length - 1;
-    return outcome(problems, `${flaps} flaps (${reconnects} reconnects) during a ${backlog}-row drain capped at 1000/s plus ${r.fed} live scans; ${v.figures}`);
+    return outcome(
+      problems,
+      `${flaps} flaps (${reconnects} reconnects) during a ${backlog}-row drain capped at 1000/s plus ${r.fed} live scans; ${v.figures}`,
+    );
   } finally {
     await cleanup.run();
   }

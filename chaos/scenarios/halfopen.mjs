@@ -42,7 +42,10 @@ export async function run() {
     const v = verifyDelivery({ announcedCommits: announced(r.daemons), store: inspectStore(r.dbPath), received: r.received() });
     const problems = [...v.problems];
     if (detected > 1.5 * KEEPALIVE_SEC) problems.push(`detected after ${detected.toFixed(1)} s > 1.5 x ${KEEPALIVE_SEC} s`);
-    return outcome(problems, `keepalive ${KEEPALIVE_SEC} s; half-open link detected after ${detected.toFixed(2)} s (limit ${1.5 * KEEPALIVE_SEC} s); ${v.figures}`);
+    return outcome(
+      problems,
+      `keepalive ${KEEPALIVE_SEC} s; half-open link detected after ${detected.toFixed(2)} s (limit ${1.5 * KEEPALIVE_SEC} s); ${v.figures}`,
+    );
   } finally {
     await cleanup.run();
   }

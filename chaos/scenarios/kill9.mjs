@@ -25,7 +25,10 @@ export async function run({ long }) {
     const pty = new PtyPair(tmp.dir);
     await pty.start();
     cleanup.add(() => pty.kill());
-    const config = writeConfig(tmp.dir, { mqtt: { url: broker.url }, scanners: [{ id: 's1', type: 'serial', path: pty.scannerPath, terminator: 'cr' }] });
+    const config = writeConfig(tmp.dir, {
+      mqtt: { url: broker.url },
+      scanners: [{ id: 's1', type: 'serial', path: pty.scannerPath, terminator: 'cr' }],
+    });
     const daemons = [];
     const start = async () => {
       const d = new Daemon(config);
@@ -64,10 +67,16 @@ export async function run({ long }) {
     await sleep(300); // the last frames reach the daemon
     const commits = announced(daemons);
     const expected = new Set(commits.map((c) => c.seq));
-    await consumer.until(() => {
-      const got = new Set(consumer.received.map((m) => m.seq));
-      return [...expected].every((s) => got.has(s));
-    }, 'every announced commit at the consumer', 90_000).catch(() => undefined);
+    await consumer
+      .until(
+        () => {
+          const got = new Set(consumer.received.map((m) => m.seq));
+          return [...expected].every((s) => got.has(s));
+        },
+        'every announced commit at the consumer',
+        90_000,
+      )
+      .catch(() => undefined);
     await untilNothingPending(join(tmp.dir, 'qrgate.db'), 15_000);
     daemon.kill('SIGTERM');
     await daemon.exited;

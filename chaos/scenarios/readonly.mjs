@@ -31,10 +31,12 @@ export async function run() {
     await sleep(300);
     const fatal = ro.lines.find((l) => l.level === 'fatal' || l.level === 'error' || l.level >= 50);
     const roCommitted = ro.messages('check-in committed').length;
-    const roExit = early ?? (await (async () => {
-      ro.kill('SIGTERM');
-      return ro.exited;
-    })());
+    const roExit =
+      early ??
+      (await (async () => {
+        ro.kill('SIGTERM');
+        return ro.exited;
+      })());
     mnt.remount('rw');
     const d2 = await r.start();
     await r.feed(5, 100);
@@ -49,7 +51,10 @@ export async function run() {
     if (roCommitted > 0) problems.push(`${roCommitted} scans acknowledged on a read-only store`);
     if (fatal === undefined) problems.push('no visible fault on the read-only store');
     if (lastSeq !== 10) problems.push(`after recovery last seq ${lastSeq}, expected 10`);
-    return outcome(problems, `read-only start: exit ${roExit.code ?? roExit.signal}, fault "${fatal?.msg ?? 'none'}" ${fatal?.code ?? ''}, 0 acknowledged; writable again: previous 5 rows kept, 5 new committed; ${v.figures}`);
+    return outcome(
+      problems,
+      `read-only start: exit ${roExit.code ?? roExit.signal}, fault "${fatal?.msg ?? 'none'}" ${fatal?.code ?? ''}, 0 acknowledged; writable again: previous 5 rows kept, 5 new committed; ${v.figures}`,
+    );
   } finally {
     await cleanup.run();
   }

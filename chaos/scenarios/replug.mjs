@@ -46,10 +46,14 @@ export async function run({ long }) {
     const problems = [];
     if (fd1 > fd0) problems.push(`fds ${fd0} → ${fd1}`);
     if (/MaxListenersExceeded/.test(d.stderr)) problems.push('MaxListenersExceededWarning');
-    if (d.messages('check-in committed').length !== scans) problems.push(`${scans} scans, ${d.messages('check-in committed').length} committed`);
+    if (d.messages('check-in committed').length !== scans)
+      problems.push(`${scans} scans, ${d.messages('check-in committed').length} committed`);
     const worst = Math.max(...reattach);
     if (worst > 2000) problems.push(`a reattach took ${worst.toFixed(0)} ms > 2 s`);
-    return outcome(problems, `${replugs} replugs, each reattached (median ${[...reattach].sort((a, b) => a - b)[reattach.length >> 1].toFixed(0)} ms, max ${worst.toFixed(0)} ms); ${scans} scans committed; fds ${fd0} → ${fd1}; RSS ${rss0.toFixed(0)} → ${rss1.toFixed(0)} MB`);
+    return outcome(
+      problems,
+      `${replugs} replugs, each reattached (median ${[...reattach].sort((a, b) => a - b)[reattach.length >> 1].toFixed(0)} ms, max ${worst.toFixed(0)} ms); ${scans} scans committed; fds ${fd0} → ${fd1}; RSS ${rss0.toFixed(0)} → ${rss1.toFixed(0)} MB`,
+    );
   } finally {
     await cleanup.run();
   }

@@ -7,7 +7,11 @@ import { cccd, frame } from '../../scripts/lib/payloads.mjs';
 import { PtyPair } from '../../scripts/lib/pty.mjs';
 import { sleep } from '../../scripts/lib/util.mjs';
 
-export async function rig(tmp, cleanup, { mqtt = {}, backlog = 0, store = {}, broker: brokerOptions = {}, extra = {}, dbDir = tmp.dir } = {}) {
+export async function rig(
+  tmp,
+  cleanup,
+  { mqtt = {}, backlog = 0, store = {}, broker: brokerOptions = {}, extra = {}, dbDir = tmp.dir } = {},
+) {
   const broker = await Mosquitto.start(tmp.dir, brokerOptions);
   cleanup.add(() => broker.down());
   const consumers = [await Consumer.connect(broker.url, CHECKINS)];

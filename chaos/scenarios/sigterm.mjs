@@ -26,8 +26,11 @@ export async function run({ long }) {
     const got = new Set(r.received().map((m) => m.seq));
     const markedNotReceived = before.rows.filter((row) => row.sent_ms !== null && !got.has(row.seq)).length;
     // Restart without a broker: the store is only read.
-    const offline = writeConfig(tmp.dir, { store: { path: r.dbPath, keyFile: `${tmp.dir}/store.key` }, mqtt: { url: 'mqtt://127.0.0.1:1' } });
-    const again = await r.start(offline).catch(() => null) ?? r.daemons[r.daemons.length - 1];
+    const offline = writeConfig(tmp.dir, {
+      store: { path: r.dbPath, keyFile: `${tmp.dir}/store.key` },
+      mqtt: { url: 'mqtt://127.0.0.1:1' },
+    });
+    const again = (await r.start(offline).catch(() => null)) ?? r.daemons[r.daemons.length - 1];
     const ready = again.messages('ready')[0];
     again.kill('SIGTERM');
     await again.exited;
@@ -36,11 +39,15 @@ export async function run({ long }) {
     const problems = [];
     if (exit.code !== 0) problems.push(`exit ${exit.code ?? exit.signal}`);
     if (stopSec > 5) problems.push(`stopped in ${stopSec.toFixed(2)} s > 5 s`);
-    if (ready?.pending !== pendingBefore.length) problems.push(`restart reports ${ready?.pending} pending, ${pendingBefore.length} were left`);
+    if (ready?.pending !== pendingBefore.length)
+      problems.push(`restart reports ${ready?.pending} pending, ${pendingBefore.length} were left`);
     if (pendingAfter.join(',') !== pendingBefore.join(',')) problems.push('the pending rows changed across the restart');
     if (markedNotReceived > 0) problems.push(`${markedNotReceived} rows marked sent but never received`);
     if (after.integrity !== 'ok') problems.push(`integrity ${after.integrity}`);
-    return outcome(problems, `SIGTERM mid-drain of ${backlog}: exit ${exit.code} in ${stopSec.toFixed(2)} s; ${pendingBefore.length} pending before and ${pendingAfter.length} after restart (same seqs); ${backlog - pendingBefore.length} marked sent, all received; integrity ${after.integrity}`);
+    return outcome(
+      problems,
+      `SIGTERM mid-drain of ${backlog}: exit ${exit.code} in ${stopSec.toFixed(2)} s; ${pendingBefore.length} pending before and ${pendingAfter.length} after restart (same seqs); ${backlog - pendingBefore.length} marked sent, all received; integrity ${after.integrity}`,
+    );
   } finally {
     await cleanup.run();
   }

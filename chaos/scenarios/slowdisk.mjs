@@ -27,7 +27,12 @@ export async function run({ long }) {
   try {
     const r = await rig(tmp, cleanup);
     const d = await r.start();
-    const holder = track(spawn(process.execPath, ['--input-type=module', '-e', HOLDER, r.dbPath], { cwd: new URL('.', ROOT).pathname, stdio: ['pipe', 'pipe', 'inherit'] }));
+    const holder = track(
+      spawn(process.execPath, ['--input-type=module', '-e', HOLDER, r.dbPath], {
+        cwd: new URL('.', ROOT).pathname,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      }),
+    );
     cleanup.add(() => holder.kill('SIGKILL'));
     let out = '';
     holder.stdout.setEncoding('utf8').on('data', (x) => (out += x));
@@ -60,7 +65,10 @@ export async function run({ long }) {
     const v = verifyDelivery({ announcedCommits: announced(r.daemons), store: inspectStore(r.dbPath), received: r.received() });
     const problems = [...v.problems];
     if (committed.length !== r.fed) problems.push(`${r.fed} frames written, ${committed.length} committed, ${refused} refused`);
-    return outcome(problems, `${stalls} write stalls of ${stallMs} ms at 20 scans/s: ${r.fed} frames written, ${committed.length} committed, ${refused} refused; ${v.figures}`);
+    return outcome(
+      problems,
+      `${stalls} write stalls of ${stallMs} ms at 20 scans/s: ${r.fed} frames written, ${committed.length} committed, ${refused} refused; ${v.figures}`,
+    );
   } finally {
     await cleanup.run();
   }

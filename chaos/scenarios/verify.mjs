@@ -65,5 +65,8 @@ export function verifyDelivery({ announcedCommits, store, received, allowMissing
 }
 
 export function outcome(problems, figures) {
-  return { pass: problems.length === 0, figures: problems.length === 0 ? figures : `${figures}; PROBLEMS: ${problems.slice(0, 6).join('; ')}` };
+  return {
+    pass: problems.length === 0,
+    figures: problems.length === 0 ? figures : `${figures}; PROBLEMS: ${problems.slice(0, 6).join('; ')}`,
+  };
 }

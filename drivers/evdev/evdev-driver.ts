@@ -41,9 +41,8 @@ export class EvdevDriver extends DeviceDriver {
     this.#readPollMs = deps.readPollMs ?? 10;
     this.#reader = new InputEventReader(deps.recordSize ?? recordSizeFor());
     const idleMs = entry.idleMs ?? DEFAULTS.idleMs;
-    this.#keyboard = new KeyboardFramer(
-      { maxFrameBytes: entry.maxFrameBytes ?? DEFAULTS.maxFrameBytes, idleMs, clock: this.clock },
-      (o) => this.deliver(o, `Enter or ${idleMs} ms without a key`),
+    this.#keyboard = new KeyboardFramer({ maxFrameBytes: entry.maxFrameBytes ?? DEFAULTS.maxFrameBytes, idleMs, clock: this.clock }, (o) =>
+      this.deliver(o, `Enter or ${idleMs} ms without a key`),
     );
   }
 

@@ -30,4 +30,3 @@ export const openEvdev: EvdevOpener = async (path) => {
     close: () => handle.close(),
   };
 };
-

@@ -54,15 +54,17 @@ export class HidDriver extends DeviceDriver {
       );
       // A scanner exposes several HID interfaces; the HID-POS one is the one to read unless told otherwise.
       const wantKeyboard = this.#entry.reportFormat === 'keyboard';
-      const pick =
-        candidates.find((d) => (d.usagePage === USAGE_PAGE_POS_SCANNER) !== wantKeyboard) ?? candidates[0];
+      const pick = candidates.find((d) => (d.usagePage === USAGE_PAGE_POS_SCANNER) !== wantKeyboard) ?? candidates[0];
       if (!pick?.path) return null;
       if (pick.usagePage !== undefined && pick.usagePage !== USAGE_PAGE_POS_SCANNER && pick.usagePage !== USAGE_PAGE_GENERIC_DESKTOP) {
         throw new HidNotAScanner(
           `USB ${match.vendorId}:${match.productId} has no HID-POS or keyboard interface (usage page 0x${pick.usagePage.toString(16)}); set the scanner to HID-POS or USB COM mode`,
         );
       }
-      return { path: pick.path, description: `${pick.path} (USB ${match.vendorId}:${match.productId}, usage page 0x${(pick.usagePage ?? 0).toString(16)})` };
+      return {
+        path: pick.path,
+        description: `${pick.path} (USB ${match.vendorId}:${match.productId}, usage page 0x${(pick.usagePage ?? 0).toString(16)})`,
+      };
     }
     const path = this.#entry.path ?? '';
     try {

@@ -106,7 +106,10 @@ export class SyntheticVisitors {
       return { kind: 'bad-truncated', payload: full.slice(0, full.indexOf('|', 14) + 1 + this.#int(6)) };
     }
     if (r < 0.7) {
-      const ascii = this.cccd().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'));
+      const ascii = this.cccd()
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'));
       return { kind: 'bad-ascii', payload: ascii };
     }
     return { kind: 'bad-unrecognized', payload: `SYNTHETIC-${pad(this.#int(1_000_000), 6)}-NOT-AN-ID` };

@@ -23,7 +23,16 @@ export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
         for (let i = done; i < Math.min(n, done + BATCH); i += 1) {
           const r = decodeScan(Buffer.from(cccd(startIndex + i), 'utf8'), scannedAt);
           if (!r.ok) throw new Error(`fixture payload did not decode: ${r.code}`);
-          store.recordCheckin({ scanner: 'bench', direction: 'in', auto: false, manual: false, scannedAt, clockSynced: true, document: r.document, warnings: r.warnings });
+          store.recordCheckin({
+            scanner: 'bench',
+            direction: 'in',
+            auto: false,
+            manual: false,
+            scannedAt,
+            clockSynced: true,
+            document: r.document,
+            warnings: r.warnings,
+          });
         }
       })();
     }
@@ -40,7 +49,7 @@ export async function messagesOf(path, keyFile, n) {
   const store = CheckinStore.open({ path, keyFile, maxPending: 10_000_000, forwarding: true });
   try {
     const out = [];
-    for (let after = 0; out.length < n; ) {
+    for (let after = 0; out.length < n;) {
       const rows = store.outboxAfter(after, Math.min(5000, n - out.length));
       if (rows.length === 0) break;
       for (const r of rows) out.push(checkinBody(r, { site: DEVICE.site, device: DEVICE.id }, 'full'));

@@ -73,7 +73,12 @@ export async function barePtyInsert(path, pty, frames) {
  * messages per second from the first publish to the last PUBACK.
  */
 export async function barePublish(url, topic, payloads, window) {
-  const client = await mqtt.connectAsync(url, { protocolVersion: 5, clean: true, reconnectPeriod: 0, clientId: `bare-${process.pid}-${Date.now()}` });
+  const client = await mqtt.connectAsync(url, {
+    protocolVersion: 5,
+    clean: true,
+    reconnectPeriod: 0,
+    clientId: `bare-${process.pid}-${Date.now()}`,
+  });
   client.stream.setNoDelay?.(true);
   try {
     return await new Promise((resolve, reject) => {

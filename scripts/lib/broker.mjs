@@ -13,7 +13,9 @@ const BINARY = '/usr/sbin/mosquitto';
 
 export function requireMosquitto() {
   if (!existsSync(BINARY)) {
-    throw new Error('mosquitto is missing: the MQTT tests need a real broker. Run scripts/test-deps.sh (as root) or `apt-get install mosquitto`.');
+    throw new Error(
+      'mosquitto is missing: the MQTT tests need a real broker. Run scripts/test-deps.sh (as root) or `apt-get install mosquitto`.',
+    );
   }
 }
 
@@ -67,22 +69,25 @@ export class Mosquitto {
     const data = join(this.dir, 'mosquitto-data');
     mkdirSync(data, { recursive: true });
     const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(conf, [
-      `persistence ${this.persistence ? 'true' : 'false'}`,
-      `persistence_location ${data}/`,
-      'autosave_interval 1',
-      // Started as root, mosquitto drops to its own user, which cannot read the callers' private temp folders.
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-      'log_dest stderr',
-      'log_type error',
-      'log_type warning',
-      `listener ${this.port} 127.0.0.1`,
-      'allow_anonymous true',
-      'max_inflight_messages 0',
-      'max_queued_messages 0',
-      ...this.listenerLines,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        `persistence ${this.persistence ? 'true' : 'false'}`,
+        `persistence_location ${data}/`,
+        'autosave_interval 1',
+        // Started as root, mosquitto drops to its own user, which cannot read the callers' private temp folders.
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+        `listener ${this.port} 127.0.0.1`,
+        'allow_anonymous true',
+        'max_inflight_messages 0',
+        'max_queued_messages 0',
+        ...this.listenerLines,
+        '',
+      ].join('\n'),
+    );
     const proc = track(spawn(BINARY, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] }));
     proc.stderr.setEncoding('utf8').on('data', (d) => (this.log += d));
     this.proc = proc;
@@ -119,7 +124,13 @@ export class Consumer {
   }
 
   static async connect(url, filter, { qos = 1, clientId = `chaos-consumer-${process.pid}-${Date.now()}` } = {}) {
-    const client = await mqtt.connectAsync(url, { protocolVersion: 5, clean: false, clientId, reconnectPeriod: 200, properties: { sessionExpiryInterval: 3600 } });
+    const client = await mqtt.connectAsync(url, {
+      protocolVersion: 5,
+      clean: false,
+      clientId,
+      reconnectPeriod: 200,
+      properties: { sessionExpiryInterval: 3600 },
+    });
     const consumer = new Consumer(client);
     client.on('error', () => undefined);
     client.on('message', (_topic, payload) => {

@@ -13,14 +13,17 @@ const CHILD = fileURLToPath(new URL('./central-child.mjs', import.meta.url));
 
 export function writeCentralConfig(dir, { port, over = {} } = {}) {
   const file = join(dir, 'central.yaml');
-  writeFileSync(file, stringify({
-    broker: { listen: { host: '127.0.0.1', port } },
-    store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') },
-    http: { host: '127.0.0.1', port: 0 },
-    fleet: { resendAfterSec: 2 },
-    log: { level: 'info' },
-    ...over,
-  }));
+  writeFileSync(
+    file,
+    stringify({
+      broker: { listen: { host: '127.0.0.1', port } },
+      store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') },
+      http: { host: '127.0.0.1', port: 0 },
+      fleet: { resendAfterSec: 2 },
+      log: { level: 'info' },
+      ...over,
+    }),
+  );
   return file;
 }
 
@@ -90,7 +93,10 @@ export class Central {
 
 /** `qrgate central kiosk add SITE DEVICE` through the CLI; writes the password to `file` (0600). */
 export function addKiosk(configFile, site, device, file) {
-  const password = execFileSync(process.execPath, [BIN, 'central', 'kiosk', 'add', site, device, '--config', configFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const password = execFileSync(process.execPath, [BIN, 'central', 'kiosk', 'add', site, device, '--config', configFile], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
   writeFileSync(file, password, { mode: 0o600 });
 }
 

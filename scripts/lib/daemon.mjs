@@ -36,7 +36,9 @@ export class Daemon {
     this.spawnedAt = performance.now();
     // As the service runs it (also for a script run instead, such as the bench skeleton: same heap settings).
     const argv = [...SERVICE_NODE_OPTIONS, ...nodeArgs, ...(argvOverride ?? [BIN, 'run', '--config', configFile])];
-    this.proc = track(spawn(process.execPath, argv, { env: { ...process.env, ...SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    this.proc = track(
+      spawn(process.execPath, argv, { env: { ...process.env, ...SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     let buffer = '';
     this.proc.stdout.setEncoding('utf8').on('data', (d) => {
       const at = performance.now();
@@ -88,7 +90,10 @@ export class Daemon {
   async waitFor(msg, timeoutMs = 10_000, count = 1) {
     const deadline = Date.now() + timeoutMs;
     while (this.messages(msg).length < count) {
-      if (!this.alive) throw new Error(`daemon exited (${this.proc.exitCode ?? this.proc.signalCode}) before "${msg}": ${this.stderr.slice(-2000)}\n${this.#tail()}`);
+      if (!this.alive)
+        throw new Error(
+          `daemon exited (${this.proc.exitCode ?? this.proc.signalCode}) before "${msg}": ${this.stderr.slice(-2000)}\n${this.#tail()}`,
+        );
       if (Date.now() > deadline) throw new Error(`timed out waiting for "${msg}" (${this.lines.length} log lines): ${this.#tail()}`);
       await sleep(5);
     }

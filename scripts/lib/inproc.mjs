@@ -9,14 +9,17 @@ export async function startApp(dir, over = {}) {
   const { App } = await dist('src/app.js');
   const { resolveConfig } = await dist('src/config/load.js');
   const { createLogger } = await dist('src/logger.js');
-  const { config } = resolveConfig({
-    device: { ...DEVICE },
-    store: { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key') },
-    clock: { synced: true },
-    http: { port: 0 },
-    log: { level: 'silent' },
-    ...over,
-  }, {});
+  const { config } = resolveConfig(
+    {
+      device: { ...DEVICE },
+      store: { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key') },
+      clock: { synced: true },
+      http: { port: 0 },
+      log: { level: 'silent' },
+      ...over,
+    },
+    {},
+  );
   const app = App.open(config, { logger: createLogger('silent') });
   await app.start();
   return app;

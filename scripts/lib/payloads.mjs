@@ -35,18 +35,52 @@ function withFields(fields, over) {
 
 /** 2021+ template: 16 data fields and `$`; the 10-digit number, no address, issue place in field 15. */
 export function bhytNew(over = {}) {
-  return withFields([
-    '0199900123', hex(NAME_F), '15/03/1990', '2', '-', '01 - 999', '01/01/2025', '-', '01/01/2025',
-    '01050199900123', '-', '4', ' 01/01/2030', '0000000000000000-0000', '4', hex(ISSUE_PLACE), '$',
-  ], over);
+  return withFields(
+    [
+      '0199900123',
+      hex(NAME_F),
+      '15/03/1990',
+      '2',
+      '-',
+      '01 - 999',
+      '01/01/2025',
+      '-',
+      '01/01/2025',
+      '01050199900123',
+      '-',
+      '4',
+      ' 01/01/2030',
+      '0000000000000000-0000',
+      '4',
+      hex(ISSUE_PLACE),
+      '$',
+    ],
+    over,
+  );
 }
 
 /** Legacy template: 14 data fields and `$`; a 15-character number, hex address in field 4. */
 export function bhytLegacy(over = {}) {
-  return withFields([
-    'GD4010199900456', hex(NAME_M), '01/01/1995', '1', hex(ADDRESS), '01 - 999', '01/01/2020', '31/12/2027',
-    '01/01/2020', '01050199900456', '-', '5', '01/01/2025', '0000000000000000-0000', '$',
-  ], over);
+  return withFields(
+    [
+      'GD4010199900456',
+      hex(NAME_M),
+      '01/01/1995',
+      '1',
+      hex(ADDRESS),
+      '01 - 999',
+      '01/01/2020',
+      '31/12/2027',
+      '01/01/2020',
+      '01050199900456',
+      '-',
+      '5',
+      '01/01/2025',
+      '0000000000000000-0000',
+      '$',
+    ],
+    over,
+  );
 }
 
 /** bhytNew with number 01999 + i (5 digits). */

@@ -19,14 +19,18 @@ const SUPERUSER = 'qrgate';
 
 /** The newest PostgreSQL server installed from Debian's packages: /usr/lib/postgresql/<major>/bin. */
 export function postgresBin() {
-  const majors = existsSync(ROOT_DIR) ? readdirSync(ROOT_DIR).filter((v) => /^\d+$/.test(v) && existsSync(join(ROOT_DIR, v, 'bin', 'postgres'))) : [];
+  const majors = existsSync(ROOT_DIR)
+    ? readdirSync(ROOT_DIR).filter((v) => /^\d+$/.test(v) && existsSync(join(ROOT_DIR, v, 'bin', 'postgres')))
+    : [];
   if (majors.length === 0) return null;
   return join(ROOT_DIR, String(Math.max(...majors.map(Number))), 'bin');
 }
 
 export function requirePostgres() {
   if (postgresBin() === null) {
-    throw new Error('PostgreSQL is missing: the PostgreSQL store tests need a real server. Run scripts/test-deps.sh (as root) or `apt-get install postgresql`.');
+    throw new Error(
+      'PostgreSQL is missing: the PostgreSQL store tests need a real server. Run scripts/test-deps.sh (as root) or `apt-get install postgresql`.',
+    );
   }
 }
 
@@ -46,7 +50,9 @@ function serverUser() {
 }
 
 function asUser(user, bin, args) {
-  return user === null ? [bin, args] : ['setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--clear-groups', '--', bin, ...args]];
+  return user === null
+    ? [bin, args]
+    : ['setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--clear-groups', '--', bin, ...args]];
 }
 
 export class Postgres {
@@ -86,7 +92,16 @@ export class Postgres {
 
   initdb() {
     if (this.serverUser !== null) chownSync(this.dir, this.serverUser.uid, this.serverUser.gid);
-    const [cmd, args] = asUser(this.serverUser, join(postgresBin(), 'initdb'), ['-D', this.data, '-U', this.user, '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions']);
+    const [cmd, args] = asUser(this.serverUser, join(postgresBin(), 'initdb'), [
+      '-D',
+      this.data,
+      '-U',
+      this.user,
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--no-locale',
+      '--no-instructions',
+    ]);
     try {
       execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', cwd: this.dir });
     } catch (err) {
@@ -122,7 +137,8 @@ export class Postgres {
         return;
       } catch (err) {
         await client.end().catch(() => undefined);
-        if (Date.now() > deadline) throw new Error(`postgres did not accept connections on ${this.port}: ${err.message}\n${this.log}`, { cause: err });
+        if (Date.now() > deadline)
+          throw new Error(`postgres did not accept connections on ${this.port}: ${err.message}\n${this.log}`, { cause: err });
       }
       await sleep(25);
     }

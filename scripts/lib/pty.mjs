@@ -11,7 +11,9 @@ import { sleep, track } from './util.mjs';
 export function requireSocat() {
   const probe = spawnSync('socat', ['-V'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
-    throw new Error('socat is missing: the serial driver tests need a real pseudo-terminal pair. Run scripts/test-deps.sh (as root) or `apt-get install socat`.');
+    throw new Error(
+      'socat is missing: the serial driver tests need a real pseudo-terminal pair. Run scripts/test-deps.sh (as root) or `apt-get install socat`.',
+    );
   }
 }
 
@@ -29,7 +31,11 @@ export class PtyPair {
   }
 
   async start() {
-    const proc = track(spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.scannerPath}`, `pty,raw,echo=0,link=${this.hostPath}`], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    const proc = track(
+      spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.scannerPath}`, `pty,raw,echo=0,link=${this.hostPath}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
     this.#proc = proc;
     let stderr = '';
     proc.stderr.on('data', (d) => (stderr += d.toString()));

@@ -40,7 +40,11 @@ export interface CentralDeps {
 }
 
 /** Opens central's store with its key (creating both on first use); shared by `run` and the admin subcommands. */
-export async function openCentralStore(config: CentralConfig, now: Date, hooks: OpenStoreHooks = {}): Promise<{ store: CentralStore; sealer: Sealer; keyTooOpen: boolean }> {
+export async function openCentralStore(
+  config: CentralConfig,
+  now: Date,
+  hooks: OpenStoreHooks = {},
+): Promise<{ store: CentralStore; sealer: Sealer; keyTooOpen: boolean }> {
   const key = loadKeyFile(config.store.keyFile, true);
   const sealer = new Sealer(key.key);
   const store = await openCentralStoreFor(config, sealer, now, hooks);
@@ -65,8 +69,14 @@ export class CentralApp {
   /** Opens the store (the only I/O before `start`), then wires the parts. */
   static async open(config: CentralConfig, deps: CentralDeps): Promise<CentralApp> {
     const clock = deps.clock ?? systemClock;
-    const opened = await openCentralStore(config, clock.now(), { onConnectionError: (err) => deps.logger.warn({ err }, 'a database connection failed; the pool opens another') });
-    if (opened.keyTooOpen) deps.logger.warn({ code: 'W_KEY_PERMISSIONS', file: config.store.keyFile }, 'the key file is readable by other users (it should be mode 0600)');
+    const opened = await openCentralStore(config, clock.now(), {
+      onConnectionError: (err) => deps.logger.warn({ err }, 'a database connection failed; the pool opens another'),
+    });
+    if (opened.keyTooOpen)
+      deps.logger.warn(
+        { code: 'W_KEY_PERMISSIONS', file: config.store.keyFile },
+        'the key file is readable by other users (it should be mode 0600)',
+      );
     const entry = deps.writerEntry === undefined ? writerThreadEntry() : deps.writerEntry;
     if (opened.store instanceof SqliteCentralStore && config.store.writerThread && entry !== null) {
       try {
@@ -100,8 +110,18 @@ export class CentralApp {
       request: (k, op, body) => this.broker.request(k, op, body),
       onResend: () => this.metrics.resendRequests.inc(),
     });
-    this.fleet = { store: this.store, tracker: this.tracker, gaps: this.gaps, clock: this.clock, zone, silentAfterMs: config.fleet.silentAfterMinutes * 60_000 };
-    this.metrics = new CentralMetrics(async () => fleetTotals(await buildFleet(this.fleet)), () => this.broker.connectedClients);
+    this.fleet = {
+      store: this.store,
+      tracker: this.tracker,
+      gaps: this.gaps,
+      clock: this.clock,
+      zone,
+      silentAfterMs: config.fleet.silentAfterMinutes * 60_000,
+    };
+    this.metrics = new CentralMetrics(
+      async () => fleetTotals(await buildFleet(this.fleet)),
+      () => this.broker.connectedClients,
+    );
     this.commit = new GroupCommit({
       insert: (rows) => this.store.insertCheckins(rows),
       clock: this.clock,
@@ -125,9 +145,27 @@ export class CentralApp {
       ...(deps.drop === undefined ? {} : { drop: deps.drop }),
     }));
     // broker.url: a consumer of an external broker (docs/central.md, "External broker"); otherwise the embedded one.
-    this.broker = config.broker.url === undefined ? new EmbeddedBroker({ config: config.broker, store: this.store, ingest, metrics: this.metrics, log: this.log.child({ module: 'broker' }) }) : new BrokerConsumer({ config: config.broker, ingest, clock: this.clock, log: this.log.child({ module: 'consumer' }) });
+    this.broker =
+      config.broker.url === undefined
+        ? new EmbeddedBroker({
+            config: config.broker,
+            store: this.store,
+            ingest,
+            metrics: this.metrics,
+            log: this.log.child({ module: 'broker' }),
+          })
+        : new BrokerConsumer({ config: config.broker, ingest, clock: this.clock, log: this.log.child({ module: 'consumer' }) });
     const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
-    this.http = buildCentralHttp({ config, store: this.store, sealer, sessions, fleet: this.fleet, metrics: this.metrics, logger: this.log, health: () => this.health() });
+    this.http = buildCentralHttp({
+      config,
+      store: this.store,
+      sealer,
+      sessions,
+      fleet: this.fleet,
+      metrics: this.metrics,
+      logger: this.log,
+      health: () => this.health(),
+    });
   }
 
   async start(): Promise<void> {
@@ -137,7 +175,10 @@ export class CentralApp {
     if (this.config.broker.url === undefined) this.tracker.allOffline(this.clock.now().getTime());
     await this.tracker.flush();
     await this.purge();
-    this.timers.push(this.clock.setInterval(() => void this.purge(), RETENTION_EVERY_MS), this.clock.setInterval(() => void this.flushStates(), STATE_FLUSH_MS));
+    this.timers.push(
+      this.clock.setInterval(() => void this.purge(), RETENTION_EVERY_MS),
+      this.clock.setInterval(() => void this.flushStates(), STATE_FLUSH_MS),
+    );
     for (const t of this.timers) t.unref();
     this.gaps.start();
     this.brokerUrl = await this.broker.start();
@@ -160,7 +201,10 @@ export class CentralApp {
     const storeOk = await this.store.isHealthy();
     const broker = this.broker.status();
     const brokerOk = this.brokerUrl !== null && broker.ok;
-    return { ok: storeOk && brokerOk, checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: broker.detail } } };
+    return {
+      ok: storeOk && brokerOk,
+      checks: { store: { ok: storeOk, detail: storeOk ? 'answers' : 'does not answer' }, broker: { ok: brokerOk, detail: broker.detail } },
+    };
   }
 
   private async flushStates(): Promise<void> {

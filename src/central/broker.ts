@@ -43,12 +43,18 @@ export class EmbeddedBroker implements BrokerSide {
   }
 
   status(): { ok: boolean; detail: string } {
-    return this.aedes === null || this.url === '' ? { ok: false, detail: 'not listening' } : { ok: true, detail: `${this.connectedClients} clients` };
+    return this.aedes === null || this.url === ''
+      ? { ok: false, detail: 'not listening' }
+      : { ok: true, detail: `${this.connectedClients} clients` };
   }
 
   async start(): Promise<string> {
     const { config: c, log } = this.d;
-    if (c.allowAnonymous) log.warn({ code: 'W_CENTRAL_ANONYMOUS' }, 'broker.allowAnonymous is on: any client may connect without a password and publish as any kiosk (UNSAFE: for demos and tests only)');
+    if (c.allowAnonymous)
+      log.warn(
+        { code: 'W_CENTRAL_ANONYMOUS' },
+        'broker.allowAnonymous is on: any client may connect without a password and publish as any kiosk (UNSAFE: for demos and tests only)',
+      );
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => {
@@ -65,9 +71,18 @@ export class EmbeddedBroker implements BrokerSide {
     aedes.on('clientError', (_client, err) => log.debug({ err: err.message }, 'mqtt client error'));
     this.aedes = aedes;
     const tls = c.listen.tls;
-    const server = tls === undefined
-      ? createServer(aedes.handle)
-      : createTlsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key), ...(tls.ca === undefined ? {} : { ca: readFileSync(tls.ca), requestCert: true }), rejectUnauthorized: tls.requireClientCert }, aedes.handle);
+    const server =
+      tls === undefined
+        ? createServer(aedes.handle)
+        : createTlsServer(
+            {
+              cert: readFileSync(tls.cert),
+              key: readFileSync(tls.key),
+              ...(tls.ca === undefined ? {} : { ca: readFileSync(tls.ca), requestCert: true }),
+              rejectUnauthorized: tls.requireClientCert,
+            },
+            aedes.handle,
+          );
     // Small QoS 1 messages: PUBACKs must not wait for Nagle (docs/mqtt.md, "The central broker should do the same").
     server.on('connection', (s: { setNoDelay?: (on: boolean) => void }) => s.setNoDelay?.(true));
     server.on('secureConnection', (s: TLSSocket) => s.setNoDelay(true));
@@ -100,14 +115,24 @@ export class EmbeddedBroker implements BrokerSide {
     if (server !== null) await new Promise<void>((r) => server.close(() => r()));
   }
 
-  private authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void): void {
+  private authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void,
+  ): void {
     const refuse = (why: string): void => {
       this.d.metrics.authFailures.inc();
       this.d.log.warn({ reason: why }, 'mqtt connection refused');
       done(Object.assign(new Error(why), { returnCode: 4 }), null);
     };
     const socket = client.conn as Partial<TLSSocket>;
-    if (typeof socket.getPeerCertificate === 'function' && socket.authorized === false && Object.keys(socket.getPeerCertificate()).length > 0) return refuse('client certificate not signed by broker.listen.tls.ca');
+    if (
+      typeof socket.getPeerCertificate === 'function' &&
+      socket.authorized === false &&
+      Object.keys(socket.getPeerCertificate()).length > 0
+    )
+      return refuse('client certificate not signed by broker.listen.tls.ca');
     if (username === undefined || username === '') {
       if (!this.d.config.allowAnonymous) return refuse('no user name');
       this.identities.set(client, { kiosk: null });
@@ -116,11 +141,13 @@ export class EmbeddedBroker implements BrokerSide {
     const kiosk = kioskOfUsername(username);
     if (kiosk === null) return refuse('unknown kiosk or wrong password');
     // A certificate names the kiosk it was issued to: another kiosk's password must not ride on it.
-    const cn = typeof socket.getPeerCertificate === 'function' && socket.authorized === true ? socket.getPeerCertificate().subject?.CN : undefined;
+    const cn =
+      typeof socket.getPeerCertificate === 'function' && socket.authorized === true ? socket.getPeerCertificate().subject?.CN : undefined;
     if (cn !== undefined && cn !== username) return refuse('client certificate issued to another kiosk (its CN must be SITE/DEVICE)');
     this.d.store.kioskPassword(kiosk).then(
       (stored) => {
-        if (stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored)) return refuse('unknown kiosk or wrong password');
+        if (stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored))
+          return refuse('unknown kiosk or wrong password');
         this.identities.set(client, { kiosk });
         done(null, true);
       },

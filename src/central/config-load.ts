@@ -31,7 +31,11 @@ function setPath(target: Json, path: readonly string[], value: unknown): void {
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, dropNulls(v)]),
+  );
 }
 
 function deepFreeze<T>(value: T): T {
@@ -42,10 +46,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const dotted = (pointer: string): string => pointer.split('/').filter((p) => p !== '').join('.') || '(top level)';
+const dotted = (pointer: string): string =>
+  pointer
+    .split('/')
+    .filter((p) => p !== '')
+    .join('.') || '(top level)';
 
 export function resolveCentralConfig(document: unknown, env: NodeJS.ProcessEnv, source = '(inline)'): CentralConfig {
-  if (document !== null && document !== undefined && !isObject(document)) throw new ConfigError(source, [{ path: '(top level)', message: 'must be a mapping of sections (broker:, store:, …)' }]);
+  if (document !== null && document !== undefined && !isObject(document))
+    throw new ConfigError(source, [{ path: '(top level)', message: 'must be a mapping of sections (broker:, store:, …)' }]);
   const problems: ConfigProblem[] = [];
   const raw = dropNulls(structuredClone(document ?? {})) as Json;
   const keys = centralEnvKeys();
@@ -53,7 +62,8 @@ export function resolveCentralConfig(document: unknown, env: NodeJS.ProcessEnv, 
     const key = text === undefined ? undefined : keys.get(name);
     if (key === undefined || text === undefined) continue;
     const converted = Value.Convert(key.schema, text);
-    if (!Value.Check(key.schema, converted)) problems.push({ path: `${name} (environment)`, message: `"${text}" is not a valid value for ${key.path.join('.')}` });
+    if (!Value.Check(key.schema, converted))
+      problems.push({ path: `${name} (environment)`, message: `"${text}" is not a valid value for ${key.path.join('.')}` });
     else setPath(raw, key.path, converted);
   }
   if (env.LOG_LEVEL !== undefined) setPath(raw, ['log', 'level'], env.LOG_LEVEL);
@@ -63,9 +73,11 @@ export function resolveCentralConfig(document: unknown, env: NodeJS.ProcessEnv, 
     problems.push({ path: dotted(e.instancePath), message: e.message === 'schema is false' ? 'unknown key' : e.message });
   }
   const zone = (value.fleet as Json | undefined)?.timeZone;
-  if (typeof zone === 'string' && !isValidTimeZone(zone)) problems.push({ path: 'fleet.timeZone', message: `"${zone}" is not a time zone the system knows (e.g. Asia/Ho_Chi_Minh)` });
+  if (typeof zone === 'string' && !isValidTimeZone(zone))
+    problems.push({ path: 'fleet.timeZone', message: `"${zone}" is not a time zone the system knows (e.g. Asia/Ho_Chi_Minh)` });
   const broker = value.broker as Json | undefined;
-  if (broker?.url !== undefined && broker.clientId === undefined) problems.push({ path: 'broker.clientId', message: 'is required with broker.url (a stable id, unique to this central process)' });
+  if (broker?.url !== undefined && broker.clientId === undefined)
+    problems.push({ path: 'broker.clientId', message: 'is required with broker.url (a stable id, unique to this central process)' });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(value as CentralConfig);
 }
@@ -79,6 +91,10 @@ export function loadCentralConfig(file: string, env: NodeJS.ProcessEnv = process
     throw new ConfigError(file, [{ path: '(file)', message: `cannot read it: ${reason}` }]);
   }
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) throw new ConfigError(file, doc.errors.map((e) => ({ path: `(yaml, line ${e.linePos?.[0].line ?? '?'})`, message: e.message.split('\n')[0] ?? e.message })));
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({ path: `(yaml, line ${e.linePos?.[0].line ?? '?'})`, message: e.message.split('\n')[0] ?? e.message })),
+    );
   return resolveCentralConfig(doc.toJS() as unknown, env, file);
 }

@@ -15,7 +15,16 @@
  */
 import type { Clock, Timer } from '../core/clock.js';
 import { Backoff } from '../forwarder/backoff.js';
-import { classifyError, consumerOptions, isDeferredAck, NotAcknowledged, openConsumerClient, type IClientOptions, type IPublishPacket, type MqttClient } from '../forwarder/connection.js';
+import {
+  classifyError,
+  consumerOptions,
+  isDeferredAck,
+  NotAcknowledged,
+  openConsumerClient,
+  type IClientOptions,
+  type IPublishPacket,
+  type MqttClient,
+} from '../forwarder/connection.js';
 import type { Logger } from '../logger.js';
 import type { BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
@@ -61,7 +70,8 @@ export class BrokerConsumer implements BrokerSide {
   private readonly mine: Buffer;
 
   constructor(private readonly d: ConsumerDeps) {
-    if (d.config.url === undefined || d.config.clientId === undefined) throw new Error('BrokerConsumer needs broker.url and broker.clientId');
+    if (d.config.url === undefined || d.config.clientId === undefined)
+      throw new Error('BrokerConsumer needs broker.url and broker.clientId');
     this.url = d.config.url;
     this.clientId = d.config.clientId;
     this.mine = Buffer.from(this.clientId, 'utf8');
@@ -73,7 +83,9 @@ export class BrokerConsumer implements BrokerSide {
   }
 
   status(): { ok: boolean; detail: string } {
-    return this.subscribed ? { ok: true, detail: `consuming from ${publicUrl(this.url)} as ${this.clientId}` } : { ok: false, detail: 'not connected' };
+    return this.subscribed
+      ? { ok: true, detail: `consuming from ${publicUrl(this.url)} as ${this.clientId}` }
+      : { ok: false, detail: 'not connected' };
   }
 
   /**
@@ -82,10 +94,24 @@ export class BrokerConsumer implements BrokerSide {
    */
   async start(): Promise<string> {
     const c = this.d.config;
-    this.options = consumerOptions({ clientId: this.clientId, username: c.username, passwordFile: c.passwordFile, ca: c.ca, cert: c.cert, key: c.key, sessionExpirySec: c.sessionExpirySec, keepaliveSec: KEEPALIVE_SEC, connectTimeoutMs: CONNECT_TIMEOUT_MS, section: 'broker' });
+    this.options = consumerOptions({
+      clientId: this.clientId,
+      username: c.username,
+      passwordFile: c.passwordFile,
+      ca: c.ca,
+      cert: c.cert,
+      key: c.key,
+      sessionExpirySec: c.sessionExpirySec,
+      keepaliveSec: KEEPALIVE_SEC,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      section: 'broker',
+    });
     const host = new URL(this.url).hostname;
     if (this.url.startsWith('mqtt://') && !['localhost', '127.0.0.1', '[::1]', '::1'].includes(host)) {
-      this.d.log.warn({ code: 'W_MQTT_PLAINTEXT', broker: publicUrl(this.url) }, 'broker.url is plain mqtt:// to another host: documents and the password cross the network readable (use mqtts://)');
+      this.d.log.warn(
+        { code: 'W_MQTT_PLAINTEXT', broker: publicUrl(this.url) },
+        'broker.url is plain mqtt:// to another host: documents and the password cross the network readable (use mqtts://)',
+      );
     }
     this.stopped = false;
     await new Promise<void>((resolve) => {
@@ -162,7 +188,10 @@ export class BrokerConsumer implements BrokerSide {
     client.on('error', (err) => {
       if (isDeferredAck(err) || !current()) return;
       if (err instanceof NotAcknowledged) {
-        this.d.log.warn({ reason: err.message }, 'a message could not be stored: dropping the broker connection so that the broker sends it again');
+        this.d.log.warn(
+          { reason: err.message },
+          'a message could not be stored: dropping the broker connection so that the broker sends it again',
+        );
         client.end(true);
         return;
       }
@@ -199,21 +228,28 @@ export class BrokerConsumer implements BrokerSide {
       if (!current()) return;
       const refused = (granted ?? []).filter((s) => s.qos > 2).map((s) => s.topic);
       if (err || refused.length > 0) {
-        this.problem('E_MQTT_AUTH', err ? err.message : `the broker refused the subscriptions ${refused.join(', ')} (its ACL must let broker.username read ${b}/#)`);
+        this.problem(
+          'E_MQTT_AUTH',
+          err ? err.message : `the broker refused the subscriptions ${refused.join(', ')} (its ACL must let broker.username read ${b}/#)`,
+        );
         client.end(true);
         return;
       }
       this.subscribed = true;
       this.backoff.reset();
       this.lastProblem = null;
-      this.d.log.info({ broker: publicUrl(this.url), clientId: this.clientId, group: g, sessionPresent }, 'consuming from the external broker');
+      this.d.log.info(
+        { broker: publicUrl(this.url), clientId: this.clientId, group: g, sessionPresent },
+        'consuming from the external broker',
+      );
       this.settleStart();
     });
   }
 
   private problem(code: string, detail: string): void {
     // Once per change: a broker away for an hour is one line, not one per attempt.
-    if (this.lastProblem !== `${code} ${detail}`) this.d.log.error({ code, detail, broker: publicUrl(this.url) }, 'cannot consume from the broker (broker: not connected); retrying');
+    if (this.lastProblem !== `${code} ${detail}`)
+      this.d.log.error({ code, detail, broker: publicUrl(this.url) }, 'cannot consume from the broker (broker: not connected); retrying');
     this.lastProblem = `${code} ${detail}`;
   }
 

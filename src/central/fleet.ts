@@ -24,7 +24,12 @@ export interface FleetKiosk {
   readonly scanners: ReadonlyArray<{ readonly id: string; readonly state: string; readonly code?: string }>;
   readonly lastSeq: number | null;
   readonly contiguousSeq: number;
-  readonly gaps: { readonly open: number; readonly lost: number; readonly closing: boolean; readonly ranges: ReadonlyArray<{ from: number; to: number; state: 'open' | 'lost' }> };
+  readonly gaps: {
+    readonly open: number;
+    readonly lost: number;
+    readonly closing: boolean;
+    readonly ranges: ReadonlyArray<{ from: number; to: number; state: 'open' | 'lost' }>;
+  };
   readonly today: { readonly in: number; readonly out: number; readonly rejected: number };
 }
 
@@ -56,47 +61,61 @@ export async function buildFleet(d: FleetDeps): Promise<Fleet> {
   const now = d.clock.now().getTime();
   const iso = (ms: number | null): string | null => (ms === null ? null : d.zone.iso(ms));
   const dayStart = d.zone.startOfDay(now);
-  const [counts, persons, known, stored] = await Promise.all([d.store.kioskCountsSince(dayStart), d.store.personsSince(dayStart), d.store.knownKiosks(), d.store.allKioskStates()]);
+  const [counts, persons, known, stored] = await Promise.all([
+    d.store.kioskCountsSince(dayStart),
+    d.store.personsSince(dayStart),
+    d.store.knownKiosks(),
+    d.store.allKioskStates(),
+  ]);
   // Another central process sharing the store may have heard from a kiosk since this one did.
   for (const s of stored) d.tracker.adopt(s);
   const ids = new Map<string, KioskId>();
   for (const k of [...known, ...d.tracker.all()]) ids.set(kioskKey(k), { site: k.site, device: k.device });
   const sorted = [...ids.values()].sort((a, b) => kioskKey(a).localeCompare(kioskKey(b)));
   const completeness = await Promise.all(sorted.map((k) => d.gaps.cached(k)));
-  const kiosks = sorted
-    .map((k, i): FleetKiosk => {
-      const s = d.tracker.state(k);
-      const h = d.tracker.healthOf(k);
-      const c = completeness[i] as Completeness;
-      const state = s?.state ?? 'offline';
-      const quietSince = Math.max(s?.lastCheckinMs ?? 0, s?.sinceMs ?? 0);
-      const ranges = [...c.open.map((r) => ({ ...r, state: 'open' as const })), ...c.lost.map((r) => ({ from: r.from, to: r.to, state: 'lost' as const }))].sort((a, b) => a.from - b.from).slice(0, MAX_RANGES_SHOWN);
-      return {
-        site: k.site,
-        device: k.device,
-        state,
-        since: iso(s?.sinceMs ?? null),
-        lastSeenAt: iso(s?.lastSeenMs ?? null),
-        lastCheckinAt: iso(s?.lastCheckinMs ?? null),
-        version: s?.version ?? null,
-        pending: h?.pending ?? null,
-        oldestPendingAgeSec: h?.oldestPendingAgeSec ?? null,
-        silent: state === 'online' && now - quietSince >= d.silentAfterMs,
-        clockSynced: s?.lastClockSynced ?? null,
-        scanners: h?.scanners ?? [],
-        lastSeq: h?.lastSeq ?? null,
-        contiguousSeq: c.contiguousSeq,
-        gaps: { open: c.openCount, lost: c.lostCount, closing: c.closing, ranges },
-        today: counts.get(kioskKey(k)) ?? { in: 0, out: 0, rejected: 0 },
-      };
-    });
+  const kiosks = sorted.map((k, i): FleetKiosk => {
+    const s = d.tracker.state(k);
+    const h = d.tracker.healthOf(k);
+    const c = completeness[i] as Completeness;
+    const state = s?.state ?? 'offline';
+    const quietSince = Math.max(s?.lastCheckinMs ?? 0, s?.sinceMs ?? 0);
+    const ranges = [
+      ...c.open.map((r) => ({ ...r, state: 'open' as const })),
+      ...c.lost.map((r) => ({ from: r.from, to: r.to, state: 'lost' as const })),
+    ]
+      .sort((a, b) => a.from - b.from)
+      .slice(0, MAX_RANGES_SHOWN);
+    return {
+      site: k.site,
+      device: k.device,
+      state,
+      since: iso(s?.sinceMs ?? null),
+      lastSeenAt: iso(s?.lastSeenMs ?? null),
+      lastCheckinAt: iso(s?.lastCheckinMs ?? null),
+      version: s?.version ?? null,
+      pending: h?.pending ?? null,
+      oldestPendingAgeSec: h?.oldestPendingAgeSec ?? null,
+      silent: state === 'online' && now - quietSince >= d.silentAfterMs,
+      clockSynced: s?.lastClockSynced ?? null,
+      scanners: h?.scanners ?? [],
+      lastSeq: h?.lastSeq ?? null,
+      contiguousSeq: c.contiguousSeq,
+      gaps: { open: c.openCount, lost: c.lostCount, closing: c.closing, ranges },
+      today: counts.get(kioskKey(k)) ?? { in: 0, out: 0, rejected: 0 },
+    };
+  });
   const bySite = new Map<string, FleetKiosk[]>();
   for (const k of kiosks) bySite.set(k.site, [...(bySite.get(k.site) ?? []), k]);
   const sites = [...bySite].map(([site, ks]): FleetSite => ({
     site,
     kiosks: ks.length,
     online: ks.filter((k) => k.state === 'online').length,
-    today: { in: sum(ks, (k) => k.today.in), out: sum(ks, (k) => k.today.out), rejected: sum(ks, (k) => k.today.rejected), persons: persons.get(site) ?? 0 },
+    today: {
+      in: sum(ks, (k) => k.today.in),
+      out: sum(ks, (k) => k.today.out),
+      rejected: sum(ks, (k) => k.today.rejected),
+      persons: persons.get(site) ?? 0,
+    },
   }));
   return { at: d.zone.iso(now), kiosks, sites };
 }

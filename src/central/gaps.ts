@@ -108,19 +108,34 @@ export class GapWatcher {
     const first = open[0];
     const top = Math.max(maxSeq, lastSeq);
     const pending = this.d.tracker.healthOf(k)?.pending ?? 0;
-    return { contiguousSeq: first === undefined ? top : first.from - 1, open, lost, openCount: countSeqs(open), lostCount: countSeqs(lost), closing: open.length > 0 && pending > 0 };
+    return {
+      contiguousSeq: first === undefined ? top : first.from - 1,
+      open,
+      lost,
+      openCount: countSeqs(open),
+      lostCount: countSeqs(lost),
+      closing: open.length > 0 && pending > 0,
+    };
   }
 
   /** The kiosk answered a resend: ranges it no longer has, or cannot read, are lost. */
   async onResendResult(k: KioskId, r: ResendResult): Promise<void> {
-    const lost: LostRange[] = [...r.missing.map(([from, to]) => ({ from, to, reason: 'missing' as const })), ...r.unreadable.map((s) => ({ from: s, to: s, reason: 'unreadable' as const }))];
+    const lost: LostRange[] = [
+      ...r.missing.map(([from, to]) => ({ from, to, reason: 'missing' as const })),
+      ...r.unreadable.map((s) => ({ from: s, to: s, reason: 'unreadable' as const })),
+    ];
     const known = await this.d.store.lostRanges(k);
     // A joined request also covers seqs stored here: what the kiosk no longer has among those is not lost.
     const { open } = await this.compute(k);
-    const fresh = lost.flatMap((l) => subtract([l], subtract([l], open)).map((r) => ({ ...r, reason: l.reason }))).filter((l) => subtract([l], known).length > 0);
+    const fresh = lost
+      .flatMap((l) => subtract([l], subtract([l], open)).map((r) => ({ ...r, reason: l.reason })))
+      .filter((l) => subtract([l], known).length > 0);
     if (fresh.length > 0) {
       await this.d.store.addLost(k, fresh, this.d.clock.now().getTime());
-      this.d.log.warn({ site: k.site, device: k.device, ranges: fresh.length, seqs: countSeqs(fresh) }, 'check-ins the kiosk no longer has are marked lost');
+      this.d.log.warn(
+        { site: k.site, device: k.device, ranges: fresh.length, seqs: countSeqs(fresh) },
+        'check-ins the kiosk no longer has are marked lost',
+      );
     }
     this.touch(k);
   }

@@ -8,8 +8,14 @@ export const CENTRAL_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta
 
 export function pageRoutes(app: FastifyInstance, logger: Logger): void {
   const assets = loadAssets(CENTRAL_PUBLIC_DIR);
-  if (!assets.has('fleet.html')) logger.error({ dir: CENTRAL_PUBLIC_DIR }, 'fleet page files are missing (run "npm run build"); the API still works');
-  const names: Record<string, string> = { '/': 'fleet.html', '/fleet.js': 'fleet.js', '/fleet.css': 'fleet.css', '/fleet-i18n.js': 'fleet-i18n.js' };
+  if (!assets.has('fleet.html'))
+    logger.error({ dir: CENTRAL_PUBLIC_DIR }, 'fleet page files are missing (run "npm run build"); the API still works');
+  const names: Record<string, string> = {
+    '/': 'fleet.html',
+    '/fleet.js': 'fleet.js',
+    '/fleet.css': 'fleet.css',
+    '/fleet-i18n.js': 'fleet-i18n.js',
+  };
   app.get('/favicon.ico', (_req, reply) => reply.code(204).send());
   for (const [path, name] of Object.entries(names)) {
     app.get(path, (_req, reply) => {

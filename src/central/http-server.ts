@@ -60,7 +60,13 @@ export function requireRole(sessions: OperatorSessions, role: Role) {
 
 export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
   const logger: FastifyBaseLogger = d.logger.child({ module: 'http' });
-  const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 16 * 1024, forceCloseConnections: true, schemaController: { compilersFactory: lazyCompilers() } }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 16 * 1024,
+    forceCloseConnections: true,
+    schemaController: { compilersFactory: lazyCompilers() },
+  }).withTypeProvider<TypeBoxTypeProvider>();
   void app.register(async (instance) => {
     const api = instance.withTypeProvider<TypeBoxTypeProvider>();
     await api.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, hsts: false });
@@ -71,23 +77,48 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
     const log = d.logger.child({ module: 'http' });
     const ttlSec = d.config.http.sessionTtlMin * 60;
 
-    api.post('/api/login', { schema: { body: Type.Object({ user: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }) }, config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } }, async (req, reply) => {
-      const u = await d.store.user(req.body.user);
-      const ok = u !== null && (await verifyPassword(req.body.password, parseHash(u.hash)));
-      if (!ok || u === null) {
-        log.warn({ event: 'login-failed', ip: req.ip }, 'operator login failed');
-        return sendError(reply, 401, 'E_HTTP_LOGIN_FAILED');
-      }
-      const { token, session } = d.sessions.create(req.body.user, u.role, req.ip);
-      log.info({ event: 'login', user: req.body.user, role: u.role, session: session.ref }, 'operator logged in');
-      return reply.setCookie(CENTRAL_SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: ttlSec, secure: req.protocol === 'https' }).send({ user: req.body.user, role: u.role });
-    });
+    api.post(
+      '/api/login',
+      {
+        schema: {
+          body: Type.Object({
+            user: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 1024 }),
+          }),
+        },
+        config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } },
+      },
+      async (req, reply) => {
+        const u = await d.store.user(req.body.user);
+        const ok = u !== null && (await verifyPassword(req.body.password, parseHash(u.hash)));
+        if (!ok || u === null) {
+          log.warn({ event: 'login-failed', ip: req.ip }, 'operator login failed');
+          return sendError(reply, 401, 'E_HTTP_LOGIN_FAILED');
+        }
+        const { token, session } = d.sessions.create(req.body.user, u.role, req.ip);
+        log.info({ event: 'login', user: req.body.user, role: u.role, session: session.ref }, 'operator logged in');
+        return reply
+          .setCookie(CENTRAL_SESSION_COOKIE, token, {
+            httpOnly: true,
+            sameSite: 'strict',
+            path: '/',
+            maxAge: ttlSec,
+            secure: req.protocol === 'https',
+          })
+          .send({ user: req.body.user, role: u.role });
+      },
+    );
     api.post('/api/logout', (req, reply) => {
       d.sessions.delete(req.cookies[CENTRAL_SESSION_COOKIE]);
       return reply.clearCookie(CENTRAL_SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' }).code(204).send();
     });
-    api.get('/api/me', { preHandler: requireRole(d.sessions, 'viewer') }, (req) => ({ user: req.operator?.user, role: req.operator?.role }));
-    api.get('/api/fleet', { preHandler: requireRole(d.sessions, 'viewer') }, async (_req, reply) => reply.header('cache-control', 'no-store').send(await buildFleet(d.fleet)));
+    api.get('/api/me', { preHandler: requireRole(d.sessions, 'viewer') }, (req) => ({
+      user: req.operator?.user,
+      role: req.operator?.role,
+    }));
+    api.get('/api/fleet', { preHandler: requireRole(d.sessions, 'viewer') }, async (_req, reply) =>
+      reply.header('cache-control', 'no-store').send(await buildFleet(d.fleet)),
+    );
     api.get('/health', async (_req, reply) => {
       const h = await d.health();
       return reply.code(h.ok ? 200 : 503).send({ status: h.ok ? 'ok' : 'fail', checks: h.checks });

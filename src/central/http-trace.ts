@@ -22,7 +22,10 @@ const CheckinsQuery = Type.Object({
   number: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ROWS })),
 });
-const ContactsQuery = Type.Object({ id: Type.String({ format: 'uuid' }), windowMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) });
+const ContactsQuery = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  windowMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+});
 
 interface Opened {
   document: { type: string; number: string; name: string | null } & Record<string, unknown>;
@@ -37,7 +40,16 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
   const view = (c: StoredCheckin) => {
     const opened = d.sealer.tryOpen(c.sealed, c.id);
     const body = opened === null ? null : (JSON.parse(opened) as Opened);
-    return { id: c.id, seq: c.seq, site: c.site, device: c.device, direction: c.direction, scannedAt: c.scannedAt, receivedAt: zone.iso(c.receivedMs), document: body?.document ?? null };
+    return {
+      id: c.id,
+      seq: c.seq,
+      site: c.site,
+      device: c.device,
+      direction: c.direction,
+      scannedAt: c.scannedAt,
+      receivedAt: zone.iso(c.receivedMs),
+      document: body?.document ?? null,
+    };
   };
   // Awaited before the answer: a query that could not be audited is not answered.
   const audit = async (user: string, action: string, query: Record<string, unknown>): Promise<void> => {
@@ -47,36 +59,60 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
     d.logger.info({ event: 'audit', user, action }, 'tracer query');
   };
 
-  app.get('/api/checkins', { schema: { querystring: CheckinsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, async (req, reply) => {
-    const q: Static<typeof CheckinsQuery> = req.query;
-    await audit(req.operator?.user ?? '?', 'checkins', q);
-    const rows = (
-      await d.store.findCheckins({
-        limit: q.limit ?? MAX_ROWS,
-        ...(q.site === undefined ? {} : { site: q.site }),
-        ...(q.device === undefined ? {} : { device: q.device }),
-        ...(q.from === undefined ? {} : { fromMs: Date.parse(q.from) }),
-        ...(q.to === undefined ? {} : { toMs: Date.parse(q.to) }),
-        ...(q.number === undefined ? {} : { numberMac: numberMac(d.sealer, q.number) }),
-      })
-    ).map(view);
-    void reply.header('cache-control', 'no-store');
-    if ((req.headers.accept ?? '').includes('text/csv')) {
-      const header = ['id', 'seq', 'site', 'device', 'direction', 'scannedAt', 'receivedAt', 'documentType', 'number', 'name'];
-      const csv = csvDocument(header, rows.map((r) => [r.id, r.seq, r.site, r.device, r.direction, r.scannedAt, r.receivedAt, r.document?.type ?? '', r.document?.number ?? '', r.document?.name ?? null]));
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="checkins.csv"').send(csv);
-    }
-    return reply.send({ checkins: rows });
-  });
+  app.get(
+    '/api/checkins',
+    { schema: { querystring: CheckinsQuery }, preHandler: requireRole(d.sessions, 'tracer') },
+    async (req, reply) => {
+      const q: Static<typeof CheckinsQuery> = req.query;
+      await audit(req.operator?.user ?? '?', 'checkins', q);
+      const rows = (
+        await d.store.findCheckins({
+          limit: q.limit ?? MAX_ROWS,
+          ...(q.site === undefined ? {} : { site: q.site }),
+          ...(q.device === undefined ? {} : { device: q.device }),
+          ...(q.from === undefined ? {} : { fromMs: Date.parse(q.from) }),
+          ...(q.to === undefined ? {} : { toMs: Date.parse(q.to) }),
+          ...(q.number === undefined ? {} : { numberMac: numberMac(d.sealer, q.number) }),
+        })
+      ).map(view);
+      void reply.header('cache-control', 'no-store');
+      if ((req.headers.accept ?? '').includes('text/csv')) {
+        const header = ['id', 'seq', 'site', 'device', 'direction', 'scannedAt', 'receivedAt', 'documentType', 'number', 'name'];
+        const csv = csvDocument(
+          header,
+          rows.map((r) => [
+            r.id,
+            r.seq,
+            r.site,
+            r.device,
+            r.direction,
+            r.scannedAt,
+            r.receivedAt,
+            r.document?.type ?? '',
+            r.document?.number ?? '',
+            r.document?.name ?? null,
+          ]),
+        );
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="checkins.csv"').send(csv);
+      }
+      return reply.send({ checkins: rows });
+    },
+  );
 
-  app.get('/api/contacts', { schema: { querystring: ContactsQuery }, preHandler: requireRole(d.sessions, 'tracer') }, async (req, reply) => {
-    const q: Static<typeof ContactsQuery> = req.query;
-    await audit(req.operator?.user ?? '?', 'contacts', q);
-    const c = await d.store.checkinById(q.id);
-    if (c === null) return sendError(reply, 404, 'E_HTTP_NO_SUCH_CHECKIN');
-    const windowMs = (q.windowMin ?? 60) * 60_000;
-    const others = (await d.store.checkinsAtSite(c.site, c.scannedMs - windowMs, c.scannedMs + windowMs, MAX_ROWS)).filter((o) => o.id !== c.id && !o.personMac.equals(c.personMac));
-    void reply.header('cache-control', 'no-store');
-    return reply.send({ checkin: view(c), windowMin: q.windowMin ?? 60, contacts: others.map(view) });
-  });
+  app.get(
+    '/api/contacts',
+    { schema: { querystring: ContactsQuery }, preHandler: requireRole(d.sessions, 'tracer') },
+    async (req, reply) => {
+      const q: Static<typeof ContactsQuery> = req.query;
+      await audit(req.operator?.user ?? '?', 'contacts', q);
+      const c = await d.store.checkinById(q.id);
+      if (c === null) return sendError(reply, 404, 'E_HTTP_NO_SUCH_CHECKIN');
+      const windowMs = (q.windowMin ?? 60) * 60_000;
+      const others = (await d.store.checkinsAtSite(c.site, c.scannedMs - windowMs, c.scannedMs + windowMs, MAX_ROWS)).filter(
+        (o) => o.id !== c.id && !o.personMac.equals(c.personMac),
+      );
+      void reply.header('cache-control', 'no-store');
+      return reply.send({ checkin: view(c), windowMin: q.windowMin ?? 60, contacts: others.map(view) });
+    },
+  );
 }

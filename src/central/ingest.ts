@@ -56,7 +56,16 @@ export class Ingest {
         case 'checkin':
           return await this.checkin(m.kiosk, m.msg, now);
         case 'reject':
-          await this.d.store.insertRejects([{ id: m.msg.id, site: m.kiosk.site, device: m.kiosk.device, code: m.msg.code, scannedMs: Date.parse(m.msg.scannedAt), receivedMs: now }]);
+          await this.d.store.insertRejects([
+            {
+              id: m.msg.id,
+              site: m.kiosk.site,
+              device: m.kiosk.device,
+              code: m.msg.code,
+              scannedMs: Date.parse(m.msg.scannedAt),
+              receivedMs: now,
+            },
+          ]);
           this.d.tracker.onSeen(m.kiosk, now);
           return 'ack';
         case 'status':
@@ -73,7 +82,10 @@ export class Ingest {
       }
     } catch (err) {
       // The store failed: no acknowledgement, the kiosk keeps the message and sends it again after reconnecting.
-      this.d.log.error({ err, site: m.kiosk.site, device: m.kiosk.device, kind: m.kind }, 'could not store a kiosk message; the kiosk will send it again');
+      this.d.log.error(
+        { err, site: m.kiosk.site, device: m.kiosk.device, kind: m.kind },
+        'could not store a kiosk message; the kiosk will send it again',
+      );
       return 'disconnect';
     }
   }

@@ -19,7 +19,9 @@ export function verifyKioskPassword(password: string, stored: string): boolean {
   const m = LINE.exec(stored);
   if (m === null) return false;
   const expected = Buffer.from(m[2] as string, 'base64');
-  const actual = createHmac('sha256', Buffer.from(m[1] as string, 'base64')).update(password, 'utf8').digest();
+  const actual = createHmac('sha256', Buffer.from(m[1] as string, 'base64'))
+    .update(password, 'utf8')
+    .digest();
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 

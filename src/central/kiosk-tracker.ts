@@ -47,13 +47,25 @@ export class KioskTracker {
 
   onStatus(k: KioskId, msg: StatusMessage, nowMs: number): void {
     const prev = this.get(k, nowMs);
-    const sinceMs = msg.state === 'online' ? (Date.parse(msg.since) || nowMs) : nowMs;
-    this.save({ ...prev, state: msg.state, sinceMs: prev.state === msg.state && msg.state === 'offline' ? prev.sinceMs : sinceMs, version: msg.state === 'online' ? msg.version : prev.version, lastSeenMs: nowMs });
+    const sinceMs = msg.state === 'online' ? Date.parse(msg.since) || nowMs : nowMs;
+    this.save({
+      ...prev,
+      state: msg.state,
+      sinceMs: prev.state === msg.state && msg.state === 'offline' ? prev.sinceMs : sinceMs,
+      version: msg.state === 'online' ? msg.version : prev.version,
+      lastSeenMs: nowMs,
+    });
   }
 
   onHealth(k: KioskId, msg: HealthMessage, nowMs: number): void {
     const text = JSON.stringify(msg);
-    this.health.set(kioskKey(k), { at: nowMs, pending: msg.pending, oldestPendingAgeSec: msg.oldestPendingAgeSec, lastSeq: msg.lastSeq ?? null, scanners: msg.scanners });
+    this.health.set(kioskKey(k), {
+      at: nowMs,
+      pending: msg.pending,
+      oldestPendingAgeSec: msg.oldestPendingAgeSec,
+      lastSeq: msg.lastSeq ?? null,
+      scanners: msg.scanners,
+    });
     this.save({ ...this.get(k, nowMs), health: text, lastSeenMs: nowMs });
   }
 
@@ -102,7 +114,19 @@ export class KioskTracker {
   }
 
   private get(k: KioskId, nowMs: number): KioskState {
-    return this.states.get(kioskKey(k)) ?? { site: k.site, device: k.device, state: 'offline', sinceMs: nowMs, lastSeenMs: null, lastCheckinMs: null, version: null, health: null, lastClockSynced: null };
+    return (
+      this.states.get(kioskKey(k)) ?? {
+        site: k.site,
+        device: k.device,
+        state: 'offline',
+        sinceMs: nowMs,
+        lastSeenMs: null,
+        lastCheckinMs: null,
+        version: null,
+        health: null,
+        lastClockSynced: null,
+      }
+    );
   }
 
   private save(s: KioskState): void {

@@ -15,10 +15,19 @@ export interface OpenStoreHooks {
   readonly onConnectionError?: (err: StoreError | Error) => void;
 }
 
-export async function openCentralStoreFor(config: CentralConfig, sealer: Sealer, now: Date, hooks: OpenStoreHooks = {}): Promise<CentralStore> {
+export async function openCentralStoreFor(
+  config: CentralConfig,
+  sealer: Sealer,
+  now: Date,
+  hooks: OpenStoreHooks = {},
+): Promise<CentralStore> {
   const { url, pool, path, keyFile } = config.store;
   if (url !== undefined) {
-    return PgCentralStore.open(url, sealer, { keyFile, maxConnections: pool, ...(hooks.onConnectionError === undefined ? {} : { onConnectionError: hooks.onConnectionError }) });
+    return PgCentralStore.open(url, sealer, {
+      keyFile,
+      maxConnections: pool,
+      ...(hooks.onConnectionError === undefined ? {} : { onConnectionError: hooks.onConnectionError }),
+    });
   }
   return SqliteCentralStore.open(path, sealer, keyFile, now);
 }

@@ -5,7 +5,13 @@
  */
 import { Compile } from 'typebox/compile';
 import type { CheckinMessage, HealthMessage, RejectMessage, ResponseMessage, StatusMessage } from '../forwarder/contract.js';
-import { CheckinMessageSchema, HealthMessageSchema, RejectMessageSchema, ResponseMessageSchema, StatusMessageSchema } from '../forwarder/schemas.js';
+import {
+  CheckinMessageSchema,
+  HealthMessageSchema,
+  RejectMessageSchema,
+  ResponseMessageSchema,
+  StatusMessageSchema,
+} from '../forwarder/schemas.js';
 import type { KioskId } from './store-types.js';
 
 const checkCheckin = Compile(CheckinMessageSchema);
@@ -16,7 +22,15 @@ const checkResponse = Compile(ResponseMessageSchema);
 
 /** Why a message was refused; a label of central's refusal counter. */
 export type RefusalReason = 'forged_topic' | 'unknown_topic' | 'oversized' | 'not_json' | 'wrong_version' | 'schema' | 'origin_mismatch';
-export const REFUSAL_REASONS: readonly RefusalReason[] = ['forged_topic', 'unknown_topic', 'oversized', 'not_json', 'wrong_version', 'schema', 'origin_mismatch'];
+export const REFUSAL_REASONS: readonly RefusalReason[] = [
+  'forged_topic',
+  'unknown_topic',
+  'oversized',
+  'not_json',
+  'wrong_version',
+  'schema',
+  'origin_mismatch',
+];
 
 export type Inbound =
   | { readonly ok: true; readonly kind: 'checkin'; readonly kiosk: KioskId; readonly msg: CheckinMessage }
@@ -54,7 +68,8 @@ export function parseInbound(topic: string, payload: Uint8Array, o: ParseOptions
   if (t === null) return refuse(o.sender === null ? 'unknown_topic' : 'forged_topic', o.sender);
   const { kiosk, kind, op } = t;
   if (o.sender !== null && (o.sender.site !== kiosk.site || o.sender.device !== kiosk.device)) return refuse('forged_topic', o.sender);
-  const known = (op === null && ['checkins', 'rejects', 'status', 'health'].includes(kind)) || (op !== null && kind === 'response' && NAME.test(op));
+  const known =
+    (op === null && ['checkins', 'rejects', 'status', 'health'].includes(kind)) || (op !== null && kind === 'response' && NAME.test(op));
   if (!known) return refuse(kind === 'request' ? 'forged_topic' : 'unknown_topic', kiosk);
   if (payload.length > o.maxBytes) return refuse('oversized', kiosk);
   let body: unknown;

@@ -72,9 +72,12 @@ export async function migrate(client: PoolClient, sealer: Sealer, keyFile: strin
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const from = (await client.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations')).rows[0]?.v ?? 0;
-    if (from > PG_SCHEMA_VERSION) throw new StoreError('E_STORE_VERSION', `the database has schema ${from}; this qrgate knows up to ${PG_SCHEMA_VERSION}`);
+    if (from > PG_SCHEMA_VERSION)
+      throw new StoreError('E_STORE_VERSION', `the database has schema ${from}; this qrgate knows up to ${PG_SCHEMA_VERSION}`);
     for (let v = from; v < PG_SCHEMA_VERSION; v += 1) {
       await client.query(MIGRATIONS[v] as string);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);

@@ -11,7 +11,20 @@ import type { StoreError } from '../store/errors.js';
 import type { Sealer } from '../store/sealer.js';
 import { describeUrl, toPgStoreError } from './pg-errors.js';
 import { migrate } from './pg-schema.js';
-import { kioskKey, type CentralStore, type CheckinQuery, type CheckinRow, type DayCounts, type KioskId, type KioskState, type LostRange, type RejectRow, type Role, type SeqRange, type StoredCheckin } from './store-types.js';
+import {
+  kioskKey,
+  type CentralStore,
+  type CheckinQuery,
+  type CheckinRow,
+  type DayCounts,
+  type KioskId,
+  type KioskState,
+  type LostRange,
+  type RejectRow,
+  type Role,
+  type SeqRange,
+  type StoredCheckin,
+} from './store-types.js';
 
 export interface PgStoreOptions {
   /** The key file's path, named when the database was sealed under another key (E_STORE_KEY). */
@@ -35,10 +48,13 @@ const INT8_OID = 20;
  */
 const TYPES: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (v: string) => Number(v) : (pg.types.getTypeParser(oid, format) as unknown)) as CustomTypesConfig['getTypeParser'],
+    oid === INT8_OID && format !== 'binary'
+      ? (v: string) => Number(v)
+      : (pg.types.getTypeParser(oid, format) as unknown)) as CustomTypesConfig['getTypeParser'],
 };
 
-const CHECKIN_COLUMNS = 'id, seq, site, device, direction, scanned_at AS "scannedAt", scanned_ms AS "scannedMs", received_ms AS "receivedMs", sealed, person_mac AS "personMac"';
+const CHECKIN_COLUMNS =
+  'id, seq, site, device, direction, scanned_at AS "scannedAt", scanned_ms AS "scannedMs", received_ms AS "receivedMs", sealed, person_mac AS "personMac"';
 
 interface StateRow {
   site: string;
@@ -185,7 +201,14 @@ export class PgCentralStore implements CentralStore {
 
   async insertRejects(rows: readonly RejectRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const cols = [rows.map((r) => r.id), rows.map((r) => r.site), rows.map((r) => r.device), rows.map((r) => r.code), rows.map((r) => r.scannedMs), rows.map((r) => r.receivedMs)];
+    const cols = [
+      rows.map((r) => r.id),
+      rows.map((r) => r.site),
+      rows.map((r) => r.device),
+      rows.map((r) => r.code),
+      rows.map((r) => r.scannedMs),
+      rows.map((r) => r.receivedMs),
+    ];
     return (await this.query(INSERT_REJECTS, cols)).rowCount ?? 0;
   }
 
@@ -221,7 +244,13 @@ export class PgCentralStore implements CentralStore {
   }
 
   async seqGaps(id: KioskId, aboveSeq = 0): Promise<{ gaps: SeqRange[]; maxSeq: number }> {
-    const rows = (await this.query<{ floor: number; max_seq: number | null; from: number | null; to: number | null }>(SEQ_GAPS, [id.site, id.device, aboveSeq])).rows;
+    const rows = (
+      await this.query<{ floor: number; max_seq: number | null; from: number | null; to: number | null }>(SEQ_GAPS, [
+        id.site,
+        id.device,
+        aboveSeq,
+      ])
+    ).rows;
     const head = rows[0];
     const floor = head?.floor ?? 0;
     const gaps = rows.flatMap((r) => (r.from === null || r.to === null ? [] : [{ from: r.from, to: r.to }]));
@@ -235,7 +264,8 @@ export class PgCentralStore implements CentralStore {
 
   async addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): Promise<void> {
     if (ranges.length === 0) return;
-    const sql = 'INSERT INTO lost (site, device, from_seq, to_seq, reason, at_ms) SELECT $1, $2, f, t, r, $6 FROM unnest($3::bigint[], $4::bigint[], $5::text[]) AS u(f, t, r)';
+    const sql =
+      'INSERT INTO lost (site, device, from_seq, to_seq, reason, at_ms) SELECT $1, $2, f, t, r, $6 FROM unnest($3::bigint[], $4::bigint[], $5::text[]) AS u(f, t, r)';
     await this.query(sql, [id.site, id.device, ranges.map((r) => r.from), ranges.map((r) => r.to), ranges.map((r) => r.reason), atMs]);
   }
 
@@ -243,8 +273,14 @@ export class PgCentralStore implements CentralStore {
     const counts = `SELECT site, device, (count(*) FILTER (WHERE direction = 'in'))::int AS "in", (count(*) FILTER (WHERE direction = 'out'))::int AS "out"
       FROM checkins WHERE scanned_ms >= $1 GROUP BY site, device`;
     const out = new Map<string, DayCounts>();
-    for (const r of (await this.query<KioskId & { in: number; out: number }>(counts, [fromMs])).rows) out.set(kioskKey(r), { in: r.in, out: r.out, rejected: 0 });
-    for (const r of (await this.query<KioskId & { n: number }>('SELECT site, device, count(*)::int AS n FROM rejects WHERE scanned_ms >= $1 GROUP BY site, device', [fromMs])).rows) {
+    for (const r of (await this.query<KioskId & { in: number; out: number }>(counts, [fromMs])).rows)
+      out.set(kioskKey(r), { in: r.in, out: r.out, rejected: 0 });
+    for (const r of (
+      await this.query<KioskId & { n: number }>(
+        'SELECT site, device, count(*)::int AS n FROM rejects WHERE scanned_ms >= $1 GROUP BY site, device',
+        [fromMs],
+      )
+    ).rows) {
       const c = out.get(kioskKey(r)) ?? { in: 0, out: 0, rejected: 0 };
       out.set(kioskKey(r), { ...c, rejected: r.n });
     }
@@ -252,7 +288,12 @@ export class PgCentralStore implements CentralStore {
   }
 
   async personsSince(fromMs: number): Promise<Map<string, number>> {
-    const rows = (await this.query<{ site: string; n: number }>('SELECT site, count(DISTINCT person_mac)::int AS n FROM checkins WHERE scanned_ms >= $1 GROUP BY site', [fromMs])).rows;
+    const rows = (
+      await this.query<{ site: string; n: number }>(
+        'SELECT site, count(DISTINCT person_mac)::int AS n FROM checkins WHERE scanned_ms >= $1 GROUP BY site',
+        [fromMs],
+      )
+    ).rows;
     return new Map(rows.map((r) => [r.site, r.n]));
   }
 
@@ -284,29 +325,47 @@ export class PgCentralStore implements CentralStore {
   }
 
   async setKioskPassword(id: KioskId, hash: string, atMs: number): Promise<void> {
-    const sql = 'INSERT INTO kiosks (site, device, password_hash, created_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (site, device) DO UPDATE SET password_hash = excluded.password_hash, created_ms = excluded.created_ms';
+    const sql =
+      'INSERT INTO kiosks (site, device, password_hash, created_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (site, device) DO UPDATE SET password_hash = excluded.password_hash, created_ms = excluded.created_ms';
     await this.query(sql, [id.site, id.device, hash, atMs]);
   }
 
   async kioskPassword(id: KioskId): Promise<string | null> {
-    return (await this.query<{ h: string }>('SELECT password_hash AS h FROM kiosks WHERE site = $1 AND device = $2', [id.site, id.device])).rows[0]?.h ?? null;
+    return (
+      (await this.query<{ h: string }>('SELECT password_hash AS h FROM kiosks WHERE site = $1 AND device = $2', [id.site, id.device]))
+        .rows[0]?.h ?? null
+    );
   }
 
   async setUser(name: string, role: Role, hash: string, atMs: number): Promise<void> {
-    const sql = 'INSERT INTO users (name, role, password_hash, created_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash';
+    const sql =
+      'INSERT INTO users (name, role, password_hash, created_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash';
     await this.query(sql, [name, role, hash, atMs]);
   }
 
   async user(name: string): Promise<{ role: Role; hash: string } | null> {
-    return (await this.query<{ role: Role; hash: string }>('SELECT role, password_hash AS hash FROM users WHERE name = $1', [name])).rows[0] ?? null;
+    return (
+      (await this.query<{ role: Role; hash: string }>('SELECT role, password_hash AS hash FROM users WHERE name = $1', [name])).rows[0] ??
+      null
+    );
   }
 
   async audit(e: { atMs: number; user: string; action: string; query: unknown }): Promise<void> {
-    await this.query('INSERT INTO audit (at_ms, "user", action, query) VALUES ($1, $2, $3, $4)', [e.atMs, e.user, e.action, JSON.stringify(e.query)]);
+    await this.query('INSERT INTO audit (at_ms, "user", action, query) VALUES ($1, $2, $3, $4)', [
+      e.atMs,
+      e.user,
+      e.action,
+      JSON.stringify(e.query),
+    ]);
   }
 
   async auditLog(limit: number): Promise<Array<{ atMs: number; user: string; action: string; query: string }>> {
-    return (await this.query<{ atMs: number; user: string; action: string; query: string }>('SELECT at_ms AS "atMs", "user", action, query FROM audit ORDER BY n DESC LIMIT $1', [limit])).rows;
+    return (
+      await this.query<{ atMs: number; user: string; action: string; query: string }>(
+        'SELECT at_ms AS "atMs", "user", action, query FROM audit ORDER BY n DESC LIMIT $1',
+        [limit],
+      )
+    ).rows;
   }
 
   async purgeBefore(ms: number, maxRows: number): Promise<{ checkins: number; rejects: number; more: boolean }> {

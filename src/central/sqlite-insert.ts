@@ -8,6 +8,8 @@ const INSERT_CHECKIN =
 /** One immediate transaction per call; for each row, whether it was new (false: its id was stored already). */
 export function insertCheckinsInto(db: Database): (rows: readonly CheckinRow[]) => boolean[] {
   const insert = db.prepare(INSERT_CHECKIN);
-  const many = db.transaction((rows: readonly CheckinRow[]) => rows.map((r) => insert.run({ ...r, clockSynced: r.clockSynced ? 1 : 0 }).changes === 1));
+  const many = db.transaction((rows: readonly CheckinRow[]) =>
+    rows.map((r) => insert.run({ ...r, clockSynced: r.clockSynced ? 1 : 0 }).changes === 1),
+  );
   return (rows) => many.immediate(rows);
 }

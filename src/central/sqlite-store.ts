@@ -12,9 +12,23 @@ import type { Sealer } from '../store/sealer.js';
 import { insertCheckinsInto } from './sqlite-insert.js';
 import { CENTRAL_SCHEMA, CENTRAL_SCHEMA_VERSION } from './sqlite-schema.js';
 import { SqliteWriter } from './sqlite-writer.js';
-import { kioskKey, type CentralStore, type CheckinQuery, type CheckinRow, type DayCounts, type KioskId, type KioskState, type LostRange, type RejectRow, type Role, type SeqRange, type StoredCheckin } from './store-types.js';
+import {
+  kioskKey,
+  type CentralStore,
+  type CheckinQuery,
+  type CheckinRow,
+  type DayCounts,
+  type KioskId,
+  type KioskState,
+  type LostRange,
+  type RejectRow,
+  type Role,
+  type SeqRange,
+  type StoredCheckin,
+} from './store-types.js';
 
-const CHECKIN_COLUMNS = 'id, seq, site, device, direction, scanned_at AS scannedAt, scanned_ms AS scannedMs, received_ms AS receivedMs, sealed, person_mac AS personMac';
+const CHECKIN_COLUMNS =
+  'id, seq, site, device, direction, scanned_at AS scannedAt, scanned_ms AS scannedMs, received_ms AS receivedMs, sealed, person_mac AS personMac';
 
 interface StateRow {
   site: string;
@@ -51,25 +65,36 @@ export class SqliteCentralStore implements CentralStore {
   ) {
     const p = (sql: string): Statement => db.prepare(sql);
     this.q = {
-      insertReject: p('INSERT INTO rejects (id, site, device, code, scanned_ms, received_ms) VALUES (@id, @site, @device, @code, @scannedMs, @receivedMs) ON CONFLICT (id) DO NOTHING'),
+      insertReject: p(
+        'INSERT INTO rejects (id, site, device, code, scanned_ms, received_ms) VALUES (@id, @site, @device, @code, @scannedMs, @receivedMs) ON CONFLICT (id) DO NOTHING',
+      ),
       state: p('SELECT * FROM kiosk_state WHERE site = ? AND device = ?'),
       states: p('SELECT * FROM kiosk_state'),
-      saveState: p(`INSERT INTO kiosk_state (site, device, state, since_ms, last_seen_ms, last_checkin_ms, version, health, last_clock_synced) VALUES (@site, @device, @state, @sinceMs, @lastSeenMs, @lastCheckinMs, @version, @health, @lastClockSynced)
+      saveState:
+        p(`INSERT INTO kiosk_state (site, device, state, since_ms, last_seen_ms, last_checkin_ms, version, health, last_clock_synced) VALUES (@site, @device, @state, @sinceMs, @lastSeenMs, @lastCheckinMs, @version, @health, @lastClockSynced)
         ON CONFLICT (site, device) DO UPDATE SET state = excluded.state, since_ms = excluded.since_ms, last_seen_ms = excluded.last_seen_ms, last_checkin_ms = excluded.last_checkin_ms, version = excluded.version, health = excluded.health, last_clock_synced = excluded.last_clock_synced`),
       known: p('SELECT site, device FROM kiosks UNION SELECT site, device FROM kiosk_state ORDER BY 1, 2'),
       floor: p('SELECT floor_seq FROM kiosk_state WHERE site = ? AND device = ?'),
       maxSeq: p('SELECT coalesce(max(seq), 0) FROM checkins WHERE site = ? AND device = ?'),
-      gaps: p(`SELECT prev + 1 AS "from", seq - 1 AS "to" FROM (SELECT seq, lag(seq, 1, @floor) OVER (ORDER BY seq) AS prev FROM checkins WHERE site = @site AND device = @device AND seq > @floor) WHERE seq > prev + 1`),
+      gaps: p(
+        `SELECT prev + 1 AS "from", seq - 1 AS "to" FROM (SELECT seq, lag(seq, 1, @floor) OVER (ORDER BY seq) AS prev FROM checkins WHERE site = @site AND device = @device AND seq > @floor) WHERE seq > prev + 1`,
+      ),
       lost: p('SELECT from_seq AS "from", to_seq AS "to", reason FROM lost WHERE site = ? AND device = ? ORDER BY from_seq'),
       addLost: p('INSERT INTO lost (site, device, from_seq, to_seq, reason, at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      kioskCounts: p(`SELECT site, device, sum(direction = 'in') AS "in", sum(direction = 'out') AS "out" FROM checkins WHERE scanned_ms >= ? GROUP BY site, device`),
+      kioskCounts: p(
+        `SELECT site, device, sum(direction = 'in') AS "in", sum(direction = 'out') AS "out" FROM checkins WHERE scanned_ms >= ? GROUP BY site, device`,
+      ),
       rejectCounts: p('SELECT site, device, count(*) AS n FROM rejects WHERE scanned_ms >= ? GROUP BY site, device'),
       persons: p('SELECT site, count(DISTINCT person_mac) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY site'),
       byId: p(`SELECT ${CHECKIN_COLUMNS} FROM checkins WHERE id = ?`),
       atSite: p(`SELECT ${CHECKIN_COLUMNS} FROM checkins WHERE site = ? AND scanned_ms BETWEEN ? AND ? ORDER BY scanned_ms LIMIT ?`),
-      setKiosk: p('INSERT INTO kiosks (site, device, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (site, device) DO UPDATE SET password_hash = excluded.password_hash, created_ms = excluded.created_ms'),
+      setKiosk: p(
+        'INSERT INTO kiosks (site, device, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (site, device) DO UPDATE SET password_hash = excluded.password_hash, created_ms = excluded.created_ms',
+      ),
       kiosk: p('SELECT password_hash FROM kiosks WHERE site = ? AND device = ?'),
-      setUser: p('INSERT INTO users (name, role, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash'),
+      setUser: p(
+        'INSERT INTO users (name, role, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash',
+      ),
       user: p('SELECT role, password_hash AS hash FROM users WHERE name = ?'),
       audit: p('INSERT INTO audit (at_ms, user, action, query) VALUES (?, ?, ?, ?)'),
       purgeAudit: p('DELETE FROM audit WHERE at_ms < ?'),
@@ -77,7 +102,9 @@ export class SqliteCentralStore implements CentralStore {
       purgeCheckins: p('DELETE FROM checkins WHERE rowid IN (SELECT rowid FROM checkins WHERE scanned_ms < ? LIMIT ?)'),
       purgeRejects: p('DELETE FROM rejects WHERE rowid IN (SELECT rowid FROM rejects WHERE scanned_ms < ? LIMIT ?)'),
       // Seqs at or below a kiosk's floor were deleted by the retention: not a gap.
-      floorBeforePurge: p(`UPDATE kiosk_state SET floor_seq = max(floor_seq, coalesce((SELECT max(seq) FROM checkins c WHERE c.site = kiosk_state.site AND c.device = kiosk_state.device AND c.scanned_ms < ?), 0))`),
+      floorBeforePurge: p(
+        `UPDATE kiosk_state SET floor_seq = max(floor_seq, coalesce((SELECT max(seq) FROM checkins c WHERE c.site = kiosk_state.site AND c.device = kiosk_state.device AND c.scanned_ms < ?), 0))`,
+      ),
     };
     this.insertHere = insertCheckinsInto(db);
   }
@@ -99,7 +126,8 @@ export class SqliteCentralStore implements CentralStore {
     const { db } = openDatabase(path, now);
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > CENTRAL_SCHEMA_VERSION) throw new StoreError('E_STORE_VERSION', `${path} has schema ${version}; this qrgate knows ${CENTRAL_SCHEMA_VERSION}`);
+      if (version > CENTRAL_SCHEMA_VERSION)
+        throw new StoreError('E_STORE_VERSION', `${path} has schema ${version}; this qrgate knows ${CENTRAL_SCHEMA_VERSION}`);
       db.exec(CENTRAL_SCHEMA);
       db.pragma(`user_version = ${CENTRAL_SCHEMA_VERSION}`);
       const stored = storedFingerprint(db);
@@ -120,9 +148,11 @@ export class SqliteCentralStore implements CentralStore {
 
   async insertRejects(rows: readonly RejectRow[]): Promise<number> {
     let n = 0;
-    this.db.transaction(() => {
-      for (const r of rows) n += this.run('insertReject', r).changes;
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const r of rows) n += this.run('insertReject', r).changes;
+      })
+      .immediate();
     return n;
   }
 
@@ -133,9 +163,12 @@ export class SqliteCentralStore implements CentralStore {
 
   async saveKioskStates(states: readonly KioskState[]): Promise<void> {
     if (states.length === 0) return;
-    this.db.transaction(() => {
-      for (const s of states) this.run('saveState', { ...s, lastClockSynced: s.lastClockSynced === null ? null : s.lastClockSynced ? 1 : 0 });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const s of states)
+          this.run('saveState', { ...s, lastClockSynced: s.lastClockSynced === null ? null : s.lastClockSynced ? 1 : 0 });
+      })
+      .immediate();
   }
 
   async allKioskStates(): Promise<KioskState[]> {
@@ -164,7 +197,8 @@ export class SqliteCentralStore implements CentralStore {
 
   async kioskCountsSince(fromMs: number): Promise<Map<string, DayCounts>> {
     const out = new Map<string, DayCounts>();
-    for (const r of this.st('kioskCounts').all(fromMs) as Array<KioskId & { in: number; out: number }>) out.set(kioskKey(r), { in: r.in, out: r.out, rejected: 0 });
+    for (const r of this.st('kioskCounts').all(fromMs) as Array<KioskId & { in: number; out: number }>)
+      out.set(kioskKey(r), { in: r.in, out: r.out, rejected: 0 });
     for (const r of this.st('rejectCounts').all(fromMs) as Array<KioskId & { n: number }>) {
       const c = out.get(kioskKey(r)) ?? { in: 0, out: 0, rejected: 0 };
       out.set(kioskKey(r), { ...c, rejected: r.n });
@@ -226,12 +260,14 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async purgeBefore(ms: number, maxRows: number): Promise<{ checkins: number; rejects: number; more: boolean }> {
-    return this.db.transaction(() => {
-      this.st('floorBeforePurge').run(ms);
-      const checkins = this.st('purgeCheckins').run(ms, maxRows).changes;
-      const rejects = this.st('purgeRejects').run(ms, maxRows).changes;
-      return { checkins, rejects, more: checkins === maxRows || rejects === maxRows };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        this.st('floorBeforePurge').run(ms);
+        const checkins = this.st('purgeCheckins').run(ms, maxRows).changes;
+        const rejects = this.st('purgeRejects').run(ms, maxRows).changes;
+        return { checkins, rejects, more: checkins === maxRows || rejects === maxRows };
+      })
+      .immediate();
   }
 
   async purgeAuditBefore(ms: number): Promise<number> {

@@ -11,4 +11,7 @@ export interface InsertRequest {
   readonly rows: readonly CheckinRow[];
 }
 
-export type FromWriterThread = { readonly ready: true } | { readonly n: number; readonly inserted: boolean[] } | { readonly n: number; readonly error: { readonly code: string | null; readonly message: string } };
+export type FromWriterThread =
+  | { readonly ready: true }
+  | { readonly n: number; readonly inserted: boolean[] }
+  | { readonly n: number; readonly error: { readonly code: string | null; readonly message: string } };

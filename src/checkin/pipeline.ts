@@ -45,7 +45,11 @@ type Decided =
 
 type Recorded = RecordResult;
 
-export type ManualEntry = { readonly number: string; readonly name?: string | undefined; readonly direction?: ScannerDirection | undefined };
+export type ManualEntry = {
+  readonly number: string;
+  readonly name?: string | undefined;
+  readonly direction?: ScannerDirection | undefined;
+};
 
 export type Outcome = { readonly ok: true; readonly checkin: Checkin } | { readonly ok: false; readonly reject: RejectEvent };
 
@@ -173,7 +177,10 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
       ? { kind: 'repeat', scanner: frame.scannerId }
       : !result.ok
         ? { kind: 'reject', scanner: frame.scannerId, code: result.code, scannedAt: frame.receivedAt }
-        : { kind: 'checkin', draft: this.draft(frame.scannerId, this.options.directionOf(frame.scannerId), frame.receivedAt, result, false) };
+        : {
+            kind: 'checkin',
+            draft: this.draft(frame.scannerId, this.options.directionOf(frame.scannerId), frame.receivedAt, result, false),
+          };
     if (this.batch !== null) this.batch.push(decided);
     else this.settle([decided]);
   }
@@ -186,16 +193,41 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
     for (const d of decided) {
       if (d.kind === 'repeat') this.emit('repeat', { scanner: d.scanner });
       else if (d.kind === 'reject') this.reject(d.scanner, d.code, d.scannedAt);
-      else this.announce(recorded[next++] ?? { ok: false, error: new StoreError('E_STORE_WRITE', 'the store gave no result for this check-in') }, d.draft);
+      else
+        this.announce(
+          recorded[next++] ?? { ok: false, error: new StoreError('E_STORE_WRITE', 'the store gave no result for this check-in') },
+          d.draft,
+        );
     }
   }
 
-  private draft(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): CheckinDraft {
+  private draft(
+    scanner: string,
+    direction: ScannerDirection,
+    scannedAt: Date,
+    result: Extract<DecodeResult, { ok: true }>,
+    manual: boolean,
+  ): CheckinDraft {
     // A toggle scanner's direction is decided by the store, in the transaction, from who is inside.
-    return { scanner, direction, auto: false, manual, scannedAt, clockSynced: this.options.clockSynced(), document: result.document, warnings: result.warnings };
+    return {
+      scanner,
+      direction,
+      auto: false,
+      manual,
+      scannedAt,
+      clockSynced: this.options.clockSynced(),
+      document: result.document,
+      warnings: result.warnings,
+    };
   }
 
-  private commit(scanner: string, direction: ScannerDirection, scannedAt: Date, result: Extract<DecodeResult, { ok: true }>, manual: boolean): Outcome {
+  private commit(
+    scanner: string,
+    direction: ScannerDirection,
+    scannedAt: Date,
+    result: Extract<DecodeResult, { ok: true }>,
+    manual: boolean,
+  ): Outcome {
     const draft = this.draft(scanner, direction, scannedAt, result, manual);
     const [recorded] = this.options.store.recordCheckins([draft]);
     if (recorded === undefined) throw new Error('recordCheckins returned no result for one draft');
@@ -227,7 +259,13 @@ export class CheckinPipeline extends EventEmitter<PipelineEvents> {
   }
 
   private rejectUnstored(scanner: string, code: Code, scannedAt: Date): RejectEvent {
-    const event: RejectEvent = { id: null, scanner, code, scannedAt: this.options.zone.iso(scannedAt), clockSynced: this.options.clockSynced() };
+    const event: RejectEvent = {
+      id: null,
+      scanner,
+      code,
+      scannedAt: this.options.zone.iso(scannedAt),
+      clockSynced: this.options.clockSynced(),
+    };
     this.emit('reject', event);
     return event;
   }

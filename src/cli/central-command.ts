@@ -67,7 +67,10 @@ async function run(file: string | undefined, checkOnly: boolean): Promise<number
       process.stderr.write(`qrgate central: ${err.code}: ${err.message}\n`);
       return EXIT_CONFIG;
     }
-    logger.fatal({ code: 'E_CENTRAL_LISTEN', detail: (err as Error).message }, 'central could not start (a port in use, or a TLS file unreadable)');
+    logger.fatal(
+      { code: 'E_CENTRAL_LISTEN', detail: (err as Error).message },
+      'central could not start (a port in use, or a TLS file unreadable)',
+    );
     return 1;
   }
   const notifier = createNotifier(logger);
@@ -77,11 +80,14 @@ async function run(file: string | undefined, checkOnly: boolean): Promise<number
   // reported by /health and the log, and central acknowledges nothing until it is back.
   const every = notifier.watchdogIntervalMs;
   const shared = config.store.url !== undefined;
-  const watchdog = every === null ? undefined : systemClock.setInterval(() => {
-    void (shared ? Promise.resolve(true) : app.store.isHealthy()).then((ok) => {
-      if (ok) notifier.watchdog();
-    });
-  }, every);
+  const watchdog =
+    every === null
+      ? undefined
+      : systemClock.setInterval(() => {
+          void (shared ? Promise.resolve(true) : app.store.isHealthy()).then((ok) => {
+            if (ok) notifier.watchdog();
+          });
+        }, every);
   const signal = await signalled;
   logger.info({ signal }, 'stopping');
   systemClock.clearInterval(watchdog);
@@ -98,7 +104,10 @@ export function centralCommand(): Command {
     .description('run central in the foreground (as systemd does)')
     .option('-c, --config <file>', `configuration file (default: $QRGATE_CENTRAL_CONFIG or ${DEFAULT_CENTRAL_CONFIG})`)
     .option('--check', 'only validate the configuration and exit')
-    .addHelpText('after', `\nExit status: 0 after a clean stop or a valid --check, ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`)
+    .addHelpText(
+      'after',
+      `\nExit status: 0 after a clean stop or a valid --check, ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`,
+    )
     .action(async (flags: { config?: string; check?: boolean }) => {
       process.exitCode = await run(flags.config, flags.check === true);
     });
@@ -108,7 +117,8 @@ export function centralCommand(): Command {
     .description('make (or replace) the MQTT password of kiosk SITE/DEVICE; printed once, only its hash is stored')
     .option('-c, --config <file>', 'central configuration file')
     .action(async (site: string, device: string, flags: { config?: string }) => {
-      if (!NAME.test(site) || !NAME.test(device)) throw new UsageError('SITE and DEVICE are letters, digits, "_", "-", "." (as in the kiosk config)');
+      if (!NAME.test(site) || !NAME.test(device))
+        throw new UsageError('SITE and DEVICE are letters, digits, "_", "-", "." (as in the kiosk config)');
       const config = configFrom(flags.config);
       if (typeof config === 'number') return void (process.exitCode = config);
       const opened = await storeOrExit(() => openCentralStore(config, systemClock.now()));
@@ -116,14 +126,18 @@ export function centralCommand(): Command {
       const password = newKioskPassword();
       await opened.store.setKioskPassword({ site, device }, hashKioskPassword(password), systemClock.now().getTime());
       await opened.store.close();
-      process.stderr.write(`kiosk ${site}/${device}: MQTT user name "${site}/${device}"; put the password below in the kiosk's mqtt.passwordFile. It is shown only this once.\n`);
+      process.stderr.write(
+        `kiosk ${site}/${device}: MQTT user name "${site}/${device}"; put the password below in the kiosk's mqtt.passwordFile. It is shown only this once.\n`,
+      );
       process.stdout.write(`${password}\n`);
     });
   const user = central.command('user').description('operators of the fleet page');
   user
     .command('add <name>')
     .description('add (or update) an operator; the password is read from standard input when it is not a terminal')
-    .addOption(new Option('--role <role>', 'viewer (fleet only), tracer (also check-ins and contacts), admin').choices(ROLES).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'viewer (fleet only), tracer (also check-ins and contacts), admin').choices(ROLES).makeOptionMandatory(),
+    )
     .option('-c, --config <file>', 'central configuration file')
     .action(async (name: string, flags: { role: Role; config?: string }) => {
       if (!NAME.test(name)) throw new UsageError('NAME is letters, digits, "_", "-", "."');

@@ -30,7 +30,10 @@ export function decodeCommand(): Command {
     .option('--json', "print exactly the decoder's result object as JSON")
     .option('--at <time>', 'the scan time for expiry and date checks (ISO 8601; default: now)', parseInstant)
     .addOption(new Option('--lang <lang>', 'language of the messages and field labels').choices(['en', 'vi']).default('en'))
-    .addHelpText('after', '\nExit status: 0 decoded, 1 rejected (the code and reason are printed once: on stdout, or on stderr next to --json), 2 usage error.')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 decoded, 1 rejected (the code and reason are printed once: on stdout, or on stderr next to --json), 2 usage error.',
+    )
     .action(async (payload: string | undefined, flags: DecodeFlags) => {
       let bytes: Uint8Array;
       if (payload === undefined || payload === '-') {

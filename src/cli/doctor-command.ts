@@ -13,13 +13,18 @@ function render(findings: readonly Finding[]): string {
   });
   const failed = findings.filter((f) => f.verdict === 'fail').length;
   const warned = findings.filter((f) => f.verdict === 'warn').length;
-  lines.push('', failed > 0 ? `${failed} problem(s) to fix, ${warned} warning(s).` : warned > 0 ? `No problem; ${warned} warning(s).` : 'All is well.');
+  lines.push(
+    '',
+    failed > 0 ? `${failed} problem(s) to fix, ${warned} warning(s).` : warned > 0 ? `No problem; ${warned} warning(s).` : 'All is well.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description('check this kiosk (config, store, disk, the files the daemon opens — as its service user when run as root —, clock, presence, scanners, broker, certificates) and explain each problem with a fix')
+    .description(
+      'check this kiosk (config, store, disk, the files the daemon opens — as its service user when run as root —, clock, presence, scanners, broker, certificates) and explain each problem with a fix',
+    )
     .option('-c, --config <file>', `configuration file (default: $QRGATE_CONFIG or ${DEFAULT_CONFIG})`)
     .option('--json', 'print the findings as JSON')
     .option('--strict', 'exit 1 on warnings too')

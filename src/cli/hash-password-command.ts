@@ -11,7 +11,10 @@ import { readPassword } from './read-password.js';
 export function hashPasswordCommand(): Command {
   return new Command('hash-password')
     .description('make the technician password line for http.passwordHashFile (scrypt)')
-    .addHelpText('after', '\nExample:  qrgate hash-password > /etc/qrgate/tech.hash && chmod 600 /etc/qrgate/tech.hash\nIn a script:  printf %s "$PASSWORD" | qrgate hash-password > tech.hash')
+    .addHelpText(
+      'after',
+      '\nExample:  qrgate hash-password > /etc/qrgate/tech.hash && chmod 600 /etc/qrgate/tech.hash\nIn a script:  printf %s "$PASSWORD" | qrgate hash-password > tech.hash',
+    )
     .action(async () => {
       const password = await readPassword('New technician password: ');
       process.stdout.write(`${await hashPassword(password)}\n`);

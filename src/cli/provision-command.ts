@@ -10,7 +10,9 @@ import { UsageError } from './usage-error.js';
 
 export function provisionCommand(): Command {
   return new Command('provision')
-    .description('write this kiosk’s configuration: by questions, from flags (fleets), or from a scanned provisioning QR; checks the broker and scanner before saving')
+    .description(
+      'write this kiosk’s configuration: by questions, from flags (fleets), or from a scanned provisioning QR; checks the broker and scanner before saving',
+    )
     .option('-c, --config <file>', `configuration file (default: $QRGATE_CONFIG or ${DEFAULT_CONFIG})`)
     .option('--device-id <id>', 'this kiosk’s id (device.id)')
     .option('--site <site>', 'the site it stands at (device.site)')
@@ -28,7 +30,9 @@ export function provisionCommand(): Command {
     .option('--no-check', 'save without testing the broker and the scanner')
     .option('--check-timeout <seconds>', 'how long to wait for the broker', '5')
     .option('-y, --yes', 'do not ask for confirmation before saving')
-    .addOption(new Option('--lang <lang>', 'language of the questions (default: vi when LANG is Vietnamese, else en)').choices(['vi', 'en']))
+    .addOption(
+      new Option('--lang <lang>', 'language of the questions (default: vi when LANG is Vietnamese, else en)').choices(['vi', 'en']),
+    )
     .option('--dry-run', 'show the changes and run the checks, save nothing')
     .option('--make-qr', 'make a provisioning QR (on the technician’s laptop) for --site, --device-id, --mqtt-url')
     .option('--out <file.png>', 'with --make-qr: also write the QR as a PNG')

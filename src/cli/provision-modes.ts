@@ -75,7 +75,8 @@ function settingsFromFlags(f: ProvisionFlags): Settings {
 function readPassword(f: ProvisionFlags, readStdin: () => string): string | undefined {
   if (!f.mqttPasswordStdin) return undefined;
   const password = readStdin().replace(/\r?\n$/, '');
-  if (password === '' || password.includes('\n')) throw new UsageError('--mqtt-password-stdin: give the password as one non-empty line on standard input');
+  if (password === '' || password.includes('\n'))
+    throw new UsageError('--mqtt-password-stdin: give the password as one non-empty line on standard input');
   return password;
 }
 
@@ -114,12 +115,27 @@ export async function runProvision(f: ProvisionFlags, configFile: string, readSt
   const raw = asRecord(readConfigDocument(configFile, systemClock.now()).doc.toJS());
   const current = currentValues(raw);
   const anyGiven = Object.values(given).some((v) => v !== undefined) || password !== undefined;
-  const missing = [given.deviceId ?? current.deviceId ? null : '--device-id', given.site ?? current.site ? null : '--site'].filter((m) => m !== null);
+  const missing = [(given.deviceId ?? current.deviceId) ? null : '--device-id', (given.site ?? current.site) ? null : '--site'].filter(
+    (m) => m !== null,
+  );
   const interactive = process.stdin.isTTY === true && !f.mqttPasswordStdin && (!anyGiven || missing.length > 0);
   if (!interactive && missing.length > 0) throw new UsageError(`missing ${missing.join(' and ')} (no terminal to ask on)`);
-  const base = { configFile, check: f.check, checkTimeoutMs: checkTimeoutMs(f), checkScanners: true, dryRun: f.dryRun === true, say, now: systemClock.now() };
+  const base = {
+    configFile,
+    check: f.check,
+    checkTimeoutMs: checkTimeoutMs(f),
+    checkScanners: true,
+    dryRun: f.dryRun === true,
+    say,
+    now: systemClock.now(),
+  };
   if (!interactive) {
-    const outcome = await applyProvisioning({ ...base, settings: given, ...(password !== undefined ? { password } : {}), testScanMs: f.testScan ? TEST_SCAN_MS : null });
+    const outcome = await applyProvisioning({
+      ...base,
+      settings: given,
+      ...(password !== undefined ? { password } : {}),
+      testScanMs: f.testScan ? TEST_SCAN_MS : null,
+    });
     return exitFor(outcome);
   }
   const prompter = new Prompter();
@@ -153,12 +169,20 @@ export async function runMakeQr(f: ProvisionFlags, keyFile: string, readStdin: (
     try {
       secret = readFileSync(f.mqttPasswordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
-      throw new UsageError(`--mqtt-password-file: cannot read ${f.mqttPasswordFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new UsageError(
+        `--mqtt-password-file: cannot read ${f.mqttPasswordFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
   }
   const key = readEnrolmentKey(keyFile);
   const made = encodeProvision(
-    { site: f.site as string, device: f.deviceId as string, url: f.mqttUrl as string, ...(f.mqttUsername ? { username: f.mqttUsername } : {}), ...(secret ? { secret } : {}) },
+    {
+      site: f.site as string,
+      device: f.deviceId as string,
+      url: f.mqttUrl as string,
+      ...(f.mqttUsername ? { username: f.mqttUsername } : {}),
+      ...(secret ? { secret } : {}),
+    },
     key,
     systemClock.now(),
     seconds,
@@ -174,7 +198,9 @@ export async function runMakeQr(f: ProvisionFlags, keyFile: string, readStdin: (
 
 export function runMakeKey(keyFile: string): void {
   const id = createEnrolmentKey(keyFile);
-  say(`Created enrolment key ${keyFile} (key id ${id}, mode 0600).\nInstall the same file on each kiosk as /etc/qrgate/enrolment.key (owner root, mode 0600); QRs made with it are accepted only there.\n`);
+  say(
+    `Created enrolment key ${keyFile} (key id ${id}, mode 0600).\nInstall the same file on each kiosk as /etc/qrgate/enrolment.key (owner root, mode 0600); QRs made with it are accepted only there.\n`,
+  );
 }
 
 export async function runFromScan(f: ProvisionFlags, configFile: string, keyFile: string): Promise<void> {
@@ -185,7 +211,12 @@ export async function runFromScan(f: ProvisionFlags, configFile: string, keyFile
   const timeoutMs = f.timeout === undefined ? null : parseDuration(f.timeout);
   if (timeoutMs === null && f.timeout !== undefined) throw new UsageError('--timeout: give a duration such as 90s, 10m or 2h');
   const configured = configuredScanners(raw);
-  const scanners = f.scannerPath !== undefined ? [entryForPath(f.scannerPath, f.scannerType, f.scannerId)] : configured.length > 0 ? configured : entriesFromDiscovery(await discoverScanners());
+  const scanners =
+    f.scannerPath !== undefined
+      ? [entryForPath(f.scannerPath, f.scannerType, f.scannerId)]
+      : configured.length > 0
+        ? configured
+        : entriesFromDiscovery(await discoverScanners());
   await provisionFromScan({
     configFile,
     key,

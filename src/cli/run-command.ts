@@ -35,7 +35,8 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
   if (checkOnly) {
     // The same warnings the daemon logs at start, so a check and a start never disagree.
     for (const w of loaded.warnings) process.stderr.write(`qrgate: warning: ${formatProblem(w)}\n`);
-    const warned = loaded.warnings.length === 0 ? '' : ` (${loaded.warnings.length} warning${loaded.warnings.length === 1 ? '' : 's'} above)`;
+    const warned =
+      loaded.warnings.length === 0 ? '' : ` (${loaded.warnings.length} warning${loaded.warnings.length === 1 ? '' : 's'} above)`;
     process.stdout.write(`${file}: configuration is valid${warned}\n`);
     return 0;
   }
@@ -43,7 +44,8 @@ async function run(file: string, checkOnly: boolean): Promise<number> {
   // once started, never the default action that kills the process half-way.
   const signalled = waitForSignal();
   const logger = createLogger(loaded.config.log.level);
-  for (const w of loaded.warnings) logger.warn({ variable: w.path.replace(/ \(environment\)$/, '') }, `configuration warning: ${formatProblem(w)}`);
+  for (const w of loaded.warnings)
+    logger.warn({ variable: w.path.replace(/ \(environment\)$/, '') }, `configuration warning: ${formatProblem(w)}`);
   let app: App;
   try {
     app = App.open(loaded.config, { logger });
@@ -95,7 +97,10 @@ export function runCommand(): Command {
     .description('run the check-in daemon in the foreground (as systemd does)')
     .option('-c, --config <file>', `configuration file (default: $QRGATE_CONFIG or ${DEFAULT_CONFIG})`)
     .option('--check', 'only validate the configuration and exit')
-    .addHelpText('after', `\nExit status: 0 after a clean stop (SIGTERM/SIGINT) or a valid --check, ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`)
+    .addHelpText(
+      'after',
+      `\nExit status: 0 after a clean stop (SIGTERM/SIGINT) or a valid --check, ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`,
+    )
     .action(async (flags: { config?: string; check?: boolean }) => {
       process.exitCode = await run(flags.config ?? process.env.QRGATE_CONFIG ?? DEFAULT_CONFIG, flags.check === true);
     });

@@ -39,10 +39,14 @@ function renderText(found: readonly ScannerCandidate[], hints: readonly string[]
     const sorted = [...found].sort((a, b) => Number(b.likelyScanner) - Number(a.likelyScanner));
     lines.push(`Found ${found.length} candidate device${found.length === 1 ? '' : 's'}:`);
     for (const c of sorted) {
-      const model = c.known ? `${c.known.vendor}${c.known.model ? ` ${c.known.model}` : ''}` : [c.manufacturer, c.product].filter(Boolean).join(' ') || 'unknown model';
+      const model = c.known
+        ? `${c.known.vendor}${c.known.model ? ` ${c.known.model}` : ''}`
+        : [c.manufacturer, c.product].filter(Boolean).join(' ') || 'unknown model';
       lines.push('');
       lines.push(`  ${c.stablePath ?? c.devPath}${c.stablePath ? `  (${c.devPath})` : ''}`);
-      lines.push(`    ${ids(c)}  ${model}${c.serialNumber ? `  serial ${c.serialNumber}` : ''}${c.likelyScanner ? '' : '  [probably not a scanner]'}`);
+      lines.push(
+        `    ${ids(c)}  ${model}${c.serialNumber ? `  serial ${c.serialNumber}` : ''}${c.likelyScanner ? '' : '  [probably not a scanner]'}`,
+      );
       lines.push(`    driver: ${c.driver}${c.hidFormat ? ` (${c.hidFormat})` : ''}  —  ${c.note}`);
     }
   }

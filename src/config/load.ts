@@ -27,7 +27,9 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: readonly ConfigProblem[],
   ) {
-    super(`invalid configuration ${source} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    super(
+      `invalid configuration ${source} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`,
+    );
   }
 }
 
@@ -81,7 +83,11 @@ function validate(value: Json): ConfigProblem[] {
   const scanners = Array.isArray(value.scanners) ? (value.scanners as unknown[]) : [];
   const zone = isObject(value.clock) ? value.clock.timeZone : undefined;
   if (typeof zone === 'string' && zone !== '' && !isValidTimeZone(zone)) {
-    problems.push({ path: 'clock.timeZone', at: ['clock', 'timeZone'], message: `"${zone}" is not a time zone this system knows (an IANA name such as Asia/Ho_Chi_Minh)` });
+    problems.push({
+      path: 'clock.timeZone',
+      at: ['clock', 'timeZone'],
+      message: `"${zone}" is not a time zone this system knows (an IANA name such as Asia/Ho_Chi_Minh)`,
+    });
   }
   const ids = new Set<string>();
   scanners.forEach((entry, i) => {
@@ -98,7 +104,11 @@ function validate(value: Json): ConfigProblem[] {
     problems.push(...readableProblems(variant, entry, at));
     // The schema cannot say "file is required when source is file"; the driver would only fail at start.
     if (isObject(entry) && entry.type === 'simulated' && entry.source === 'file' && entry.file === undefined) {
-      problems.push({ path: `scanners[${i}].file`, at: [...at, 'source'], message: 'required when source is "file": the payload file to replay, one scan per line' });
+      problems.push({
+        path: `scanners[${i}].file`,
+        at: [...at, 'source'],
+        message: 'required when source is "file": the payload file to replay, one scan per line',
+      });
     }
     const id = isObject(entry) ? entry.id : undefined;
     if (typeof id === 'string') {
@@ -113,15 +123,27 @@ function validate(value: Json): ConfigProblem[] {
 function transportProblems(config: Config): ConfigProblem[] {
   const host = plaintextBeyondLoopback(config.mqtt.url);
   if (host === null || config.mqtt.allowPlaintext) return [];
-  return [{ path: 'mqtt.url', at: ['mqtt', 'url'], message: `plain MQTT to ${host} would send check-ins (names, numbers, addresses) and the password unencrypted: ${PLAINTEXT_FIX}` }];
+  return [
+    {
+      path: 'mqtt.url',
+      at: ['mqtt', 'url'],
+      message: `plain MQTT to ${host} would send check-ins (names, numbers, addresses) and the password unencrypted: ${PLAINTEXT_FIX}`,
+    },
+  ];
 }
 
 /** Unknown `QRGATE_*` variables, each with the variable it was probably meant to be. */
 function envWarnings(unknown: readonly string[]): ConfigProblem[] {
   const names = [...envKeys(ConfigSchema).keys(), ...NON_KEY_VARIABLES];
   return unknown.map((name) => {
-    const guess = nearest(name.slice('QRGATE_'.length), names.map((n) => n.slice('QRGATE_'.length)));
-    return { path: `${name} (environment)`, message: `matches no configuration key, so it is ignored${guess === null ? '' : `; did you mean QRGATE_${guess}?`}` };
+    const guess = nearest(
+      name.slice('QRGATE_'.length),
+      names.map((n) => n.slice('QRGATE_'.length)),
+    );
+    return {
+      path: `${name} (environment)`,
+      message: `matches no configuration key, so it is ignored${guess === null ? '' : `; did you mean QRGATE_${guess}?`}`,
+    };
   });
 }
 
@@ -129,7 +151,11 @@ function envWarnings(unknown: readonly string[]): ConfigProblem[] {
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, dropNulls(v)]),
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -39,12 +39,14 @@ interface SchemaLike {
 
 /** What a pattern means, in words; a pattern not listed here is shown as it is. */
 const FORMS: Readonly<Record<string, string>> = {
-  '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$': 'a name of letters, digits, "_", "-" or ".", starting with a letter or digit, at most 64 characters (e.g. kiosk-01)',
+  '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$':
+    'a name of letters, digits, "_", "-" or ".", starting with a letter or digit, at most 64 characters (e.g. kiosk-01)',
   '^[A-Za-z0-9_.-]+$': 'letters, digits, "_", "-" or "." (e.g. gate)',
   '^[0-9a-fA-F]{4}$': '4 hex digits as lsusb shows them (e.g. "0c2e"; quote it in YAML)',
   '^([01][0-9]|2[0-3]):[0-5][0-9]$': 'a time "HH:MM" from "00:00" to "23:59" (quote it in YAML)',
   '^(([01][0-9]|2[0-3]):[0-5][0-9]|never)$': 'a time "HH:MM" from "00:00" to "23:59" (quote it in YAML), or "never"',
-  '^(mqtts?|wss?|tcp|ssl)://': 'a URL starting with mqtt://, mqtts://, ws://, wss://, tcp:// or ssl:// (e.g. mqtts://broker.example.gov.vn:8883)',
+  '^(mqtts?|wss?|tcp|ssl)://':
+    'a URL starting with mqtt://, mqtts://, ws://, wss://, tcp:// or ssl:// (e.g. mqtts://broker.example.gov.vn:8883)',
   '^[^#+/][^#+]*$': 'a topic without "#" or "+" that does not start with "/" (e.g. qrgate)',
 };
 
@@ -60,7 +62,10 @@ export function allErrors(schema: TSchema, value: unknown): SchemaError[] {
 }
 
 export function pointerParts(pointer: string): string[] {
-  return pointer.split('/').filter((p) => p !== '').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** `['scanners', '0', 'path']` → `scanners[0].path` */
@@ -188,7 +193,13 @@ export function readableProblems(root: TSchema, value: unknown, prefix: readonly
     }
     if (error.keyword === 'required') {
       const names = (error.params?.requiredProperties as string[] | undefined) ?? [];
-      problems.push(...missing(root, parts, names).map((p) => ({ ...p, path: dottedPath([...prefix, ...(p.at ?? [])]), at: [...prefix, ...(p.at ?? [])] })));
+      problems.push(
+        ...missing(root, parts, names).map((p) => ({
+          ...p,
+          path: dottedPath([...prefix, ...(p.at ?? [])]),
+          at: [...prefix, ...(p.at ?? [])],
+        })),
+      );
       continue;
     }
     // A choice fails once per branch (const, const, …, anyOf): say it once, with what is allowed.
@@ -197,8 +208,18 @@ export function readableProblems(root: TSchema, value: unknown, prefix: readonly
     if (allowed !== null && (error.keyword === 'const' || error.keyword === 'anyOf' || error.keyword === 'type')) {
       if (choiceDone.has(path)) continue;
       choiceDone.add(path);
-      const guess = typeof given === 'string' ? nearest(given, allowed.map((a) => a.replace(/^"|"$/g, ''))) : null;
-      problems.push({ path, at, message: `must be one of ${allowed.join(', ')} (got ${shown(given)})${guess === null ? '' : `; did you mean "${guess}"?`}` });
+      const guess =
+        typeof given === 'string'
+          ? nearest(
+              given,
+              allowed.map((a) => a.replace(/^"|"$/g, '')),
+            )
+          : null;
+      problems.push({
+        path,
+        at,
+        message: `must be one of ${allowed.join(', ')} (got ${shown(given)})${guess === null ? '' : `; did you mean "${guess}"?`}`,
+      });
       continue;
     }
     problems.push({ path, at, message: `${expectation(schema, error)} (got ${shown(given)})` });

@@ -28,4 +28,5 @@ export function plaintextBeyondLoopback(url: string | undefined): string | null 
   return isLoopbackHost(parsed.hostname) ? null : parsed.hostname;
 }
 
-export const PLAINTEXT_FIX = 'use mqtts:// with the agency’s CA (mqtt.ca), or, only on a network you trust, set mqtt.allowPlaintext: true (unsafe)';
+export const PLAINTEXT_FIX =
+  'use mqtts:// with the agency’s CA (mqtt.ca), or, only on a network you trust, set mqtt.allowPlaintext: true (unsafe)';

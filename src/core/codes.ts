@@ -301,13 +301,22 @@ export const HTTP_CODES = {
     vi: 'Kiosk không phục vụ tên máy này. Hãy mở trang bằng địa chỉ của kiosk (hoặc thêm tên vào http.allowedHosts).',
     en: 'The kiosk does not answer to this host name. Open the page by the kiosk’s address (or add the name to http.allowedHosts).',
   },
-  E_HTTP_ORIGIN: { vi: 'Yêu cầu đến từ một trang web khác và đã bị từ chối.', en: 'The request came from another web site and was refused.' },
+  E_HTTP_ORIGIN: {
+    vi: 'Yêu cầu đến từ một trang web khác và đã bị từ chối.',
+    en: 'The request came from another web site and was refused.',
+  },
   E_HTTP_LOGIN_REQUIRED: {
     vi: 'Nhập thủ công từ máy này cần đăng nhập kỹ thuật viên (chỉ màn hình của kiosk được nhập không cần đăng nhập).',
     en: 'Manual entry from this computer needs a technician login (only the kiosk’s own screen may enter without one).',
   },
-  E_HTTP_TOO_MANY_STREAMS: { vi: 'Máy này đã mở quá nhiều trang trạng thái. Hãy đóng bớt.', en: 'This computer has too many status pages open. Close some.' },
-  E_HTTP_BUSY: { vi: 'Kiosk đang phục vụ quá nhiều trang trạng thái. Thử lại sau.', en: 'The kiosk is serving too many status pages. Try again later.' },
+  E_HTTP_TOO_MANY_STREAMS: {
+    vi: 'Máy này đã mở quá nhiều trang trạng thái. Hãy đóng bớt.',
+    en: 'This computer has too many status pages open. Close some.',
+  },
+  E_HTTP_BUSY: {
+    vi: 'Kiosk đang phục vụ quá nhiều trang trạng thái. Thử lại sau.',
+    en: 'The kiosk is serving too many status pages. Try again later.',
+  },
   E_HTTP_FORBIDDEN: {
     vi: 'Vai trò của bạn không được phép xem dữ liệu này (cần vai trò truy vết).',
     en: 'Your role may not see this (it needs the tracer role).',

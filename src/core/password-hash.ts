@@ -23,9 +23,11 @@ export interface ParsedHash {
 /** Throws PasswordHashError with a technician-readable reason; never echoes the line. */
 export function parseHash(line: string): ParsedHash {
   const m = LINE.exec(line.trim());
-  if (m === null) throw new PasswordHashError('not a qrgate password hash (expected scrypt$N$r$p$salt$hash; create it with "qrgate hash-password")');
+  if (m === null)
+    throw new PasswordHashError('not a qrgate password hash (expected scrypt$N$r$p$salt$hash; create it with "qrgate hash-password")');
   const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 20 || r < 1 || r > 32 || p < 1 || p > 16) throw new PasswordHashError('scrypt cost out of range');
+  if (N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 20 || r < 1 || r > 32 || p < 1 || p > 16)
+    throw new PasswordHashError('scrypt cost out of range');
   const hash = Buffer.from(m[5] as string, 'base64');
   if (hash.length < 16) throw new PasswordHashError('hash too short');
   return { cost: { N, r, p }, salt: Buffer.from(m[4] as string, 'base64'), hash };

@@ -3,9 +3,7 @@
  * known (the document contract has no month-only form, so `mmyyyy` keeps its year).
  */
 export type ParsedDate =
-  | { readonly kind: 'empty' }
-  | { readonly kind: 'invalid' }
-  | { readonly kind: 'date'; readonly iso: string; readonly year: number };
+  { readonly kind: 'empty' } | { readonly kind: 'invalid' } | { readonly kind: 'date'; readonly iso: string; readonly year: number };
 
 const EMPTY: ParsedDate = { kind: 'empty' };
 const INVALID: ParsedDate = { kind: 'invalid' };

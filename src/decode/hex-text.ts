@@ -6,8 +6,7 @@
  */
 
 export type HexText =
-  | { readonly kind: 'text'; readonly text: string; readonly repaired: boolean }
-  | { readonly kind: 'undecodable'; readonly raw: string };
+  { readonly kind: 'text'; readonly text: string; readonly repaired: boolean } | { readonly kind: 'undecodable'; readonly raw: string };
 
 const HEX_PAIRS = /^(?:[0-9a-f]{2})+$/i;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what a decoded name must not hold
@@ -30,13 +29,31 @@ function strictHexUtf8(hex: string): string | null {
 /** Telex keystrokes for every Vietnamese letter: vowel shape keys (aa, aw, ee, oo, ow, uw) then the tone key. */
 function buildTelexReversal(): ReadonlyMap<string, string> {
   const shapes: ReadonlyArray<readonly [string, string]> = [
-    ['a', 'a'], ['ă', 'aw'], ['â', 'aa'], ['e', 'e'], ['ê', 'ee'], ['i', 'i'], ['o', 'o'], ['ô', 'oo'],
-    ['ơ', 'ow'], ['u', 'u'], ['ư', 'uw'], ['y', 'y'],
+    ['a', 'a'],
+    ['ă', 'aw'],
+    ['â', 'aa'],
+    ['e', 'e'],
+    ['ê', 'ee'],
+    ['i', 'i'],
+    ['o', 'o'],
+    ['ô', 'oo'],
+    ['ơ', 'ow'],
+    ['u', 'u'],
+    ['ư', 'uw'],
+    ['y', 'y'],
   ];
   const tones: ReadonlyArray<readonly [string, string]> = [
-    ['', ''], ['\u0301', 's'], ['\u0300', 'f'], ['\u0309', 'r'], ['\u0303', 'x'], ['\u0323', 'j'],
+    ['', ''],
+    ['\u0301', 's'],
+    ['\u0300', 'f'],
+    ['\u0309', 'r'],
+    ['\u0303', 'x'],
+    ['\u0323', 'j'],
   ];
-  const map = new Map<string, string>([['đ', 'dd'], ['Đ', 'DD']]);
+  const map = new Map<string, string>([
+    ['đ', 'dd'],
+    ['Đ', 'DD'],
+  ]);
   for (const [letter, shapeKeys] of shapes) {
     for (const [mark, toneKey] of tones) {
       if (shapeKeys.length === 1 && toneKey === '') continue;

@@ -31,10 +31,7 @@ export function personalIdFacts(number: string): PersonalIdFacts {
 }
 
 /** Warnings from comparing the number's encoded facts with what the card states. */
-export function crossCheckPersonalId(
-  number: string,
-  stated: { readonly birthYear: number | null; readonly sex: Sex | null },
-): Warning[] {
+export function crossCheckPersonalId(number: string, stated: { readonly birthYear: number | null; readonly sex: Sex | null }): Warning[] {
   const facts = personalIdFacts(number);
   const warnings: Warning[] = [];
   if (!facts.knownRegistration) warnings.push(warning('W_UNKNOWN_PROVINCE', 'number'));

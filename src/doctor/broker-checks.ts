@@ -15,14 +15,30 @@ const DAY = 86_400_000;
 export function checkTransport(config: Config): Finding[] {
   const host = plaintextBeyondLoopback(config.mqtt.url);
   if (host === null) return [];
-  return [warn('broker encryption', `mqtt.allowPlaintext is set: check-ins go to ${host} unencrypted (documentFields ${config.mqtt.documentFields}), readable by anyone on the network path`, PLAINTEXT_FIX.replace(', or, only on a network you trust, set mqtt.allowPlaintext: true (unsafe)', ' and remove mqtt.allowPlaintext'), 'W_MQTT_PLAINTEXT')];
+  return [
+    warn(
+      'broker encryption',
+      `mqtt.allowPlaintext is set: check-ins go to ${host} unencrypted (documentFields ${config.mqtt.documentFields}), readable by anyone on the network path`,
+      PLAINTEXT_FIX.replace(', or, only on a network you trust, set mqtt.allowPlaintext: true (unsafe)', ' and remove mqtt.allowPlaintext'),
+      'W_MQTT_PLAINTEXT',
+    ),
+  ];
 }
 
 export async function checkBroker(config: Config): Promise<Finding> {
   const url = config.mqtt.url;
-  if (url === undefined) return warn('broker', 'no mqtt.url: check-ins are recorded locally and never forwarded', 'set mqtt.url (qrgate provision) if the agency runs a central broker');
+  if (url === undefined)
+    return warn(
+      'broker',
+      'no mqtt.url: check-ins are recorded locally and never forwarded',
+      'set mqtt.url (qrgate provision) if the agency runs a central broker',
+    );
   const topics = topicsFor(config.mqtt.baseTopic, config.device.site, config.device.id);
-  const result = await probeBroker(config, topics, { clientId: `qrgate-doctor-${process.pid}`, timeoutMs: CONNECT_TIMEOUT_MS, clock: systemClock });
+  const result = await probeBroker(config, topics, {
+    clientId: `qrgate-doctor-${process.pid}`,
+    timeoutMs: CONNECT_TIMEOUT_MS,
+    clock: systemClock,
+  });
   if (result.ok) return ok('broker', `${url} accepts this kiosk (MQTT ${result.protocolVersion === 5 ? '5' : '3.1.1'})`);
   const fixes: Record<string, string> = {
     E_MQTT_FILE: 'check the file path and that the qrgate user can read it',
@@ -35,7 +51,10 @@ export async function checkBroker(config: Config): Promise<Finding> {
 }
 
 export function checkCertificates(config: Config, now: Date): Finding[] {
-  const files = [['mqtt.ca', config.mqtt.ca], ['mqtt.cert', config.mqtt.cert]] as const;
+  const files = [
+    ['mqtt.ca', config.mqtt.ca],
+    ['mqtt.cert', config.mqtt.cert],
+  ] as const;
   const out: Finding[] = [];
   for (const [key, path] of files) {
     if (path === undefined) continue;
@@ -44,13 +63,35 @@ export function checkCertificates(config: Config, now: Date): Finding[] {
     try {
       cert = new X509Certificate(readFileSync(path));
     } catch (err) {
-      out.push(fail(name, `${path} is not a readable PEM certificate: ${(err as Error).message}`, 'replace it with the PEM file from the agency', 'E_MQTT_FILE'));
+      out.push(
+        fail(
+          name,
+          `${path} is not a readable PEM certificate: ${(err as Error).message}`,
+          'replace it with the PEM file from the agency',
+          'E_MQTT_FILE',
+        ),
+      );
       continue;
     }
     const expires = new Date(cert.validTo);
     const days = Math.floor((expires.getTime() - now.getTime()) / DAY);
-    if (days < 0) out.push(fail(name, `${path} expired on ${expires.toISOString().slice(0, 10)}`, 'install a renewed certificate from the agency', 'E_MQTT_TLS'));
-    else if (days < 30) out.push(warn(name, `${path} expires in ${days} day(s), on ${expires.toISOString().slice(0, 10)}`, 'ask the agency for a renewed certificate now'));
+    if (days < 0)
+      out.push(
+        fail(
+          name,
+          `${path} expired on ${expires.toISOString().slice(0, 10)}`,
+          'install a renewed certificate from the agency',
+          'E_MQTT_TLS',
+        ),
+      );
+    else if (days < 30)
+      out.push(
+        warn(
+          name,
+          `${path} expires in ${days} day(s), on ${expires.toISOString().slice(0, 10)}`,
+          'ask the agency for a renewed certificate now',
+        ),
+      );
     else out.push(ok(name, `${path} valid until ${expires.toISOString().slice(0, 10)}`));
   }
   return out;

@@ -12,5 +12,17 @@ export interface Finding {
 }
 
 export const ok = (check: string, message: string): Finding => ({ check, verdict: 'ok', message });
-export const warn = (check: string, message: string, fix: string, code?: Code): Finding => ({ check, verdict: 'warn', message, fix, ...(code ? { code } : {}) });
-export const fail = (check: string, message: string, fix: string, code?: Code): Finding => ({ check, verdict: 'fail', message, fix, ...(code ? { code } : {}) });
+export const warn = (check: string, message: string, fix: string, code?: Code): Finding => ({
+  check,
+  verdict: 'warn',
+  message,
+  fix,
+  ...(code ? { code } : {}),
+});
+export const fail = (check: string, message: string, fix: string, code?: Code): Finding => ({
+  check,
+  verdict: 'fail',
+  message,
+  fix,
+  ...(code ? { code } : {}),
+});

@@ -61,8 +61,18 @@ export function probeFiles(paths: readonly string[], user: ServiceUser | null): 
   const me = process.getuid?.() ?? -1;
   const become = user !== null && me === 0 && user.uid !== 0;
   const asService = user === null || become || user.uid === me;
-  const run = spawnSync(process.execPath, ['-e', PROBE, '--', ...paths], { encoding: 'utf8', ...(become ? { uid: user.uid, gid: user.gid } : {}), timeout: 10_000 });
-  const probes = run.status === 0 ? (JSON.parse(run.stdout) as Probe[]) : paths.map((path) => ({ path, error: `the check could not run (${run.error?.message ?? (run.stderr.trim() || `exit ${String(run.status)}`)})` }));
+  const run = spawnSync(process.execPath, ['-e', PROBE, '--', ...paths], {
+    encoding: 'utf8',
+    ...(become ? { uid: user.uid, gid: user.gid } : {}),
+    timeout: 10_000,
+  });
+  const probes =
+    run.status === 0
+      ? (JSON.parse(run.stdout) as Probe[])
+      : paths.map((path) => ({
+          path,
+          error: `the check could not run (${run.error?.message ?? (run.stderr.trim() || `exit ${String(run.status)}`)})`,
+        }));
   return { probes, as: become || user?.uid === me ? user.name : `uid ${me}`, asService };
 }
 
@@ -78,11 +88,32 @@ function keyFinding(path: string, p: Probe, run: ProbeRun, user: string): Findin
   const name = 'key file';
   if (p.error === 'ENOENT') return ok(name, `${path} does not exist yet; it is created (mode 0600) on first start`);
   if (p.error !== undefined) {
-    const fix = p.error === 'EISDIR' ? `${path} is a directory: set store.keyFile to the key file, or restore the key there` : `chown ${user}:${user} ${path} && chmod 600 ${path} (the key belongs to the service user, nobody else)`;
-    return unreadable(run, name, `${path} cannot be opened by ${run.as}: ${p.error}; the daemon would stop with E_STORE_KEY`, fix, 'E_STORE_KEY');
+    const fix =
+      p.error === 'EISDIR'
+        ? `${path} is a directory: set store.keyFile to the key file, or restore the key there`
+        : `chown ${user}:${user} ${path} && chmod 600 ${path} (the key belongs to the service user, nobody else)`;
+    return unreadable(
+      run,
+      name,
+      `${path} cannot be opened by ${run.as}: ${p.error}; the daemon would stop with E_STORE_KEY`,
+      fix,
+      'E_STORE_KEY',
+    );
   }
-  if (p.size !== 32) return fail(name, `${path} holds ${p.size} bytes, not 32`, 'restore the right key from backup; without it sealed data cannot be read', 'E_STORE_KEY');
-  if (((p.mode ?? 0) & 0o077) !== 0) return fail(name, `${path} has mode ${octal(p.mode)}: other users can read the key that protects personal data`, `chmod 600 ${path}`, 'W_KEY_PERMISSIONS');
+  if (p.size !== 32)
+    return fail(
+      name,
+      `${path} holds ${p.size} bytes, not 32`,
+      'restore the right key from backup; without it sealed data cannot be read',
+      'E_STORE_KEY',
+    );
+  if (((p.mode ?? 0) & 0o077) !== 0)
+    return fail(
+      name,
+      `${path} has mode ${octal(p.mode)}: other users can read the key that protects personal data`,
+      `chmod 600 ${path}`,
+      'W_KEY_PERMISSIONS',
+    );
   return ok(name, `${path}: 32 bytes, mode ${octal(p.mode)}, readable by ${run.as}`);
 }
 
@@ -90,38 +121,67 @@ function keyFinding(path: string, p: Probe, run: ProbeRun, user: string): Findin
 function hashFinding(path: string, p: Probe, run: ProbeRun, user: string): Finding {
   const name = 'technician password';
   const fix = `chown root:${user} ${path} && chmod 640 ${path}`;
-  if (p.error !== undefined) return unreadable(run, name, `${path} cannot be opened by ${run.as}: ${p.error}; technician login would answer E_HTTP_NO_PASSWORD`, p.error === 'ENOENT' ? `create it: qrgate hash-password | sudo tee ${path} && sudo ${fix}` : fix, 'E_HTTP_NO_PASSWORD');
+  if (p.error !== undefined)
+    return unreadable(
+      run,
+      name,
+      `${path} cannot be opened by ${run.as}: ${p.error}; technician login would answer E_HTTP_NO_PASSWORD`,
+      p.error === 'ENOENT' ? `create it: qrgate hash-password | sudo tee ${path} && sudo ${fix}` : fix,
+      'E_HTTP_NO_PASSWORD',
+    );
   try {
     parseHash(readFileSync(path, 'utf8'));
   } catch (err) {
-    if (err instanceof PasswordHashError) return fail(name, `${path}: ${err.message}`, `make it again: qrgate hash-password | sudo tee ${path}`, 'E_HTTP_NO_PASSWORD');
+    if (err instanceof PasswordHashError)
+      return fail(name, `${path}: ${err.message}`, `make it again: qrgate hash-password | sudo tee ${path}`, 'E_HTTP_NO_PASSWORD');
     if ((err as NodeJS.ErrnoException).code === undefined) throw err;
     // The doctor itself cannot read it (not root): the service user could, which is what counts.
   }
-  if (p.writable === true) return warn(name, `${path} is writable by ${run.as}: a compromised daemon could set its own technician password`, fix);
-  if (((p.mode ?? 0) & 0o007) !== 0) return warn(name, `${path} has mode ${octal(p.mode)}: every user can read the hash (and try passwords against it offline)`, fix);
+  if (p.writable === true)
+    return warn(name, `${path} is writable by ${run.as}: a compromised daemon could set its own technician password`, fix);
+  if (((p.mode ?? 0) & 0o007) !== 0)
+    return warn(name, `${path} has mode ${octal(p.mode)}: every user can read the hash (and try passwords against it offline)`, fix);
   return ok(name, `${path}: a valid hash, readable and not writable by ${run.as}`);
 }
 
 function plainFinding(key: string, path: string, p: Probe, run: ProbeRun): Finding {
   const name = `file ${key}`;
   if (p.error !== undefined) {
-    return unreadable(run, name, `${path} cannot be opened by ${run.as}: ${p.error}; the broker connection would fail with E_MQTT_FILE`, `check the path, then: chown root:${SERVICE_USER} ${path} && chmod 640 ${path}`, 'E_MQTT_FILE');
+    return unreadable(
+      run,
+      name,
+      `${path} cannot be opened by ${run.as}: ${p.error}; the broker connection would fail with E_MQTT_FILE`,
+      `check the path, then: chown root:${SERVICE_USER} ${path} && chmod 640 ${path}`,
+      'E_MQTT_FILE',
+    );
   }
   return ok(name, `${path} is readable by ${run.as}`);
 }
 
 /** A file the doctor could not open: a failure when it checked as the service user, else only a warning. */
 function unreadable(run: ProbeRun, name: string, message: string, fix: string, code: Code): Finding {
-  return run.asService ? fail(name, message, fix, code) : warn(name, `${message} (checked as ${run.as}, not as the service user: run sudo qrgate doctor)`, fix, code);
+  return run.asService
+    ? fail(name, message, fix, code)
+    : warn(name, `${message} (checked as ${run.as}, not as the service user: run sudo qrgate doctor)`, fix, code);
 }
 
 export function checkFiles(config: Config, user: ServiceUser | null = defaultServiceUser()): Finding[] {
-  const mqtt = [['mqtt.passwordFile', config.mqtt.passwordFile], ['mqtt.ca', config.mqtt.ca], ['mqtt.cert', config.mqtt.cert], ['mqtt.key', config.mqtt.key]] as const;
-  const files: Array<{ kind: 'key' | 'hash' | 'plain'; key: string; path: string }> = [{ kind: 'key', key: 'store.keyFile', path: config.store.keyFile }];
-  if (config.http.passwordHashFile !== undefined) files.push({ kind: 'hash', key: 'http.passwordHashFile', path: config.http.passwordHashFile });
+  const mqtt = [
+    ['mqtt.passwordFile', config.mqtt.passwordFile],
+    ['mqtt.ca', config.mqtt.ca],
+    ['mqtt.cert', config.mqtt.cert],
+    ['mqtt.key', config.mqtt.key],
+  ] as const;
+  const files: Array<{ kind: 'key' | 'hash' | 'plain'; key: string; path: string }> = [
+    { kind: 'key', key: 'store.keyFile', path: config.store.keyFile },
+  ];
+  if (config.http.passwordHashFile !== undefined)
+    files.push({ kind: 'hash', key: 'http.passwordHashFile', path: config.http.passwordHashFile });
   for (const [key, path] of mqtt) if (path !== undefined) files.push({ kind: 'plain', key, path });
-  const run = probeFiles(files.map((f) => f.path), user);
+  const run = probeFiles(
+    files.map((f) => f.path),
+    user,
+  );
   const name = user?.name ?? SERVICE_USER;
   return files.map((f, i) => {
     const p = run.probes[i] ?? { path: f.path, error: 'no result' };
@@ -152,5 +212,11 @@ export function checkGroups(user: ServiceUser | null = defaultServiceUser(), gro
     .filter(([name, , , members]) => name !== undefined && TOO_BROAD.includes(name) && (members ?? '').split(',').includes(user.name))
     .map(([name]) => name as string);
   if (member.length === 0) return [ok('service groups', `${user.name} is in no group that reads every keyboard`)];
-  return [warn('service groups', `${user.name} is in ${member.join(', ')}: it could read every keyboard, a technician typing a password included`, `${member.map((g) => `sudo gpasswd -d ${user.name} ${g}`).join(' && ')} (scanners get the qrgate group from the udev rule)`)];
+  return [
+    warn(
+      'service groups',
+      `${user.name} is in ${member.join(', ')}: it could read every keyboard, a technician typing a password included`,
+      `${member.map((g) => `sudo gpasswd -d ${user.name} ${g}`).join(' && ')} (scanners get the qrgate group from the udev rule)`,
+    ),
+  ];
 }

@@ -48,7 +48,9 @@ function configFix(file: string, err: ConfigError): string {
   if (unreadable?.message.endsWith('file not found')) {
     return `write it with \`sudo qrgate provision --config ${file}\` (it asks for each value), or copy config/example.yaml there and fill in device.id and device.site; if the configuration lives elsewhere, give its path with --config`;
   }
-  if (unreadable !== undefined) return `let the qrgate user read ${file} (\`sudo chown root:qrgate ${file} && sudo chmod 640 ${file}\`), or give the right path with --config`;
-  if (err.problems.some((p) => p.path === '(yaml syntax)')) return 'correct the YAML at the line and column shown (indentation is two spaces per level, no tabs), then check again with `qrgate run --check`';
+  if (unreadable !== undefined)
+    return `let the qrgate user read ${file} (\`sudo chown root:qrgate ${file} && sudo chmod 640 ${file}\`), or give the right path with --config`;
+  if (err.problems.some((p) => p.path === '(yaml syntax)'))
+    return 'correct the YAML at the line and column shown (indentation is two spaces per level, no tabs), then check again with `qrgate run --check`';
   return `change each key listed to what it says (every key: docs/config.md), then check again with \`qrgate run --check --config ${file}\``;
 }

@@ -40,7 +40,10 @@ function step(): void {
   } catch (err) {
     stream = null;
     const e = err as { code?: unknown; message?: unknown };
-    port?.postMessage({ token: s.token, error: { code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message ?? err) } } satisfies FromBacklogThread);
+    port?.postMessage({
+      token: s.token,
+      error: { code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message ?? err) },
+    } satisfies FromBacklogThread);
     return;
   }
   s.credit -= 1;
@@ -72,12 +75,26 @@ function pack(token: number, after: number, limit: number): BacklogBatch {
       continue;
     }
     const doc = data.fields === 'full' ? bytes : minimalDocument(bytes.toString('utf8'));
-    const head = checkinHead({ id: r.id, seq: r.seq, scanner: r.scanner, direction: r.direction, auto: r.auto === 1, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 }, origin);
+    const head = checkinHead(
+      {
+        id: r.id,
+        seq: r.seq,
+        scanner: r.scanner,
+        direction: r.direction,
+        auto: r.auto === 1,
+        scannedAt: r.scanned_at,
+        clockSynced: r.clock_synced === 1,
+      },
+      origin,
+    );
     const tail = checkinTail(warningCodesOf(r));
     heads[i] = head;
     docs[i] = doc;
     tails[i] = tail;
-    total += Buffer.byteLength(head, 'utf8') + (typeof doc === 'string' ? Buffer.byteLength(doc, 'utf8') : doc.length) + Buffer.byteLength(tail, 'utf8');
+    total +=
+      Buffer.byteLength(head, 'utf8') +
+      (typeof doc === 'string' ? Buffer.byteLength(doc, 'utf8') : doc.length) +
+      Buffer.byteLength(tail, 'utf8');
   }
   const seqs = new Float64Array(rows.length);
   const ends = new Uint32Array(rows.length);

@@ -41,7 +41,12 @@ export function connectOptions(config: Config, topics: Topics, protocolVersion: 
     reconnectPeriod: 0,
     connectTimeout: 15_000,
     resubscribe: false,
-    will: { topic: topics.status, payload: Buffer.from(JSON.stringify({ state: 'offline' } satisfies StatusMessage)), qos: 1, retain: true },
+    will: {
+      topic: topics.status,
+      payload: Buffer.from(JSON.stringify({ state: 'offline' } satisfies StatusMessage)),
+      qos: 1,
+      retain: true,
+    },
     // Per-message costs that a backlog drain pays 100,000 times (measured with a sampling heap profile):
     // mqtt.js's debug logging allocated ~3 KB per message even when disabled (its events are logged by us);
     // rescheduling the keepalive timer on every PUBACK churned timers (the ping then goes every keepalive, and a
@@ -52,7 +57,10 @@ export function connectOptions(config: Config, topics: Topics, protocolVersion: 
   };
   if (protocolVersion === 5) options.properties = { sessionExpiryInterval: 7 * 24 * 3600 };
   if (m.username !== undefined) options.username = m.username;
-  if (m.passwordFile !== undefined) options.password = readFile('passwordFile', m.passwordFile).toString('utf8').replace(/\r?\n$/, '');
+  if (m.passwordFile !== undefined)
+    options.password = readFile('passwordFile', m.passwordFile)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   if (m.ca !== undefined) options.ca = readFile('ca', m.ca);
   if (m.cert !== undefined) options.cert = readFile('cert', m.cert);
   if (m.key !== undefined) options.key = readFile('key', m.key);
@@ -91,16 +99,33 @@ export function classifyError(err: unknown): ConnectFailure {
 export type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 
 /** Publishes a message on the topic that carries its type; `callback` as mqtt.js's (the PUBACK for QoS 1). */
-export function publishMessage<T>(client: MqttClient, topic: Topic<T>, message: NoInfer<T>, options: IClientPublishOptions, callback?: PacketCallback): void {
+export function publishMessage<T>(
+  client: MqttClient,
+  topic: Topic<T>,
+  message: NoInfer<T>,
+  options: IClientPublishOptions,
+  callback?: PacketCallback,
+): void {
   client.publish(topic, JSON.stringify(message), options, callback);
 }
 
 /** The same for a message already written as JSON (a check-in body): only on the topic of its type. */
-export function publishEncoded<T>(client: MqttClient, topic: Topic<T>, body: Encoded<NoInfer<T>> | EncodedBytes<NoInfer<T>>, options: IClientPublishOptions, callback?: PacketCallback): void {
+export function publishEncoded<T>(
+  client: MqttClient,
+  topic: Topic<T>,
+  body: Encoded<NoInfer<T>> | EncodedBytes<NoInfer<T>>,
+  options: IClientPublishOptions,
+  callback?: PacketCallback,
+): void {
   client.publish(topic, body, options, callback);
 }
 
-export async function publishMessageAsync<T>(client: MqttClient, topic: Topic<T>, message: NoInfer<T>, options: IClientPublishOptions): Promise<void> {
+export async function publishMessageAsync<T>(
+  client: MqttClient,
+  topic: Topic<T>,
+  message: NoInfer<T>,
+  options: IClientPublishOptions,
+): Promise<void> {
   await client.publishAsync(topic, JSON.stringify(message), options);
 }
 
@@ -109,7 +134,8 @@ export function openClient(url: string, options: IClientOptions): MqttClient {
   return mqtt.connect(url, options);
 }
 
-export type ProbeResult = { readonly ok: true; readonly protocolVersion: 4 | 5 } | { readonly ok: false; readonly code: MqttCode; readonly detail: string };
+export type ProbeResult =
+  { readonly ok: true; readonly protocolVersion: 4 | 5 } | { readonly ok: false; readonly code: MqttCode; readonly detail: string };
 
 export interface ProbeOptions {
   /** Its own client id: a probe must never take over (and end) the running daemon's persistent session. */
@@ -134,10 +160,15 @@ function attempt(url: string, options: IClientOptions, timeoutMs: number, clock:
       client.on('error', () => undefined); // late socket errors from a client being torn down
       client.end(!result.ok, () => resolve(result));
     };
-    const timer = clock.setTimeout(() => done({ ok: false, error: Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }) }), timeoutMs);
+    const timer = clock.setTimeout(
+      () => done({ ok: false, error: Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }) }),
+      timeoutMs,
+    );
     client.on('connect', () => done({ ok: true }));
     client.on('error', (error) => done({ ok: false, error }));
-    client.on('close', () => done({ ok: false, error: Object.assign(new Error('connection closed before the broker answered'), { code: 'ECONNRESET' }) }));
+    client.on('close', () =>
+      done({ ok: false, error: Object.assign(new Error('connection closed before the broker answered'), { code: 'ECONNRESET' }) }),
+    );
   });
 }
 
@@ -231,7 +262,10 @@ export function consumerOptions(s: ConsumerClientSettings): IClientOptions {
     properties: { sessionExpiryInterval: s.sessionExpirySec, receiveMaximum: CONSUMER_RECEIVE_MAXIMUM },
   };
   if (s.username !== undefined) options.username = s.username;
-  if (s.passwordFile !== undefined) options.password = readFile('passwordFile', s.passwordFile, s.section).toString('utf8').replace(/\r?\n$/, '');
+  if (s.passwordFile !== undefined)
+    options.password = readFile('passwordFile', s.passwordFile, s.section)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   if (s.ca !== undefined) options.ca = readFile('ca', s.ca, s.section);
   if (s.cert !== undefined) options.cert = readFile('cert', s.cert, s.section);
   if (s.key !== undefined) options.key = readFile('key', s.key, s.section);

@@ -172,7 +172,12 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
   }
 
   private onUp(client: MqttClient): void {
-    publishMessage(client, this.topics.status, { state: 'online', version: this.deps.version, since: this.zone.iso(this.clock.now()) }, { qos: 1, retain: true });
+    publishMessage(
+      client,
+      this.topics.status,
+      { state: 'online', version: this.deps.version, since: this.zone.iso(this.clock.now()) },
+      { qos: 1, retain: true },
+    );
     client.subscribe(this.topics.requests, { qos: 1 });
     this.pump.start();
     this.health.start(client);

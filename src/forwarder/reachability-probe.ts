@@ -7,7 +7,14 @@ import { connect as tcpConnect } from 'node:net';
 import type { Clock, Timer } from '../core/clock.js';
 
 export const PROBE_EVERY_MS = 2000;
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ssl:': 8883, 'ws:': 80, 'wss:': 443 };
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  'mqtt:': 1883,
+  'tcp:': 1883,
+  'mqtts:': 8883,
+  'ssl:': 8883,
+  'ws:': 80,
+  'wss:': 443,
+};
 
 export class ReachabilityProbe {
   private timer: Timer | undefined;

@@ -49,7 +49,12 @@ export class RequestResponder {
     const tidField = tid === undefined ? {} : { tid };
     let response: ResponseMessage;
     if (handler === undefined) {
-      response = { ok: false, op, ...tidField, error: { code: 'E_UNKNOWN_OP', message: `${MQTT_CODES.E_UNKNOWN_OP.en} Known: ${Object.keys(handlers).join(', ')}.` } };
+      response = {
+        ok: false,
+        op,
+        ...tidField,
+        error: { code: 'E_UNKNOWN_OP', message: `${MQTT_CODES.E_UNKNOWN_OP.en} Known: ${Object.keys(handlers).join(', ')}.` },
+      };
     } else {
       try {
         response = { ok: true, op, ...tidField, data: handler() };
@@ -75,7 +80,10 @@ export class RequestResponder {
     const { result, rows } = readResend(this.deps.store, range.from, range.to);
     for (const row of rows) publishEncoded(client, this.deps.topics.checkins, this.deps.body(row), { qos: 1 });
     for (const seq of result.unreadable) this.deps.setAside(seq);
-    this.deps.log.info({ from: range.from, to: range.to, sent: result.sent, missing: result.missing.length, unreadable: result.unreadable.length }, 'resend requested by central');
+    this.deps.log.info(
+      { from: range.from, to: range.to, sent: result.sent, missing: result.missing.length, unreadable: result.unreadable.length },
+      'resend requested by central',
+    );
     return result;
   }
 }

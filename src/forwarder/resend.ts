@@ -16,7 +16,11 @@ export function resendRange(body: unknown): { from: number; to: number } | null 
   return { from, to };
 }
 
-export function readResend(store: Pick<OutboxStore, 'checkinsInRange'>, from: number, to: number): { result: ResendResult; rows: OutboxCheckin[] } {
+export function readResend(
+  store: Pick<OutboxStore, 'checkinsInRange'>,
+  from: number,
+  to: number,
+): { result: ResendResult; rows: OutboxCheckin[] } {
   const rows: OutboxCheckin[] = [];
   const unreadable: number[] = [];
   const missing: Array<[number, number]> = [];

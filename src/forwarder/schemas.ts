@@ -46,7 +46,13 @@ export const DocumentSchema = Type.Union(
         issuePlace: Type.Optional(Type.String()),
       }),
     }),
-    Type.Object({ type: Type.Literal('pccovid'), ...common, numberMasked: Type.Boolean(), declaredOnBehalf: Type.Boolean(), qid: nullable(Type.String()) }),
+    Type.Object({
+      type: Type.Literal('pccovid'),
+      ...common,
+      numberMasked: Type.Boolean(),
+      declaredOnBehalf: Type.Boolean(),
+      qid: nullable(Type.String()),
+    }),
     Type.Object({ type: Type.Literal('id-number'), ...common, manual: Type.Optional(Type.Boolean()) }),
   ],
   { description: 'The decoder’s document (docs/formats.md)' },
@@ -74,7 +80,9 @@ export const CheckinMessageSchema = Type.Object(
     direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
     auto: Type.Boolean({ description: 'Made by the automatic end-of-day checkout' }),
     clockSynced: Type.Boolean({ description: 'Whether the kiosk clock was NTP-synchronised' }),
-    document: Type.Union([DocumentSchema, MinimalDocumentSchema], { description: 'Full, or type/number/name with mqtt.documentFields: minimal' }),
+    document: Type.Union([DocumentSchema, MinimalDocumentSchema], {
+      description: 'Full, or type/number/name with mqtt.documentFields: minimal',
+    }),
     warnings: Type.Array(Type.String({ pattern: '^W_[A-Z0-9_]+$' })),
   },
   { $id: 'https://qrgate.local/schemas/v1/checkin.json', title: 'qrgate check-in (B/checkins)', additionalProperties: false },
@@ -108,7 +116,13 @@ export const HealthMessageSchema = Type.Object(
     pending: Type.Integer({ minimum: 0 }),
     oldestPendingAgeSec: nullable(Type.Integer({ minimum: 0 })),
     storeBytes: Type.Integer({ minimum: 0 }),
-    lastSeq: Type.Optional(Type.Integer({ minimum: 0, description: 'The highest seq this kiosk has committed (0 before the first check-in), so that central sees a missing tail. Added in v1 (qrgate 0.2.0); absent from older kiosks.' })),
+    lastSeq: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'The highest seq this kiosk has committed (0 before the first check-in), so that central sees a missing tail. Added in v1 (qrgate 0.2.0); absent from older kiosks.',
+      }),
+    ),
     mqtt: Type.Object({ reconnects: Type.Integer({ minimum: 0 }), protocolVersion: Type.Union([Type.Literal(4), Type.Literal(5)]) }),
   },
   { $id: 'https://qrgate.local/schemas/v1/health.json', title: 'qrgate health (B/health, retained, every minute)' },
@@ -117,7 +131,12 @@ export const HealthMessageSchema = Type.Object(
 export const ResponseMessageSchema = Type.Union(
   [
     Type.Object({ ok: Type.Literal(true), op: Type.String(), tid: Type.Optional(Type.String()), data: Type.Unknown() }),
-    Type.Object({ ok: Type.Literal(false), op: Type.String(), tid: Type.Optional(Type.String()), error: Type.Object({ code: Type.String(), message: Type.String() }) }),
+    Type.Object({
+      ok: Type.Literal(false),
+      op: Type.String(),
+      tid: Type.Optional(Type.String()),
+      error: Type.Object({ code: Type.String(), message: Type.String() }),
+    }),
   ],
   { $id: 'https://qrgate.local/schemas/v1/response.json', title: 'qrgate response (B/response/{op})' },
 );
@@ -130,7 +149,11 @@ export const ResendRequestSchema = Type.Object(
     to: Type.Integer({ minimum: 1 }),
     tid: Type.Optional(Type.String({ maxLength: 128 })),
   },
-  { $id: 'https://qrgate.local/schemas/v1/resend-request.json', title: 'qrgate resend request (B/request/resend)', description: `to - from < ${RESEND_MAX_RANGE}` },
+  {
+    $id: 'https://qrgate.local/schemas/v1/resend-request.json',
+    title: 'qrgate resend request (B/request/resend)',
+    description: `to - from < ${RESEND_MAX_RANGE}`,
+  },
 );
 
 /** The `data` of the answer to `resend`: what was republished on B/checkins, and what the kiosk no longer has. */
@@ -139,10 +162,16 @@ export const ResendResultSchema = Type.Object(
     from: Type.Integer({ minimum: 1 }),
     to: Type.Integer({ minimum: 1 }),
     sent: Type.Integer({ minimum: 0, description: 'Check-ins republished (same id, seq and body)' }),
-    missing: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()]), { description: 'Seq ranges [from, to] the kiosk no longer has (retention, a database moved aside)' }),
+    missing: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()]), {
+      description: 'Seq ranges [from, to] the kiosk no longer has (retention, a database moved aside)',
+    }),
     unreadable: Type.Array(Type.Integer(), { description: 'Seqs whose sealed document no longer opens (E_STORE_UNREADABLE)' }),
   },
-  { $id: 'https://qrgate.local/schemas/v1/resend-result.json', title: 'qrgate resend result (data of B/response/resend)', additionalProperties: false },
+  {
+    $id: 'https://qrgate.local/schemas/v1/resend-result.json',
+    title: 'qrgate resend result (data of B/response/resend)',
+    additionalProperties: false,
+  },
 );
 
 export const CONTRACT_SCHEMAS = {

@@ -65,7 +65,9 @@ export class ThreadedBacklog implements BacklogSource {
     const batch = this.batches.shift();
     if (batch === undefined) {
       this.ready = ready;
-      this.stallTimer ??= this.clock.setTimeout(() => this.fail(new Error(`the backlog reader thread gave no rows for ${this.stallMs / 1000} s`)), this.stallMs).unref();
+      this.stallTimer ??= this.clock
+        .setTimeout(() => this.fail(new Error(`the backlog reader thread gave no rows for ${this.stallMs / 1000} s`)), this.stallMs)
+        .unref();
       return null;
     }
     const count = batch.seqs.length;
@@ -80,7 +82,10 @@ export class ThreadedBacklog implements BacklogSource {
       const end = batch.ends[i] as number;
       // A view, not a copy: mqtt.js writes it to the socket and lets go of it on the PUBACK. The thread wrote it as
       // checkinBody() writes a body (backlog-thread.ts), so it is a CheckinMessage's JSON.
-      rows[i] = { seq: batch.seqs[i] as number, body: end === start ? null : (Buffer.from(batch.bytes, start, end - start) as EncodedBytes<CheckinMessage>) };
+      rows[i] = {
+        seq: batch.seqs[i] as number,
+        body: end === start ? null : (Buffer.from(batch.bytes, start, end - start) as EncodedBytes<CheckinMessage>),
+      };
       start = end;
     }
     return rows;

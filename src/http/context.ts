@@ -7,7 +7,13 @@ import type { LiveFeed } from './live-feed.js';
 import type { HostAllowList, TrustedClients } from './request-guards.js';
 import type { StatusSource } from './status.js';
 
-export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type Api = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface HttpContext {
   readonly deps: HttpDeps;

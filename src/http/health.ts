@@ -17,9 +17,11 @@ function storeCheck(deps: HttpDeps): Check {
   const { maxPending, maxSizeMB } = deps.config.store;
   try {
     const pending = deps.store.pendingCount();
-    if (deps.config.mqtt.url !== undefined && pending >= maxPending * PENDING_LIMIT_SHARE) return { ok: false, detail: `${pending} of at most ${maxPending} check-ins waiting for the broker` };
+    if (deps.config.mqtt.url !== undefined && pending >= maxPending * PENDING_LIMIT_SHARE)
+      return { ok: false, detail: `${pending} of at most ${maxPending} check-ins waiting for the broker` };
     const bytes = deps.store.sizeBytes();
-    if (maxSizeMB !== undefined && bytes >= maxSizeMB * 1024 * 1024 * PENDING_LIMIT_SHARE) return { ok: false, detail: `database ${bytes} bytes, limit ${maxSizeMB} MiB` };
+    if (maxSizeMB !== undefined && bytes >= maxSizeMB * 1024 * 1024 * PENDING_LIMIT_SHARE)
+      return { ok: false, detail: `database ${bytes} bytes, limit ${maxSizeMB} MiB` };
     deps.store.lastSeq(); // a read through SQLite, so a closed or broken database fails here
     return { ok: true, detail: `${pending} pending, ${bytes} bytes` };
   } catch (err) {

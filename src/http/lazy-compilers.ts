@@ -28,7 +28,10 @@ function lazyValidator(compile: () => RouteValidator): RouteValidator {
   return validate;
 }
 
-export function lazyCompilers(): { buildValidator: AjvCompiler.BuildCompilerFromPool; buildSerializer: SerializerSelector.SerializerFactory } {
+export function lazyCompilers(): {
+  buildValidator: AjvCompiler.BuildCompilerFromPool;
+  buildSerializer: SerializerSelector.SerializerFactory;
+} {
   // The published types of @fastify/ajv-compiler describe ajv's compile(schema); fastify calls the factory's result
   // with a route definition ({ schema, method, url, httpPart }), as its own schema controller does.
   const buildValidator = AjvCompiler() as unknown as Factory<RouteValidator>;
@@ -44,5 +47,8 @@ export function lazyCompilers(): { buildValidator: AjvCompiler.BuildCompilerFrom
       return (doc) => (compiled ??= compile(route))(doc);
     };
   };
-  return { buildValidator: validator as unknown as AjvCompiler.BuildCompilerFromPool, buildSerializer: serializer as SerializerSelector.SerializerFactory };
+  return {
+    buildValidator: validator as unknown as AjvCompiler.BuildCompilerFromPool,
+    buildSerializer: serializer as SerializerSelector.SerializerFactory,
+  };
 }

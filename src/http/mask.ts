@@ -20,7 +20,11 @@ function firstGrapheme(word: string): string {
 // a 'vi' locale would only load its ICU data.
 /** `Nguyễn Thị Mẫu` → `Nguyễn T. M.`; a single word keeps only its initial (`Mẫu` → `M.`). */
 export function maskName(name: string | null | undefined): string | null {
-  const words = (name ?? '').normalize('NFC').trim().split(/\s+/).filter((w) => w !== '');
+  const words = (name ?? '')
+    .normalize('NFC')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const [family, ...rest] = words;
   if (family === undefined) return null;
   if (rest.length === 0) return `${firstGrapheme(family).toUpperCase()}.`;

@@ -38,11 +38,36 @@ export class Metrics {
 
   constructor(private readonly s: MetricSources) {
     const registers = [this.registry];
-    this.scans = new Counter({ name: 'qrgate_scans_total', help: 'Scans by scanner ("manual" for typed entries), outcome (accepted, rejected) and code (the reject code; "none" when accepted).', labelNames: ['scanner', 'outcome', 'code'], registers });
-    const repeats = new Counter({ name: 'qrgate_rereads_suppressed_total', help: 'Re-reads of the same card within pipeline.dedupeMs, by scanner.', labelNames: ['scanner'], registers });
-    const alarms = new Counter({ name: 'qrgate_alarms_total', help: 'Store and pipeline alarms by code.', labelNames: ['code'], registers });
-    const commit = new Histogram({ name: 'qrgate_commit_latency_seconds', help: 'From the scan frame being received to its check-in being durably committed (includes reassembly waits).', buckets: LATENCY_BUCKETS, registers });
-    const forwardLatency = new Histogram({ name: 'qrgate_forward_latency_seconds', help: 'From commit to the broker acknowledging the check-in (PUBACK).', buckets: FORWARD_BUCKETS, registers });
+    this.scans = new Counter({
+      name: 'qrgate_scans_total',
+      help: 'Scans by scanner ("manual" for typed entries), outcome (accepted, rejected) and code (the reject code; "none" when accepted).',
+      labelNames: ['scanner', 'outcome', 'code'],
+      registers,
+    });
+    const repeats = new Counter({
+      name: 'qrgate_rereads_suppressed_total',
+      help: 'Re-reads of the same card within pipeline.dedupeMs, by scanner.',
+      labelNames: ['scanner'],
+      registers,
+    });
+    const alarms = new Counter({
+      name: 'qrgate_alarms_total',
+      help: 'Store and pipeline alarms by code.',
+      labelNames: ['code'],
+      registers,
+    });
+    const commit = new Histogram({
+      name: 'qrgate_commit_latency_seconds',
+      help: 'From the scan frame being received to its check-in being durably committed (includes reassembly waits).',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    const forwardLatency = new Histogram({
+      name: 'qrgate_forward_latency_seconds',
+      help: 'From commit to the broker acknowledging the check-in (PUBACK).',
+      buckets: FORWARD_BUCKETS,
+      registers,
+    });
     this.sseClients = new Gauge({ name: 'qrgate_status_page_clients', help: 'Open status-page event streams.', registers });
     this.collected();
 
@@ -86,7 +111,14 @@ export class Metrics {
   private collected(): void {
     const registers = [this.registry];
     const s = this.s;
-    new Gauge({ name: 'qrgate_pending_checkins', help: 'Check-ins recorded and not yet acknowledged by the broker.', registers, collect() { this.set(s.store.pendingCount()); } });
+    new Gauge({
+      name: 'qrgate_pending_checkins',
+      help: 'Check-ins recorded and not yet acknowledged by the broker.',
+      registers,
+      collect() {
+        this.set(s.store.pendingCount());
+      },
+    });
     new Gauge({
       name: 'qrgate_oldest_pending_age_seconds',
       help: 'Age of the oldest undelivered check-in (0 when none).',
@@ -96,7 +128,14 @@ export class Metrics {
         this.set(oldest === null ? 0 : Math.max(0, (s.clock.now().getTime() - Date.parse(oldest.scannedAt)) / 1000));
       },
     });
-    new Gauge({ name: 'qrgate_store_bytes', help: 'Size of the SQLite database and its WAL.', registers, collect() { this.set(s.store.sizeBytes()); } });
+    new Gauge({
+      name: 'qrgate_store_bytes',
+      help: 'Size of the SQLite database and its WAL.',
+      registers,
+      collect() {
+        this.set(s.store.sizeBytes());
+      },
+    });
     let reported = 0;
     new Counter({
       name: 'qrgate_mqtt_reconnects_total',
@@ -108,7 +147,14 @@ export class Metrics {
         reported = now;
       },
     });
-    new Gauge({ name: 'qrgate_mqtt_connected', help: '1 when connected to the broker, 0 otherwise (also 0 when no broker is configured).', registers, collect() { this.set(s.forwarder.status().state === 'connected' ? 1 : 0); } });
+    new Gauge({
+      name: 'qrgate_mqtt_connected',
+      help: '1 when connected to the broker, 0 otherwise (also 0 when no broker is configured).',
+      registers,
+      collect() {
+        this.set(s.forwarder.status().state === 'connected' ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'qrgate_scanner_connected',
       help: '1 when the scanner is connected, 0 otherwise, by scanner id.',
@@ -119,7 +165,17 @@ export class Metrics {
         for (const sc of s.scanners()) this.set({ scanner: sc.scannerId }, sc.state === 'connected' ? 1 : 0);
       },
     });
-    new Gauge({ name: 'qrgate_uptime_seconds', help: 'Seconds since the daemon started.', registers, collect() { this.set(Math.round((s.clock.now().getTime() - s.startedAt.getTime()) / 1000)); } });
-    new Gauge({ name: 'qrgate_build_info', help: 'Always 1; the version is in the label.', labelNames: ['version'], registers }).set({ version: s.version }, 1);
+    new Gauge({
+      name: 'qrgate_uptime_seconds',
+      help: 'Seconds since the daemon started.',
+      registers,
+      collect() {
+        this.set(Math.round((s.clock.now().getTime() - s.startedAt.getTime()) / 1000));
+      },
+    });
+    new Gauge({ name: 'qrgate_build_info', help: 'Always 1; the version is in the label.', labelNames: ['version'], registers }).set(
+      { version: s.version },
+      1,
+    );
   }
 }

@@ -51,13 +51,19 @@ export const httpPlugin: FastifyPluginAsync<HttpDeps> = async (instance, deps) =
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, hsts: false });
   await app.register(cookie);
   // Per-route limits only (login, manual entry): the page and the scrapers must never be throttled.
-  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, message: 'rate limited' }) });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, message: 'rate limited' }),
+  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'E_HTTP_NOT_FOUND'));
 
   const status = new StatusSource(deps);
   const http = deps.config.http;
-  const feed = new LiveFeed(status, deps.metrics, deps.clock, { maxStreams: http.maxEventStreams, maxPerClient: http.maxEventStreamsPerClient });
+  const feed = new LiveFeed(status, deps.metrics, deps.clock, {
+    maxStreams: http.maxEventStreams,
+    maxPerClient: http.maxEventStreamsPerClient,
+  });
   const hosts = new HostAllowList(http.allowedHosts, http.host);
   const sessions = new Sessions(http.sessionTtlMin * 60_000, () => deps.clock.now().getTime());
   const ctx: HttpContext = { deps, status, feed, sessions, hosts, trusted: new TrustedClients(http.trustedClients) };

@@ -37,7 +37,8 @@ export class StatusSource {
       if (STORE_REFUSALS.has(a.code)) this.refusing = codeText(a.code);
     });
     deps.onScannerState?.((s) => {
-      if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG') this.announce(() => frameTooLongView(s.scannerId, deps.zone.iso(deps.clock.now())));
+      if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG')
+        this.announce(() => frameTooLongView(s.scannerId, deps.zone.iso(deps.clock.now())));
     });
   }
 
@@ -59,7 +60,11 @@ export class StatusSource {
     const deps = this.deps;
     const now = deps.clock.now();
     const oldest = deps.store.oldestPending();
-    this.inside ??= deps.store.insideNow().slice(-INSIDE_LIST_MAX).reverse().map((c) => insideView(c, deps.zone));
+    this.inside ??= deps.store
+      .insideNow()
+      .slice(-INSIDE_LIST_MAX)
+      .reverse()
+      .map((c) => insideView(c, deps.zone));
     return {
       device: { id: deps.config.device.id, site: deps.config.device.site },
       version: deps.version,

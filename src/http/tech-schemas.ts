@@ -25,7 +25,14 @@ export const DocumentSchema = Type.Object({
   parentName: Type.Optional(Text),
   livingArea: Type.Optional(Text),
   issuePlace: Type.Optional(Text),
-  undecoded: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), address: Type.Optional(Type.String()), parentName: Type.Optional(Type.String()), issuePlace: Type.Optional(Type.String()) })),
+  undecoded: Type.Optional(
+    Type.Object({
+      name: Type.Optional(Type.String()),
+      address: Type.Optional(Type.String()),
+      parentName: Type.Optional(Type.String()),
+      issuePlace: Type.Optional(Type.String()),
+    }),
+  ),
   numberMasked: Type.Optional(Type.Boolean()),
   declaredOnBehalf: Type.Optional(Type.Boolean()),
   qid: Type.Optional(Text),
@@ -68,7 +75,10 @@ export const SummaryReply = Type.Object({
     lastError: Type.Union([Detailed, Type.Null()]),
   }),
   scanners: Type.Array(Type.Object({ id: Type.String(), state: Type.String(), text: CodeTextSchema, detail: Type.String() })),
-  rejects: Type.Object({ since: Type.String(), byCode: Type.Array(Type.Intersect([CodeTextSchema, Type.Object({ count: Type.Integer() })])) }),
+  rejects: Type.Object({
+    since: Type.String(),
+    byCode: Type.Array(Type.Intersect([CodeTextSchema, Type.Object({ count: Type.Integer() })])),
+  }),
   /** Checked against the configuration schema itself: nothing but configuration keys can appear. */
   config: ConfigSchema,
 });

@@ -49,14 +49,22 @@ export async function applyProvisioning(options: ApplyOptions): Promise<ApplyOut
   if (options.password !== undefined && passwordFile !== undefined) changes.push(passwordChange(passwordFile, hadPassword));
   checkReferencedFiles(config, options.password !== undefined);
   const plainHost = plaintextBeyondLoopback(config.mqtt.url);
-  if (plainHost !== null) say(`WARNING: mqtt.allowPlaintext is set: check-ins and the broker password go to ${plainHost} unencrypted. Use mqtts:// unless this network is trusted.\n`);
+  if (plainHost !== null)
+    say(
+      `WARNING: mqtt.allowPlaintext is set: check-ins and the broker password go to ${plainHost} unencrypted. Use mqtts:// unless this network is trusted.\n`,
+    );
 
   say(`${existed ? 'Updating' : 'Creating'} ${configFile}${options.dryRun ? ' (dry run)' : ''}\n`);
   say(renderChanges(changes));
   if (options.check) {
     say('Checking before saving:\n');
     const scanners: readonly ScannerEntry[] | null = options.checkScanners ? config.scanners : null;
-    await runChecks(config, options.password, { timeoutMs: options.checkTimeoutMs, scanners, testScanMs: options.testScanMs, say: (l) => say(`${l}\n`) });
+    await runChecks(config, options.password, {
+      timeoutMs: options.checkTimeoutMs,
+      scanners,
+      testScanMs: options.testScanMs,
+      say: (l) => say(`${l}\n`),
+    });
   } else {
     say('Checks skipped (--no-check).\n');
   }
@@ -76,7 +84,9 @@ export async function applyProvisioning(options: ApplyOptions): Promise<ApplyOut
   const { backup } = saveConfig(configFile, doc, existed, options.now);
   say(`Saved ${configFile}${backup !== null ? ` (previous version kept as ${backup})` : ''}.\n`);
   if (passwordFile !== undefined && !runningAsRoot() && serviceIds() !== null) {
-    say(`Note: not run as root, so ${passwordFile} is not owned by the "${SERVICE_USER}" service user; the daemon may not be able to read it.\n`);
+    say(
+      `Note: not run as root, so ${passwordFile} is not owned by the "${SERVICE_USER}" service user; the daemon may not be able to read it.\n`,
+    );
   }
   say('Restart the daemon to use it: sudo systemctl restart qrgate\n');
   return 'saved';

@@ -39,7 +39,11 @@ export function checkReferencedFiles(config: Config, passwordPending: boolean): 
 export async function runChecks(config: Config, password: string | undefined, options: CheckOptions): Promise<void> {
   const broker = await checkBroker(config, password, options.timeoutMs);
   if (!broker.ok) {
-    throw new ProvisionError('E_PROVISION_CHECK', `broker check failed: ${broker.code}: ${describeCode(broker.code, 'en')} (${broker.detail})`, broker.code);
+    throw new ProvisionError(
+      'E_PROVISION_CHECK',
+      `broker check failed: ${broker.code}: ${describeCode(broker.code, 'en')} (${broker.detail})`,
+      broker.code,
+    );
   }
   options.say(`  ✓ broker: ${broker.detail}`);
   if (options.scanners === null) return;

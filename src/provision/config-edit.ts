@@ -73,6 +73,12 @@ export function applySettings(doc: Document, settings: Settings): Change[] {
 
 export function renderChanges(changes: readonly Change[]): string {
   if (changes.length === 0) return 'No change to the configuration.\n';
-  const lines = changes.map((c) => (c.before === null ? `  + ${c.key}: ${c.after}` : c.after === null ? `  - ${c.key} (was ${c.before})` : `  ~ ${c.key}: ${c.before} → ${c.after}`));
+  const lines = changes.map((c) =>
+    c.before === null
+      ? `  + ${c.key}: ${c.after}`
+      : c.after === null
+        ? `  - ${c.key} (was ${c.before})`
+        : `  ~ ${c.key}: ${c.before} → ${c.after}`,
+  );
   return `Changes:\n${lines.join('\n')}\n`;
 }

@@ -27,7 +27,10 @@ export function readConfigDocument(file: string, now: Date): ConfigDocument {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    throw new ProvisionError('E_PROVISION_CONFIG', `${file} is not valid YAML (line ${first?.linePos?.[0].line ?? '?'}): fix it or move it away, then provision again`);
+    throw new ProvisionError(
+      'E_PROVISION_CONFIG',
+      `${file} is not valid YAML (line ${first?.linePos?.[0].line ?? '?'}): fix it or move it away, then provision again`,
+    );
   }
   if (doc.contents === null) return { doc: newDocument(now), existed: true };
   return { doc, existed: true };
@@ -45,7 +48,10 @@ export function validate(doc: Document, file: string): Config {
 }
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** Writes the document (mode 0640); an existing file is first copied to `FILE.YYYYMMDDTHHMMSSZ.bak`. */

@@ -16,11 +16,15 @@ export function readEnrolmentKey(file: string): Buffer {
     text = readFileSync(file, 'utf8').trim();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const hint = code === 'ENOENT' ? ' (make one with "qrgate provision --make-key --key-file FILE" and install the same file on the kiosks)' : '';
+    const hint =
+      code === 'ENOENT' ? ' (make one with "qrgate provision --make-key --key-file FILE" and install the same file on the kiosks)' : '';
     throw new ProvisionError('E_PROVISION_KEY', `cannot read the enrolment key ${file}: ${code ?? String(err)}${hint}`);
   }
   if (!new RegExp(`^[0-9a-fA-F]{${ENROLMENT_KEY_BYTES * 2}}$`).test(text)) {
-    throw new ProvisionError('E_PROVISION_KEY', `${file} is not an enrolment key (expected ${ENROLMENT_KEY_BYTES * 2} hex digits on one line)`);
+    throw new ProvisionError(
+      'E_PROVISION_KEY',
+      `${file} is not an enrolment key (expected ${ENROLMENT_KEY_BYTES * 2} hex digits on one line)`,
+    );
   }
   return Buffer.from(text, 'hex');
 }
@@ -33,7 +37,10 @@ export function createEnrolmentKey(file: string): string {
     writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' ? 'it already exists (remove it first if you really mean to replace the key of every kiosk)' : (code ?? String(err));
+    const why =
+      code === 'EEXIST'
+        ? 'it already exists (remove it first if you really mean to replace the key of every kiosk)'
+        : (code ?? String(err));
     throw new ProvisionError('E_PROVISION_KEY', `cannot create ${file}: ${why}`);
   }
   return keyId(key);

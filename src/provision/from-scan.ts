@@ -42,7 +42,10 @@ function valid(frame: Frame, options: FromScanOptions): ProvisionClaims | null {
     const claims = parseProvision(text, options.key);
     const { clockBehind } = checkFresh(claims, options.clock.now());
     options.nonces.assertUnused(claims);
-    if (clockBehind) options.warn('Warning: this kiosk’s clock is behind the QR’s issue time (no network time yet?): its expiry cannot be checked; single use still is.\n');
+    if (clockBehind)
+      options.warn(
+        'Warning: this kiosk’s clock is behind the QR’s issue time (no network time yet?): its expiry cannot be checked; single use still is.\n',
+      );
     return claims;
   } catch (err) {
     if (!(err instanceof ProvisionError)) throw err;
@@ -59,7 +62,8 @@ async function waitForQr(options: FromScanOptions, deadline: number | null): Pro
       if (deadline !== null) options.clock.setTimeout(() => resolve(null), Math.max(0, deadline - options.clock.now().getTime())).unref();
       drivers.forEach((driver, i) => {
         driver.on('state', (s) => {
-          if (s.state !== 'connected') options.warn(`Scanner ${s.scannerId}: ${s.state}${s.state === 'error' ? ` ${s.code}` : ''} (${s.detail})\n`);
+          if (s.state !== 'connected')
+            options.warn(`Scanner ${s.scannerId}: ${s.state}${s.state === 'error' ? ` ${s.code}` : ''} (${s.detail})\n`);
         });
         driver.on('frame', (frame) => {
           const claims = valid(frame, options);
@@ -70,7 +74,9 @@ async function waitForQr(options: FromScanOptions, deadline: number | null): Pro
     await Promise.all(drivers.map((d) => d.start()));
     const open = drivers.filter((d) => d.state === 'connected').map((d) => d.id);
     if (open.length === 0) options.warn('No scanner is connected yet; waiting for one to be plugged in.\n');
-    options.say(`Provisioning mode (enrolment key ${keyId(options.key)}): scan the provisioning QR${open.length > 0 ? ` with ${open.join(', ')}` : ''}.\n`);
+    options.say(
+      `Provisioning mode (enrolment key ${keyId(options.key)}): scan the provisioning QR${open.length > 0 ? ` with ${open.join(', ')}` : ''}.\n`,
+    );
     return await found;
   } finally {
     // The scanner is closed before the checks, which open it again, and before the daemon is restarted.
@@ -80,14 +86,19 @@ async function waitForQr(options: FromScanOptions, deadline: number | null): Pro
 
 export async function provisionFromScan(options: FromScanOptions): Promise<void> {
   if (options.scanners.length === 0) {
-    throw new ProvisionError('E_PROVISION_SCANNER', 'no scanner to listen on: none is configured or found (give --scanner-path; `qrgate scanners` lists what is plugged in)');
+    throw new ProvisionError(
+      'E_PROVISION_SCANNER',
+      'no scanner to listen on: none is configured or found (give --scanner-path; `qrgate scanners` lists what is plugged in)',
+    );
   }
   const deadline = options.timeoutMs === null ? null : options.clock.now().getTime() + options.timeoutMs;
   for (;;) {
     const accepted = await waitForQr(options, deadline);
     if (accepted === null) throw new ProvisionError('E_PROVISION_TIMEOUT', 'no valid provisioning QR was scanned in time');
     const { claims, entry } = accepted;
-    options.say(`Provisioning QR accepted: device ${claims.device} at site ${claims.site}, broker ${claims.url}, valid until ${expiryText(claims.exp)}.\n`);
+    options.say(
+      `Provisioning QR accepted: device ${claims.device} at site ${claims.site}, broker ${claims.url}, valid until ${expiryText(claims.exp)}.\n`,
+    );
     try {
       await applyProvisioning({
         configFile: options.configFile,

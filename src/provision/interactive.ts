@@ -99,37 +99,61 @@ export function langFromEnv(env: NodeJS.ProcessEnv): Lang {
 
 const name = (t: ProvisionTexts, what: string) => (v: string) => (NAME.test(v) ? null : t.nameRule(what));
 const NONE = new Set(['', '-', 'none']);
-const readable = (t: ProvisionTexts) => (v: string): string | null => {
-  if (NONE.has(v)) return null;
-  try {
-    accessSync(v, constants.R_OK);
-    return null;
-  } catch {
-    return t.cannotRead(v);
-  }
-};
+const readable =
+  (t: ProvisionTexts) =>
+  (v: string): string | null => {
+    if (NONE.has(v)) return null;
+    try {
+      accessSync(v, constants.R_OK);
+      return null;
+    } catch {
+      return t.cannotRead(v);
+    }
+  };
 const orNull = (v: string): string | null => (NONE.has(v) ? null : v);
 
 function label(c: ScannerCandidate, t: ProvisionTexts): string {
-  const model = c.known ? `${c.known.vendor}${c.known.model ? ` ${c.known.model}` : ''}` : [c.manufacturer, c.product].filter(Boolean).join(' ') || t.unknownModel;
+  const model = c.known
+    ? `${c.known.vendor}${c.known.model ? ` ${c.known.model}` : ''}`
+    : [c.manufacturer, c.product].filter(Boolean).join(' ') || t.unknownModel;
   return `${c.stablePath ?? c.devPath}  (${model}, ${c.driver}${c.likelyScanner ? '' : `, ${t.notScanner}`})`;
 }
 
-async function askScanner(p: Prompter, current: Current, found: readonly ScannerCandidate[], t: ProvisionTexts): Promise<Settings['scanner']> {
+async function askScanner(
+  p: Prompter,
+  current: Current,
+  found: readonly ScannerCandidate[],
+  t: ProvisionTexts,
+): Promise<Settings['scanner']> {
   const sorted = [...found].sort((a, b) => Number(b.likelyScanner) - Number(a.likelyScanner));
   if (sorted.length === 0) p.say(t.noScanner);
   else p.say(`${t.scannersFound}\n${sorted.map((c, i) => `  ${i + 1}) ${label(c, t)}`).join('\n')}\n`);
   const byDefault = current.scannerPath ?? (sorted[0]?.likelyScanner ? '1' : '');
   const answer = await p.ask(t.scanner, {
     current: byDefault,
-    check: (v) => (NONE.has(v) || /^\d+$/.test(v) ? (/^\d+$/.test(v) && !sorted[Number(v) - 1] ? t.noSuchNumber : null) : v.startsWith('/') ? null : t.scannerRule),
+    check: (v) =>
+      NONE.has(v) || /^\d+$/.test(v)
+        ? /^\d+$/.test(v) && !sorted[Number(v) - 1]
+          ? t.noSuchNumber
+          : null
+        : v.startsWith('/')
+          ? null
+          : t.scannerRule,
   });
   if (NONE.has(answer) || answer === current.scannerPath) return undefined;
   const chosen = /^\d+$/.test(answer) ? sorted[Number(answer) - 1] : undefined;
-  return chosen ? { id: DEFAULT_SCANNER_ID, type: chosen.driver, path: chosen.stablePath ?? chosen.devPath } : entryForPath(answer, undefined);
+  return chosen
+    ? { id: DEFAULT_SCANNER_ID, type: chosen.driver, path: chosen.stablePath ?? chosen.devPath }
+    : entryForPath(answer, undefined);
 }
 
-export async function askSettings(p: Prompter, given: Settings, current: Current, found: readonly ScannerCandidate[], lang: Lang = 'en'): Promise<Answers> {
+export async function askSettings(
+  p: Prompter,
+  given: Settings,
+  current: Current,
+  found: readonly ScannerCandidate[],
+  lang: Lang = 'en',
+): Promise<Answers> {
   const t = TEXTS[lang];
   const s: Settings = { ...given };
   let password: string | undefined;
@@ -154,7 +178,8 @@ export async function askSettings(p: Prompter, given: Settings, current: Current
     if (/^(mqtts|ssl|wss):/.test(url)) {
       if (s.mqttCa === undefined) s.mqttCa = orNull(await p.ask(t.ca, { current: current.mqttCa, check: readable(t) }));
       if (s.mqttCert === undefined) s.mqttCert = orNull(await p.ask(t.cert, { current: current.mqttCert, check: readable(t) }));
-      if (s.mqttCert !== null && s.mqttKey === undefined) s.mqttKey = orNull(await p.ask(t.key, { current: current.mqttKey, check: readable(t) }));
+      if (s.mqttCert !== null && s.mqttKey === undefined)
+        s.mqttKey = orNull(await p.ask(t.key, { current: current.mqttKey, check: readable(t) }));
     }
   }
   s.scanner ??= await askScanner(p, current, found, t);

@@ -50,7 +50,12 @@ function header(key: Uint8Array): string {
   return `${PROVISION_PREFIX}${PAYLOAD_VERSION}:${keyId(key)}:`;
 }
 
-export function encodeProvision(input: ClaimsInput, key: Uint8Array, issuedAt: Date, lifetimeSec: number): { text: string; claims: ProvisionClaims } {
+export function encodeProvision(
+  input: ClaimsInput,
+  key: Uint8Array,
+  issuedAt: Date,
+  lifetimeSec: number,
+): { text: string; claims: ProvisionClaims } {
   const iat = Math.floor(issuedAt.getTime() / 1000);
   const claims: ProvisionClaims = { ...input, iat, exp: iat + lifetimeSec, nonce: randomBytes(16).toString('base64url') };
   const head = header(key);
@@ -79,7 +84,8 @@ function checkClaims(value: unknown): ProvisionClaims {
   if (!str(c.url) || !BROKER_URL.test(c.url)) throw invalid('broker URL is missing or malformed');
   if (c.username !== undefined && !str(c.username)) throw invalid('username is malformed');
   if (c.secret !== undefined && !str(c.secret)) throw invalid('secret is malformed');
-  if (!Number.isSafeInteger(c.iat) || !Number.isSafeInteger(c.exp) || (c.exp as number) <= (c.iat as number)) throw invalid('validity period is malformed');
+  if (!Number.isSafeInteger(c.iat) || !Number.isSafeInteger(c.exp) || (c.exp as number) <= (c.iat as number))
+    throw invalid('validity period is malformed');
   if (!str(c.nonce) || !/^[A-Za-z0-9_-]{16,64}$/.test(c.nonce)) throw invalid('nonce is malformed');
   return c as unknown as ProvisionClaims;
 }
@@ -89,7 +95,8 @@ export function parseProvision(scanned: string, key: Uint8Array): ProvisionClaim
   const text = scanned.trim();
   if (!text.startsWith(PROVISION_PREFIX)) throw invalid('it does not start with QRGATE-PROVISION:');
   const [version, kid, blob, ...rest] = text.slice(PROVISION_PREFIX.length).split(':');
-  if (version !== String(PAYLOAD_VERSION)) throw invalid(`format version ${version ?? '?'} is not supported (this qrgate reads version ${PAYLOAD_VERSION})`);
+  if (version !== String(PAYLOAD_VERSION))
+    throw invalid(`format version ${version ?? '?'} is not supported (this qrgate reads version ${PAYLOAD_VERSION})`);
   if (rest.length > 0 || blob === undefined || !/^[A-Za-z0-9_-]+$/.test(blob)) throw invalid('it is damaged (unexpected characters)');
   const own = keyId(key);
   if (kid !== own) throw invalid(`it was made with enrolment key ${kid ?? '?'}, this kiosk has key ${own}`);

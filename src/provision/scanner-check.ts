@@ -7,13 +7,18 @@ import { systemClock } from '../core/clock.js';
 import { createDriver, type Frame, type ScannerEntry, type ScannerStateEvent } from '../../drivers/index.js';
 import { decodeScan } from '../decode/index.js';
 
-export type ScannerCheck = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly code: Code; readonly detail: string };
+export type ScannerCheck =
+  { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly code: Code; readonly detail: string };
 
 function describe(entry: ScannerEntry): string {
   return `${entry.type} scanner "${entry.id}"${'path' in entry && entry.path ? ` at ${entry.path}` : ''}`;
 }
 
-export async function checkScanner(entry: ScannerEntry, testScanMs: number | null, onWaiting: (msg: string) => void): Promise<ScannerCheck> {
+export async function checkScanner(
+  entry: ScannerEntry,
+  testScanMs: number | null,
+  onWaiting: (msg: string) => void,
+): Promise<ScannerCheck> {
   const driver = createDriver(entry);
   let lastState: ScannerStateEvent | null = null;
   driver.on('state', (s) => (lastState = s));
@@ -33,9 +38,17 @@ export async function checkScanner(entry: ScannerEntry, testScanMs: number | nul
         resolve(f);
       });
     });
-    if (frame === null) return { ok: false, code: 'E_PROVISION_SCANNER', detail: `no scan from ${describe(entry)} within ${Math.round(testScanMs / 1000)} s` };
+    if (frame === null)
+      return {
+        ok: false,
+        code: 'E_PROVISION_SCANNER',
+        detail: `no scan from ${describe(entry)} within ${Math.round(testScanMs / 1000)} s`,
+      };
     const result = decodeScan(frame.bytes, frame.receivedAt);
-    return { ok: true, detail: `test scan received (${frame.bytes.length} bytes, ${result.ok ? `read as ${result.format}` : `not an identity: ${result.code}`})` };
+    return {
+      ok: true,
+      detail: `test scan received (${frame.bytes.length} bytes, ${result.ok ? `read as ${result.format}` : `not an identity: ${result.code}`})`,
+    };
   } finally {
     await driver.stop();
   }

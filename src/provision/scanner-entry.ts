@@ -31,5 +31,9 @@ export function configuredScanners(raw: unknown): ScannerEntry[] {
 export function entriesFromDiscovery(found: readonly ScannerCandidate[]): ScannerEntry[] {
   return found
     .filter((c) => c.likelyScanner || c.kind === 'serial')
-    .map((c, i) => ({ id: i === 0 ? DEFAULT_SCANNER_ID : `${DEFAULT_SCANNER_ID}-${i + 1}`, type: c.driver, path: c.stablePath ?? c.devPath }));
+    .map((c, i) => ({
+      id: i === 0 ? DEFAULT_SCANNER_ID : `${DEFAULT_SCANNER_ID}-${i + 1}`,
+      type: c.driver,
+      path: c.stablePath ?? c.devPath,
+    }));
 }

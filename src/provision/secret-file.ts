@@ -20,6 +20,9 @@ export function writePasswordFile(file: string, password: string): void {
     mkdirSync(dirname(file), { recursive: true });
     writeAtomic(file, `${password}\n`, { mode: SECRET_MODE, owner: runningAsRoot() ? serviceIds() : null });
   } catch (err) {
-    throw new ProvisionError('E_PROVISION_WRITE', `cannot write the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ProvisionError(
+      'E_PROVISION_WRITE',
+      `cannot write the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
 }

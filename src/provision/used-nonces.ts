@@ -18,7 +18,12 @@ export class UsedNonces {
 
   private read(): Set<string> {
     try {
-      return new Set(readFileSync(this.file, 'utf8').split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n !== ''));
+      return new Set(
+        readFileSync(this.file, 'utf8')
+          .split('\n')
+          .map((l) => l.split(' ')[0] ?? '')
+          .filter((n) => n !== ''),
+      );
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
       // Failing open here would make every QR reusable; refuse instead.
@@ -28,7 +33,10 @@ export class UsedNonces {
 
   assertUnused(claims: ProvisionClaims): void {
     if (this.read().has(claims.nonce)) {
-      throw new ProvisionError('E_PROVISION_USED', 'this provisioning QR was already used on this kiosk; make a new one with "qrgate provision --make-qr"');
+      throw new ProvisionError(
+        'E_PROVISION_USED',
+        'this provisioning QR was already used on this kiosk; make a new one with "qrgate provision --make-qr"',
+      );
     }
   }
 
@@ -37,7 +45,10 @@ export class UsedNonces {
       mkdirSync(join(this.file, '..'), { recursive: true });
       appendFileSync(this.file, `${claims.nonce} ${claims.exp}\n`, { mode: 0o600 });
     } catch (err) {
-      throw new ProvisionError('E_PROVISION_WRITE', `cannot record the used QR in ${this.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new ProvisionError(
+        'E_PROVISION_WRITE',
+        `cannot record the used QR in ${this.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
   }
 }

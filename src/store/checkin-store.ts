@@ -14,7 +14,17 @@ import { CheckinRecorder, type RecordResult } from './recorder.js';
 import { Reports } from './reports.js';
 import { Retention, type PurgeResult } from './retention.js';
 import { StoreContext, type StoreOptions } from './store-context.js';
-import type { Checkin, CheckinDraft, CheckinInput, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm, UnreadableCheckin } from './types.js';
+import type {
+  Checkin,
+  CheckinDraft,
+  CheckinInput,
+  DayCounts,
+  OutboxCheckin,
+  Reject,
+  RejectInput,
+  StoreAlarm,
+  UnreadableCheckin,
+} from './types.js';
 
 export type { StoreOptions } from './store-context.js';
 export { runsOf } from './outbox.js';

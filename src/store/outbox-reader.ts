@@ -11,9 +11,11 @@ import { loadKeyFile, Sealer } from './sealer.js';
 import type { Checkin, OutboxCheckin, UnreadableCheckin } from './types.js';
 
 /** Only the columns a message needs: a drain reads every pending row, and each unused column costs. */
-const OUTBOX_SQL = 'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?';
+const OUTBOX_SQL =
+  'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?';
 /** Every stored check-in in a seq range, sent or not: central's `resend` request (docs/mqtt.md). */
-const RANGE_SQL = 'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE seq BETWEEN ? AND ? ORDER BY seq';
+const RANGE_SQL =
+  'SELECT seq, id, scanner, direction, auto, manual, scanned_at, clock_synced, sealed, warnings FROM checkins WHERE seq BETWEEN ? AND ? ORDER BY seq';
 
 export interface OutboxRow {
   seq: number;
@@ -87,7 +89,16 @@ export function unreadable(r: Pick<OutboxRow, 'seq' | 'id'>): UnreadableCheckin 
 
 /** A check-in row's fields other than its document and warnings. */
 export function rowMeta(r: OutboxRow): Omit<Checkin, 'document' | 'warnings'> {
-  return { id: r.id, seq: r.seq, scanner: r.scanner, direction: r.direction, auto: r.auto === 1, manual: r.manual === 1, scannedAt: r.scanned_at, clockSynced: r.clock_synced === 1 };
+  return {
+    id: r.id,
+    seq: r.seq,
+    scanner: r.scanner,
+    direction: r.direction,
+    auto: r.auto === 1,
+    manual: r.manual === 1,
+    scannedAt: r.scanned_at,
+    clockSynced: r.clock_synced === 1,
+  };
 }
 
 export interface OutboxFile {

@@ -31,14 +31,25 @@ export class Presence {
     const inside = this.insideNow().filter((c) => inBefore === undefined || new Date(c.scannedAt).getTime() < inBefore);
     const { db, q } = this.ctx;
     return this.ctx.write(() =>
-      db.transaction(() => {
-        const outs = inside.map((c) =>
-          this.recorder.recordCheckin({ scanner: c.scanner, direction: 'out', auto: true, manual: c.manual, scannedAt: at, clockSynced, document: c.document, warnings: [] }),
-        );
-        if (inBefore === undefined) q.clearPresence.run();
-        else q.leaveInBefore.run(inBefore);
-        return outs;
-      }).immediate(),
+      db
+        .transaction(() => {
+          const outs = inside.map((c) =>
+            this.recorder.recordCheckin({
+              scanner: c.scanner,
+              direction: 'out',
+              auto: true,
+              manual: c.manual,
+              scannedAt: at,
+              clockSynced,
+              document: c.document,
+              warnings: [],
+            }),
+          );
+          if (inBefore === undefined) q.clearPresence.run();
+          else q.leaveInBefore.run(inBefore);
+          return outs;
+        })
+        .immediate(),
     );
   }
 }

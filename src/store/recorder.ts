@@ -41,7 +41,14 @@ export class CheckinRecorder {
             const input: CheckinInput = { ...draft, direction };
             const id = uuidv7(this.ctx.nowMs());
             const sealed = sealer.seal(JSON.stringify(input.document), id);
-            const row = { input, id, scannedAt: zone.iso(input.scannedAt), mac, sealed, sentMs: options.forwarding ? null : this.ctx.nowMs() };
+            const row = {
+              input,
+              id,
+              scannedAt: zone.iso(input.scannedAt),
+              mac,
+              sealed,
+              sentMs: options.forwarding ? null : this.ctx.nowMs(),
+            };
             prepared.push(row);
             return insertOne(input, row);
           }),
@@ -57,7 +64,11 @@ export class CheckinRecorder {
     return drafts.map((_, i) => {
       const row = prepared[i];
       const seq = seqs[i];
-      if (row === undefined || seq === undefined) return { ok: false, error: (full ??= new StoreError('E_STORE_FULL', `${pending.checkins} check-ins waiting for the broker (store.maxPending)`)) };
+      if (row === undefined || seq === undefined)
+        return {
+          ok: false,
+          error: (full ??= new StoreError('E_STORE_FULL', `${pending.checkins} check-ins waiting for the broker (store.maxPending)`)),
+        };
       const { scannedAt: _at, ...rest } = row.input;
       return { ok: true, checkin: { ...rest, id: row.id, seq, scannedAt: row.scannedAt, warnings: [...row.input.warnings] } };
     });
@@ -72,7 +83,10 @@ export class CheckinRecorder {
     const scannedAt = zone.iso(input.scannedAt);
     const sentMs = options.forwarding ? null : this.ctx.nowMs();
     const n = this.ctx.write(() =>
-      Number(q.insertReject.run(id, input.scanner, input.code, scannedAt, input.scannedAt.getTime(), input.clockSynced ? 1 : 0, sentMs).lastInsertRowid),
+      Number(
+        q.insertReject.run(id, input.scanner, input.code, scannedAt, input.scannedAt.getTime(), input.clockSynced ? 1 : 0, sentMs)
+          .lastInsertRowid,
+      ),
     );
     if (sentMs === null) pending.rejects += 1;
     return { id, n, scanner: input.scanner, code: input.code, scannedAt, clockSynced: input.clockSynced };

@@ -12,7 +12,22 @@
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 
 const CHUNK = 500;
-const CHECKIN_COLUMNS = ['seq', 'id', 'scanner', 'direction', 'auto', 'manual', 'scanned_at', 'scanned_ms', 'clock_synced', 'doc_type', 'person_mac', 'sealed', 'warnings', 'sent_ms'];
+const CHECKIN_COLUMNS = [
+  'seq',
+  'id',
+  'scanner',
+  'direction',
+  'auto',
+  'manual',
+  'scanned_at',
+  'scanned_ms',
+  'clock_synced',
+  'doc_type',
+  'person_mac',
+  'sealed',
+  'warnings',
+  'sent_ms',
+];
 const REJECT_COLUMNS = ['n', 'id', 'scanner', 'code', 'scanned_at', 'scanned_ms', 'clock_synced', 'sent_ms'];
 
 export interface SalvageProgress {
@@ -62,7 +77,18 @@ export function lastSeqOf(path: string): number | null {
  */
 export function beginSalvage(db: Db, from: string): number | null {
   const lastSeq = lastSeqOf(from);
-  const progress: SalvageProgress = { from, lastSeq, phase: 'inside', next: 0, end: 0, checkins: 0, rejects: 0, inside: 0, unreadable: 0, lost: [] };
+  const progress: SalvageProgress = {
+    from,
+    lastSeq,
+    phase: 'inside',
+    next: 0,
+    end: 0,
+    checkins: 0,
+    rejects: 0,
+    inside: 0,
+    unreadable: 0,
+    lost: [],
+  };
   db.transaction(() => {
     if (lastSeq !== null) db.prepare("UPDATE counters SET value = ? WHERE name = 'seq'").run(lastSeq);
     saveProgress(db, progress);
@@ -75,7 +101,11 @@ export function beginSalvage(db: Db, from: string): number | null {
  * when none is pending, else its progress: phase 'done' when it finished, else `stopped` says why not.
  * `opens` says whether a sealed document opens with this store's key: a row that would not is not taken over.
  */
-export function continueSalvage(db: Db, opens: (sealed: Buffer, id: string) => boolean, maxChunks = Number.POSITIVE_INFINITY): SalvageProgress | null {
+export function continueSalvage(
+  db: Db,
+  opens: (sealed: Buffer, id: string) => boolean,
+  maxChunks = Number.POSITIVE_INFINITY,
+): SalvageProgress | null {
   const p = loadProgress(db);
   if (p === null) return null;
   const src = openDamaged(p.from);
@@ -115,7 +145,11 @@ export function pendingSalvageFrom(db: Db): string | null {
 /** One-line account for the store alarm. */
 export function describeSalvage(p: SalvageProgress): string {
   const seq = p.lastSeq !== null ? `seq continues after ${p.lastSeq}` : 'its last seq could not be read: seq restarts at 1';
-  const parts = [`moved to ${p.from}`, seq, `taken from it: ${p.checkins} unsent check-ins, ${p.rejects} unsent rejects, ${p.inside} people inside`];
+  const parts = [
+    `moved to ${p.from}`,
+    seq,
+    `taken from it: ${p.checkins} unsent check-ins, ${p.rejects} unsent rejects, ${p.inside} people inside`,
+  ];
   if (p.unreadable > 0) parts.push(`${p.unreadable} rows could not be read or opened (their seqs stay a gap)`);
   if (p.lost.length > 0) parts.push(`could not read ${p.lost.join(', ')}`);
   if (p.stopped !== undefined) parts.push(`stopped (${p.stopped}): the rest is taken at the next start`);
@@ -135,8 +169,12 @@ class Copier {
     this.#src = src;
     this.#p = p;
     this.#opens = opens;
-    this.#insertCheckin = db.prepare(`INSERT OR IGNORE INTO checkins (${CHECKIN_COLUMNS.join(', ')}) VALUES (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})`);
-    this.#insertReject = db.prepare(`INSERT OR IGNORE INTO rejects (${REJECT_COLUMNS.join(', ')}) VALUES (${REJECT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+    this.#insertCheckin = db.prepare(
+      `INSERT OR IGNORE INTO checkins (${CHECKIN_COLUMNS.join(', ')}) VALUES (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    );
+    this.#insertReject = db.prepare(
+      `INSERT OR IGNORE INTO rejects (${REJECT_COLUMNS.join(', ')}) VALUES (${REJECT_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    );
     this.#insertPresence = db.prepare('INSERT OR IGNORE INTO presence (person_mac, seq) VALUES (?, ?)');
   }
 
@@ -153,7 +191,9 @@ class Copier {
     }
     if (p.phase === 'checkins' && p.next > p.end) {
       p.phase = 'rejects';
-      const bounds = attempt(() => this.#src.prepare('SELECT MIN(n) AS lo, MAX(n) AS hi FROM rejects NOT INDEXED').get() as { lo: unknown; hi: unknown });
+      const bounds = attempt(
+        () => this.#src.prepare('SELECT MIN(n) AS lo, MAX(n) AS hi FROM rejects NOT INDEXED').get() as { lo: unknown; hi: unknown },
+      );
       if (bounds === undefined) p.lost.push('the rejects');
       const lo = positive(bounds?.lo);
       const hi = positive(bounds?.hi);
@@ -168,7 +208,9 @@ class Copier {
    */
   #inside(): void {
     const p = this.#p;
-    this.#presence ??= attempt(() => this.#src.prepare('SELECT person_mac, seq FROM presence ORDER BY seq').all() as Array<{ person_mac: Buffer; seq: number }>);
+    this.#presence ??= attempt(
+      () => this.#src.prepare('SELECT person_mac, seq FROM presence ORDER BY seq').all() as Array<{ person_mac: Buffer; seq: number }>,
+    );
     if (this.#presence === undefined) {
       p.lost.push('who was inside');
       [p.next, p.end] = [1, 0];
@@ -220,7 +262,10 @@ class Copier {
     const p = this.#p;
     const hi = Math.min(p.end, p.next + CHUNK - 1);
     const cols = columns.join(', ');
-    const all = attempt(() => this.#src.prepare(`SELECT ${cols} FROM ${table} NOT INDEXED WHERE ${key} BETWEEN ? AND ? ORDER BY ${key}`).all(p.next, hi) as Row[]);
+    const all = attempt(
+      () =>
+        this.#src.prepare(`SELECT ${cols} FROM ${table} NOT INDEXED WHERE ${key} BETWEEN ? AND ? ORDER BY ${key}`).all(p.next, hi) as Row[],
+    );
     if (all !== undefined) {
       for (const row of all) take(row);
     } else {
@@ -258,7 +303,9 @@ function dropProgress(db: Db): void {
 }
 
 function saveProgress(db: Db, p: SalvageProgress): void {
-  db.prepare("INSERT INTO meta (key, value) VALUES ('salvage', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(p));
+  db.prepare("INSERT INTO meta (key, value) VALUES ('salvage', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+    JSON.stringify(p),
+  );
 }
 
 function openDamaged(path: string): Db | null {

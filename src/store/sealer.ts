@@ -53,7 +53,11 @@ export function readKeyIfPresent(path: string): KeyFile | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw keyProblem(path, err);
   }
-  if (key.length !== KEY_BYTES) throw new StoreError('E_STORE_KEY', `key file ${path} must hold ${KEY_BYTES} bytes, it holds ${key.length}: restore the key from backup`);
+  if (key.length !== KEY_BYTES)
+    throw new StoreError(
+      'E_STORE_KEY',
+      `key file ${path} must hold ${KEY_BYTES} bytes, it holds ${key.length}: restore the key from backup`,
+    );
   return { key, created: false, tooOpen: (mode & 0o077) !== 0 };
 }
 
@@ -79,7 +83,8 @@ export function createKeyFile(path: string): KeyFile {
 export function loadKeyFile(path: string, mayCreate: boolean): KeyFile {
   const found = readKeyIfPresent(path);
   if (found !== null) return found;
-  if (!mayCreate) throw new StoreError('E_STORE_KEY', `key file ${path} is missing but the database holds sealed data: restore it from backup`);
+  if (!mayCreate)
+    throw new StoreError('E_STORE_KEY', `key file ${path} is missing but the database holds sealed data: restore it from backup`);
   return createKeyFile(path);
 }
 

@@ -22,7 +22,14 @@ export interface Notifier {
   readonly watchdogIntervalMs: number | null;
 }
 
-const silent: Notifier = { ready: () => undefined, status: () => undefined, watchdog: () => undefined, stopping: () => undefined, close: () => undefined, watchdogIntervalMs: null };
+const silent: Notifier = {
+  ready: () => undefined,
+  status: () => undefined,
+  watchdog: () => undefined,
+  stopping: () => undefined,
+  close: () => undefined,
+  watchdogIntervalMs: null,
+};
 
 /** Half of WATCHDOG_USEC, as sd_watchdog_enabled(3) recommends, if the watchdog is meant for this process. */
 export function watchdogInterval(env: NodeJS.ProcessEnv, pid: number = process.pid): number | null {
@@ -41,7 +48,10 @@ export function createNotifier(log: Logger, env: NodeJS.ProcessEnv = process.env
     const dgram = createRequire(import.meta.url)('unix-dgram') as { createSocket(type: 'unix_dgram'): DgramSocket };
     socket = dgram.createSocket('unix_dgram');
   } catch (err) {
-    log.error({ err }, 'NOTIFY_SOCKET is set but the unix-dgram module cannot load: systemd will not see READY or watchdog pings (reinstall with build tools: g++, make, python3)');
+    log.error(
+      { err },
+      'NOTIFY_SOCKET is set but the unix-dgram module cannot load: systemd will not see READY or watchdog pings (reinstall with build tools: g++, make, python3)',
+    );
     return silent;
   }
   socket.on('error', (err) => log.warn({ err }, 'sd_notify failed'));

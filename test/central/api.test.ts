@@ -17,7 +17,16 @@ async function seeded(): Promise<CentralHarness> {
   a.checkin(3, new Date(T0 + 120 * 60_000));
   c.checkin(1, new Date(T0 + 10 * 60_000));
   // A hostile name for the CSV.
-  c.store.recordCheckin({ scanner: 'gate', direction: 'out', auto: false, manual: false, scannedAt: new Date(T0 + 11 * 60_000), clockSynced: true, document: { type: 'id-number', number: '079203001234', name: '=HYPERLINK("x")', birthDate: null, sex: null }, warnings: [] });
+  c.store.recordCheckin({
+    scanner: 'gate',
+    direction: 'out',
+    auto: false,
+    manual: false,
+    scannedAt: new Date(T0 + 11 * 60_000),
+    clockSynced: true,
+    document: { type: 'id-number', number: '079203001234', name: '=HYPERLINK("x")', birthDate: null, sex: null },
+    warnings: [],
+  });
   c.forwarder.onCheckin(c.store.pendingCheckins(0, 10).at(-1) as never);
   await until(async () => (await h.app.store.findCheckins({ limit: 100 })).length === 5, 'five check-ins stored');
   return h;
@@ -49,7 +58,9 @@ describe('central API', () => {
     const tracer = await login(h, 'lan', 'tracer');
     const r = await h.app.http.inject({ url: '/api/checkins?number=001190000001', headers: { cookie: tracer } });
     expect(r.statusCode).toBe(200);
-    const { checkins } = r.json<{ checkins: Array<{ site: string; device: string; seq: number; document: { name: string }; receivedAt: string }> }>();
+    const { checkins } = r.json<{
+      checkins: Array<{ site: string; device: string; seq: number; document: { name: string }; receivedAt: string }>;
+    }>();
     expect(checkins.map((c) => `${c.site}/${c.device}`)).toEqual(['hq/gate-a', 'branch/gate-c']);
     expect(checkins[0]?.document.name).toBe('Khách Thử 1');
     expect(checkins[0]?.receivedAt).toMatch(/\+07:00$/);
@@ -73,7 +84,9 @@ describe('central API', () => {
     expect(r.statusCode).toBe(200);
     const body = r.json<{ contacts: Array<{ device: string; document: { number: string } }> }>();
     expect(body.contacts.map((c) => c.document.number)).toEqual(['001190000002']);
-    expect((await h.app.http.inject({ url: '/api/contacts?id=019a8f3e-7c1d-7abc-8def-0123456789ab', headers: { cookie: tracer } })).statusCode).toBe(404);
+    expect(
+      (await h.app.http.inject({ url: '/api/contacts?id=019a8f3e-7c1d-7abc-8def-0123456789ab', headers: { cookie: tracer } })).statusCode,
+    ).toBe(404);
     expect((await h.app.store.auditLog(10)).map((a) => a.action)).toEqual(['contacts', 'contacts']);
   });
 

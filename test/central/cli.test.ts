@@ -17,7 +17,15 @@ import { tempDir } from '../helpers/tmp.js';
 
 function centralConfig(dir: string, over: Record<string, unknown> = {}): string {
   const file = join(dir, 'central.yaml');
-  writeFileSync(file, stringify({ broker: { listen: { host: '127.0.0.1', port: 0 } }, store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') }, http: { port: 0 }, ...over }));
+  writeFileSync(
+    file,
+    stringify({
+      broker: { listen: { host: '127.0.0.1', port: 0 } },
+      store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') },
+      http: { port: 0 },
+      ...over,
+    }),
+  );
   return file;
 }
 
@@ -26,14 +34,22 @@ describe('qrgate central (CLI)', () => {
     const dir = tempDir();
     const ok = await runCli(['central', 'run', '--check', '--config', centralConfig(dir)]);
     expect(ok.code).toBe(0);
-    const bad = await runCli(['central', 'run', '--check', '--config', centralConfig(dir, { broker: { listen: { port: 'x' } }, fleet: { silentAfterMinutes: 0, timeZone: 'Mars/Olympus' }, nope: 1 })]);
+    const bad = await runCli([
+      'central',
+      'run',
+      '--check',
+      '--config',
+      centralConfig(dir, { broker: { listen: { port: 'x' } }, fleet: { silentAfterMinutes: 0, timeZone: 'Mars/Olympus' }, nope: 1 }),
+    ]);
     expect(bad.code).toBe(78);
     expect(bad.stderr).toContain('broker.listen.port');
     expect(bad.stderr).toContain('fleet.silentAfterMinutes');
     expect(bad.stderr).toContain('fleet.timeZone');
     expect(bad.stderr).toContain('nope');
     expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
-    const env = await runCli(['central', 'run', '--check', '--config', centralConfig(dir)], undefined, { QRGATE_CENTRAL_FLEET_SILENT_AFTER_MINUTES: 'soon' });
+    const env = await runCli(['central', 'run', '--check', '--config', centralConfig(dir)], undefined, {
+      QRGATE_CENTRAL_FLEET_SILENT_AFTER_MINUTES: 'soon',
+    });
     expect(env.code).toBe(78);
     expect(env.stderr).toContain('QRGATE_CENTRAL_FLEET_SILENT_AFTER_MINUTES');
     expect((await runCli(['central', 'run', '--check', '--config', join(dir, 'missing.yaml')])).code).toBe(78);
@@ -61,7 +77,15 @@ describe('qrgate central (CLI)', () => {
 
     // A real central run: the kiosk's user name and that password get in; a wrong one does not.
     const port = await freePort();
-    writeFileSync(config, stringify({ broker: { listen: { host: '127.0.0.1', port } }, store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') }, http: { port: 0 }, log: { level: 'info' } }));
+    writeFileSync(
+      config,
+      stringify({
+        broker: { listen: { host: '127.0.0.1', port } },
+        store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') },
+        http: { port: 0 },
+        log: { level: 'info' },
+      }),
+    );
     const child = spawn(process.execPath, [BIN, 'central', 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     afterThisTest(() => child.kill('SIGKILL'));
     let out = '';
@@ -69,9 +93,16 @@ describe('qrgate central (CLI)', () => {
     const deadline = performance.now() + 15_000;
     while (!out.includes('central ready') && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(out).toContain('central ready');
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'hq/kiosk-7', password, protocolVersion: 4, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: 'hq/kiosk-7',
+      password,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
     await client.endAsync();
-    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'hq/kiosk-7', password: 'nope', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow();
+    await expect(
+      mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'hq/kiosk-7', password: 'nope', protocolVersion: 4, reconnectPeriod: 0 }),
+    ).rejects.toThrow();
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

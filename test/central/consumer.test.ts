@@ -35,7 +35,13 @@ const pg = postgresFixture();
  * A central process consuming from `b` under `clientId`; `dir` holds the store both processes share (its SQLite file,
  * or with `pgUrl` their key file and a PostgreSQL database).
  */
-function consumer(b: Mosquitto, dir: string, clientId: string, broker: Record<string, unknown> = {}, pgUrl?: string): Promise<CentralHarness> {
+function consumer(
+  b: Mosquitto,
+  dir: string,
+  clientId: string,
+  broker: Record<string, unknown> = {},
+  pgUrl?: string,
+): Promise<CentralHarness> {
   const store = pgUrl === undefined ? {} : { store: { url: pgUrl, path: join(dir, 'unused.db'), keyFile: join(dir, 'central.key') } };
   return startCentral({ broker: { url: b.url, clientId, groupCommitMs: 2, ...broker }, ...store }, {}, dir);
 }
@@ -89,7 +95,12 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     // The kiosk was acknowledged for every row: the broker's PUBACK (its queue took them) and nothing pending.
     await until(() => k.store.pendingCount() === 0, 'kiosk drained');
     // Status and health reach every consumer (not shared): both know the kiosk is online.
-    await until(() => a.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online' && c.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'both see the kiosk online');
+    await until(
+      () =>
+        a.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online' &&
+        c.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online',
+      'both see the kiosk online',
+    );
     // A request's answer goes to the process that asked (its client id as correlation data), not to the other.
     const [ra, rc] = [await responses(a.app), await responses(c.app)];
     for (let i = 0; i < 3; i += 1) a.app.broker.request({ site: 'hq', device: 'kiosk-1' }, 'ping', {});
@@ -100,29 +111,36 @@ describe('central consuming from an external broker (Mosquitto)', () => {
   it.each([
     ['one SQLite file', false],
     ['one PostgreSQL database', true],
-  ])('loses nothing when a consumer dies mid-stream (%s): the other repairs by gap check and resend, and what the dead one held comes back to it', async (_store, onPg) => {
-    const dir = tempDir('qrgate-consumers-');
-    const url = onPg ? await pg.freshDatabase() : undefined;
-    const b = await broker(dir);
-    const a = await consumer(b, dir, 'central-a', {}, url);
-    const c = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 }, url);
-    const k = await startKiosk(a, 'hq', 'kiosk-1', { mqtt: { maxInflight: 20 } });
-    await kioskConnected(k);
-    for (let i = 1; i <= 2000; i += 1) k.checkin(i);
-    await until(async () => (await counter(c.app, 'stored')) >= 100, 'consumer b under way', 30_000);
-    // A crash, as the broker sees it: the connection drops, nothing in hand is acknowledged.
-    consumerOf(c).abort();
-    expect((await c.app.health()).checks.broker).toEqual({ ok: false, detail: 'not connected' });
-    await expectEverySeqOnce(a, 2000, 90_000);
-    // The dead consumer's share (its session stays on the broker, which keeps sending it half) came by resend.
-    expect(await counter(a.app, 'resendRequests')).toBeGreaterThan(0);
-    // Back under the same client id, it gets what its session held: duplicates, not new rows.
-    const c2 = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 }, url);
-    await until(async () => (await counter(c2.app, 'duplicates')) > 0, 'the held messages redelivered to the returning consumer', 30_000);
-    // It learnt from the broker's retained status that this kiosk is online.
-    await until(() => c2.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'the returning consumer sees the kiosk online');
-    await expectEverySeqOnce(a, 2000);
-  }, 180_000);
+  ])(
+    'loses nothing when a consumer dies mid-stream (%s): the other repairs by gap check and resend, and what the dead one held comes back to it',
+    async (_store, onPg) => {
+      const dir = tempDir('qrgate-consumers-');
+      const url = onPg ? await pg.freshDatabase() : undefined;
+      const b = await broker(dir);
+      const a = await consumer(b, dir, 'central-a', {}, url);
+      const c = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 }, url);
+      const k = await startKiosk(a, 'hq', 'kiosk-1', { mqtt: { maxInflight: 20 } });
+      await kioskConnected(k);
+      for (let i = 1; i <= 2000; i += 1) k.checkin(i);
+      await until(async () => (await counter(c.app, 'stored')) >= 100, 'consumer b under way', 30_000);
+      // A crash, as the broker sees it: the connection drops, nothing in hand is acknowledged.
+      consumerOf(c).abort();
+      expect((await c.app.health()).checks.broker).toEqual({ ok: false, detail: 'not connected' });
+      await expectEverySeqOnce(a, 2000, 90_000);
+      // The dead consumer's share (its session stays on the broker, which keeps sending it half) came by resend.
+      expect(await counter(a.app, 'resendRequests')).toBeGreaterThan(0);
+      // Back under the same client id, it gets what its session held: duplicates, not new rows.
+      const c2 = await consumer(b, dir, 'central-b', { sessionExpirySec: 3600 }, url);
+      await until(async () => (await counter(c2.app, 'duplicates')) > 0, 'the held messages redelivered to the returning consumer', 30_000);
+      // It learnt from the broker's retained status that this kiosk is online.
+      await until(
+        () => c2.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online',
+        'the returning consumer sees the kiosk online',
+      );
+      await expectEverySeqOnce(a, 2000);
+    },
+    180_000,
+  );
 
   it('does not acknowledge a message it could not store: it drops the connection and the broker sends the message again', async () => {
     const dir = tempDir('qrgate-consumers-');
@@ -177,25 +195,29 @@ describe('central consuming from an external broker (Mosquitto)', () => {
   it.each([
     ['a clean restart (sessions kept)', 'SIGTERM' as const, false],
     ['a crash that loses every session (persistence wiped)', 'SIGKILL' as const, true],
-  ])('survives the broker restarting mid-stream: %s', async (_what, signal, wipe) => {
-    const dir = tempDir('qrgate-consumers-');
-    const b = await broker(dir);
-    const a = await consumer(b, dir, 'central-a');
-    const c = await consumer(b, dir, 'central-b');
-    const k = await startKiosk(a, 'hq', 'kiosk-1', { mqtt: { maxInflight: 20 } });
-    await kioskConnected(k);
-    for (let i = 1; i <= 1500; i += 1) k.checkin(i);
-    await until(async () => (await storedSeqs(a)).size >= 200, 'drain under way', 30_000);
-    await b.down(signal);
-    if (wipe) b.wipe();
-    await until(async () => !(await a.app.health()).ok, 'a sees the broker gone');
-    expect((await a.app.health()).checks.broker).toEqual({ ok: false, detail: 'not connected' });
-    for (let i = 1501; i <= 1600; i += 1) k.checkin(i);
-    await b.up();
-    await until(async () => (await a.app.health()).ok && (await c.app.health()).ok, 'both consumers back', 30_000);
-    // With the sessions wiped, what the kiosk published before the consumers subscribed again is repaired by resend.
-    await expectEverySeqOnce(a, 1600, 120_000);
-  }, 180_000);
+  ])(
+    'survives the broker restarting mid-stream: %s',
+    async (_what, signal, wipe) => {
+      const dir = tempDir('qrgate-consumers-');
+      const b = await broker(dir);
+      const a = await consumer(b, dir, 'central-a');
+      const c = await consumer(b, dir, 'central-b');
+      const k = await startKiosk(a, 'hq', 'kiosk-1', { mqtt: { maxInflight: 20 } });
+      await kioskConnected(k);
+      for (let i = 1; i <= 1500; i += 1) k.checkin(i);
+      await until(async () => (await storedSeqs(a)).size >= 200, 'drain under way', 30_000);
+      await b.down(signal);
+      if (wipe) b.wipe();
+      await until(async () => !(await a.app.health()).ok, 'a sees the broker gone');
+      expect((await a.app.health()).checks.broker).toEqual({ ok: false, detail: 'not connected' });
+      for (let i = 1501; i <= 1600; i += 1) k.checkin(i);
+      await b.up();
+      await until(async () => (await a.app.health()).ok && (await c.app.health()).ok, 'both consumers back', 30_000);
+      // With the sessions wiped, what the kiosk published before the consumers subscribed again is repaired by resend.
+      await expectEverySeqOnce(a, 1600, 120_000);
+    },
+    180_000,
+  );
 
   it('with a Mosquitto ACL, a kiosk user SITE/DEVICE publishes under its own topics only', async () => {
     const dir = tempDir('qrgate-acl-');
@@ -204,7 +226,18 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     writeFileSync(passwords, '');
     for (const [user, password] of Object.entries(users)) execFileSync('mosquitto_passwd', ['-b', passwords, user, password]);
     const acl = join(dir, 'mosquitto.acl');
-    writeFileSync(acl, ['user central', 'topic read qrgate/#', 'topic write qrgate/+/+/request/#', '', 'pattern write qrgate/%u/#', 'pattern read qrgate/%u/request/#', ''].join('\n'));
+    writeFileSync(
+      acl,
+      [
+        'user central',
+        'topic read qrgate/#',
+        'topic write qrgate/+/+/request/#',
+        '',
+        'pattern write qrgate/%u/#',
+        'pattern read qrgate/%u/request/#',
+        '',
+      ].join('\n'),
+    );
     const b = await broker(dir, ['allow_anonymous false', `password_file ${passwords}`, `acl_file ${acl}`]);
     const centralPassword = join(dir, 'central.password');
     writeFileSync(centralPassword, `${users.central}\n`, { mode: 0o600 });
@@ -215,14 +248,36 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     const k = await startKiosk(a, 'hq', 'kiosk-1', { register: false, mqtt: { username: 'hq/kiosk-1', passwordFile: kioskPassword } });
     await kioskConnected(k);
     // kiosk-2 tries to publish as kiosk-1, then as itself.
-    const forger = await mqtt.connectAsync(b.url, { protocolVersion: 5, clientId: 'forger', username: 'hq/kiosk-2', password: users['hq/kiosk-2'], reconnectPeriod: 0 });
+    const forger = await mqtt.connectAsync(b.url, {
+      protocolVersion: 5,
+      clientId: 'forger',
+      username: 'hq/kiosk-2',
+      password: users['hq/kiosk-2'],
+      reconnectPeriod: 0,
+    });
     afterThisTest(() => forger.endAsync(true));
     const forged = k.checkin(1);
-    const body = (device: string, id: string, seq: number) => JSON.stringify({ v: 1, id, seq, site: 'hq', device, scanner: 'gate', direction: 'in', auto: false, scannedAt: forged.scannedAt, clockSynced: true, document: forged.document, warnings: [] });
+    const body = (device: string, id: string, seq: number) =>
+      JSON.stringify({
+        v: 1,
+        id,
+        seq,
+        site: 'hq',
+        device,
+        scanner: 'gate',
+        direction: 'in',
+        auto: false,
+        scannedAt: forged.scannedAt,
+        clockSynced: true,
+        document: forged.document,
+        warnings: [],
+      });
     const forgedId = '019a8f3e-7c1d-7abc-8def-0123456789ab';
     await forger.publishAsync('qrgate/hq/kiosk-2/checkins', body('kiosk-2', '019a8f3e-7c1d-7abc-8def-0123456789ac', 1), { qos: 1 });
     // Mosquitto 2.0 answers an MQTT 5 publish its ACL denies with PUBACK reason 135 (not authorized) and forwards nothing.
-    await expect(forger.publishAsync('qrgate/hq/kiosk-1/checkins', body('kiosk-1', forgedId, 2), { qos: 1 })).rejects.toThrow(/Not authorized/);
+    await expect(forger.publishAsync('qrgate/hq/kiosk-1/checkins', body('kiosk-1', forgedId, 2), { qos: 1 })).rejects.toThrow(
+      /Not authorized/,
+    );
     k.checkin(2);
     await until(async () => (await storedSeqs(a, 'kiosk-2')).size === 1 && (await storedSeqs(a)).size === 2, 'own topics stored', 30_000);
     expect(await a.app.store.checkinById(forgedId)).toBeNull();
@@ -256,7 +311,15 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     const dir = tempDir('qrgate-consumers-');
     const config = (broker: Record<string, unknown>): string => {
       const file = join(dir, 'central.yaml');
-      writeFileSync(file, stringify({ broker, store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'fatal' } }));
+      writeFileSync(
+        file,
+        stringify({
+          broker,
+          store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') },
+          http: { host: '127.0.0.1', port: 0 },
+          log: { level: 'fatal' },
+        }),
+      );
       return file;
     };
     const url = `mqtt://127.0.0.1:${await freePort()}`;
@@ -264,7 +327,12 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     expect(noId.code).toBe(78);
     expect(noId.stderr).toContain('broker.clientId');
     const missing = join(dir, 'nope.password');
-    const run = await runCli(['central', 'run', '--config', config({ url, clientId: 'central-1', username: 'central', passwordFile: missing })]);
+    const run = await runCli([
+      'central',
+      'run',
+      '--config',
+      config({ url, clientId: 'central-1', username: 'central', passwordFile: missing }),
+    ]);
     expect(run.code).toBe(78);
     expect(run.stderr).toContain(`E_MQTT_FILE: broker.passwordFile: cannot read ${missing}: ENOENT`);
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);

@@ -35,7 +35,12 @@ async function fleetWithProblems(): Promise<CentralHarness> {
   return h;
 }
 
-async function open(h: CentralHarness, user: string, role: 'viewer' | 'tracer', viewport: { width: number; height: number }): Promise<Page> {
+async function open(
+  h: CentralHarness,
+  user: string,
+  role: 'viewer' | 'tracer',
+  viewport: { width: number; height: number },
+): Promise<Page> {
   const { hashPassword } = await import('../../src/http/auth/password.js');
   await h.app.store.setUser(user, role, await hashPassword('correct horse', { N: 1024, r: 8, p: 1 }), T0);
   const browser = await launchChromium(viewport);

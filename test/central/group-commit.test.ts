@@ -7,11 +7,26 @@ import { GroupCommit, type CommitOutcome } from '../../src/central/group-commit.
 import type { CheckinRow } from '../../src/central/store-types.js';
 import { testClock } from '../helpers/clock.js';
 
-const row = (seq: number): CheckinRow => ({ id: `id-${seq}`, site: 'hq', device: 'k', seq, direction: 'in', docType: 'cccd', scannedAt: '', scannedMs: 0, clockSynced: true, receivedMs: 0, numberMac: Buffer.alloc(0), personMac: Buffer.alloc(0), sealed: Buffer.alloc(0) });
+const row = (seq: number): CheckinRow => ({
+  id: `id-${seq}`,
+  site: 'hq',
+  device: 'k',
+  seq,
+  direction: 'in',
+  docType: 'cccd',
+  scannedAt: '',
+  scannedMs: 0,
+  clockSynced: true,
+  receivedMs: 0,
+  numberMac: Buffer.alloc(0),
+  personMac: Buffer.alloc(0),
+  sealed: Buffer.alloc(0),
+});
 
 function heldInsert() {
   const calls: Array<{ seqs: number[]; resolve: (r: boolean[]) => void; reject: (e: Error) => void }> = [];
-  const insert = (rows: readonly CheckinRow[]): Promise<boolean[]> => new Promise((resolve, reject) => calls.push({ seqs: rows.map((r) => r.seq), resolve, reject }));
+  const insert = (rows: readonly CheckinRow[]): Promise<boolean[]> =>
+    new Promise((resolve, reject) => calls.push({ seqs: rows.map((r) => r.seq), resolve, reject }));
   return { calls, insert };
 }
 
@@ -31,9 +46,15 @@ describe('group commit', () => {
     expect(calls).toHaveLength(1); // one commit in flight at a time
     calls[0]?.resolve([true, false]);
     await Promise.all(first);
-    expect(heard).toEqual([[1, 'stored'], [2, 'duplicate']]);
+    expect(heard).toEqual([
+      [1, 'stored'],
+      [2, 'duplicate'],
+    ]);
     await tick();
-    expect(calls.map((c) => c.seqs)).toEqual([[1, 2], [3, 4]]);
+    expect(calls.map((c) => c.seqs)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(heard).toHaveLength(2);
     calls[1]?.resolve([true, true]);
     await Promise.all(later);

@@ -47,7 +47,11 @@ export interface CentralHarness {
   readonly http: string;
 }
 
-export async function startCentral(over: Record<string, unknown> = {}, deps: Partial<CentralDeps> = {}, dir = tempDir('qrgate-central-')): Promise<CentralHarness> {
+export async function startCentral(
+  over: Record<string, unknown> = {},
+  deps: Partial<CentralDeps> = {},
+  dir = tempDir('qrgate-central-'),
+): Promise<CentralHarness> {
   const config = resolveCentralConfig(
     {
       broker: { listen: { host: '127.0.0.1', port: 0 }, groupCommitMs: 2 },
@@ -61,7 +65,12 @@ export async function startCentral(over: Record<string, unknown> = {}, deps: Par
   );
   const clock = runningClock();
   // Check-ins are inserted on the writer thread, as in production (its bundle is built before the suite).
-  const app = await CentralApp.open(config, { logger: createLogger(process.env.CENTRAL_LOG ?? 'silent'), clock, writerEntry: WRITER_ENTRY, ...deps });
+  const app = await CentralApp.open(config, {
+    logger: createLogger(process.env.CENTRAL_LOG ?? 'silent'),
+    clock,
+    writerEntry: WRITER_ENTRY,
+    ...deps,
+  });
   await app.start();
   afterThisTest(() => app.stop());
   return { app, dir, clock, url: app.brokerUrl ?? '', http: app.httpAddress ?? '' };
@@ -84,19 +93,35 @@ export async function addKiosk(h: CentralHarness, site: string, device: string, 
   return file;
 }
 
-export async function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk-1', options: { clock?: Clock; register?: boolean; mqtt?: Record<string, unknown> } = {}): Promise<TestKiosk> {
+export async function startKiosk(
+  h: CentralHarness,
+  site = 'hq',
+  device = 'kiosk-1',
+  options: { clock?: Clock; register?: boolean; mqtt?: Record<string, unknown> } = {},
+): Promise<TestKiosk> {
   const dir = tempDir('qrgate-kiosk-');
   const passwordFile = options.register === false ? undefined : await addKiosk(h, site, device, dir);
   const config = resolveConfig(
     {
       device: { id: device, site },
       store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') },
-      mqtt: { url: h.url, keepaliveSec: 5, ...options.mqtt, ...(passwordFile === undefined ? {} : { username: `${site}/${device}`, passwordFile }) },
+      mqtt: {
+        url: h.url,
+        keepaliveSec: 5,
+        ...options.mqtt,
+        ...(passwordFile === undefined ? {} : { username: `${site}/${device}`, passwordFile }),
+      },
     },
     {},
   ).config;
   const clock = options.clock ?? h.clock;
-  const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true, clock });
+  const store = CheckinStore.open({
+    path: config.store.path,
+    keyFile: config.store.keyFile,
+    maxPending: config.store.maxPending,
+    forwarding: true,
+    clock,
+  });
   const forwarder = new Forwarder({
     config,
     store,
@@ -104,7 +129,16 @@ export async function startKiosk(h: CentralHarness, site = 'hq', device = 'kiosk
     logger: createLogger('silent'),
     backlogThread: null,
     version: '0.2.0-test',
-    health: () => ({ v: 1, at: clock.now().toISOString(), uptimeSec: 1, scanners: [{ id: 'gate', state: 'connected' }], pending: store.pendingCount(), oldestPendingAgeSec: null, storeBytes: store.sizeBytes(), lastSeq: store.lastSeq() }),
+    health: () => ({
+      v: 1,
+      at: clock.now().toISOString(),
+      uptimeSec: 1,
+      scanners: [{ id: 'gate', state: 'connected' }],
+      pending: store.pendingCount(),
+      oldestPendingAgeSec: null,
+      storeBytes: store.sizeBytes(),
+      lastSeq: store.lastSeq(),
+    }),
     redactedConfig: () => ({}),
   });
   let stopped = false;

@@ -16,7 +16,18 @@ const validCheckin = fc.record({
 });
 
 const topic = fc.oneof(
-  fc.constantFrom('qrgate/hq/k1/checkins', 'qrgate/hq/k1/health', 'qrgate/hq/k1/status', 'qrgate/hq/k1/rejects', 'qrgate/hq/k1/response/resend', 'qrgate/hq/k2/checkins', 'qrgate/hq/k1/request/ping', 'other/hq/k1/checkins', 'qrgate/hq/k1/checkins/x', 'qrgate//k1/checkins'),
+  fc.constantFrom(
+    'qrgate/hq/k1/checkins',
+    'qrgate/hq/k1/health',
+    'qrgate/hq/k1/status',
+    'qrgate/hq/k1/rejects',
+    'qrgate/hq/k1/response/resend',
+    'qrgate/hq/k2/checkins',
+    'qrgate/hq/k1/request/ping',
+    'other/hq/k1/checkins',
+    'qrgate/hq/k1/checkins/x',
+    'qrgate//k1/checkins',
+  ),
   fc.string({ maxLength: 60 }),
 );
 
@@ -34,7 +45,20 @@ const payload = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
   fc.json().map((s) => new TextEncoder().encode(s)),
   fc.tuple(validCheckin, damage, fc.uuid({ version: 7 })).map(([c, d, id]) => {
-    const m = { v: 1, id, seq: c.seq, site: 'hq', device: 'k1', scanner: 'gate', direction: 'in', auto: false, scannedAt: '2026-11-22T09:30:00.123+07:00', clockSynced: true, document: { type: 'id-number', number: c.number, name: c.name, birthDate: null, sex: null }, warnings: [] };
+    const m = {
+      v: 1,
+      id,
+      seq: c.seq,
+      site: 'hq',
+      device: 'k1',
+      scanner: 'gate',
+      direction: 'in',
+      auto: false,
+      scannedAt: '2026-11-22T09:30:00.123+07:00',
+      clockSynced: true,
+      document: { type: 'id-number', number: c.number, name: c.name, birthDate: null, sex: null },
+      warnings: [],
+    };
     return new TextEncoder().encode(JSON.stringify(d(m)));
   }),
   fc.integer({ min: 70_000, max: 80_000 }).map((n) => new Uint8Array(n).fill(0x20)),

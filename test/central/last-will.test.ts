@@ -17,7 +17,13 @@ describe('kiosk state from the retained status and the last will', () => {
     const h = await startCentral();
     const dir = tempDir('qrgate-kiosk-');
     const passwordFile = await addKiosk(h, 'hq', 'kiosk-9', dir);
-    const d = new Daemon(writeConfig(dir, { device: { id: 'kiosk-9', site: 'hq' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') }, mqtt: { url: h.url, username: 'hq/kiosk-9', passwordFile, keepaliveSec: 5 } }));
+    const d = new Daemon(
+      writeConfig(dir, {
+        device: { id: 'kiosk-9', site: 'hq' },
+        store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') },
+        mqtt: { url: h.url, username: 'hq/kiosk-9', passwordFile, keepaliveSec: 5 },
+      }),
+    );
     afterThisTest(() => d.dispose());
     const kiosk = { site: 'hq', device: 'kiosk-9' };
     await until(() => h.app.tracker.state(kiosk)?.state === 'online', 'online', 30_000);
@@ -39,9 +45,32 @@ describe('kiosk state from the retained status and the last will', () => {
     afterThisTest(() => socket.destroy());
     await new Promise<void>((r) => socket.once('connect', () => r()));
     socket.on('data', () => undefined); // CONNACK, PUBACK: read and ignored
-    const status = (state: string): Buffer => Buffer.from(JSON.stringify(state === 'online' ? { state, since: new Date(T0).toISOString(), version: '9.9.9' } : { state }));
-    socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'qrgate-hq-kiosk-h', clean: true, keepalive: 2, username: 'hq/kiosk-h', password, will: { topic: 'qrgate/hq/kiosk-h/status', payload: status('offline'), qos: 1, retain: true } }));
-    socket.write(mqttPacket.generate({ cmd: 'publish', topic: 'qrgate/hq/kiosk-h/status', payload: status('online'), qos: 1, messageId: 1, retain: true, dup: false }));
+    const status = (state: string): Buffer =>
+      Buffer.from(JSON.stringify(state === 'online' ? { state, since: new Date(T0).toISOString(), version: '9.9.9' } : { state }));
+    socket.write(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clientId: 'qrgate-hq-kiosk-h',
+        clean: true,
+        keepalive: 2,
+        username: 'hq/kiosk-h',
+        password,
+        will: { topic: 'qrgate/hq/kiosk-h/status', payload: status('offline'), qos: 1, retain: true },
+      }),
+    );
+    socket.write(
+      mqttPacket.generate({
+        cmd: 'publish',
+        topic: 'qrgate/hq/kiosk-h/status',
+        payload: status('online'),
+        qos: 1,
+        messageId: 1,
+        retain: true,
+        dup: false,
+      }),
+    );
     await until(() => h.app.tracker.state(kiosk)?.state === 'online', 'online');
     const onlineAt = performance.now();
     await until(() => h.app.tracker.state(kiosk)?.state === 'offline', 'offline once the keep-alive ran out', 10_000);

@@ -24,9 +24,13 @@ describe('central on PostgreSQL', () => {
     const rows = await pg.server().query<{ n: string }>('SELECT count(*) AS n FROM checkins', url.split('/').at(-1));
     expect(Number(rows[0]?.n)).toBe(50);
     const viewer = await login(h, 'v', 'tracer');
-    const fleet = (await h.app.http.inject({ url: '/api/fleet', headers: { cookie: viewer } })).json<{ kiosks: Array<{ device: string; today: { in: number }; gaps: { open: number } }> }>();
+    const fleet = (await h.app.http.inject({ url: '/api/fleet', headers: { cookie: viewer } })).json<{
+      kiosks: Array<{ device: string; today: { in: number }; gaps: { open: number } }>;
+    }>();
     expect(fleet.kiosks.find((x) => x.device === 'kiosk-1')).toMatchObject({ today: { in: 50 }, gaps: { open: 0 } });
-    const found = (await h.app.http.inject({ url: '/api/checkins?number=001190000007', headers: { cookie: viewer } })).json<{ checkins: Array<{ seq: number }> }>();
+    const found = (await h.app.http.inject({ url: '/api/checkins?number=001190000007', headers: { cookie: viewer } })).json<{
+      checkins: Array<{ seq: number }>;
+    }>();
     expect(found.checkins.map((c) => c.seq)).toEqual([7]);
     expect((await h.app.http.inject({ url: '/health' })).statusCode).toBe(200);
 

@@ -22,7 +22,11 @@ describe('central retention', () => {
     const left = await again.app.store.findCheckins({ limit: 10 });
     expect(left.map((c) => c.seq)).toEqual([4, 5]);
     // Seqs 1-3 were deleted, not lost: the kiosk's completeness starts above them.
-    expect(await again.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' })).toMatchObject({ openCount: 0, lostCount: 0, contiguousSeq: 5 });
+    expect(await again.app.gaps.completeness({ site: 'hq', device: 'kiosk-1' })).toMatchObject({
+      openCount: 0,
+      lostCount: 0,
+      contiguousSeq: 5,
+    });
   });
 
   it('keeps audit entries for auditRetentionDays (default 365), then deletes them', async () => {

@@ -15,7 +15,21 @@ import { TEST_NOW } from '../helpers/clock.js';
 import { tempDir } from '../helpers/tmp.js';
 import { WRITER_ENTRY } from './harness.js';
 
-const row = (seq: number): CheckinRow => ({ id: `id-${seq}`, site: 'hq', device: 'k', seq, direction: 'in', docType: 'cccd', scannedAt: TEST_NOW.toISOString(), scannedMs: TEST_NOW.getTime(), clockSynced: true, receivedMs: TEST_NOW.getTime(), numberMac: Buffer.alloc(32, seq), personMac: Buffer.alloc(32, seq), sealed: Buffer.from(`sealed ${seq}`) });
+const row = (seq: number): CheckinRow => ({
+  id: `id-${seq}`,
+  site: 'hq',
+  device: 'k',
+  seq,
+  direction: 'in',
+  docType: 'cccd',
+  scannedAt: TEST_NOW.toISOString(),
+  scannedMs: TEST_NOW.getTime(),
+  clockSynced: true,
+  receivedMs: TEST_NOW.getTime(),
+  numberMac: Buffer.alloc(32, seq),
+  personMac: Buffer.alloc(32, seq),
+  sealed: Buffer.from(`sealed ${seq}`),
+});
 
 describe('central SQLite writer thread', () => {
   it('inserts on its own thread, tells new rows from duplicates, and the rows are committed when it answers', async () => {
@@ -39,7 +53,14 @@ describe('central SQLite writer thread', () => {
     const dir = tempDir();
     const lines: string[] = [];
     const logger = createLogger('info', { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream);
-    const config = resolveCentralConfig({ broker: { listen: { host: '127.0.0.1', port: 0 }, allowAnonymous: true }, store: { path: join(dir, 'c.db'), keyFile: join(dir, 'k') }, http: { port: 0 } }, {});
+    const config = resolveCentralConfig(
+      {
+        broker: { listen: { host: '127.0.0.1', port: 0 }, allowAnonymous: true },
+        store: { path: join(dir, 'c.db'), keyFile: join(dir, 'k') },
+        http: { port: 0 },
+      },
+      {},
+    );
     const app = await CentralApp.open(config, { logger, writerEntry: new URL('file:///nonexistent/central-writer.cjs') });
     expect(lines.some((l) => l.includes('the SQLite writer thread did not start'))).toBe(true);
     expect(await app.store.insertCheckins([row(1)])).toEqual([true]);

@@ -81,11 +81,30 @@ function checkin(seq: number, over: Partial<CheckinRow> = {}): CheckinRow {
 }
 
 function reject(n: number, over: Partial<RejectRow> = {}): RejectRow {
-  return { id: `reject-${n}`, site: 'hq', device: 'k1', code: 'E_CCCD_FIELDS', scannedMs: T0 + n * 1000, receivedMs: T0 + n * 1000 + 40, ...over };
+  return {
+    id: `reject-${n}`,
+    site: 'hq',
+    device: 'k1',
+    code: 'E_CCCD_FIELDS',
+    scannedMs: T0 + n * 1000,
+    receivedMs: T0 + n * 1000 + 40,
+    ...over,
+  };
 }
 
 function state(over: Partial<KioskState> = {}): KioskState {
-  return { site: 'hq', device: 'k1', state: 'online', sinceMs: T0, lastSeenMs: T0 + 5, lastCheckinMs: null, version: '0.2.0', health: '{"pending":0}', lastClockSynced: true, ...over };
+  return {
+    site: 'hq',
+    device: 'k1',
+    state: 'online',
+    sinceMs: T0,
+    lastSeenMs: T0 + 5,
+    lastCheckinMs: null,
+    version: '0.2.0',
+    health: '{"pending":0}',
+    lastClockSynced: true,
+    ...over,
+  };
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -121,7 +140,18 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
     const { store } = await openFresh();
     const row = checkin(7, { direction: 'out' });
     await store.insertCheckins([row]);
-    expect(await store.checkinById(row.id)).toEqual({ id: row.id, seq: 7, site: 'hq', device: 'k1', direction: 'out', scannedAt: row.scannedAt, scannedMs: row.scannedMs, receivedMs: row.receivedMs, sealed: row.sealed, personMac: row.personMac });
+    expect(await store.checkinById(row.id)).toEqual({
+      id: row.id,
+      seq: 7,
+      site: 'hq',
+      device: 'k1',
+      direction: 'out',
+      scannedAt: row.scannedAt,
+      scannedMs: row.scannedMs,
+      receivedMs: row.receivedMs,
+      sealed: row.sealed,
+      personMac: row.personMac,
+    });
     const got = await store.checkinById(row.id);
     expect(typeof got?.scannedMs).toBe('number');
     expect(Buffer.isBuffer(got?.sealed)).toBe(true);
@@ -140,14 +170,22 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
     const { store } = await openFresh();
     expect(await store.kioskState({ site: 'hq', device: 'k1' })).toBeNull();
     await store.saveKioskStates([state()]);
-    await store.saveKioskStates([state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null })]);
+    await store.saveKioskStates([
+      state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }),
+    ]);
     await store.saveKioskStates([state({ device: 'k3', lastClockSynced: false, lastCheckinMs: T0 + 9 })]);
     expect(await store.kioskState({ site: 'hq', device: 'k1' })).toEqual(state());
-    expect(await store.kioskState({ site: 'hq', device: 'k2' })).toEqual(state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }));
+    expect(await store.kioskState({ site: 'hq', device: 'k2' })).toEqual(
+      state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }),
+    );
     await store.saveKioskStates([state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' })]);
     expect(await store.kioskState({ site: 'hq', device: 'k1' })).toEqual(state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' }));
     const all = (await store.allKioskStates()).sort((a, b) => a.device.localeCompare(b.device));
-    expect(all).toEqual([state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' }), state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }), state({ device: 'k3', lastClockSynced: false, lastCheckinMs: T0 + 9 })]);
+    expect(all).toEqual([
+      state({ state: 'offline', sinceMs: T0 + 100, version: '0.3.0' }),
+      state({ device: 'k2', state: 'offline', lastSeenMs: null, version: null, health: null, lastClockSynced: null }),
+      state({ device: 'k3', lastClockSynced: false, lastCheckinMs: T0 + 9 }),
+    ]);
   });
 
   it('saves many kiosk states in one call, the last one given for a kiosk winning, and nothing for an empty list', async () => {
@@ -180,11 +218,30 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
     await store.insertCheckins([3, 4, 7, 8, 12].map((s) => checkin(s)));
     await store.insertCheckins([checkin(4, { id: 'restarted-4' })]);
     await store.insertCheckins([checkin(1, { device: 'k2' }), checkin(2, { device: 'k2' })]);
-    expect(await store.seqGaps({ site: 'hq', device: 'k1' })).toEqual({ gaps: [{ from: 1, to: 2 }, { from: 5, to: 6 }, { from: 9, to: 11 }], maxSeq: 12 });
+    expect(await store.seqGaps({ site: 'hq', device: 'k1' })).toEqual({
+      gaps: [
+        { from: 1, to: 2 },
+        { from: 5, to: 6 },
+        { from: 9, to: 11 },
+      ],
+      maxSeq: 12,
+    });
     expect(await store.seqGaps({ site: 'hq', device: 'k2' })).toEqual({ gaps: [], maxSeq: 2 });
     // Above a seq the caller knows to be accounted for: only newer ranges, the same highest seq.
-    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 4)).toEqual({ gaps: [{ from: 5, to: 6 }, { from: 9, to: 11 }], maxSeq: 12 });
-    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 5)).toEqual({ gaps: [{ from: 6, to: 6 }, { from: 9, to: 11 }], maxSeq: 12 });
+    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 4)).toEqual({
+      gaps: [
+        { from: 5, to: 6 },
+        { from: 9, to: 11 },
+      ],
+      maxSeq: 12,
+    });
+    expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 5)).toEqual({
+      gaps: [
+        { from: 6, to: 6 },
+        { from: 9, to: 11 },
+      ],
+      maxSeq: 12,
+    });
     expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 12)).toEqual({ gaps: [], maxSeq: 12 });
     expect(await store.seqGaps({ site: 'hq', device: 'k1' }, 20)).toEqual({ gaps: [], maxSeq: 12 });
   });
@@ -212,10 +269,20 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
 
   it('keeps lost ranges per kiosk, ordered by their first seq', async () => {
     const { store } = await openFresh();
-    await store.addLost({ site: 'hq', device: 'k1' }, [{ from: 20, to: 25, reason: 'unreadable' }, { from: 3, to: 4, reason: 'missing' }], T0);
+    await store.addLost(
+      { site: 'hq', device: 'k1' },
+      [
+        { from: 20, to: 25, reason: 'unreadable' },
+        { from: 3, to: 4, reason: 'missing' },
+      ],
+      T0,
+    );
     await store.addLost({ site: 'hq', device: 'k1' }, [], T0);
     await store.addLost({ site: 'hq', device: 'k2' }, [{ from: 1, to: 1, reason: 'missing' }], T0);
-    expect(await store.lostRanges({ site: 'hq', device: 'k1' })).toEqual([{ from: 3, to: 4, reason: 'missing' }, { from: 20, to: 25, reason: 'unreadable' }]);
+    expect(await store.lostRanges({ site: 'hq', device: 'k1' })).toEqual([
+      { from: 3, to: 4, reason: 'missing' },
+      { from: 20, to: 25, reason: 'unreadable' },
+    ]);
     expect(await store.lostRanges({ site: 'hq', device: 'k3' })).toEqual([]);
   });
 
@@ -230,9 +297,18 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
       checkin(1, { device: 'k2', scannedMs: from + 3, personMac: Buffer.from('person-2') }),
       checkin(1, { site: 'branch', scannedMs: from + 4 }),
     ]);
-    await store.insertRejects([reject(1, { scannedMs: from - 1 }), reject(2, { scannedMs: from }), reject(3, { device: 'k9', scannedMs: from })]);
+    await store.insertRejects([
+      reject(1, { scannedMs: from - 1 }),
+      reject(2, { scannedMs: from }),
+      reject(3, { device: 'k9', scannedMs: from }),
+    ]);
     const counts = await store.kioskCountsSince(from);
-    expect(Object.fromEntries(counts)).toEqual({ 'hq/k1': { in: 2, out: 1, rejected: 1 }, 'hq/k2': { in: 1, out: 0, rejected: 0 }, 'branch/k1': { in: 1, out: 0, rejected: 0 }, 'hq/k9': { in: 0, out: 0, rejected: 1 } });
+    expect(Object.fromEntries(counts)).toEqual({
+      'hq/k1': { in: 2, out: 1, rejected: 1 },
+      'hq/k2': { in: 1, out: 0, rejected: 0 },
+      'branch/k1': { in: 1, out: 0, rejected: 0 },
+      'hq/k9': { in: 0, out: 0, rejected: 1 },
+    });
     expect(Object.fromEntries(await store.personsSince(from))).toEqual({ hq: 2, branch: 1 });
   });
 
@@ -387,7 +463,9 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     afterThisTest(() => store.close());
     await store.insertCheckins([checkin(1)]);
     await pg.server().query(`ALTER DATABASE "${db}" SET default_transaction_read_only = on`);
-    await pg.server().query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', 'postgres', [db]);
+    await pg
+      .server()
+      .query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', 'postgres', [db]);
     let err: unknown;
     for (let attempt = 0; attempt < 2 && err === undefined; attempt += 1) {
       // The first attempt may still meet the terminated connection (E_STORE_UNAVAILABLE); the next gets a new one.
@@ -407,7 +485,8 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     const url = await pg.freshDatabase();
     const store = await PgCentralStore.open(url, SEALER);
     afterThisTest(() => store.close());
-    for (let batch = 0; batch < 10; batch += 1) await store.insertCheckins(Array.from({ length: 100 }, (_, i) => checkin(batch * 100 + i + 1)));
+    for (let batch = 0; batch < 10; batch += 1)
+      await store.insertCheckins(Array.from({ length: 100 }, (_, i) => checkin(batch * 100 + i + 1)));
     await server.down('SIGKILL');
     await server.up();
     const after = await PgCentralStore.open(url, SEALER);
@@ -434,11 +513,19 @@ describe('openCentralStoreFor', () => {
   it('opens PostgreSQL when store.url is set and the SQLite file at store.path otherwise', async () => {
     const dir = tempDir('qrgate-open-');
     const url = await pg.freshDatabase();
-    const viaPg = await openCentralStoreFor(resolveCentralConfig({ store: { url, path: join(dir, 'unused.db'), keyFile: join(dir, 'k') } }, {}), SEALER, TEST_NOW);
+    const viaPg = await openCentralStoreFor(
+      resolveCentralConfig({ store: { url, path: join(dir, 'unused.db'), keyFile: join(dir, 'k') } }, {}),
+      SEALER,
+      TEST_NOW,
+    );
     afterThisTest(() => viaPg.close());
     expect(viaPg).toBeInstanceOf(PgCentralStore);
     expect(existsSync(join(dir, 'unused.db'))).toBe(false);
-    const viaSqlite = await openCentralStoreFor(resolveCentralConfig({ store: { path: join(dir, 'central.db'), keyFile: join(dir, 'k') } }, {}), SEALER, TEST_NOW);
+    const viaSqlite = await openCentralStoreFor(
+      resolveCentralConfig({ store: { path: join(dir, 'central.db'), keyFile: join(dir, 'k') } }, {}),
+      SEALER,
+      TEST_NOW,
+    );
     afterThisTest(() => viaSqlite.close());
     expect(viaSqlite).toBeInstanceOf(SqliteCentralStore);
   });

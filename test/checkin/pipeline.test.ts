@@ -26,11 +26,20 @@ interface Harness {
   burst(texts: readonly string[], scannerId?: string): void;
 }
 
-const frameOf = (text: string | Buffer, scannerId: string): Frame => ({ scannerId, bytes: typeof text === 'string' ? Buffer.from(text, 'utf8') : text, receivedAt: new Date() });
+const frameOf = (text: string | Buffer, scannerId: string): Frame => ({
+  scannerId,
+  bytes: typeof text === 'string' ? Buffer.from(text, 'utf8') : text,
+  receivedAt: new Date(),
+});
 
 function harness(opts: { directions?: Record<string, ScannerDirection>; maxPending?: number; dedupeMs?: number } = {}): Harness {
   const dir = tempDir('qrgate-pipeline-');
-  const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: opts.maxPending ?? 1000, forwarding: true });
+  const store = CheckinStore.open({
+    path: join(dir, 'q.db'),
+    keyFile: join(dir, 'k'),
+    maxPending: opts.maxPending ?? 1000,
+    forwarding: true,
+  });
   const pipeline = new CheckinPipeline({
     store,
     clock: systemClock,
@@ -74,14 +83,30 @@ describe('check-in pipeline', () => {
     h.scan(cccd());
     expect(h.checkins).toHaveLength(1);
     const c = h.checkins[0];
-    expect(c).toMatchObject({ seq: 1, scanner: 'gate', direction: 'in', auto: false, manual: false, clockSynced: true, document: { number: '001190012345', name: NAME_F } });
+    expect(c).toMatchObject({
+      seq: 1,
+      scanner: 'gate',
+      direction: 'in',
+      auto: false,
+      manual: false,
+      clockSynced: true,
+      document: { number: '001190012345', name: NAME_F },
+    });
     expect(h.store.pendingCheckins(0, 10)).toEqual([c]);
   });
 
   it('records and announces a rejected scan by its code only', () => {
     const h = harness();
     h.scan('hello world');
-    expect(h.rejects).toEqual([{ id: expect.any(String) as unknown, scanner: 'gate', code: 'E_UNRECOGNIZED', scannedAt: expect.any(String) as unknown, clockSynced: true }]);
+    expect(h.rejects).toEqual([
+      {
+        id: expect.any(String) as unknown,
+        scanner: 'gate',
+        code: 'E_UNRECOGNIZED',
+        scannedAt: expect.any(String) as unknown,
+        clockSynced: true,
+      },
+    ]);
     expect(h.store.pendingRejectsAfter(0, 10).map((r) => r.code)).toEqual(['E_UNRECOGNIZED']);
   });
 
@@ -200,7 +225,11 @@ describe('check-in pipeline', () => {
     expect(order).toEqual(['001190000001', 'E_UNRECOGNIZED', '001190000002', '001190000003']);
     expect(record).toHaveBeenCalledTimes(1);
     expect(record.mock.calls[0]?.[0]).toHaveLength(3);
-    expect(h.checkins.map((c) => [c.seq, c.document.number])).toEqual([[1, '001190000001'], [2, '001190000002'], [3, '001190000003']]);
+    expect(h.checkins.map((c) => [c.seq, c.document.number])).toEqual([
+      [1, '001190000001'],
+      [2, '001190000002'],
+      [3, '001190000003'],
+    ]);
     expect(h.rejects.map((r) => r.code)).toEqual(['E_UNRECOGNIZED']);
   });
 
@@ -214,10 +243,15 @@ describe('check-in pipeline', () => {
   it('refuses every scan of a burst whose transaction failed, with an alarm each, announcing none', () => {
     const h = harness();
     // The store's all-or-nothing is its own test; here, what the pipeline does with a failed commit.
-    vi.spyOn(h.store, 'recordCheckins').mockImplementation((drafts) => drafts.map(() => ({ ok: false, error: new StoreError('E_STORE_WRITE', 'disk trouble') })));
+    vi.spyOn(h.store, 'recordCheckins').mockImplementation((drafts) =>
+      drafts.map(() => ({ ok: false, error: new StoreError('E_STORE_WRITE', 'disk trouble') })),
+    );
     h.burst([cccd(1), cccd(2)]);
     expect(h.checkins).toEqual([]);
-    expect(h.rejects.map((r) => [r.code, r.id])).toEqual([['E_STORE_WRITE', null], ['E_STORE_WRITE', null]]);
+    expect(h.rejects.map((r) => [r.code, r.id])).toEqual([
+      ['E_STORE_WRITE', null],
+      ['E_STORE_WRITE', null],
+    ]);
     expect(h.alarms.map((a) => a.code)).toEqual(['E_STORE_WRITE', 'E_STORE_WRITE']);
   });
 
@@ -225,31 +259,55 @@ describe('check-in pipeline', () => {
     const h = harness({ maxPending: 2 });
     h.burst([cccd(1), cccd(2), cccd(3), cccd(4)]);
     expect(h.checkins.map((c) => c.document.number)).toEqual(['001190000001', '001190000002']);
-    expect(h.rejects.map((r) => [r.code, r.id])).toEqual([['E_STORE_FULL', null], ['E_STORE_FULL', null]]);
+    expect(h.rejects.map((r) => [r.code, r.id])).toEqual([
+      ['E_STORE_FULL', null],
+      ['E_STORE_FULL', null],
+    ]);
     expect(h.alarms.map((a) => a.code)).toEqual(['E_STORE_FULL', 'E_STORE_FULL']);
   });
 
   it('records a manual entry as an id-number check-in with manual: true, by the same rules', () => {
     const h = harness();
     const ok = h.pipeline.manual({ number: '079 305 001 234', name: '  Lê  Minh Ví Dụ ' });
-    expect(ok).toMatchObject({ ok: true, checkin: { scanner: 'manual', manual: true, document: { type: 'id-number', number: '079305001234', name: 'Lê Minh Ví Dụ', manual: true, sex: 'F', birthDate: '2005' } } });
+    expect(ok).toMatchObject({
+      ok: true,
+      checkin: {
+        scanner: 'manual',
+        manual: true,
+        document: { type: 'id-number', number: '079305001234', name: 'Lê Minh Ví Dụ', manual: true, sex: 'F', birthDate: '2005' },
+      },
+    });
     const bad = h.pipeline.manual({ number: '12345' });
     expect(bad).toMatchObject({ ok: false, reject: { code: 'E_MANUAL_NUMBER', scanner: 'manual' } });
   });
 
   it.each([
     ['the 10-digit BHXH number', '0123456789', { number: '0123456789', socialInsuranceNumber: '0123456789', objectCode: null }],
-    ['the 15-character card number', 'HS4010123456789', { number: 'HS4010123456789', objectCode: 'HS', benefitLevel: 4, provinceCode: '01' }],
-    ['the card number with its printed spaces, in lower case', 'hs 4 01 0123456789', { number: 'HS4010123456789', socialInsuranceNumber: '0123456789' }],
+    [
+      'the 15-character card number',
+      'HS4010123456789',
+      { number: 'HS4010123456789', objectCode: 'HS', benefitLevel: 4, provinceCode: '01' },
+    ],
+    [
+      'the card number with its printed spaces, in lower case',
+      'hs 4 01 0123456789',
+      { number: 'HS4010123456789', socialInsuranceNumber: '0123456789' },
+    ],
   ])('records a typed BHYT number (%s) as a manual bhyt check-in', (_what, number, doc) => {
     const h = harness();
     const ok = h.pipeline.manual({ number, name: 'Lê Văn Khách' });
-    expect(ok).toMatchObject({ ok: true, checkin: { scanner: 'manual', manual: true, document: { type: 'bhyt', name: 'Lê Văn Khách', ...doc } } });
+    expect(ok).toMatchObject({
+      ok: true,
+      checkin: { scanner: 'manual', manual: true, document: { type: 'bhyt', name: 'Lê Văn Khách', ...doc } },
+    });
   });
 
-  it.each([['0123456789012345'], ['HS4000123456789'], ['XX'], ['0123456789a']])('refuses %s at the manual entry with E_MANUAL_NUMBER', (number) => {
-    expect(harness().pipeline.manual({ number })).toMatchObject({ ok: false, reject: { code: 'E_MANUAL_NUMBER' } });
-  });
+  it.each([['0123456789012345'], ['HS4000123456789'], ['XX'], ['0123456789a']])(
+    'refuses %s at the manual entry with E_MANUAL_NUMBER',
+    (number) => {
+      expect(harness().pipeline.manual({ number })).toMatchObject({ ok: false, reject: { code: 'E_MANUAL_NUMBER' } });
+    },
+  );
 
   it('decides a held half-scan on close, so nothing stays in memory', () => {
     const h = harness();

@@ -62,7 +62,10 @@ describe('qrgate decode (as a real process)', () => {
 
   it('reads the raw bytes from standard input when the payload is absent or "-"', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${cccd()}\r\n`), Buffer.from([0])]);
-    for (const args of [['decode', '--json'], ['decode', '--json', '-']]) {
+    for (const args of [
+      ['decode', '--json'],
+      ['decode', '--json', '-'],
+    ]) {
       const run = await runCli(args, bytes);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, document: { number: '001190012345', name: NAME_F } });

@@ -14,7 +14,11 @@ function load(dir: string, bundle: string, cacheDir: string, nodeOptions: string
   // A bundle may export \`load\`, an async function, whose result is printed instead of the exports.
   const print = 'const m = loadBundle(process.argv[2]);\nconsole.log(JSON.stringify(typeof m.load === "function" ? await m.load() : m));\n';
   writeFileSync(runner, `import { loadBundle } from ${JSON.stringify(LOADER)};\n${print}`);
-  const r = spawnSync(process.execPath, [...nodeOptions, runner, bundle], { encoding: 'utf8', env: { ...process.env, CACHE_DIRECTORY: cacheDir }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [...nodeOptions, runner, bundle], {
+    encoding: 'utf8',
+    env: { ...process.env, CACHE_DIRECTORY: cacheDir },
+    timeout: 30_000,
+  });
   return { status: r.status, out: r.stdout.trim(), err: r.stderr };
 }
 
@@ -86,7 +90,7 @@ describe('the bundle loader (bin/load-bundle.js): V8 code cache', () => {
     expect(readFileSync(notADir, 'utf8')).toBe('');
   });
 
-  it("the real bundle calls no import(): a classic script cannot, so what stays outside it is require()d", () => {
+  it('the real bundle calls no import(): a classic script cannot, so what stays outside it is require()d', () => {
     const bundle = readFileSync(fileURLToPath(new URL('../../dist/qrgate.cjs', import.meta.url)), 'utf8');
     expect(bundle.match(/[^\w$.]import\(/g) ?? []).toEqual([]);
     expect(bundle).toContain('"node-hid"');

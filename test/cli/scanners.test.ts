@@ -18,7 +18,15 @@ function run(args: string[], tree: FakeTree) {
 }
 
 interface Listed {
-  scanners: Array<{ kind: string; name: string; driver: string; vendorId: string; productId: string; stablePath: string | null; known: { vendor: string } | null }>;
+  scanners: Array<{
+    kind: string;
+    name: string;
+    driver: string;
+    vendorId: string;
+    productId: string;
+    stablePath: string | null;
+    known: { vendor: string } | null;
+  }>;
   hints: string[];
 }
 

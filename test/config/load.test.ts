@@ -19,7 +19,12 @@ function problemsOf(fn: () => unknown): ConfigProblem[] {
 describe('configuration', () => {
   it('fills every default from the schema', () => {
     const { config } = resolveConfig(minimal, {});
-    expect(config.store).toEqual({ path: '/var/lib/qrgate/qrgate.db', keyFile: '/var/lib/qrgate/store.key', retentionDays: 21, maxPending: 1_000_000 });
+    expect(config.store).toEqual({
+      path: '/var/lib/qrgate/qrgate.db',
+      keyFile: '/var/lib/qrgate/store.key',
+      retentionDays: 21,
+      maxPending: 1_000_000,
+    });
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(config.mqtt).toMatchObject({ baseTopic: 'qrgate', documentFields: 'full' });
     expect(config.pipeline).toEqual({ dedupeMs: 3000, reassemblyMs: 150 });
@@ -87,7 +92,9 @@ describe('configuration', () => {
         'scanners[2].type',
       ]),
     );
-    expect(problems.filter((p) => p.path === 'scanners[0]')).toEqual([{ path: 'scanners[0]', message: 'give either path or match (exactly one)' }]);
+    expect(problems.filter((p) => p.path === 'scanners[0]')).toEqual([
+      { path: 'scanners[0]', message: 'give either path or match (exactly one)' },
+    ]);
     expect(problems.find((p) => p.path === 'store.bogus')?.message).toBe('unknown key');
     expect(problems.find((p) => p.path === 'device.site')?.message).toMatch(/^required, but not set: The site/);
     expect(problems.find((p) => p.path === 'scanners[1].id')?.message).toContain('used by another scanner');
@@ -99,12 +106,19 @@ describe('configuration', () => {
     writeFileSync(good, 'device:\n  id: kiosk-1\n  site: hq\nstore:\n  retentionDays: 7\n');
     expect(loadConfig(good, {}).config.store.retentionDays).toBe(7);
 
-    expect(problemsOf(() => loadConfig(join(dir, 'missing.yaml'), {}))).toEqual([{ path: '(file)', message: 'cannot read it: file not found' }]);
+    expect(problemsOf(() => loadConfig(join(dir, 'missing.yaml'), {}))).toEqual([
+      { path: '(file)', message: 'cannot read it: file not found' },
+    ]);
 
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'device:\n  id: kiosk-1\n   site: hq\n');
     const [yaml] = problemsOf(() => loadConfig(bad, {}));
-    expect(yaml).toMatchObject({ path: '(yaml syntax)', line: 2, column: 7, message: 'Nested mappings are not allowed in compact mappings' });
+    expect(yaml).toMatchObject({
+      path: '(yaml syntax)',
+      line: 2,
+      column: 7,
+      message: 'Nested mappings are not allowed in compact mappings',
+    });
     // No dangling ":" where the library's snippet used to follow.
     expect(yaml?.message).not.toMatch(/:$/);
   });
@@ -172,17 +186,47 @@ describe('configuration written by hand', () => {
   });
 
   it.each([
-    ['a choice, once, with the allowed values', { log: { level: 'verbose' } }, 'log.level', 'must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent" (got "verbose")'],
-    ['a near-miss choice, with a suggestion', { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', terminator: 'CR' }] }, 'scanners[0].terminator', 'must be one of "cr", "lf", "crlf", "auto", "none" (got "CR"); did you mean "cr"?'],
+    [
+      'a choice, once, with the allowed values',
+      { log: { level: 'verbose' } },
+      'log.level',
+      'must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent" (got "verbose")',
+    ],
+    [
+      'a near-miss choice, with a suggestion',
+      { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', terminator: 'CR' }] },
+      'scanners[0].terminator',
+      'must be one of "cr", "lf", "crlf", "auto", "none" (got "CR"); did you mean "cr"?',
+    ],
     ['a boolean-or-auto choice', { clock: { synced: 'yes' } }, 'clock.synced', 'must be one of "auto", true, false (got "yes")'],
     ['an unknown key near a real one', { store: { retentionDay: 3 } }, 'store.retentionDay', 'unknown key; did you mean "retentionDays"?'],
     ['an unknown section near a real one', { pipelin: {} }, 'pipelin', 'unknown key; did you mean "pipeline"?'],
     ['an unknown key far from any', { store: { colour: 'red' } }, 'store.colour', 'unknown key'],
-    ['a near-miss scanner type', { scanners: [{ id: 'g', type: 'seriall', path: '/dev/x' }] }, 'scanners[0].type', 'must be one of "serial", "hid", "evdev", "simulated" (got "seriall"); did you mean "serial"?'],
-    ['a pattern, in words', { checkout: { at: '25:00' } }, 'checkout.at', 'must be a time "HH:MM" from "00:00" to "23:59" (quote it in YAML), or "never" (got "25:00")'],
-    ['a USB id, in words', { scanners: [{ id: 'g', type: 'hid', match: { vendorId: 'zz', productId: '0b61' } }] }, 'scanners[0].match.vendorId', 'must be 4 hex digits as lsusb shows them (e.g. "0c2e"; quote it in YAML) (got "zz")'],
+    [
+      'a near-miss scanner type',
+      { scanners: [{ id: 'g', type: 'seriall', path: '/dev/x' }] },
+      'scanners[0].type',
+      'must be one of "serial", "hid", "evdev", "simulated" (got "seriall"); did you mean "serial"?',
+    ],
+    [
+      'a pattern, in words',
+      { checkout: { at: '25:00' } },
+      'checkout.at',
+      'must be a time "HH:MM" from "00:00" to "23:59" (quote it in YAML), or "never" (got "25:00")',
+    ],
+    [
+      'a USB id, in words',
+      { scanners: [{ id: 'g', type: 'hid', match: { vendorId: 'zz', productId: '0b61' } }] },
+      'scanners[0].match.vendorId',
+      'must be 4 hex digits as lsusb shows them (e.g. "0c2e"; quote it in YAML) (got "zz")',
+    ],
     ['an empty string', { http: { host: '' } }, 'http.host', 'must not be empty (got "")'],
-    ['a file source without a file', { scanners: [{ id: 'd', type: 'simulated', source: 'file' }] }, 'scanners[0].file', 'required when source is "file": the payload file to replay, one scan per line'],
+    [
+      'a file source without a file',
+      { scanners: [{ id: 'd', type: 'simulated', source: 'file' }] },
+      'scanners[0].file',
+      'required when source is "file": the payload file to replay, one scan per line',
+    ],
   ])('explains %s', (_what, over, path, message) => {
     const problems = problemsOf(() => resolveConfig({ ...minimal, ...over }, {}));
     expect(problems).toEqual([expect.objectContaining({ path, message })]);
@@ -191,7 +235,10 @@ describe('configuration written by hand', () => {
   it('suggests the variable a QRGATE_ typo was meant to be, as a warning', () => {
     const { warnings } = resolveConfig(minimal, { QRGATE_STORE_RETENTON_DAYS: '3', QRGATE_ZZZ: '1' });
     expect(warnings).toEqual([
-      { path: 'QRGATE_STORE_RETENTON_DAYS (environment)', message: 'matches no configuration key, so it is ignored; did you mean QRGATE_STORE_RETENTION_DAYS?' },
+      {
+        path: 'QRGATE_STORE_RETENTON_DAYS (environment)',
+        message: 'matches no configuration key, so it is ignored; did you mean QRGATE_STORE_RETENTION_DAYS?',
+      },
       { path: 'QRGATE_ZZZ (environment)', message: 'matches no configuration key, so it is ignored' },
     ]);
   });

@@ -29,7 +29,14 @@ describe('plain MQTT beyond loopback', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^mqtt\.url: plain MQTT to .* unencrypted: use mqtts:\/\//);
     }
-    for (const url of ['mqtts://broker.agency.gov.vn:8883', 'ssl://b:8883', 'wss://b/mqtt', 'mqtt://127.0.0.1:1883', 'mqtt://localhost', 'mqtt://[::1]:1883']) {
+    for (const url of [
+      'mqtts://broker.agency.gov.vn:8883',
+      'ssl://b:8883',
+      'wss://b/mqtt',
+      'mqtt://127.0.0.1:1883',
+      'mqtt://localhost',
+      'mqtt://[::1]:1883',
+    ]) {
       expect([url, problemsOf({ url })]).toEqual([url, []]);
     }
     expect(problemsOf({ url: 'mqtt://192.168.1.10:1883', allowPlaintext: true })).toEqual([]);
@@ -47,7 +54,10 @@ describe('plain MQTT beyond loopback', () => {
     const dir = tempDir();
     const findings = await runDoctor({ configFile: writeConfig(dir, { mqtt: { url: 'mqtt://192.0.2.1:1883' } }) });
     expect(findings).toMatchObject([{ check: 'config', verdict: 'fail', code: 'E_CONFIG' }]);
-    const { config } = resolveConfig({ device: DEVICE, store: { path: join(dir, 'q.db') }, mqtt: { url: 'mqtt://192.0.2.1:1883', allowPlaintext: true } }, {});
+    const { config } = resolveConfig(
+      { device: DEVICE, store: { path: join(dir, 'q.db') }, mqtt: { url: 'mqtt://192.0.2.1:1883', allowPlaintext: true } },
+      {},
+    );
     expect(checkTransport(config)).toMatchObject([{ check: 'broker encryption', verdict: 'warn', code: 'W_MQTT_PLAINTEXT' }]);
     expect(checkTransport(resolveConfig({ device: DEVICE, mqtt: { url: 'mqtts://b:8883' } }, {}).config)).toEqual([]);
   });
@@ -55,7 +65,18 @@ describe('plain MQTT beyond loopback', () => {
   it('provision refuses it without the opt-in and warns with it', async () => {
     const dir = tempDir();
     const config = join(dir, 'config.yaml');
-    const base = ['provision', '--config', config, '--device-id', 'cong-1', '--site', 'hq', '--mqtt-url', 'mqtt://192.0.2.1:1883', '--no-check'];
+    const base = [
+      'provision',
+      '--config',
+      config,
+      '--device-id',
+      'cong-1',
+      '--site',
+      'hq',
+      '--mqtt-url',
+      'mqtt://192.0.2.1:1883',
+      '--no-check',
+    ];
     const refused = await runCli(base);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('E_PROVISION_CONFIG');

@@ -30,12 +30,18 @@ describe('the one code catalog', () => {
   });
 
   it('knows every code the daemon and the drivers raise, log or show', () => {
-    const unknown = [...sources('src'), ...sources('drivers')].flatMap((f) => codesUsedIn(f).filter((c) => !isCode(c)).map((c) => `${c} in ${f}`));
+    const unknown = [...sources('src'), ...sources('drivers')].flatMap((f) =>
+      codesUsedIn(f)
+        .filter((c) => !isCode(c))
+        .map((c) => `${c} in ${f}`),
+    );
     expect(unknown).toEqual([]);
   });
 
   it('gives the HTTP status the API answers each of its error codes with', () => {
-    const used = sources('src/http').flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/fail\(reply, (\d{3}), '([A-Z_]+)'/g)].map((m) => [m[2] as string, Number(m[1])] as const));
+    const used = sources('src/http').flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/fail\(reply, (\d{3}), '([A-Z_]+)'/g)].map((m) => [m[2] as string, Number(m[1])] as const),
+    );
     expect(used.length).toBeGreaterThan(0);
     for (const [code, status] of used) expect((HTTP_STATUS as Record<string, number>)[code], code).toBe(status);
   });

@@ -13,7 +13,9 @@ const eslint = new ESLint({ cwd: process.cwd(), overrideConfig: [{ files: [`**/$
 
 async function ruleHits(dir: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${source}\nexport const probe = 1;\n`, { filePath: `${process.cwd()}/${dir}/${PROBE}` });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax' || m.ruleId === 'no-restricted-globals').map((m) => m.ruleId ?? '');
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax' || m.ruleId === 'no-restricted-globals')
+    .map((m) => m.ruleId ?? '');
 }
 
 describe('layer rules', () => {

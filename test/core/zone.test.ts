@@ -46,6 +46,8 @@ describe('the kiosk time zone', () => {
     expect(isValidTimeZone('Asia/Hanoi_City')).toBe(false);
     const base = { device: { id: 'k', site: 's' } };
     expect(resolveConfig(base, {}).config.clock.timeZone).toBe('Asia/Ho_Chi_Minh');
-    expect(() => resolveConfig({ ...base, clock: { timeZone: 'Asia/Hanoi_City' } }, {})).toThrow(/clock\.timeZone: "Asia\/Hanoi_City" is not a time zone/);
+    expect(() => resolveConfig({ ...base, clock: { timeZone: 'Asia/Hanoi_City' } }, {})).toThrow(
+      /clock\.timeZone: "Asia\/Hanoi_City" is not a time zone/,
+    );
   });
 });

@@ -52,7 +52,11 @@ describe('BHYT health-insurance QR', () => {
   });
 
   it.each([
-    ['a child card: year-only birth date and the parent name', bhytLegacy({ 0: 'TE1010199900789', 2: '2021', 10: hex('Lê Văn Giả Định') }), { birthDate: '2021', parentName: 'Lê Văn Giả Định', objectCode: 'TE', benefitLevel: 1 }],
+    [
+      'a child card: year-only birth date and the parent name',
+      bhytLegacy({ 0: 'TE1010199900789', 2: '2021', 10: hex('Lê Văn Giả Định') }),
+      { birthDate: '2021', parentName: 'Lê Văn Giả Định', objectCode: 'TE', benefitLevel: 1 },
+    ],
     ['no $ terminator', bhytLegacy({ 14: '' }).replace(/\|$/, ''), { number: 'GD4010199900456' }],
     ['upper-case hex (a kiosk upper-cases the whole input)', bhytNew().toUpperCase(), { name: NAME_F, issuePlace: ISSUE_PLACE }],
     ['a lower-case legacy number', bhytLegacy({ 0: 'gd4010199900456' }), { number: 'GD4010199900456', objectCode: 'GD' }],

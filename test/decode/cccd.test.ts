@@ -27,12 +27,28 @@ describe('CCCD / Căn cước QR', () => {
   });
 
   it.each([
-    ['an empty old CMND field', cccd({ number: '048095000777', oldNumber: '', name: 'Trần Văn Thử', birth: '01011995', sex: 'Nam', issued: '10052022' }), { oldNumber: null, sex: 'M', birthDate: '1995-01-01' }],
-    ['a 2024 Căn cước card with four empty trailing fields', cccd({ number: '079305001234', oldNumber: '', name: 'Lê Minh Ví Dụ', birth: '02022005', issued: '15082024' }, ['', '', '', '']), { extra: ['', '', '', ''], issuedOn: '2024-08-15' }],
+    [
+      'an empty old CMND field',
+      cccd({ number: '048095000777', oldNumber: '', name: 'Trần Văn Thử', birth: '01011995', sex: 'Nam', issued: '10052022' }),
+      { oldNumber: null, sex: 'M', birthDate: '1995-01-01' },
+    ],
+    [
+      'a 2024 Căn cước card with four empty trailing fields',
+      cccd({ number: '079305001234', oldNumber: '', name: 'Lê Minh Ví Dụ', birth: '02022005', issued: '15082024' }, ['', '', '', '']),
+      { extra: ['', '', '', ''], issuedOn: '2024-08-15' },
+    ],
     ['non-empty trailing fields, kept raw and untrimmed', cccd({}, [' x ', 'y']), { extra: [' x ', 'y'] }],
-    ['spaces around every field', cccd({ number: ' 001190012345 ', name: '  Nguyễn  Thị Mẫu ', sex: ' Nữ ' }), { number: '001190012345', name: NAME_F, sex: 'F' }],
+    [
+      'spaces around every field',
+      cccd({ number: ' 001190012345 ', name: '  Nguyễn  Thị Mẫu ', sex: ' Nữ ' }),
+      { number: '001190012345', name: NAME_F, sex: 'F' },
+    ],
     ['upper-case sex words', cccd({ sex: 'NỮ' }), { sex: 'F' }],
-    ['dd/mm/yyyy dates in the seven-field layout', cccd({ birth: '15/03/1990', issued: '20-04-2021' }), { birthDate: '1990-03-15', issuedOn: '2021-04-20' }],
+    [
+      'dd/mm/yyyy dates in the seven-field layout',
+      cccd({ birth: '15/03/1990', issued: '20-04-2021' }),
+      { birthDate: '1990-03-15', issuedOn: '2021-04-20' },
+    ],
     ['a year-only birth date', cccd({ birth: '1990' }), { birthDate: '1990' }],
     ['a month-and-year birth date, kept as the year', cccd({ birth: '031990' }), { birthDate: '1990' }],
   ])('accepts %s without warnings', (_what, payload, expected) => {
@@ -45,12 +61,28 @@ describe('CCCD / Căn cước QR', () => {
     const r = decode('079305001234|Lê Minh Ví Dụ|02/02/2005|Nữ|Số 9 Đường Giả Định, Phường Mẫu|15/08/2024');
     expect(r.ok && r.format).toBe('cccd-6');
     expect(codes(r)).toEqual(['W_CCCD_6_FIELDS']);
-    expect(r.ok && r.document).toMatchObject({ number: '079305001234', oldNumber: null, name: 'Lê Minh Ví Dụ', birthDate: '2005-02-02', sex: 'F', issuedOn: '2024-08-15', extra: [] });
+    expect(r.ok && r.document).toMatchObject({
+      number: '079305001234',
+      oldNumber: null,
+      name: 'Lê Minh Ví Dụ',
+      birthDate: '2005-02-02',
+      sex: 'F',
+      issuedOn: '2024-08-15',
+      extra: [],
+    });
   });
 
   it.each([
-    ['compact ddmmyyyy dates', '079090001234|Trần Văn Mẫu|01011990|Nam|Phường Thử, TP HCM|15082021', { birthDate: '1990-01-01', issuedOn: '2021-08-15', sex: 'M' }],
-    ['slashed dates', '079305001234|Lê Minh Ví Dụ|02/02/2005|Nữ|Số 9 Đường Giả Định, Phường Mẫu|15/08/2024', { birthDate: '2005-02-02', issuedOn: '2024-08-15', sex: 'F' }],
+    [
+      'compact ddmmyyyy dates',
+      '079090001234|Trần Văn Mẫu|01011990|Nam|Phường Thử, TP HCM|15082021',
+      { birthDate: '1990-01-01', issuedOn: '2021-08-15', sex: 'M' },
+    ],
+    [
+      'slashed dates',
+      '079305001234|Lê Minh Ví Dụ|02/02/2005|Nữ|Số 9 Đường Giả Định, Phường Mẫu|15/08/2024',
+      { birthDate: '2005-02-02', issuedOn: '2024-08-15', sex: 'F' },
+    ],
   ])('accepts the six-field variant with %s like the other (W_CCCD_6_FIELDS, no old number)', (_what, payload, doc) => {
     const r = decode(payload);
     expect(r.ok && r.format).toBe('cccd-6');
@@ -59,7 +91,10 @@ describe('CCCD / Căn cước QR', () => {
   });
 
   it.each([
-    ['a date in the name field (a column missing before it)', '079090001234|012345678|01011990|Trần Văn Mẫu|Nam|Phường Thử, TP HCM|15082021'],
+    [
+      'a date in the name field (a column missing before it)',
+      '079090001234|012345678|01011990|Trần Văn Mẫu|Nam|Phường Thử, TP HCM|15082021',
+    ],
     ['digits in the name field', cccd({ name: 'Nguyễn Thị 2' })],
     ['the old number where the name belongs', cccd({ name: '012345678' })],
     ['an invented eleven-field order with the name in field 1', '079090001234|Trần Văn Mẫu|01011990|Nam|Phường Thử, TP HCM|15082021|||||'],
@@ -97,9 +132,19 @@ describe('CCCD / Căn cước QR', () => {
     ['W_UNKNOWN_PROVINCE for prefix 003', cccd({ number: '003190012345' }), ['W_UNKNOWN_PROVINCE'], {}],
     ['no province warning for a country code (birth abroad)', cccd({ number: '201190012345' }), [], {}],
     ['W_DIACRITICS_LOST for Nu', cccd({ sex: 'Nu' }), ['W_DIACRITICS_LOST'], { sex: 'F' }],
-    ['W_DIACRITICS_LOST when letters were dropped', cccd({ name: 'Nguyn Th Mu', sex: 'N', address: 'So 1 Duong Thu Nghiem' }), ['W_DIACRITICS_LOST'], { sex: 'F' }],
+    [
+      'W_DIACRITICS_LOST when letters were dropped',
+      cccd({ name: 'Nguyn Th Mu', sex: 'N', address: 'So 1 Duong Thu Nghiem' }),
+      ['W_DIACRITICS_LOST'],
+      { sex: 'F' },
+    ],
     ['W_DIACRITICS_LOST when the scanner typed ?', cccd({ name: 'Nguy?n Th? M?u' }), ['W_DIACRITICS_LOST'], {}],
-    ['W_DIACRITICS_LOST when name and address are plain ASCII', cccd({ name: 'Nguyen Thi Mau', address: 'So 1 Duong Thu Nghiem, Ha Noi' }), ['W_DIACRITICS_LOST'], {}],
+    [
+      'W_DIACRITICS_LOST when name and address are plain ASCII',
+      cccd({ name: 'Nguyen Thi Mau', address: 'So 1 Duong Thu Nghiem, Ha Noi' }),
+      ['W_DIACRITICS_LOST'],
+      {},
+    ],
     ['W_FIELD_FORMAT for an unknown sex word', cccd({ sex: 'X' }), ['W_FIELD_FORMAT'], { sex: null }],
     ['W_FIELD_FORMAT for letters in the old number', cccd({ oldNumber: 'A12345678' }), ['W_FIELD_FORMAT'], {}],
     ['W_FIELD_FORMAT for an empty name', cccd({ name: '' }), ['W_FIELD_FORMAT'], { name: null }],

@@ -35,9 +35,21 @@ describe('PC-Covid unified personal QR', () => {
     ['a slash date', '079305001234|LE MINH VI DU|2005/2/2|0|1|', { birthDate: '2005-02-02' }],
     ['a fully masked birth date', '079305001234|LE MINH VI DU|****-**-**|0|1|', { birthDate: null }],
     ['a 9-digit CMND', '012345678|LE MINH VI DU|2005-02-02|0|1|', { number: '012345678' }],
-    ['a slashed birth date without padding (1989/3/3)', '012345678|NGUYEN VAN MAU|1989/3/3|0|163000000000000001|', { birthDate: '1989-03-03' }],
-    ['a masked 9-digit CMND (******509)', '******509|NGUYEN VAN MAU|1989/3/3|0|163000000000000001|', { number: '******509', numberMasked: true, birthDate: '1989-03-03' }],
-    ['a masked CMND with a masked birth date', '******509|NGUYEN VAN MAU|1989-**-**|1|163000000000000001|', { number: '******509', numberMasked: true, birthDate: '1989', declaredOnBehalf: true }],
+    [
+      'a slashed birth date without padding (1989/3/3)',
+      '012345678|NGUYEN VAN MAU|1989/3/3|0|163000000000000001|',
+      { birthDate: '1989-03-03' },
+    ],
+    [
+      'a masked 9-digit CMND (******509)',
+      '******509|NGUYEN VAN MAU|1989/3/3|0|163000000000000001|',
+      { number: '******509', numberMasked: true, birthDate: '1989-03-03' },
+    ],
+    [
+      'a masked CMND with a masked birth date',
+      '******509|NGUYEN VAN MAU|1989-**-**|1|163000000000000001|',
+      { number: '******509', numberMasked: true, birthDate: '1989', declaredOnBehalf: true },
+    ],
   ])('accepts %s', (_what, payload, expected) => {
     const r = decode(payload);
     expect(codes(r)).toEqual([]);
@@ -123,8 +135,18 @@ describe('a number typed at the manual entry (decodeTypedNumber)', () => {
 
   it.each([
     ['a 12-digit personal ID number, grouped', '079 305 001 234', 'id-number', { number: '079305001234', birthDate: '2005' }],
-    ['the 10-digit BHXH number of a 2021+ card', '0123456789', 'bhyt', { number: '0123456789', socialInsuranceNumber: '0123456789', objectCode: null, benefitLevel: null }],
-    ['the 15-character card number', 'HS4010123456789', 'bhyt', { number: 'HS4010123456789', objectCode: 'HS', benefitLevel: 4, provinceCode: '01', socialInsuranceNumber: '0123456789' }],
+    [
+      'the 10-digit BHXH number of a 2021+ card',
+      '0123456789',
+      'bhyt',
+      { number: '0123456789', socialInsuranceNumber: '0123456789', objectCode: null, benefitLevel: null },
+    ],
+    [
+      'the 15-character card number',
+      'HS4010123456789',
+      'bhyt',
+      { number: 'HS4010123456789', objectCode: 'HS', benefitLevel: 4, provinceCode: '01', socialInsuranceNumber: '0123456789' },
+    ],
     ['the card number with the spaces printed on the card', 'HS 4 01 0123456789', 'bhyt', { number: 'HS4010123456789' }],
     ['the card number in lower case with dashes', 'hs-4-01-0123456789', 'bhyt', { number: 'HS4010123456789' }],
     ['the 10-digit number grouped', '01 2345 6789', 'bhyt', { number: '0123456789' }],
@@ -139,12 +161,15 @@ describe('a number typed at the manual entry (decodeTypedNumber)', () => {
     expect(codes(r)).toEqual(['W_BHYT_LEGACY_BENEFIT']);
   });
 
-  it.each([['11 digits', '01234567890'], ['province 00', 'HS4000123456789'], ['letters only', 'HSHSHS'], ['a 16-digit run', '0123456789012345'], ['empty', '']])(
-    'rejects %s with E_MANUAL_NUMBER',
-    (_what, text) => {
-      expect(codes(typed(text))).toEqual(['E_MANUAL_NUMBER']);
-    },
-  );
+  it.each([
+    ['11 digits', '01234567890'],
+    ['province 00', 'HS4000123456789'],
+    ['letters only', 'HSHSHS'],
+    ['a 16-digit run', '0123456789012345'],
+    ['empty', ''],
+  ])('rejects %s with E_MANUAL_NUMBER', (_what, text) => {
+    expect(codes(typed(text))).toEqual(['E_MANUAL_NUMBER']);
+  });
 
   it('leaves a scanned bare 10-digit string as it was (E_ID_NUMBER): only typing accepts it', () => {
     expect(codes(decode('0123456789'))).toEqual(['E_ID_NUMBER']);

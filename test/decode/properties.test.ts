@@ -55,10 +55,7 @@ const NASTY = ['|', '$', '-', '*', '/', ' ', '\r', '\n', '\u0000', '\uFEFF', 'á»
 const mutatedPayload = fc
   .tuple(
     fc.constantFrom(...VALID),
-    fc.array(
-      fc.tuple(fc.nat(), fc.nat(6), fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 4 }))),
-      { maxLength: 6 },
-    ),
+    fc.array(fc.tuple(fc.nat(), fc.nat(6), fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 4 }))), { maxLength: 6 }),
   )
   .map(([base, edits]) => {
     let s = base;
@@ -84,9 +81,13 @@ describe('decoder properties', () => {
   it('never throws on arbitrary text made of the separators and letters the formats use', () => {
     const alphabet = fc.constantFrom(...NASTY, '1', '2', '3', 'N', 'á»¯', 'GD', '/', '20', '19');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 400 }).map((a) => a.join('')), anyInstant, (text, at) => {
-        assertWellFormed(timedDecode(Buffer.from(text, 'utf8'), at));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 400 }).map((a) => a.join('')),
+        anyInstant,
+        (text, at) => {
+          assertWellFormed(timedDecode(Buffer.from(text, 'utf8'), at));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -103,10 +104,16 @@ describe('decoder properties', () => {
   it('never accepts a citizen-ID card whose name holds a digit (shifted columns are refused, not stored)', () => {
     const cccdMutations = mutatedPayload.filter((t) => /^\s*\d{12}\|/.test(t));
     fc.assert(
-      fc.property(fc.oneof(cccdMutations, fc.tuple(fc.string({ maxLength: 12 }), fc.nat(9)).map(([w, d]) => cccd({ name: `${w}${d}` }))), (text) => {
-        const r = decodeScan(Buffer.from(text, 'utf8'), SCAN_TIME);
-        if (r.ok && r.document.type === 'cccd') expect(r.document.name ?? '').not.toMatch(/\d/);
-      }),
+      fc.property(
+        fc.oneof(
+          cccdMutations,
+          fc.tuple(fc.string({ maxLength: 12 }), fc.nat(9)).map(([w, d]) => cccd({ name: `${w}${d}` })),
+        ),
+        (text) => {
+          const r = decodeScan(Buffer.from(text, 'utf8'), SCAN_TIME);
+          if (r.ok && r.document.type === 'cccd') expect(r.document.name ?? '').not.toMatch(/\d/);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -127,7 +134,14 @@ describe('decoder properties', () => {
   });
 
   it('stays fast on 4096-byte worst cases', () => {
-    const worst = ['|'.repeat(4096), `${'0'.repeat(12)}${'|'.repeat(4084)}`, 'a'.repeat(4096), `${'1'.repeat(4095)}|`, '4'.repeat(4096), `${'ab'.repeat(2047)}|$`];
+    const worst = [
+      '|'.repeat(4096),
+      `${'0'.repeat(12)}${'|'.repeat(4084)}`,
+      'a'.repeat(4096),
+      `${'1'.repeat(4095)}|`,
+      '4'.repeat(4096),
+      `${'ab'.repeat(2047)}|$`,
+    ];
     for (const text of worst) assertWellFormed(timedDecode(Buffer.from(text), SCAN_TIME));
   });
 

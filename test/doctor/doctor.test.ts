@@ -39,7 +39,12 @@ async function healthy(): Promise<Setup> {
     scanner: pty.scannerPath,
     udevRule,
     config: (over = {}) =>
-      writeConfig(dir, { device: { id: 'kiosk-7', site: 'hq' }, scanners: [{ id: 'gate', type: 'serial', path: pty.scannerPath }], mqtt: { url: broker.url }, ...over }),
+      writeConfig(dir, {
+        device: { id: 'kiosk-7', site: 'hq' },
+        scanners: [{ id: 'gate', type: 'serial', path: pty.scannerPath }],
+        mqtt: { url: broker.url },
+        ...over,
+      }),
   };
 }
 
@@ -50,7 +55,17 @@ describe('qrgate doctor', () => {
     const s = await healthy();
     const findings = await runDoctor({ configFile: s.config(), udevRule: s.udevRule });
     expect(findings.filter((f) => f.verdict !== 'ok')).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual(['config', 'store folder', 'disk space', 'store integrity', 'key file', 'clock', 'presence', 'scanner gate', 'broker']);
+    expect(findings.map((f) => f.check)).toEqual([
+      'config',
+      'store folder',
+      'disk space',
+      'store integrity',
+      'key file',
+      'clock',
+      'presence',
+      'scanner gate',
+      'broker',
+    ]);
   });
 
   it('exits 0 as a real process when all is well, and prints a fix for each warning', async () => {
@@ -64,7 +79,12 @@ describe('qrgate doctor', () => {
 
   it('exits 1 with --strict when there are warnings', async () => {
     const s = await healthy();
-    const run = await runCli(['doctor', '--strict', '--config', s.config({ clock: { synced: 'auto', markerFile: join(s.dir, 'no-such-marker') } })]);
+    const run = await runCli([
+      'doctor',
+      '--strict',
+      '--config',
+      s.config({ clock: { synced: 'auto', markerFile: join(s.dir, 'no-such-marker') } }),
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/WARN\s+clock\s+not synchronised/);
   });
@@ -95,26 +115,61 @@ describe('qrgate doctor', () => {
   });
 
   it.each([
-    ['a missing scanner', (s: Setup) => s.config({ scanners: [{ id: 'gate', type: 'serial', path: join(s.dir, 'ttyACM9') }] }), 'scanner gate', 'E_DEVICE_GONE'],
-    ['an unreachable broker', async (s: Setup) => s.config({ mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` } }), 'broker', 'E_MQTT_UNREACHABLE'],
-    ['an unreadable password file', (s: Setup) => s.config({ mqtt: { url: s.broker.url, username: 'k', passwordFile: join(s.dir, 'nope') } }), 'broker', 'E_MQTT_FILE'],
-    ['a store folder that cannot exist', (s: Setup) => {
-      writeFileSync(join(s.dir, 'a-file'), '');
-      return s.config({ store: { path: join(s.dir, 'a-file', 'qrgate.db'), keyFile: join(s.dir, 'k') } });
-    }, 'store folder', undefined],
-    ['a corrupt database', (s: Setup) => {
-      writeFileSync(join(s.dir, 'qrgate.db'), Buffer.alloc(4096, 0x41));
-      return s.config();
-    }, 'store integrity', 'E_STORE_CORRUPT'],
-    ['a key file other users can read', (s: Setup) => {
-      writeFileSync(join(s.dir, 'store.key'), Buffer.alloc(32, 1));
-      chmodSync(join(s.dir, 'store.key'), 0o644);
-      return s.config();
-    }, 'key file', 'W_KEY_PERMISSIONS'],
-    ['a certificate that is not one', (s: Setup) => {
-      writeFileSync(join(s.dir, 'ca.pem'), 'not a certificate');
-      return s.config({ mqtt: { url: s.broker.url, ca: join(s.dir, 'ca.pem') } });
-    }, 'certificate mqtt.ca', 'E_MQTT_FILE'],
+    [
+      'a missing scanner',
+      (s: Setup) => s.config({ scanners: [{ id: 'gate', type: 'serial', path: join(s.dir, 'ttyACM9') }] }),
+      'scanner gate',
+      'E_DEVICE_GONE',
+    ],
+    [
+      'an unreachable broker',
+      async (s: Setup) => s.config({ mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` } }),
+      'broker',
+      'E_MQTT_UNREACHABLE',
+    ],
+    [
+      'an unreadable password file',
+      (s: Setup) => s.config({ mqtt: { url: s.broker.url, username: 'k', passwordFile: join(s.dir, 'nope') } }),
+      'broker',
+      'E_MQTT_FILE',
+    ],
+    [
+      'a store folder that cannot exist',
+      (s: Setup) => {
+        writeFileSync(join(s.dir, 'a-file'), '');
+        return s.config({ store: { path: join(s.dir, 'a-file', 'qrgate.db'), keyFile: join(s.dir, 'k') } });
+      },
+      'store folder',
+      undefined,
+    ],
+    [
+      'a corrupt database',
+      (s: Setup) => {
+        writeFileSync(join(s.dir, 'qrgate.db'), Buffer.alloc(4096, 0x41));
+        return s.config();
+      },
+      'store integrity',
+      'E_STORE_CORRUPT',
+    ],
+    [
+      'a key file other users can read',
+      (s: Setup) => {
+        writeFileSync(join(s.dir, 'store.key'), Buffer.alloc(32, 1));
+        chmodSync(join(s.dir, 'store.key'), 0o644);
+        return s.config();
+      },
+      'key file',
+      'W_KEY_PERMISSIONS',
+    ],
+    [
+      'a certificate that is not one',
+      (s: Setup) => {
+        writeFileSync(join(s.dir, 'ca.pem'), 'not a certificate');
+        return s.config({ mqtt: { url: s.broker.url, ca: join(s.dir, 'ca.pem') } });
+      },
+      'certificate mqtt.ca',
+      'E_MQTT_FILE',
+    ],
   ])('fails on %s, with a fix', async (_what, make, check, code) => {
     const s = await healthy();
     const file = await make(s);
@@ -129,6 +184,9 @@ describe('qrgate doctor', () => {
     const s = await healthy();
     const pki = makePki(s.dir); // certificates valid for 2 days
     const findings = await runDoctor({ configFile: s.config({ mqtt: { url: s.broker.url, ca: pki.ca } }), udevRule: s.udevRule });
-    expect(byCheck(findings, 'certificate mqtt.ca')).toMatchObject({ verdict: 'warn', message: expect.stringMatching(/expires in [01] day/) as unknown });
+    expect(byCheck(findings, 'certificate mqtt.ca')).toMatchObject({
+      verdict: 'warn',
+      message: expect.stringMatching(/expires in [01] day/) as unknown,
+    });
   });
 });

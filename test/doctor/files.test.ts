@@ -29,13 +29,26 @@ describe.runIf(asRoot)('doctor opens the daemon’s files as the service user', 
     const dir = folder();
     const key = join(dir, 'store.key');
     writeFileSync(key, Buffer.alloc(32, 1), { mode: 0o600 });
-    const cfg = (keyFile: string) => resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile } }, {}).config;
-    expect(byCheck(checkFiles(cfg(key), NOBODY), 'key file')).toMatchObject({ verdict: 'fail', code: 'E_STORE_KEY', message: expect.stringContaining('cannot be opened by nobody: EACCES') as unknown, fix: `chown nobody:nobody ${key} && chmod 600 ${key} (the key belongs to the service user, nobody else)` });
+    const cfg = (keyFile: string) =>
+      resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile } }, {}).config;
+    expect(byCheck(checkFiles(cfg(key), NOBODY), 'key file')).toMatchObject({
+      verdict: 'fail',
+      code: 'E_STORE_KEY',
+      message: expect.stringContaining('cannot be opened by nobody: EACCES') as unknown,
+      fix: `chown nobody:nobody ${key} && chmod 600 ${key} (the key belongs to the service user, nobody else)`,
+    });
     chownSync(key, NOBODY.uid, NOBODY.gid);
-    expect(byCheck(checkFiles(cfg(key), NOBODY), 'key file')).toMatchObject({ verdict: 'ok', message: `${key}: 32 bytes, mode 600, readable by nobody` });
+    expect(byCheck(checkFiles(cfg(key), NOBODY), 'key file')).toMatchObject({
+      verdict: 'ok',
+      message: `${key}: 32 bytes, mode 600, readable by nobody`,
+    });
     const asDir = join(dir, 'key-dir');
     mkdirSync(asDir);
-    expect(byCheck(checkFiles(cfg(asDir), NOBODY), 'key file')).toMatchObject({ verdict: 'fail', code: 'E_STORE_KEY', message: expect.stringContaining('EISDIR') as unknown });
+    expect(byCheck(checkFiles(cfg(asDir), NOBODY), 'key file')).toMatchObject({
+      verdict: 'fail',
+      code: 'E_STORE_KEY',
+      message: expect.stringContaining('EISDIR') as unknown,
+    });
   });
 
   it('checks the technician hash (readable, valid, not writable by the daemon) and the broker’s files', async () => {
@@ -44,7 +57,15 @@ describe.runIf(asRoot)('doctor opens the daemon’s files as the service user', 
     writeFileSync(hash, `${await hashPassword('pw', { N: 1024, r: 8, p: 1 })}\n`, { mode: 0o600 });
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, 'x', { mode: 0o600 });
-    const config = resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'none.key') }, http: { passwordHashFile: hash }, mqtt: { url: 'mqtts://b:8883', ca, cert: join(dir, 'missing.pem') } }, {}).config;
+    const config = resolveConfig(
+      {
+        device: { id: 'k', site: 's' },
+        store: { path: join(dir, 'q.db'), keyFile: join(dir, 'none.key') },
+        http: { passwordHashFile: hash },
+        mqtt: { url: 'mqtts://b:8883', ca, cert: join(dir, 'missing.pem') },
+      },
+      {},
+    ).config;
     let findings = checkFiles(config, NOBODY);
     expect(findings.map((f) => [f.check, f.verdict, f.code])).toEqual([
       ['key file', 'ok', undefined],
@@ -57,7 +78,10 @@ describe.runIf(asRoot)('doctor opens the daemon’s files as the service user', 
     chownSync(hash, NOBODY.uid, NOBODY.gid);
     chmodSync(ca, 0o644);
     findings = checkFiles(config, NOBODY);
-    expect(byCheck(findings, 'technician password')).toMatchObject({ verdict: 'warn', message: expect.stringContaining('writable by nobody') as unknown });
+    expect(byCheck(findings, 'technician password')).toMatchObject({
+      verdict: 'warn',
+      message: expect.stringContaining('writable by nobody') as unknown,
+    });
     expect(byCheck(findings, 'file mqtt.ca')?.verdict).toBe('ok');
     chownSync(hash, 0, NOBODY.gid);
     chmodSync(hash, 0o640);
@@ -74,8 +98,13 @@ describe('doctor on presence', () => {
 
   it('warns when nobody is ever checked out, and when only those who scan out leave', () => {
     const never = checkPresence(cfg({ checkout: { at: 'never' }, scanners: [{ id: 'g', type: 'simulated', source: 'stdin' }] }));
-    expect(never).toMatchObject({ verdict: 'warn', message: expect.stringContaining('everyone stays on the inside list across days') as unknown });
-    const toggle = checkPresence(cfg({ checkout: { at: 'never' }, scanners: [{ id: 'g', type: 'simulated', source: 'stdin', direction: 'toggle' }] }));
+    expect(never).toMatchObject({
+      verdict: 'warn',
+      message: expect.stringContaining('everyone stays on the inside list across days') as unknown,
+    });
+    const toggle = checkPresence(
+      cfg({ checkout: { at: 'never' }, scanners: [{ id: 'g', type: 'simulated', source: 'stdin', direction: 'toggle' }] }),
+    );
     expect(toggle).toMatchObject({ verdict: 'warn', message: expect.stringContaining('whoever does not scan out stays') as unknown });
   });
 });
@@ -86,7 +115,9 @@ describe('doctor on the service user’s groups', () => {
     const groups = join(dir, 'group');
     writeFileSync(groups, 'dialout:x:20:qrgate\ninput:x:101:pi,qrgate\nqrgate:x:998:\n');
     const qrgate: ServiceUser = { name: 'qrgate', uid: 998, gid: 998 };
-    expect(checkGroups(qrgate, groups)).toMatchObject([{ check: 'service groups', verdict: 'warn', fix: expect.stringContaining('sudo gpasswd -d qrgate input') as unknown }]);
+    expect(checkGroups(qrgate, groups)).toMatchObject([
+      { check: 'service groups', verdict: 'warn', fix: expect.stringContaining('sudo gpasswd -d qrgate input') as unknown },
+    ]);
     writeFileSync(groups, 'dialout:x:20:qrgate\ninput:x:101:pi\n');
     expect(checkGroups(qrgate, groups)).toMatchObject([{ verdict: 'ok' }]);
     expect(checkGroups(null, groups)).toEqual([]);

@@ -16,15 +16,7 @@ describe('AIM symbology ids in front of the data', () => {
     expect(text(r.bytes)).toBe(rest);
   });
 
-  it.each([
-    ['001190012345|x'],
-    [']'],
-    [']Q'],
-    [']11abc'],
-    [']Q-abc'],
-    ['Q]1abc'],
-    [''],
-  ])('leaves %j as it is', (input) => {
+  it.each([['001190012345|x'], [']'], [']Q'], [']11abc'], [']Q-abc'], ['Q]1abc'], ['']])('leaves %j as it is', (input) => {
     const bytes = Buffer.from(input);
     const r = splitAim(bytes);
     expect(r.aim).toBeNull();

@@ -39,7 +39,12 @@ describe('discovery over a fake /sys and /dev', () => {
     expect(by('ttyACM0').known?.vendor).toMatch(/Honeywell/);
     expect(by('ttyUSB0')).toMatchObject({ vendorId: '1a86', productId: '7523', stablePath: null, driver: 'serial' });
     expect(by('ttyUSB0').known).toEqual({ vendor: 'WCH (QinHeng)', model: 'CH340', role: 'usb-serial-bridge' });
-    expect(by('hidraw0')).toMatchObject({ driver: 'hid', hidFormat: 'pos', likelyScanner: true, stablePath: `${tree.dev}/qrgate/hidraw-05e0-1300-if00` });
+    expect(by('hidraw0')).toMatchObject({
+      driver: 'hid',
+      hidFormat: 'pos',
+      likelyScanner: true,
+      stablePath: `${tree.dev}/qrgate/hidraw-05e0-1300-if00`,
+    });
     expect(by('hidraw1')).toMatchObject({ hidFormat: 'keyboard', likelyScanner: false, vendorId: '046d' });
     expect(by('event3')).toMatchObject({ driver: 'evdev', likelyScanner: true, devPath: `${tree.dev}/input/event3` });
     expect(by('event3').stablePath).toMatch(/by-id\/usb-Synthetic_Symbolics_Wedge_Imager-event-kbd$/);

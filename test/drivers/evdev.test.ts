@@ -85,9 +85,12 @@ describe('evdev driver', () => {
     await driver.start();
     expect(driver.state).toBe('disconnected');
     await driver.stop();
-    const denied = new EvdevDriver({ id: 'w2', type: 'evdev', path: process.execPath }, {
-      openDevice: () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })),
-    });
+    const denied = new EvdevDriver(
+      { id: 'w2', type: 'evdev', path: process.execPath },
+      {
+        openDevice: () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })),
+      },
+    );
     driver = denied;
     const rec = new Recorder(denied);
     await denied.start();
@@ -98,15 +101,19 @@ describe('evdev driver', () => {
 
   it('a read error (device unplugged) is disconnected, and stop() leaves no timer', async () => {
     let reads = 0;
-    driver = new EvdevDriver({ id: 'w3', type: 'evdev', path: process.execPath }, {
-      readPollMs: 2,
-      pollMs: 10_000,
-      openDevice: () =>
-        Promise.resolve({
-          read: () => (++reads > 3 ? Promise.reject(Object.assign(new Error('ENODEV: no such device'), { code: 'ENODEV' })) : Promise.resolve(0)),
-          close: () => Promise.resolve(),
-        }),
-    });
+    driver = new EvdevDriver(
+      { id: 'w3', type: 'evdev', path: process.execPath },
+      {
+        readPollMs: 2,
+        pollMs: 10_000,
+        openDevice: () =>
+          Promise.resolve({
+            read: () =>
+              ++reads > 3 ? Promise.reject(Object.assign(new Error('ENODEV: no such device'), { code: 'ENODEV' })) : Promise.resolve(0),
+            close: () => Promise.resolve(),
+          }),
+      },
+    );
     const rec = new Recorder(driver);
     await driver.start();
     await rec.until(() => driver!.state === 'disconnected', 'disconnected');

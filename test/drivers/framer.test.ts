@@ -12,8 +12,7 @@ function run(terminator: Terminator, chunks: Array<string | Uint8Array>, opts: {
   return out;
 }
 
-const frames = (outs: FramerOutput[]): string[] =>
-  outs.flatMap((o) => (o.kind === 'frame' ? [Buffer.from(o.bytes).toString('utf8')] : []));
+const frames = (outs: FramerOutput[]): string[] => outs.flatMap((o) => (o.kind === 'frame' ? [Buffer.from(o.bytes).toString('utf8')] : []));
 
 describe('Framer (table)', () => {
   const cases: Array<[string, Terminator, string[], string[], boolean?]> = [

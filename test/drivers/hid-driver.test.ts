@@ -57,7 +57,10 @@ describe('HID driver', () => {
 
   it('without libusb: error E_HID_UNAVAILABLE naming the Debian package; serial scanners are unaffected', async () => {
     const missing: HidLoader = () =>
-      Promise.resolve({ ok: false, detail: `node-hid cannot load (libusb-1.0.so.0: cannot open shared object file): ${missingPackageHint('libusb-1.0.so.0')}` });
+      Promise.resolve({
+        ok: false,
+        detail: `node-hid cannot load (libusb-1.0.so.0: cannot open shared object file): ${missingPackageHint('libusb-1.0.so.0')}`,
+      });
     const hid = createDriver({ id: 'h', type: 'hid', path: '/dev/hidraw0' }, { loadHid: missing, pollMs: 60_000 });
     const rec = new Recorder(hid);
     await hid.start();
@@ -73,7 +76,10 @@ describe('HID driver', () => {
 
   it('a matched device with no HID-POS or keyboard interface is E_HID_FORMAT', async () => {
     const { loader } = fakeHid([{ path: '/dev/hidraw5', vendorId: 0x0c2e, productId: 0x0001, usagePage: 0xff00 }]);
-    const driver = new HidDriver({ id: 'x', type: 'hid', match: { vendorId: '0c2e', productId: '0001' } }, { loadHid: loader, pollMs: 60_000 });
+    const driver = new HidDriver(
+      { id: 'x', type: 'hid', match: { vendorId: '0c2e', productId: '0001' } },
+      { loadHid: loader, pollMs: 60_000 },
+    );
     const rec = new Recorder(driver);
     await driver.start();
     expect(rec.codes()).toEqual(['E_HID_FORMAT']);

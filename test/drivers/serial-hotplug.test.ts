@@ -48,7 +48,10 @@ describe('serial hot-plug endurance', () => {
   it('100 unplug/replug cycles: every scan after a replug arrives, nothing leaks', async () => {
     const line = new FakeLine();
     // The path check is a real stat: point it at a file that always exists and let the fake port decide presence.
-    const driver = new SerialDriver({ id: 'k1', type: 'serial', path: process.execPath, terminator: 'cr' }, { openPort: line.opener, pollMs: 2 });
+    const driver = new SerialDriver(
+      { id: 'k1', type: 'serial', path: process.execPath, terminator: 'cr' },
+      { openPort: line.opener, pollMs: 2 },
+    );
     const rec = new Recorder(driver);
     const timersBefore = activeTimers();
     await driver.start();

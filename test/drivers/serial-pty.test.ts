@@ -108,7 +108,10 @@ describe('serial driver over a real pty', () => {
     // A loaded machine can deliver the 10 MB with pauses longer than the idle window: each pause ends a discarded
     // run (by design: silence ends a scan). Wait until all of it has been discarded, however many runs that took.
     const discarded = (): number =>
-      rec.states.reduce((sum, s) => sum + (s.state === 'connected' ? Number(/after discarding (\d+) bytes/.exec(s.detail)?.[1] ?? 0) : 0), 0);
+      rec.states.reduce(
+        (sum, s) => sum + (s.state === 'connected' ? Number(/after discarding (\d+) bytes/.exec(s.detail)?.[1] ?? 0) : 0),
+        0,
+      );
     await rec.until(() => discarded() === garbage.length, 'the end of the discarded bytes', 30_000);
     const elapsed = performance.now() - t0;
     clearInterval(probe);
@@ -173,7 +176,7 @@ describe('serial driver over a real pty', () => {
     console.info(`[measure] first attach after the device appeared: ${ms} ms (default poll 500 ms)`);
   });
 
-  it('the event-loop reader (default) keeps serialport\'s line setup: baud rate, raw mode, hupcl off, the exclusive lock', async () => {
+  it("the event-loop reader (default) keeps serialport's line setup: baud rate, raw mode, hupcl off, the exclusive lock", async () => {
     const { pty, rec } = await setup({ terminator: 'cr', baudRate: 115200 });
     const line = execFileSync('stty', ['-F', pty.scannerPath, '-a'], { encoding: 'utf8' });
     expect(line).toMatch(/speed 115200 baud/);

@@ -35,7 +35,11 @@ describe('MQTT connection', () => {
     const pki = makePki(dir);
     const tls = [`cafile ${pki.ca}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`, 'require_certificate true'];
     const b = await mosquitto(dir, tls, 'mqtts');
-    const sub = await subscriber(b.url, { ca: [readFileSync(pki.ca)], cert: readFileSync(pki.clientCert), key: readFileSync(pki.clientKey) });
+    const sub = await subscriber(b.url, {
+      ca: [readFileSync(pki.ca)],
+      cert: readFileSync(pki.clientCert),
+      key: readFileSync(pki.clientKey),
+    });
     const k = startKiosk(kioskConfig(dir, { url: b.url, ca: pki.ca, cert: pki.clientCert, key: pki.clientKey }));
     k.checkin(1);
     await sub.until(() => sub.on('/checkins').length === 1, 'a check-in over TLS');
@@ -50,7 +54,8 @@ describe('MQTT connection', () => {
     const pki = makePki(dir);
     const tls = [`cafile ${pki.ca}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`, 'require_certificate true'];
     const b = await mosquitto(dir, tls, 'mqtts');
-    const mqtt = mistake === 'wrong-ca' ? { url: b.url, ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } : { url: b.url, ca: pki.ca };
+    const mqtt =
+      mistake === 'wrong-ca' ? { url: b.url, ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } : { url: b.url, ca: pki.ca };
     const k = startKiosk(kioskConfig(dir, mqtt));
     k.checkin(1);
     await until(() => k.forwarder.status().lastError !== null, 'a connection error');
@@ -77,7 +82,10 @@ describe('MQTT connection', () => {
     expect(bad.forwarder.status().lastError?.code).toBe('E_MQTT_AUTH');
     const missing = startKiosk(kioskConfig(tempDir(), { url: b.url, username: 'kiosk', passwordFile: join(dir, 'nope') }));
     await until(() => missing.forwarder.status().lastError !== null, 'file error');
-    expect(missing.forwarder.status().lastError).toMatchObject({ code: 'E_MQTT_FILE', detail: expect.stringContaining('mqtt.passwordFile') as unknown });
+    expect(missing.forwarder.status().lastError).toMatchObject({
+      code: 'E_MQTT_FILE',
+      detail: expect.stringContaining('mqtt.passwordFile') as unknown,
+    });
   });
 
   it('falls back to MQTT 3.1.1 for a broker that does not speak MQTT 5', async () => {
@@ -107,7 +115,10 @@ describe('MQTT connection', () => {
     await until(() => k.forwarder.status().state === 'connected', 'connected');
     const sub = await subscriber(b.url);
     for (const op of ['ping', 'health', 'config', 'reboot']) {
-      await sub.client.publishAsync(`qrgate/hq/kiosk-7/request/${op}`, JSON.stringify({ tid: `t-${op}` }), { qos: 1, properties: { correlationData: Buffer.from(`c-${op}`) } });
+      await sub.client.publishAsync(`qrgate/hq/kiosk-7/request/${op}`, JSON.stringify({ tid: `t-${op}` }), {
+        qos: 1,
+        properties: { correlationData: Buffer.from(`c-${op}`) },
+      });
     }
     await sub.until(() => sub.messages.filter((m) => m.topic.includes('/response/')).length === 4, 'four responses');
     const resp = (op: string) => sub.messages.find((m) => m.topic === `qrgate/hq/kiosk-7/response/${op}`);

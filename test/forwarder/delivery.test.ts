@@ -50,7 +50,9 @@ async function backlogWhileOffline(mqtt: Record<string, unknown>, minBacklog: nu
   const b = await broker(dir);
   await downAfterCentralSubscribed(b);
   const lines: Array<{ msg: string }> = [];
-  const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
+  const logger = createLogger('info', {
+    write: (line: string) => lines.push(JSON.parse(line) as { msg: string }),
+  } as unknown as NodeJS.WritableStream);
   const backlogThread = { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog };
   const k = startKiosk(kioskConfig(dir, { url: b.url, ...mqtt }), { logger, backlogThread });
   for (let i = 1; i <= count; i += 1) k.checkin(i);
@@ -138,35 +140,45 @@ describe('MQTT forwarder delivery', () => {
   }, 60_000);
 
   it.each([
-    ['on the reader thread', { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 1000 }, 'reading the backlog on a second thread'],
+    [
+      'on the reader thread',
+      { entry: new URL('../../dist/backlog-thread.cjs', import.meta.url), minBacklog: 1000 },
+      'reading the backlog on a second thread',
+    ],
     ['on the main thread', null, 'connected to the broker'],
-  ] as const)('sets aside a pending check-in whose sealed document no longer opens, logs its seq, and delivers all the others (%s)', async (_, backlogThread, expectedLine) => {
-    const dir = tempDir();
-    const b = await broker(dir);
-    await downAfterCentralSubscribed(b);
-    const lines: Array<{ msg: string; code?: string; seq?: number }> = [];
-    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) } as unknown as NodeJS.WritableStream);
-    // Paced, so that the reader thread is up (it starts on the first read) long before the later damaged rows.
-    const k = startKiosk(kioskConfig(dir, { url: b.url, drainRatePerSec: 3000 }), { logger, backlogThread });
-    for (let i = 1; i <= 3000; i += 1) k.checkin(i);
-    // Bytes changed inside the values on the medium: SQLite's page checks pass, AES-GCM's tag does not.
-    const damaged = [7, 2000, 2001];
-    const raw = new Database(k.config.store.path);
-    raw.prepare(`UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq IN (${damaged.join(', ')})`).run();
-    raw.close();
-    await b.up();
-    const sub = await central(b.url);
-    await until(() => k.store.pendingCount() === 0, 'every row delivered or set aside', 30_000);
-    await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 2997, 'the readable rows', 20_000);
-    const got = new Set(seqs(sub.on('/checkins')));
-    expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1).filter((n) => !damaged.includes(n)));
-    expect(lines.filter((l) => l.code === 'E_STORE_UNREADABLE').map((l) => l.seq)).toEqual(damaged);
-    // The later damaged rows were read after the thread was up (or, on the main thread, after connecting).
-    const readerAt = lines.findIndex((l) => l.msg === expectedLine);
-    expect(readerAt).toBeGreaterThanOrEqual(0);
-    expect(readerAt).toBeLessThan(lines.findIndex((l) => l.code === 'E_STORE_UNREADABLE' && l.seq === 2000));
-    expect(k.forwarder.status().state).toBe('connected');
-  }, 60_000);
+  ] as const)(
+    'sets aside a pending check-in whose sealed document no longer opens, logs its seq, and delivers all the others (%s)',
+    async (_, backlogThread, expectedLine) => {
+      const dir = tempDir();
+      const b = await broker(dir);
+      await downAfterCentralSubscribed(b);
+      const lines: Array<{ msg: string; code?: string; seq?: number }> = [];
+      const logger = createLogger('info', {
+        write: (line: string) => lines.push(JSON.parse(line) as { msg: string }),
+      } as unknown as NodeJS.WritableStream);
+      // Paced, so that the reader thread is up (it starts on the first read) long before the later damaged rows.
+      const k = startKiosk(kioskConfig(dir, { url: b.url, drainRatePerSec: 3000 }), { logger, backlogThread });
+      for (let i = 1; i <= 3000; i += 1) k.checkin(i);
+      // Bytes changed inside the values on the medium: SQLite's page checks pass, AES-GCM's tag does not.
+      const damaged = [7, 2000, 2001];
+      const raw = new Database(k.config.store.path);
+      raw.prepare(`UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq IN (${damaged.join(', ')})`).run();
+      raw.close();
+      await b.up();
+      const sub = await central(b.url);
+      await until(() => k.store.pendingCount() === 0, 'every row delivered or set aside', 30_000);
+      await sub.until(() => new Set(seqs(sub.on('/checkins'))).size >= 2997, 'the readable rows', 20_000);
+      const got = new Set(seqs(sub.on('/checkins')));
+      expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1).filter((n) => !damaged.includes(n)));
+      expect(lines.filter((l) => l.code === 'E_STORE_UNREADABLE').map((l) => l.seq)).toEqual(damaged);
+      // The later damaged rows were read after the thread was up (or, on the main thread, after connecting).
+      const readerAt = lines.findIndex((l) => l.msg === expectedLine);
+      expect(readerAt).toBeGreaterThanOrEqual(0);
+      expect(readerAt).toBeLessThan(lines.findIndex((l) => l.code === 'E_STORE_UNREADABLE' && l.seq === 2000));
+      expect(k.forwarder.status().state).toBe('connected');
+    },
+    60_000,
+  );
 
   it('reads the backlog on the main thread when mqtt.backlogThread is false', async () => {
     const { b, lines } = await backlogWhileOffline({ backlogThread: false }, 100, 600);
@@ -180,44 +192,52 @@ describe('MQTT forwarder delivery', () => {
   it.each([
     ['a clean restart (persistence kept)', 'SIGTERM' as const, false],
     ['a crash that loses its sessions (no persistence)', 'SIGKILL' as const, true],
-  ])('loses nothing when the broker dies mid-drain: %s; duplicates only with the same id', async (_what, signal, wipe) => {
-    const dir = tempDir();
-    const b = await broker(dir);
-    const k = startKiosk(kioskConfig(dir, { url: b.url, maxInflight: 20 }));
-    const sub = await central(b.url);
-    await until(() => k.forwarder.status().state === 'connected', 'connected');
-    for (let i = 1; i <= 3000; i += 1) k.checkin(i);
-    await sub.until(() => sub.on('/checkins').length >= 200, 'drain under way');
-    await b.down(signal);
-    if (wipe) {
-      b.wipe();
-      // The central consumer's session died with the wiped broker. It is made again on a scratch broker over the same
-      // files, out of the kiosk's reach, so that central is subscribed before the kiosk can publish to the new one.
-      const scratch = new Mosquitto(await freePort(), dir);
-      await scratch.up();
-      await downAfterCentralSubscribed(scratch);
-    }
-    for (let i = 3001; i <= 3100; i += 1) k.checkin(i);
-    await b.up();
-    await until(() => k.store.pendingCount() === 0, 'everything acknowledged', 30_000);
-    const wanted = wipe ? Array.from({ length: 100 }, (_, i) => 3001 + i) : Array.from({ length: 3100 }, (_, i) => i + 1);
-    await sub.until(() => {
-      const got = new Set(seqs(sub.on('/checkins')));
-      return wanted.every((s) => got.has(s));
-    }, 'all received', 10_000);
-    const received = sub.on('/checkins');
-    if (!wipe) {
-      expectCompleteAtLeastOnce(received, 3100);
-      // At-least-once, not a storm: duplicates are bounded by what was in flight when the broker died.
-      expect(received.length - 3100).toBeLessThanOrEqual(200);
-    } else {
-      // Messages the dead broker had accepted for the old subscriber session are gone with it; every row the kiosk
-      // recorded after the restart, and every row not acknowledged before it, still arrives.
-      const got = new Set(seqs(received));
-      for (let s = 3001; s <= 3100; s += 1) expect(got.has(s)).toBe(true);
-    }
-    expect(k.forwarder.status().reconnects).toBeGreaterThanOrEqual(1);
-  }, 60_000);
+  ])(
+    'loses nothing when the broker dies mid-drain: %s; duplicates only with the same id',
+    async (_what, signal, wipe) => {
+      const dir = tempDir();
+      const b = await broker(dir);
+      const k = startKiosk(kioskConfig(dir, { url: b.url, maxInflight: 20 }));
+      const sub = await central(b.url);
+      await until(() => k.forwarder.status().state === 'connected', 'connected');
+      for (let i = 1; i <= 3000; i += 1) k.checkin(i);
+      await sub.until(() => sub.on('/checkins').length >= 200, 'drain under way');
+      await b.down(signal);
+      if (wipe) {
+        b.wipe();
+        // The central consumer's session died with the wiped broker. It is made again on a scratch broker over the same
+        // files, out of the kiosk's reach, so that central is subscribed before the kiosk can publish to the new one.
+        const scratch = new Mosquitto(await freePort(), dir);
+        await scratch.up();
+        await downAfterCentralSubscribed(scratch);
+      }
+      for (let i = 3001; i <= 3100; i += 1) k.checkin(i);
+      await b.up();
+      await until(() => k.store.pendingCount() === 0, 'everything acknowledged', 30_000);
+      const wanted = wipe ? Array.from({ length: 100 }, (_, i) => 3001 + i) : Array.from({ length: 3100 }, (_, i) => i + 1);
+      await sub.until(
+        () => {
+          const got = new Set(seqs(sub.on('/checkins')));
+          return wanted.every((s) => got.has(s));
+        },
+        'all received',
+        10_000,
+      );
+      const received = sub.on('/checkins');
+      if (!wipe) {
+        expectCompleteAtLeastOnce(received, 3100);
+        // At-least-once, not a storm: duplicates are bounded by what was in flight when the broker died.
+        expect(received.length - 3100).toBeLessThanOrEqual(200);
+      } else {
+        // Messages the dead broker had accepted for the old subscriber session are gone with it; every row the kiosk
+        // recorded after the restart, and every row not acknowledged before it, still arrives.
+        const got = new Set(seqs(received));
+        for (let s = 3001; s <= 3100; s += 1) expect(got.has(s)).toBe(true);
+      }
+      expect(k.forwarder.status().reconnects).toBeGreaterThanOrEqual(1);
+    },
+    60_000,
+  );
 
   it('delivers within seconds of the broker coming back after a long outage (the backoff has grown)', async () => {
     const dir = tempDir();
@@ -273,7 +293,9 @@ describe('MQTT forwarder delivery', () => {
     expect(backlogDone).toBeLessThan(3000); // it really overtook the backlog
     await sub.until(() => new Set(seqs(sub.on('/checkins'))).size === 3001, 'the whole backlog', 30_000);
     expectCompleteAtLeastOnce(sub.on('/checkins'), 3001);
-    process.stdout.write(`live check-in during a 3000-row drain at 500/s: ${latencyMs} ms (backlog ${backlogDone}/3001 delivered by then)\n`);
+    process.stdout.write(
+      `live check-in during a 3000-row drain at 500/s: ${latencyMs} ms (backlog ${backlogDone}/3001 delivered by then)\n`,
+    );
   }, 60_000);
 
   it('forwards rejects with their code and no payload', async () => {
@@ -284,7 +306,15 @@ describe('MQTT forwarder delivery', () => {
     const r = k.store.recordReject({ scanner: 'gate', code: 'E_CCCD_FIELDS', scannedAt: new Date(), clockSynced: true });
     k.forwarder.onReject();
     await sub.until(() => sub.on('/rejects').length === 1, 'reject');
-    expect(sub.on('/rejects')[0]?.body).toEqual({ v: 1, id: r.id, site: 'hq', device: 'kiosk-7', scanner: 'gate', scannedAt: r.scannedAt, code: 'E_CCCD_FIELDS' });
+    expect(sub.on('/rejects')[0]?.body).toEqual({
+      v: 1,
+      id: r.id,
+      site: 'hq',
+      device: 'kiosk-7',
+      scanner: 'gate',
+      scannedAt: r.scannedAt,
+      code: 'E_CCCD_FIELDS',
+    });
   });
 
   it('forwards only type, number and name with documentFields: minimal', async () => {

@@ -27,7 +27,11 @@ afterEach(async () => {
 
 export function kioskConfig(dir: string, mqtt: Record<string, unknown>): Config {
   return resolveConfig(
-    { device: { id: 'kiosk-7', site: 'hq' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') }, mqtt: { keepaliveSec: 5, ...mqtt } },
+    {
+      device: { id: 'kiosk-7', site: 'hq' },
+      store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') },
+      mqtt: { keepaliveSec: 5, ...mqtt },
+    },
     {},
   ).config;
 }
@@ -40,7 +44,13 @@ export interface KioskOptions {
 
 export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
   const clock = runningClock();
-  const store = CheckinStore.open({ path: config.store.path, keyFile: config.store.keyFile, maxPending: config.store.maxPending, forwarding: true, clock });
+  const store = CheckinStore.open({
+    path: config.store.path,
+    keyFile: config.store.keyFile,
+    maxPending: config.store.maxPending,
+    forwarding: true,
+    clock,
+  });
   const forwarder = new Forwarder({
     config,
     store,
@@ -48,7 +58,15 @@ export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
     ...(options.backlogThread === undefined ? {} : { backlogThread: options.backlogThread }),
     version: '9.9.9',
     clock,
-    health: () => ({ v: 1, at: clock.now().toISOString(), uptimeSec: 1, scanners: [], pending: store.pendingCount(), oldestPendingAgeSec: null, storeBytes: store.sizeBytes() }),
+    health: () => ({
+      v: 1,
+      at: clock.now().toISOString(),
+      uptimeSec: 1,
+      scanners: [],
+      pending: store.pendingCount(),
+      oldestPendingAgeSec: null,
+      storeBytes: store.sizeBytes(),
+    }),
     redactedConfig: () => ({ device: config.device, mqtt: { url: config.mqtt.url, password: '[redacted]' } }),
   });
   const kiosk: Kiosk = {

@@ -55,7 +55,8 @@ function rig(rows: OutgoingCheckin[], o: { window?: number; drainRatePerSec?: nu
 /** A stand-in body: the pump only passes bodies through, whatever their text. */
 const fakeBody = (text: string) => text as CheckinBody;
 
-const rows = (from: number, to: number): PublishableCheckin[] => Array.from({ length: to - from + 1 }, (_, i) => ({ seq: from + i, body: fakeBody(`{"seq":${from + i}}`) }));
+const rows = (from: number, to: number): PublishableCheckin[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({ seq: from + i, body: fakeBody(`{"seq":${from + i}}`) }));
 
 describe('outbox pump', () => {
   beforeEach(() => {
@@ -140,7 +141,11 @@ describe('outbox pump', () => {
   });
 
   it('sets aside a backlog row whose document does not open, and publishes the rest', async () => {
-    const r = rig([{ seq: 1, body: fakeBody('{"seq":1}') }, { seq: 2, body: null }, { seq: 3, body: fakeBody('{"seq":3}') }]);
+    const r = rig([
+      { seq: 1, body: fakeBody('{"seq":1}') },
+      { seq: 2, body: null },
+      { seq: 3, body: fakeBody('{"seq":3}') },
+    ]);
     r.pump.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(r.sent.map((s) => s.seq)).toEqual([1, 3]);

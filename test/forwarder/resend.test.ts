@@ -12,7 +12,17 @@ describe('resend request (kiosk side)', () => {
   it('accepts {from, to} with from <= to and at most 5,000 seqs, nothing else', () => {
     expect(resendRange({ from: 3, to: 7, tid: 'x' })).toEqual({ from: 3, to: 7 });
     expect(resendRange({ from: 1, to: 5000 })).toEqual({ from: 1, to: 5000 });
-    for (const bad of [{}, null, 'x', { from: 7, to: 3 }, { from: 0, to: 3 }, { from: 1, to: 5001 }, { from: 1.5, to: 2 }, { from: '1', to: 2 }]) expect(resendRange(bad)).toBeNull();
+    for (const bad of [
+      {},
+      null,
+      'x',
+      { from: 7, to: 3 },
+      { from: 0, to: 3 },
+      { from: 1, to: 5001 },
+      { from: 1.5, to: 2 },
+      { from: '1', to: 2 },
+    ])
+      expect(resendRange(bad)).toBeNull();
   });
 
   it('gives the stored rows of the range (sent or not), the ranges no longer stored, and none twice', () => {
@@ -28,6 +38,15 @@ describe('resend request (kiosk side)', () => {
     db.close();
     const { result, rows } = readResend(store, 2, 12);
     expect(rows.map((r) => r.seq)).toEqual([2, 3, 6, 7, 8, 9, 10]);
-    expect(result).toEqual({ from: 2, to: 12, sent: 7, missing: [[4, 5], [11, 12]], unreadable: [] });
+    expect(result).toEqual({
+      from: 2,
+      to: 12,
+      sent: 7,
+      missing: [
+        [4, 5],
+        [11, 12],
+      ],
+      unreadable: [],
+    });
   });
 });

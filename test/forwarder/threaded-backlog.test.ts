@@ -37,7 +37,9 @@ function storeWith(n: number): { store: CheckinStore; path: string; keyFile: str
   for (let i = 0; i < n; i += 500) {
     const count = Math.min(500, n - i);
     // Names with diacritics: the bodies are UTF-8, and the thread hands over byte offsets.
-    store.recordCheckins(Array.from({ length: count }, (_, j) => checkinInput(cccdDoc(`0011900${String(i + j).padStart(5, '0')}`, `Khách Thử ${i + j}`))));
+    store.recordCheckins(
+      Array.from({ length: count }, (_, j) => checkinInput(cccdDoc(`0011900${String(i + j).padStart(5, '0')}`, `Khách Thử ${i + j}`))),
+    );
   }
   return { store, path, keyFile };
 }
@@ -47,7 +49,11 @@ interface Logged {
   readonly msg: string;
 }
 
-function threaded(fx: { store: CheckinStore; path: string; keyFile: string }, entry: URL, options: { keyFile?: string; minBacklog?: number; stallMs?: number } = {}) {
+function threaded(
+  fx: { store: CheckinStore; path: string; keyFile: string },
+  entry: URL,
+  options: { keyFile?: string; minBacklog?: number; stallMs?: number } = {},
+) {
   const lines: Logged[] = [];
   const log = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as Logged) } as unknown as NodeJS.WritableStream);
   const body = (row: OutboxCheckin) => checkinBody(row, ORIGIN, 'full');

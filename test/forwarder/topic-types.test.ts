@@ -15,7 +15,12 @@ describe('topics typed by their payload', () => {
   it('publishes a message as its JSON on the topic of its type', () => {
     const { client, sent } = recorder();
     publishMessage(client, topics.status, { state: 'offline' }, { qos: 1 });
-    publishEncoded(client, topics.status, encode<StatusMessage>({ state: 'online', version: '1.0.0', since: '2026-11-22T09:30:00.000+07:00' }), { qos: 1 });
+    publishEncoded(
+      client,
+      topics.status,
+      encode<StatusMessage>({ state: 'online', version: '1.0.0', since: '2026-11-22T09:30:00.000+07:00' }),
+      { qos: 1 },
+    );
     expect(sent).toEqual([
       { topic: 'qrgate/hq/kiosk-7/status', body: '{"state":"offline"}' },
       { topic: 'qrgate/hq/kiosk-7/status', body: '{"state":"online","version":"1.0.0","since":"2026-11-22T09:30:00.000+07:00"}' },

@@ -14,7 +14,12 @@ export const TEST_NOW = new Date('2026-11-22T09:30:00+07:00');
 export const TEST_ZONE = new TimeZone('Asia/Ho_Chi_Minh');
 
 /** Real timers: tests that need time itself to jump use vitest's fake timers with systemClock instead. */
-const REAL_TIMERS = { setTimeout: systemClock.setTimeout, clearTimeout: systemClock.clearTimeout, setInterval: systemClock.setInterval, clearInterval: systemClock.clearInterval };
+const REAL_TIMERS = {
+  setTimeout: systemClock.setTimeout,
+  clearTimeout: systemClock.clearTimeout,
+  setInterval: systemClock.setInterval,
+  clearInterval: systemClock.clearInterval,
+};
 
 export interface TestClock extends Clock {
   /** Moves the clock to `at` (timers already set keep their real delays). */

@@ -26,7 +26,8 @@ export function postgresFixture(): PostgresFixture {
     await server?.stop();
   });
   const get = (): Postgres => {
-    if (server === undefined) throw new Error('the PostgreSQL cluster is not started (postgresFixture() must be called in the file, outside a test)');
+    if (server === undefined)
+      throw new Error('the PostgreSQL cluster is not started (postgresFixture() must be called in the file, outside a test)');
     return server;
   };
   return { server: get, freshDatabase: () => get().createDatabase() };

@@ -16,7 +16,12 @@ export class Subscriber {
     const client = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 200, ...options });
     const sub = new Subscriber(client);
     client.on('message', (topic, payload, packet) => {
-      sub.messages.push({ topic, body: JSON.parse(payload.toString('utf8')) as Record<string, unknown>, retain: packet.retain, correlationData: packet.properties?.correlationData });
+      sub.messages.push({
+        topic,
+        body: JSON.parse(payload.toString('utf8')) as Record<string, unknown>,
+        retain: packet.retain,
+        correlationData: packet.properties?.correlationData,
+      });
     });
     await client.subscribeAsync(filter, { qos: 1 });
     return sub;

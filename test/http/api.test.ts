@@ -18,7 +18,11 @@ describe('GET /api/status', () => {
       mqtt: { state: 'disabled', text: { code: 'S_MQTT_DISABLED' } },
       queue: { pending: 0, oldestPendingAgeSec: null },
       inside: [{ name: 'Nguyễn T. M.', number: '•••• •••• 2345', type: 'cccd' }],
-      lastScan: { kind: 'rejected', scanner: 'gate', reason: { code: 'E_UNRECOGNIZED', vi: expect.any(String) as unknown, en: expect.any(String) as unknown } },
+      lastScan: {
+        kind: 'rejected',
+        scanner: 'gate',
+        reason: { code: 'E_UNRECOGNIZED', vi: expect.any(String) as unknown, en: expect.any(String) as unknown },
+      },
     });
     expect(res.body).not.toContain('001190012345');
     expect(res.body).not.toContain(NAME_F);
@@ -30,7 +34,17 @@ describe('GET /api/status', () => {
     h.scanners.get('gate')?.scan(cccd({}, ['SECRET-EXTRA-FIELD', 'x']));
     h.scanners.get('gate')?.scan(bhytNew());
     const body = (await h.app.http.inject('/api/status')).body;
-    for (const leak of ['SECRET-EXTRA-FIELD', '012345678', 'Đường Thử Nghiệm', '0199900123', '001190012345', 'birthDate', 'address', 'extra', 'document']) {
+    for (const leak of [
+      'SECRET-EXTRA-FIELD',
+      '012345678',
+      'Đường Thử Nghiệm',
+      '0199900123',
+      '001190012345',
+      'birthDate',
+      'address',
+      'extra',
+      'document',
+    ]) {
       expect(body).not.toContain(leak);
     }
     expect(JSON.parse(body)).toMatchObject({ lastScan: { kind: 'accepted', type: 'bhyt', number: '•• •••• 0123' } });
@@ -42,7 +56,11 @@ describe('GET /health', () => {
     const h = await startApp();
     const res = await h.app.http.inject('/health');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', failing: [], checks: { mqtt: { ok: true }, scanners: { ok: true }, store: { ok: true } } });
+    expect(res.json()).toMatchObject({
+      status: 'ok',
+      failing: [],
+      checks: { mqtt: { ok: true }, scanners: { ok: true }, store: { ok: true } },
+    });
     expect((await h.app.http.inject('/health/scanners')).statusCode).toBe(200);
   });
 
@@ -65,10 +83,19 @@ describe('POST /api/manual', () => {
     const h = await startApp();
     const seen: unknown[] = [];
     h.app.pipeline.on('checkin', (c) => seen.push(c));
-    const res = await h.app.http.inject({ method: 'POST', url: '/api/manual', payload: { number: '079203001234', name: 'Lê Văn Khách', direction: 'in' } });
+    const res = await h.app.http.inject({
+      method: 'POST',
+      url: '/api/manual',
+      payload: { number: '079203001234', name: 'Lê Văn Khách', direction: 'in' },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ ok: true, scan: { kind: 'accepted', manual: true, type: 'id-number', name: 'Lê V. K.', number: '•••• •••• 1234', direction: 'in' } });
-    expect(seen).toMatchObject([{ manual: true, document: { type: 'id-number', manual: true, number: '079203001234', name: 'Lê Văn Khách' } }]);
+    expect(res.json()).toMatchObject({
+      ok: true,
+      scan: { kind: 'accepted', manual: true, type: 'id-number', name: 'Lê V. K.', number: '•••• •••• 1234', direction: 'in' },
+    });
+    expect(seen).toMatchObject([
+      { manual: true, document: { type: 'id-number', manual: true, number: '079203001234', name: 'Lê Văn Khách' } },
+    ]);
   });
 
   it('refuses a number that breaks the decoder rules, with the reason in both languages', async () => {
@@ -80,15 +107,29 @@ describe('POST /api/manual', () => {
 
   it('records a typed BHYT card number, spaces and all, as a manual bhyt check-in', async () => {
     const h = await startApp();
-    const res = await h.app.http.inject({ method: 'POST', url: '/api/manual', payload: { number: 'HS 4 01 0123456789', name: 'Lê Văn Khách' } });
+    const res = await h.app.http.inject({
+      method: 'POST',
+      url: '/api/manual',
+      payload: { number: 'HS 4 01 0123456789', name: 'Lê Văn Khách' },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ ok: true, scan: { kind: 'accepted', manual: true, type: 'bhyt', name: 'Lê V. K.', number: '••• •••• •••• 6789' } });
+    expect(res.json()).toMatchObject({
+      ok: true,
+      scan: { kind: 'accepted', manual: true, type: 'bhyt', name: 'Lê V. K.', number: '••• •••• •••• 6789' },
+    });
   });
 
   it('answers a malformed body with E_HTTP_BAD_REQUEST and accepts only JSON', async () => {
     const h = await startApp();
-    expect((await h.app.http.inject({ method: 'POST', url: '/api/manual', payload: { name: 'x' } })).json()).toMatchObject({ code: 'E_HTTP_BAD_REQUEST' });
-    const form = await h.app.http.inject({ method: 'POST', url: '/api/manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'number=079203001234' });
+    expect((await h.app.http.inject({ method: 'POST', url: '/api/manual', payload: { name: 'x' } })).json()).toMatchObject({
+      code: 'E_HTTP_BAD_REQUEST',
+    });
+    const form = await h.app.http.inject({
+      method: 'POST',
+      url: '/api/manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'number=079203001234',
+    });
     expect(form.statusCode).toBe(415);
   });
 });

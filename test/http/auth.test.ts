@@ -60,7 +60,8 @@ describe('technician login', () => {
   it('limits login attempts per address (429 E_HTTP_RATE_LIMITED), even for the right password', async () => {
     const h = await startApp();
     const codes: number[] = [];
-    for (let i = 0; i < 6; i += 1) codes.push((await h.app.http.inject({ method: 'POST', url: '/api/tech/login', payload: { password: `guess-${i}` } })).statusCode);
+    for (let i = 0; i < 6; i += 1)
+      codes.push((await h.app.http.inject({ method: 'POST', url: '/api/tech/login', payload: { password: `guess-${i}` } })).statusCode);
     expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
     const right = await h.app.http.inject({ method: 'POST', url: '/api/tech/login', payload: { password: PASSWORD } });
     expect(right.statusCode).toBe(429);

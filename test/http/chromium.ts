@@ -25,15 +25,29 @@ const ARGS = [
  * processes hang at start under it. The page shows the daemon's times, which stay shifted.
  */
 function browserEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'LD_PRELOAD' && !e[0].startsWith('FAKETIME')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && e[0] !== 'LD_PRELOAD' && !e[0].startsWith('FAKETIME'),
+    ),
+  );
 }
 
-export async function launchChromium(viewport = { width: 1920, height: 1080 }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(
+  viewport = { width: 1920, height: 1080 },
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with "sudo bash scripts/test-deps.sh" (Debian package chromium), or set QRGATE_CHROMIUM.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with "sudo bash scripts/test-deps.sh" (Debian package chromium), or set QRGATE_CHROMIUM.`,
+    );
   }
   const profile = mkdtempSync(join(tmpdir(), 'qrgate-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport, env: browserEnv() });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    viewport,
+    env: browserEnv(),
+  });
   return {
     context,
     close: async () => {

@@ -20,14 +20,23 @@ describe('Host and Origin checks', () => {
     expect(evil.json()).toMatchObject({ code: 'E_HTTP_HOST' });
     expect((await get('evil.example:8080')).statusCode).toBe(421);
     expect((await h.app.http.inject({ url: '/', headers: { host: 'evil.example' } })).statusCode).toBe(421);
-    for (const ok of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', hostname(), `${hostname()}.local:8080`, 'KIOSK-7.agency.lan', 'kiosk-7.agency.lan.']) {
+    for (const ok of [
+      'localhost:8080',
+      '127.0.0.1:8080',
+      '[::1]:8080',
+      hostname(),
+      `${hostname()}.local:8080`,
+      'KIOSK-7.agency.lan',
+      'kiosk-7.agency.lan.',
+    ]) {
       expect([ok, (await get(ok)).statusCode]).toEqual([ok, 200]);
     }
   });
 
   it('refuses a state-changing request from a foreign Origin (403), accepts the page’s own', async () => {
     const h = await startApp();
-    const post = (headers: Record<string, string>) => h.app.http.inject({ method: 'POST', url: '/api/manual', payload: MANUAL, headers: { host: 'localhost:8080', ...headers } });
+    const post = (headers: Record<string, string>) =>
+      h.app.http.inject({ method: 'POST', url: '/api/manual', payload: MANUAL, headers: { host: 'localhost:8080', ...headers } });
     const foreign = await post({ origin: 'http://evil.example' });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json()).toMatchObject({ code: 'E_HTTP_ORIGIN' });
@@ -37,14 +46,24 @@ describe('Host and Origin checks', () => {
     expect((await post({ origin: 'http://localhost:8080' })).statusCode).toBe(200);
     expect(h.app.store.today().in).toBe(1);
     // The login is a state change too.
-    expect((await h.app.http.inject({ method: 'POST', url: '/api/tech/login', payload: { password: 'x' }, headers: { origin: 'http://evil.example' } })).statusCode).toBe(403);
+    expect(
+      (
+        await h.app.http.inject({
+          method: 'POST',
+          url: '/api/tech/login',
+          payload: { password: 'x' },
+          headers: { origin: 'http://evil.example' },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });
 
 describe('manual entry from the LAN', () => {
   it('needs a login from an address that is not trusted, whatever X-Forwarded-For says', async () => {
     const h = await startApp();
-    const lan = (headers: Record<string, string> = {}) => h.app.http.inject({ method: 'POST', url: '/api/manual', payload: MANUAL, remoteAddress: '192.168.1.50', headers });
+    const lan = (headers: Record<string, string> = {}) =>
+      h.app.http.inject({ method: 'POST', url: '/api/manual', payload: MANUAL, remoteAddress: '192.168.1.50', headers });
     const anonymous = await lan();
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json()).toMatchObject({ code: 'E_HTTP_LOGIN_REQUIRED' });
@@ -59,7 +78,12 @@ describe('manual entry from the LAN', () => {
   it('is open without a login to the kiosk itself (127.0.0.1, ::1, ::ffff:127.0.0.1) and to listed addresses', async () => {
     const h = await startApp({ config: { http: { port: 0, trustedClients: ['127.0.0.1', '::1', '192.168.1.20'] } } });
     for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '192.168.1.20']) {
-      const res = await h.app.http.inject({ method: 'POST', url: '/api/manual', payload: { ...MANUAL, direction: 'toggle' }, remoteAddress });
+      const res = await h.app.http.inject({
+        method: 'POST',
+        url: '/api/manual',
+        payload: { ...MANUAL, direction: 'toggle' },
+        remoteAddress,
+      });
       expect([remoteAddress, res.statusCode]).toEqual([remoteAddress, 200]);
     }
   });

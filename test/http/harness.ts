@@ -107,7 +107,11 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     dir,
     scanners,
     logText: () => text,
-    logLines: () => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>),
+    logLines: () =>
+      text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }
 

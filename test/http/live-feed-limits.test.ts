@@ -30,7 +30,10 @@ function fakeResponse() {
 describe('live feed', () => {
   it('drops a stream whose reader has fallen 256 KiB behind, and keeps writing to the others', () => {
     let onScan: ((scan: () => ScanView) => void) | undefined;
-    const status = { onScan: (fn: (scan: () => ScanView) => void) => ((onScan = fn), () => undefined), snapshot: () => ({}) } as unknown as StatusSource;
+    const status = {
+      onScan: (fn: (scan: () => ScanView) => void) => ((onScan = fn), () => undefined),
+      snapshot: () => ({}),
+    } as unknown as StatusSource;
     const metrics = { sseOpened: () => undefined, sseClosed: () => undefined } as unknown as Metrics;
     const feed = new LiveFeed(status, metrics, systemClock, { maxStreams: 10, maxPerClient: 10 });
     const stalled = fakeResponse();

@@ -25,6 +25,7 @@ describe('GET /metrics', () => {
     for (const personal of ['001190012345', '079203001234', NAME_F, 'Nguyễn', 'Khách', '2345']) expect(text).not.toContain(personal);
     // Every label value is a scanner id, an outcome, a code or the version.
     const values = [...text.matchAll(/="([^"]*)"/g)].map((m) => m[1]);
-    for (const v of values) expect(v).toMatch(/^(gate|exit|manual|accepted|rejected|none|E_[A-Z_]+|\+Inf|\d+(\.\d+)?(e-?\d+)?|[\d.]+(-[\w.]+)?)$/);
+    for (const v of values)
+      expect(v).toMatch(/^(gate|exit|manual|accepted|rejected|none|E_[A-Z_]+|\+Inf|\d+(\.\d+)?(e-?\d+)?|[\d.]+(-[\w.]+)?)$/);
   });
 });

@@ -152,7 +152,13 @@ describe('the receptionist panel, state by state', () => {
     const h = await startApp();
     const page = await openPage(h);
     // What the pipeline announces when the store refuses a scan (a full disk, a read-only SD card).
-    h.app.pipeline.emit('reject', { id: null, scanner: 'gate', code: 'E_STORE_FULL', scannedAt: new Date().toISOString(), clockSynced: true });
+    h.app.pipeline.emit('reject', {
+      id: null,
+      scanner: 'gate',
+      code: 'E_STORE_FULL',
+      scannedAt: new Date().toISOString(),
+      clockSynced: true,
+    });
     await expect.poll(() => state(page)).toBe('rejected');
     expect(await page.textContent('#reason')).toContain('hết chỗ lưu trữ');
     await page.clock.fastForward(9000);

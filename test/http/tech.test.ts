@@ -26,7 +26,12 @@ describe('technician tools', () => {
       clock: { synced: true, mode: 'true' },
       mqtt: { state: 'disabled' },
       scanners: [{ id: 'gate', state: 'connected', detail: 'test scanner' }],
-      rejects: { byCode: [{ code: 'E_UNRECOGNIZED', count: 2 }, { code: 'E_NOT_IDENTITY', count: 1 }] },
+      rejects: {
+        byCode: [
+          { code: 'E_UNRECOGNIZED', count: 2 },
+          { code: 'E_NOT_IDENTITY', count: 1 },
+        ],
+      },
       config: { device: { id: 'kiosk-1' }, http: { passwordHashFile: expect.stringMatching(/tech\.hash$/) as unknown } },
     });
   });
@@ -34,8 +39,18 @@ describe('technician tools', () => {
   it('decodes a pasted payload for the technician, with codes and texts', async () => {
     const h = await startApp();
     const cookie = await login(h);
-    const ok = await h.app.http.inject({ method: 'POST', url: '/api/tech/decode', headers: { cookie }, payload: { payload: cccd(), at: '2026-11-22T09:30:00+07:00' } });
-    expect(ok.json()).toMatchObject({ ok: true, format: 'cccd', document: { type: 'cccd', number: '001190012345', name: NAME_F }, warnings: [] });
+    const ok = await h.app.http.inject({
+      method: 'POST',
+      url: '/api/tech/decode',
+      headers: { cookie },
+      payload: { payload: cccd(), at: '2026-11-22T09:30:00+07:00' },
+    });
+    expect(ok.json()).toMatchObject({
+      ok: true,
+      format: 'cccd',
+      document: { type: 'cccd', number: '001190012345', name: NAME_F },
+      warnings: [],
+    });
     const bad = await h.app.http.inject({ method: 'POST', url: '/api/tech/decode', headers: { cookie }, payload: { payload: 'hello' } });
     expect(bad.json()).toMatchObject({ ok: false, error: { code: 'E_UNRECOGNIZED', vi: expect.any(String) as unknown } });
     const logged = h.logLines().filter((l) => l.event === 'decode-test');
@@ -51,13 +66,18 @@ describe('technician tools', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe(`attachment; filename="qrgate-kiosk-1-${today(h)}.csv"`);
-    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('"seq","id","scannedAt","direction","scanner","type","name","number","manual","auto","clockSynced","warnings"');
     expect(lines[1]).toContain('"Nguyễn T. M.","•••• •••• 2345"');
     expect(res.body).not.toContain('001190012345');
     expect(res.body).not.toContain(NAME_F);
-    expect(h.logLines().filter((l) => l.event === 'export')).toMatchObject([{ day: today(h), rows: 2, session: expect.any(String) as unknown }]);
+    expect(h.logLines().filter((l) => l.event === 'export')).toMatchObject([
+      { day: today(h), rows: 2, session: expect.any(String) as unknown },
+    ]);
   });
 
   it('exports full names and numbers only when asked, and logs who asked, never the data', async () => {
@@ -69,7 +89,9 @@ describe('technician tools', () => {
     // A formula in a card's name is neutralised for spreadsheets.
     expect(res.body).toContain(`"'=HYPERLINK(""http://x"")"`);
     const logged = h.logLines().filter((l) => l.event === 'export-full');
-    expect(logged).toMatchObject([{ level: 'warn', day: today(h), rows: 2, session: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown, ip: '127.0.0.1' }]);
+    expect(logged).toMatchObject([
+      { level: 'warn', day: today(h), rows: 2, session: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown, ip: '127.0.0.1' },
+    ]);
     expect(h.logText()).not.toContain('001190012345');
     expect(h.logText()).not.toContain(NAME_F);
   });
@@ -85,7 +107,10 @@ describe('technician tools', () => {
     raw.close();
     const res = await h.app.http.inject({ url: `/api/tech/export.csv?day=${today(h)}`, headers: { cookie: await login(h) } });
     expect(res.statusCode).toBe(200);
-    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[1]).toBe(`"1","${id}","","","","","","","","","","E_STORE_UNREADABLE"`);
     expect(lines[2]).toMatch(/^"2",.*"•••• •••• 0777"/);
   });

@@ -22,8 +22,12 @@ describe('scripts/install.sh', () => {
     expect(statSync(join(root, 'etc/qrgate/config.yaml')).mode & 0o777).toBe(0o640);
     expect(statSync(join(root, 'var/lib/qrgate')).mode & 0o777).toBe(0o750);
     expect(readFileSync(join(root, 'etc/udev/rules.d/99-qrgate.rules'), 'utf8')).toBe(readFileSync('drivers/udev/99-qrgate.rules', 'utf8'));
-    expect(readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8')).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=96 /opt/qrgate/bin/qrgate.js run --config /etc/qrgate/config.yaml');
-    expect(readFileSync(join(root, 'etc/systemd/system/qrgate-provision.service'), 'utf8')).toContain('ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js provision --from-scan');
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate.service'), 'utf8')).toContain(
+      'ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=96 /opt/qrgate/bin/qrgate.js run --config /etc/qrgate/config.yaml',
+    );
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate-provision.service'), 'utf8')).toContain(
+      'ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js provision --from-scan',
+    );
     // Nothing system-wide happens for a staging root.
     expect(r.out).toMatch(/skipped \(--root\): useradd|user: qrgate exists/);
     expect(r.out).toContain('skipped (--root): systemctl enable qrgate.service qrgate-provision.service');
@@ -57,7 +61,13 @@ describe('scripts/install.sh', () => {
     writeFileSync(join(root, 'var/lib/qrgate/qrgate.db'), 'data');
     const keep = install(['--root', root, '--uninstall']);
     expect(keep.status).toBe(0);
-    for (const gone of ['opt/qrgate', 'etc/systemd/system/qrgate.service', 'etc/systemd/system/qrgate-provision.service', 'etc/udev/rules.d/99-qrgate.rules', 'usr/local/bin/qrgate']) {
+    for (const gone of [
+      'opt/qrgate',
+      'etc/systemd/system/qrgate.service',
+      'etc/systemd/system/qrgate-provision.service',
+      'etc/udev/rules.d/99-qrgate.rules',
+      'usr/local/bin/qrgate',
+    ]) {
       expect(existsSync(join(root, gone))).toBe(false);
     }
     expect(existsSync(join(root, 'etc/qrgate/config.yaml'))).toBe(true);
@@ -80,42 +90,63 @@ describe('scripts/install.sh', () => {
     expect(plan).toContain('would: chmod -R u+rwX,go+rX,go-w /opt/qg-test');
     expect(plan).toMatch(/would: sh -c cd '\/opt\/qg-test' && npm ci --omit=dev/);
     // This test machine has no qrgate user, so the plan must create one.
-    expect(plan).toMatch(/would: useradd --system --user-group --home-dir \/var\/lib\/qrgate --no-create-home --shell \/usr\/sbin\/nologin qrgate/);
+    expect(plan).toMatch(
+      /would: useradd --system --user-group --home-dir \/var\/lib\/qrgate --no-create-home --shell \/usr\/sbin\/nologin qrgate/,
+    );
     expect(plan).toMatch(/would: install -m 0644 \S*\/drivers\/udev\/99-qrgate\.rules \/etc\/udev\/rules\.d\/99-qrgate\.rules/);
-    expect(plan).toContain('would: write /etc/systemd/system/qrgate.service from systemd/qrgate.service with /opt/qrgate replaced by /opt/qg-test');
+    expect(plan).toContain(
+      'would: write /etc/systemd/system/qrgate.service from systemd/qrgate.service with /opt/qrgate replaced by /opt/qg-test',
+    );
     expect(plan).toContain('would: systemctl enable qrgate.service qrgate-provision.service');
-    expect(plan).toContain('would: write /etc/systemd/system/qrgate-provision.service from systemd/qrgate-provision.service with /opt/qrgate replaced by /opt/qg-test');
+    expect(plan).toContain(
+      'would: write /etc/systemd/system/qrgate-provision.service from systemd/qrgate-provision.service with /opt/qrgate replaced by /opt/qg-test',
+    );
     expect(plan).not.toMatch(/^\+ /m);
     expect(existsSync('/opt/qg-test')).toBe(false);
     expect(existsSync(root)).toBe(true);
   });
 
-  it.runIf(process.getuid?.() === 0)('installs root-owned files nobody else can write, and no code cache, from a tree owned by another user (issue 16, item 2)', () => {
-    // A clone as the login user left it: uid 1000, group- and world-writable bits, a V8 code cache next to the bundle.
-    const src = tempDir('qrgate-src-');
-    for (const item of ['bin', 'dist', 'config', 'docs', 'systemd', 'package.json', 'package-lock.json', 'README.md', 'scripts/install.sh', 'drivers/udev']) {
-      cpSync(item, join(src, item), { recursive: true });
-    }
-    mkdirSync(join(src, 'dist/.v8-cache'), { recursive: true });
-    writeFileSync(join(src, 'dist/.v8-cache/qrgate.cjs.0123456789abcdef.0123456789abcdef.v8cache'), 'planted');
-    spawnSync('chown', ['-R', '1000:1000', src]);
-    spawnSync('chmod', ['-R', 'go+w', src]);
-    const root = tempDir('qrgate-root-');
-    const r = spawnSync('bash', [join(src, 'scripts/install.sh'), '--root', root], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    const app = join(root, 'opt/qrgate');
-    const bad: string[] = [];
-    const walk = (p: string): void => {
-      const st = lstatSync(p);
-      if (st.uid !== 0 || st.gid !== 0 || (!st.isSymbolicLink() && (st.mode & 0o022) !== 0)) bad.push(`${p} ${st.uid}:${st.gid} ${(st.mode & 0o777).toString(8)}`);
-      if (st.isDirectory()) for (const name of readdirSync(p)) walk(join(p, name));
-    };
-    walk(app);
-    expect(bad).toEqual([]);
-    expect(existsSync(join(app, 'dist/.v8-cache'))).toBe(false);
-    expect(statSync(join(app, 'bin/qrgate.js')).mode & 0o111).not.toBe(0);
-    expect(statSync(join(root, 'etc/qrgate/config.yaml')).uid).toBe(0);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'installs root-owned files nobody else can write, and no code cache, from a tree owned by another user (issue 16, item 2)',
+    () => {
+      // A clone as the login user left it: uid 1000, group- and world-writable bits, a V8 code cache next to the bundle.
+      const src = tempDir('qrgate-src-');
+      for (const item of [
+        'bin',
+        'dist',
+        'config',
+        'docs',
+        'systemd',
+        'package.json',
+        'package-lock.json',
+        'README.md',
+        'scripts/install.sh',
+        'drivers/udev',
+      ]) {
+        cpSync(item, join(src, item), { recursive: true });
+      }
+      mkdirSync(join(src, 'dist/.v8-cache'), { recursive: true });
+      writeFileSync(join(src, 'dist/.v8-cache/qrgate.cjs.0123456789abcdef.0123456789abcdef.v8cache'), 'planted');
+      spawnSync('chown', ['-R', '1000:1000', src]);
+      spawnSync('chmod', ['-R', 'go+w', src]);
+      const root = tempDir('qrgate-root-');
+      const r = spawnSync('bash', [join(src, 'scripts/install.sh'), '--root', root], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const app = join(root, 'opt/qrgate');
+      const bad: string[] = [];
+      const walk = (p: string): void => {
+        const st = lstatSync(p);
+        if (st.uid !== 0 || st.gid !== 0 || (!st.isSymbolicLink() && (st.mode & 0o022) !== 0))
+          bad.push(`${p} ${st.uid}:${st.gid} ${(st.mode & 0o777).toString(8)}`);
+        if (st.isDirectory()) for (const name of readdirSync(p)) walk(join(p, name));
+      };
+      walk(app);
+      expect(bad).toEqual([]);
+      expect(existsSync(join(app, 'dist/.v8-cache'))).toBe(false);
+      expect(statSync(join(app, 'bin/qrgate.js')).mode & 0o111).not.toBe(0);
+      expect(statSync(join(root, 'etc/qrgate/config.yaml')).uid).toBe(0);
+    },
+  );
 
   it('refuses unknown options with exit 2', () => {
     expect(install(['--frobnicate']).status).toBe(2);

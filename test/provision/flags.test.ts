@@ -18,7 +18,21 @@ mqtt:
 `;
 
 function flags(config: string, url: string, extra: string[] = []): string[] {
-  return ['provision', '--config', config, '--device-id', 'cong-1', '--site', 'hanoi-hq', '--mqtt-url', url, '--mqtt-username', 'cong-1', '--mqtt-password-stdin', ...extra];
+  return [
+    'provision',
+    '--config',
+    config,
+    '--device-id',
+    'cong-1',
+    '--site',
+    'hanoi-hq',
+    '--mqtt-url',
+    url,
+    '--mqtt-username',
+    'cong-1',
+    '--mqtt-password-stdin',
+    ...extra,
+  ];
 }
 
 describe('qrgate provision from flags, against a real Mosquitto', () => {
@@ -132,7 +146,19 @@ describe('qrgate provision from flags, against a real Mosquitto', () => {
   it('refuses a TLS file that does not exist before contacting anything', async () => {
     const dir = tempDir();
     const config = join(dir, 'config.yaml');
-    const run = await runCli(['provision', '--config', config, '--device-id', 'cong-1', '--site', 'hanoi-hq', '--mqtt-url', 'mqtts://127.0.0.1:1', '--mqtt-ca', join(dir, 'nope.crt')]);
+    const run = await runCli([
+      'provision',
+      '--config',
+      config,
+      '--device-id',
+      'cong-1',
+      '--site',
+      'hanoi-hq',
+      '--mqtt-url',
+      'mqtts://127.0.0.1:1',
+      '--mqtt-ca',
+      join(dir, 'nope.crt'),
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/E_PROVISION_CONFIG: mqtt\.ca: cannot read .*nope\.crt/);
   });

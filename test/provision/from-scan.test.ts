@@ -11,7 +11,24 @@ const pty = ptyFixture();
 
 /** The technician's laptop: `--make-qr --text` with the broker password on standard input. */
 async function makeQr(keyFile: string, url: string, expires = '1h'): Promise<string> {
-  const args = ['provision', '--make-qr', '--text', '--key-file', keyFile, '--site', 'hanoi-hq', '--device-id', 'cong-1', '--mqtt-url', url, '--mqtt-username', 'cong-1', '--mqtt-password-stdin', '--expires', expires];
+  const args = [
+    'provision',
+    '--make-qr',
+    '--text',
+    '--key-file',
+    keyFile,
+    '--site',
+    'hanoi-hq',
+    '--device-id',
+    'cong-1',
+    '--mqtt-url',
+    url,
+    '--mqtt-username',
+    'cong-1',
+    '--mqtt-password-stdin',
+    '--expires',
+    expires,
+  ];
   const run = await runCli(args, `${PASSWORD}\n`);
   expect(run.code).toBe(0);
   expect(run.stderr).toContain('Provisioning QR for device "cong-1" at site "hanoi-hq"');
@@ -28,7 +45,20 @@ async function newKey(dir: string, name = 'enrolment.key'): Promise<string> {
 }
 
 function kiosk(dir: string, keyFile: string, scanner: string, timeout = '30s'): LiveCli {
-  return new LiveCli(['provision', '--from-scan', '--config', join(dir, 'etc', 'config.yaml'), '--key-file', keyFile, '--state-dir', join(dir, 'state'), '--scanner-path', scanner, '--timeout', timeout]);
+  return new LiveCli([
+    'provision',
+    '--from-scan',
+    '--config',
+    join(dir, 'etc', 'config.yaml'),
+    '--key-file',
+    keyFile,
+    '--state-dir',
+    join(dir, 'state'),
+    '--scanner-path',
+    scanner,
+    '--timeout',
+    timeout,
+  ]);
 }
 
 describe('scan-to-provision through a pty scanner', () => {
@@ -98,14 +128,25 @@ describe('scan-to-provision through a pty scanner', () => {
     const cli = kiosk(dir, kioskKey, pair.scannerPath, '4s');
     await cli.waitFor('Provisioning mode');
     await pair.write(`${qr}\r`);
-    await cli.waitFor(/E_PROVISION_INVALID: not a valid provisioning QR: it was made with enrolment key [0-9a-f]{8}, this kiosk has key [0-9a-f]{8}/);
+    await cli.waitFor(
+      /E_PROVISION_INVALID: not a valid provisioning QR: it was made with enrolment key [0-9a-f]{8}, this kiosk has key [0-9a-f]{8}/,
+    );
     expect(await cli.exited).toBe(1);
     expect(read(join(dir, 'etc', 'config.yaml'))).toBeNull();
   });
 
   it('needs the enrolment key before it listens', async () => {
     const dir = tempDir();
-    const run = await runCli(['provision', '--from-scan', '--config', join(dir, 'config.yaml'), '--key-file', join(dir, 'missing.key'), '--scanner-path', '/dev/null']);
+    const run = await runCli([
+      'provision',
+      '--from-scan',
+      '--config',
+      join(dir, 'config.yaml'),
+      '--key-file',
+      join(dir, 'missing.key'),
+      '--scanner-path',
+      '/dev/null',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/E_PROVISION_KEY: cannot read the enrolment key .*missing\.key: ENOENT \(make one with/);
   });
@@ -116,7 +157,22 @@ describe('--make-qr', () => {
     const dir = tempDir();
     const key = await newKey(dir);
     const png = join(dir, 'cong-1.png');
-    const run = await runCli(['provision', '--make-qr', '--key-file', key, '--site', 'hanoi-hq', '--device-id', 'cong-1', '--mqtt-url', 'mqtts://broker.example:8883', '--out', png, '--expires', '2h']);
+    const run = await runCli([
+      'provision',
+      '--make-qr',
+      '--key-file',
+      key,
+      '--site',
+      'hanoi-hq',
+      '--device-id',
+      'cong-1',
+      '--mqtt-url',
+      'mqtts://broker.example:8883',
+      '--out',
+      png,
+      '--expires',
+      '2h',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('▄'); // the terminal rendering
     expect(run.stdout).toMatch(/expires: {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d/);
@@ -128,7 +184,20 @@ describe('--make-qr', () => {
   it('refuses a lifetime above 30 days and a missing site as usage errors', async () => {
     const dir = tempDir();
     const key = await newKey(dir);
-    const long = await runCli(['provision', '--make-qr', '--key-file', key, '--site', 's', '--device-id', 'd', '--mqtt-url', 'mqtt://b', '--expires', '60d']);
+    const long = await runCli([
+      'provision',
+      '--make-qr',
+      '--key-file',
+      key,
+      '--site',
+      's',
+      '--device-id',
+      'd',
+      '--mqtt-url',
+      'mqtt://b',
+      '--expires',
+      '60d',
+    ]);
     expect(long.code).toBe(1);
     expect(long.stderr).toContain('E_PROVISION_INVALID: --expires "60d"');
     const missing = await runCli(['provision', '--make-qr', '--key-file', key, '--device-id', 'd', '--mqtt-url', 'mqtt://b']);
@@ -143,7 +212,22 @@ describe('scan-to-provision when the broker check fails', () => {
     const key = await newKey(dir);
     const qr = await makeQr(key, 'mqtt://127.0.0.1:1');
     const pair = await pty();
-    const cli = new LiveCli(['provision', '--from-scan', '--config', join(dir, 'config.yaml'), '--key-file', key, '--state-dir', join(dir, 'state'), '--scanner-path', pair.scannerPath, '--timeout', '8s', '--check-timeout', '2']);
+    const cli = new LiveCli([
+      'provision',
+      '--from-scan',
+      '--config',
+      join(dir, 'config.yaml'),
+      '--key-file',
+      key,
+      '--state-dir',
+      join(dir, 'state'),
+      '--scanner-path',
+      pair.scannerPath,
+      '--timeout',
+      '8s',
+      '--check-timeout',
+      '2',
+    ]);
     await cli.waitFor('Provisioning mode');
     await pair.write(`${qr}\r`);
     await cli.waitFor(/E_PROVISION_CHECK: broker check failed: E_MQTT_UNREACHABLE[\s\S]*it was not used up/);

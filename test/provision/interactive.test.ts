@@ -102,7 +102,11 @@ describe('qrgate provision on a terminal', () => {
   it('offers the current values, and saves nothing when the technician declines', async () => {
     const dir = tempDir();
     const config = join(dir, 'config.yaml');
-    const first = spawnSync(process.execPath, [BIN, 'provision', '--config', config, '--device-id', 'cong-1', '--site', 'hanoi-hq', '--no-check'], { encoding: 'utf8' });
+    const first = spawnSync(
+      process.execPath,
+      [BIN, 'provision', '--config', config, '--device-id', 'cong-1', '--site', 'hanoi-hq', '--no-check'],
+      { encoding: 'utf8' },
+    );
     expect(first.status).toBe(0);
     const before = read(config);
     const tree = buildFakeTree({ empty: true });
@@ -128,7 +132,13 @@ describe('qrgate provision on a terminal', () => {
     const dir = tempDir();
     const config = join(dir, 'config.yaml');
     const tree = buildFakeTree({ empty: true });
-    const t = new Terminal(['provision', '--config', config, '--no-check'], { QRGATE_SYSFS_ROOT: tree.sysfs, QRGATE_DEV_ROOT: tree.dev, LANG: 'vi_VN.UTF-8', LC_ALL: '', LC_MESSAGES: '' });
+    const t = new Terminal(['provision', '--config', config, '--no-check'], {
+      QRGATE_SYSFS_ROOT: tree.sysfs,
+      QRGATE_DEV_ROOT: tree.dev,
+      LANG: 'vi_VN.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+    });
     terminals.push(t);
     try {
       // The introduction is no question: typing Enter at it would answer the first prompt before it is asked.

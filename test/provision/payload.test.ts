@@ -9,7 +9,13 @@ import { tempDir } from '../helpers/tmp.js';
 
 const KEY = Buffer.alloc(32, 7);
 const NOW = new Date('2026-07-01T08:00:00Z');
-const CLAIMS = { site: 'hanoi-hq', device: 'cong-1', url: 'mqtts://broker.example.gov.vn:8883', username: 'cong-1', secret: 'correct horse battery' };
+const CLAIMS = {
+  site: 'hanoi-hq',
+  device: 'cong-1',
+  url: 'mqtts://broker.example.gov.vn:8883',
+  username: 'cong-1',
+  secret: 'correct horse battery',
+};
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -26,7 +32,12 @@ describe('the provisioning payload', () => {
     const a = encodeProvision(CLAIMS, KEY, NOW, 3600);
     const b = encodeProvision(CLAIMS, KEY, NOW, 3600);
     expect(a.text.startsWith(`${PROVISION_PREFIX}1:${keyId(KEY)}:`)).toBe(true);
-    expect(parseProvision(a.text, KEY)).toEqual({ ...CLAIMS, iat: NOW.getTime() / 1000, exp: NOW.getTime() / 1000 + 3600, nonce: a.claims.nonce });
+    expect(parseProvision(a.text, KEY)).toEqual({
+      ...CLAIMS,
+      iat: NOW.getTime() / 1000,
+      exp: NOW.getTime() / 1000 + 3600,
+      nonce: a.claims.nonce,
+    });
     expect(a.claims.nonce).not.toBe(b.claims.nonce);
     expect(a.text).not.toBe(b.text);
   });

@@ -25,7 +25,9 @@ describe('the scanner check before saving', () => {
     const config = join(tempDir(), 'config.yaml');
     const run = await runCli([...base(config), '--scanner-path', '/dev/serial/by-id/usb-not-plugged-in']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/E_PROVISION_CHECK: scanner check failed: E_[A-Z_]+: serial scanner "gate" at \/dev\/serial\/by-id\/usb-not-plugged-in cannot be opened/);
+    expect(run.stderr).toMatch(
+      /E_PROVISION_CHECK: scanner check failed: E_[A-Z_]+: serial scanner "gate" at \/dev\/serial\/by-id\/usb-not-plugged-in cannot be opened/,
+    );
     expect(read(config)).toBeNull();
   });
 

@@ -16,7 +16,12 @@ const asRoot = process.getuid?.() === 0;
 
 function runAs(uid: number, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { uid, gid: uid, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CACHE_DIRECTORY: '' } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      uid,
+      gid: uid,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CACHE_DIRECTORY: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -29,7 +29,12 @@ function start(configFile: string): Daemon {
 
 /** After a kill -9: every announced commit is there with its seq, seq has no gap, and the file is sound. */
 function verifyAfterCrash(dir: string, announced: ReadonlyMap<string, number>, round: number): void {
-  const store = CheckinStore.open({ path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 1_000_000, forwarding: true });
+  const store = CheckinStore.open({
+    path: join(dir, 'qrgate.db'),
+    keyFile: join(dir, 'store.key'),
+    maxPending: 1_000_000,
+    forwarding: true,
+  });
   try {
     expect(store.integrityCheck(), `integrity after round ${round}`).toBe('ok');
     const rows = store.pendingCheckins(0, 1_000_000);
@@ -59,11 +64,16 @@ describe('qrgate run', () => {
     const good = writeConfig(dir, {});
     const check = await runCli(['run', '--check', '--config', good], undefined, { QRGATE_MQTT_URLL: 'mqtt://x' });
     expect(check.code).toBe(0);
-    expect(check.stderr).toContain('QRGATE_MQTT_URLL (environment): matches no configuration key, so it is ignored; did you mean QRGATE_MQTT_URL?');
+    expect(check.stderr).toContain(
+      'QRGATE_MQTT_URLL (environment): matches no configuration key, so it is ignored; did you mean QRGATE_MQTT_URL?',
+    );
     expect(check.stdout).toContain('configuration is valid (1 warning above)');
 
     const bad = writeConfig(tempDir(), { scanners: [{ id: 'demo', type: 'simulated', source: 'file' }] });
-    for (const args of [['run', '--check', '--config', bad], ['run', '--config', bad]]) {
+    for (const args of [
+      ['run', '--check', '--config', bad],
+      ['run', '--config', bad],
+    ]) {
       const run = await runCli(args);
       expect(run.code, args.join(' ')).toBe(78);
       expect(run.stderr).toContain('scanners[0].file');

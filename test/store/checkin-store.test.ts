@@ -17,7 +17,16 @@ import { TEST_NOW, testClock, TEST_ZONE } from '../helpers/clock.js';
 
 function setup(over: Partial<StoreOptions> = {}): StoreOptions & { dir: string } {
   const dir = tempDir('qrgate-store-');
-  return { dir, path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 1000, forwarding: true, clock: testClock(), zone: TEST_ZONE, ...over };
+  return {
+    dir,
+    path: join(dir, 'qrgate.db'),
+    keyFile: join(dir, 'store.key'),
+    maxPending: 1000,
+    forwarding: true,
+    clock: testClock(),
+    zone: TEST_ZONE,
+    ...over,
+  };
 }
 
 function codeOf(fn: () => unknown): string {
@@ -72,7 +81,10 @@ describe('check-in store', () => {
     expect(store.insideNow().map((c) => c.document.number)).toEqual(['001190012345']);
     store.close();
     const after = new Database(o.path, { readonly: true });
-    const indexes = after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'checkins' AND sql IS NOT NULL").pluck().all();
+    const indexes = after
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'checkins' AND sql IS NOT NULL")
+      .pluck()
+      .all();
     expect(indexes.sort()).toEqual(['checkins_pending', 'checkins_scanned']); // checkins_person (v2) dropped by v3
     after.close();
   });
@@ -103,7 +115,16 @@ describe('check-in store', () => {
 
   it('returns check-ins from the outbox exactly as recorded, in seq order, until marked sent', () => {
     const store = CheckinStore.open(setup());
-    const recorded = [store.recordCheckin(checkinInput()), store.recordCheckin(checkinInput(bhytDoc(), { scanner: 'exit', direction: 'out', warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }] }))];
+    const recorded = [
+      store.recordCheckin(checkinInput()),
+      store.recordCheckin(
+        checkinInput(bhytDoc(), {
+          scanner: 'exit',
+          direction: 'out',
+          warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }],
+        }),
+      ),
+    ];
     expect(store.pendingCheckins(0, 10)).toEqual(recorded);
     expect(store.pendingCheckins(1, 10)).toEqual([recorded[1]]);
     expect(store.pendingCount()).toBe(2);
@@ -120,7 +141,9 @@ describe('check-in store', () => {
     for (let i = 0; i < 4; i += 1) store.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`)));
     // A write that fails part-way through a batch (a full disk, an I/O error) stands in as a trigger on row 3.
     const other = new Database(o.path);
-    other.exec("CREATE TRIGGER fail_third BEFORE UPDATE OF sent_ms ON checkins WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    other.exec(
+      "CREATE TRIGGER fail_third BEFORE UPDATE OF sent_ms ON checkins WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END",
+    );
     expect(() => store.markCheckinsSent([1, 2, 3])).toThrow();
     const pendingInFile = () => other.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck().get();
     expect(pendingInFile()).toBe(4);
@@ -137,7 +160,9 @@ describe('check-in store', () => {
     const store = CheckinStore.open(setup());
     const a = store.recordCheckin(checkinInput(cccdDoc('001190012345', 'Nguyễn "Thử" \\ A\u2028B')));
     const b = store.recordCheckin(checkinInput(bhytDoc(), { warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }] }));
-    const rows = store.outboxAfter(0, 10).map((r) => ('documentJson' in r ? r : expect.unreachable('a row that opens came back unreadable')));
+    const rows = store
+      .outboxAfter(0, 10)
+      .map((r) => ('documentJson' in r ? r : expect.unreachable('a row that opens came back unreadable')));
     expect(rows.map((r) => r.seq)).toEqual([a.seq, b.seq]);
     expect(rows.map((r) => JSON.parse(r.documentJson) as unknown)).toEqual([a.document, b.document]);
     expect(rows.map((r) => r.warningCodes)).toEqual([[], ['W_CARD_EXPIRED']]);
@@ -150,7 +175,12 @@ describe('check-in store', () => {
   });
 
   it('marks exactly the acknowledged rows when acks come out of order and with holes', () => {
-    expect(runsOf([7, 3, 4, 5, 9, 1, 4])).toEqual([[1, 1], [3, 5], [7, 7], [9, 9]]);
+    expect(runsOf([7, 3, 4, 5, 9, 1, 4])).toEqual([
+      [1, 1],
+      [3, 5],
+      [7, 7],
+      [9, 9],
+    ]);
     expect(runsOf([])).toEqual([]);
     const store = CheckinStore.open(setup());
     for (let i = 0; i < 10; i += 1) store.recordCheckin(checkinInput(cccdDoc(`0011900123${String(i).padStart(2, '0')}`)));
@@ -204,7 +234,9 @@ describe('check-in store', () => {
     expect(store.pendingRejectsAfter(0, 10)).toEqual([r]);
     expect(store.markRejectsSent([r.n])).toBe(1);
     expect(store.pendingRejectsAfter(0, 10)).toEqual([]);
-    const columns = (new Database(o.path, { readonly: true }).prepare('PRAGMA table_info(rejects)').all() as Array<{ name: string }>).map((c) => c.name);
+    const columns = (new Database(o.path, { readonly: true }).prepare('PRAGMA table_info(rejects)').all() as Array<{ name: string }>).map(
+      (c) => c.name,
+    );
     expect(columns).toEqual(['n', 'id', 'scanner', 'code', 'scanned_at', 'scanned_ms', 'clock_synced', 'sent_ms']);
     store.close();
   });
@@ -269,7 +301,9 @@ describe('check-in store', () => {
     const clock = testClock('2026-11-01T10:00:00+07:00');
     const o = setup({ clock });
     const store = CheckinStore.open(o);
-    const rows = [1, 2, 3].map((i) => store.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`), { scannedAt: clock.now(), direction: 'out' })));
+    const rows = [1, 2, 3].map((i) =>
+      store.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`), { scannedAt: clock.now(), direction: 'out' })),
+    );
     const raw = new Database(o.path);
     raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = 2').run();
     raw.close();
@@ -299,7 +333,10 @@ describe('check-in store', () => {
     raw.close();
     expect(store.insideNow().map((c) => c.seq)).toEqual([b?.seq]);
     const day = new Date('2026-11-22T00:00:00+07:00').getTime();
-    expect(store.checkinsBetween(day, day + 86_400_000).map((r) => ('unreadable' in r ? `unreadable ${r.seq}` : r.seq))).toEqual([`unreadable ${a?.seq}`, b?.seq]);
+    expect(store.checkinsBetween(day, day + 86_400_000).map((r) => ('unreadable' in r ? `unreadable ${r.seq}` : r.seq))).toEqual([
+      `unreadable ${a?.seq}`,
+      b?.seq,
+    ]);
 
     const outs = store.autoCheckout(new Date('2026-11-22T23:00:00+07:00'), true);
     expect(outs.map((c) => [c.document.number, c.direction, c.auto])).toEqual([['001190012342', 'out', true]]);
@@ -367,7 +404,14 @@ describe('check-in store', () => {
     writeFileSync(o.path, Buffer.alloc(8192, 0x5a));
     const store = CheckinStore.open(o);
     // Nothing of the old file is readable, so there is no seq to continue after; the alarm says so.
-    expect(store.alarms).toEqual([{ code: 'E_STORE_CORRUPT', detail: expect.stringMatching(/^moved to .*qrgate\.db\.corrupt-.*; its last seq could not be read: seq restarts at 1; taken from it: 0 unsent check-ins, 0 unsent rejects, 0 people inside; could not read who was inside, the rejects$/) as unknown }]);
+    expect(store.alarms).toEqual([
+      {
+        code: 'E_STORE_CORRUPT',
+        detail: expect.stringMatching(
+          /^moved to .*qrgate\.db\.corrupt-.*; its last seq could not be read: seq restarts at 1; taken from it: 0 unsent check-ins, 0 unsent rejects, 0 people inside; could not read who was inside, the rejects$/,
+        ) as unknown,
+      },
+    ]);
     expect(store.recordCheckin(checkinInput()).seq).toBe(1);
     expect(readdirSync(o.dir).some((f) => /^qrgate\.db\.corrupt-/.test(f))).toBe(true);
     store.close();
@@ -380,7 +424,14 @@ describe('check-in store', () => {
     first.close(); // checkpoints the WAL into the file
     damageLeafPage(o.path, 'checkins', (leaves) => leaves[leaves.length - 1]); // the table's last leaf: it holds seq 300
     const store = CheckinStore.open(o);
-    expect(store.alarms).toEqual([{ code: 'E_STORE_CORRUPT', detail: expect.stringMatching(/; seq continues after 300; taken from it: \d+ unsent check-ins, 0 unsent rejects, \d+ people inside; \d+ rows could not be read or opened \(their seqs stay a gap\)$/) as unknown }]);
+    expect(store.alarms).toEqual([
+      {
+        code: 'E_STORE_CORRUPT',
+        detail: expect.stringMatching(
+          /; seq continues after 300; taken from it: \d+ unsent check-ins, 0 unsent rejects, \d+ people inside; \d+ rows could not be read or opened \(their seqs stay a gap\)$/,
+        ) as unknown,
+      },
+    ]);
     expect(store.lastSeq()).toBe(300);
     // The unsent rows the damaged file still gives are taken over (test/store/salvage.test.ts); the damaged page's are not.
     const pending = store.pendingCheckins(0, 1000).map((c) => c.seq);
@@ -435,7 +486,8 @@ describe('check-in store queries for the technician', () => {
       [2, '048095000777', 'in'],
       [3, '0199900123', 'out'],
     ]);
-    for (const code of ['E_UNRECOGNIZED', 'E_EMPTY', 'E_UNRECOGNIZED'] as const) store.recordReject({ scanner: 'gate', code, scannedAt: new Date(day + 5), clockSynced: true });
+    for (const code of ['E_UNRECOGNIZED', 'E_EMPTY', 'E_UNRECOGNIZED'] as const)
+      store.recordReject({ scanner: 'gate', code, scannedAt: new Date(day + 5), clockSynced: true });
     store.recordReject({ scanner: 'gate', code: 'E_EMPTY', scannedAt: new Date(day - 5), clockSynced: true });
     expect(store.rejectCountsSince(day)).toEqual([
       { code: 'E_UNRECOGNIZED', count: 2 },

@@ -49,7 +49,13 @@ describe('retention and presence', () => {
 
   it('checks out, automatically, only those whose "in" is older than a time', () => {
     const dir = tempDir('qrgate-ret-');
-    const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: false, clock: testClock('2026-10-03T10:00:00+07:00') });
+    const store = CheckinStore.open({
+      path: join(dir, 'q.db'),
+      keyFile: join(dir, 'k'),
+      maxPending: 1000,
+      forwarding: false,
+      clock: testClock('2026-10-03T10:00:00+07:00'),
+    });
     afterThisTest(() => store.close());
     const old = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date('2026-10-01T09:00:00+07:00') }));
     const recent = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date('2026-10-03T09:00:00+07:00') }));
@@ -63,7 +69,13 @@ describe('retention and presence', () => {
     const dir = tempDir('qrgate-ret-');
     const clock = testClock('2026-10-01T09:00:00+07:00');
     const { config } = resolveConfig(
-      { device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k'), retentionDays: 1 }, clock: { synced: true }, http: { port: 0 }, scanners: [] },
+      {
+        device: { id: 'k', site: 's' },
+        store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k'), retentionDays: 1 },
+        clock: { synced: true },
+        http: { port: 0 },
+        scanners: [],
+      },
       {},
     );
     expect(config.checkout.at).toBe('23:59');
@@ -93,7 +105,16 @@ describe('retention and presence', () => {
     const dir = tempDir('qrgate-ret-');
     const cameIn = new Date('2026-10-01T09:00:00+07:00').getTime();
     const clock = testClock(new Date(cameIn));
-    const { config } = resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') }, clock: { synced: true }, http: { port: 0 }, scanners: [] }, {});
+    const { config } = resolveConfig(
+      {
+        device: { id: 'k', site: 's' },
+        store: { path: join(dir, 'q.db'), keyFile: join(dir, 'k') },
+        clock: { synced: true },
+        http: { port: 0 },
+        scanners: [],
+      },
+      {},
+    );
     const first = App.open(config, { logger: createLogger('silent'), clock });
     await first.start();
     afterThisTest(async () => first.stop());

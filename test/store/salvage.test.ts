@@ -14,7 +14,15 @@ import { TEST_NOW, testClock } from '../helpers/clock.js';
 
 function setup(over: Partial<StoreOptions> = {}): StoreOptions & { dir: string } {
   const dir = tempDir('qrgate-salvage-');
-  return { dir, path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100_000, forwarding: true, clock: testClock(), ...over };
+  return {
+    dir,
+    path: join(dir, 'qrgate.db'),
+    keyFile: join(dir, 'store.key'),
+    maxPending: 100_000,
+    forwarding: true,
+    clock: testClock(),
+    ...over,
+  };
 }
 
 const person = (i: number) => cccdDoc(`0011900${String(i).padStart(5, '0')}`, `Người Thử ${i}`);
@@ -57,7 +65,12 @@ describe('salvage of a store moved aside as damaged', () => {
     const o = setup();
     const before = filledStore(o, 400);
     const middle = damageLeafPage(o.path, 'checkins', (leaves) => leaves[Math.floor(leaves.length / 2)]);
-    const lost = new Set(unreadableSeqs(o.path, before.pending.map((p) => p.seq)));
+    const lost = new Set(
+      unreadableSeqs(
+        o.path,
+        before.pending.map((p) => p.seq),
+      ),
+    );
     expect(lost.size).toBeGreaterThan(0); // the damage hit unsent rows…
     expect(lost.size).toBeLessThan(20); // …of one page only
 
@@ -73,7 +86,11 @@ describe('salvage of a store moved aside as damaged', () => {
     expect(store.alarms).toEqual([
       {
         code: 'E_STORE_CORRUPT',
-        detail: expect.stringMatching(new RegExp(`; seq continues after ${before.lastSeq}; taken from it: ${pending} unsent check-ins, 6 unsent rejects, ${inside} people inside; \\d+ rows could not be read or opened \\(their seqs stay a gap\\)$`)) as unknown,
+        detail: expect.stringMatching(
+          new RegExp(
+            `; seq continues after ${before.lastSeq}; taken from it: ${pending} unsent check-ins, 6 unsent rejects, ${inside} people inside; \\d+ rows could not be read or opened \\(their seqs stay a gap\\)$`,
+          ),
+        ) as unknown,
       },
     ]);
     expect(store.integrityCheck()).toBe('ok');
@@ -92,7 +109,11 @@ describe('salvage of a store moved aside as damaged', () => {
 
     const store = CheckinStore.open(o);
     expect(snapshot(store).pending).toEqual(before.pending.filter((p) => p.seq !== victim.seq));
-    expect(store.alarms[0]?.detail).toMatch(new RegExp(`taken from it: ${before.pending.length - 1} unsent check-ins, 6 unsent rejects, ${before.inside.length - 1} people inside; 1 rows could not be read or opened`));
+    expect(store.alarms[0]?.detail).toMatch(
+      new RegExp(
+        `taken from it: ${before.pending.length - 1} unsent check-ins, 6 unsent rejects, ${before.inside.length - 1} people inside; 1 rows could not be read or opened`,
+      ),
+    );
     store.close();
   });
 

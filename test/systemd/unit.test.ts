@@ -37,7 +37,13 @@ describe('systemd unit', () => {
 
   it('grants only the scanner device nodes', () => {
     expect(directives('DevicePolicy')).toEqual(['closed']);
-    expect(directives('DeviceAllow').sort()).toEqual(['char-hidraw rw', 'char-input r', 'char-ttyACM rw', 'char-ttyAMA rw', 'char-ttyUSB rw']);
+    expect(directives('DeviceAllow').sort()).toEqual([
+      'char-hidraw rw',
+      'char-input r',
+      'char-ttyACM rw',
+      'char-ttyAMA rw',
+      'char-ttyUSB rw',
+    ]);
   });
 
   it('gives the daemon no group that reads every keyboard, and bounds its descriptors, memory and tasks (issue 16, items 5 and 8)', () => {
@@ -53,12 +59,16 @@ describe('systemd unit', () => {
 
     it('passes systemd-analyze verify and stays reasonably confined for a root oneshot', () => {
       expect(analyze(['verify', PROVISION])).toEqual({ status: 0, out: '' });
-      const score = Number(/Overall exposure level for qrgate-provision\.service: ([\d.]+)/.exec(analyze(['security', '--offline=true', PROVISION]).out)?.[1]);
+      const score = Number(
+        /Overall exposure level for qrgate-provision\.service: ([\d.]+)/.exec(analyze(['security', '--offline=true', PROVISION]).out)?.[1],
+      );
       expect(score).toBeLessThan(3.0);
     });
 
     it('runs only while the config is unusable and the enrolment key is present, before the daemon', () => {
-      expect(provision).toMatch(/^ExecCondition=\/bin\/sh -c '! \/usr\/bin\/node \/opt\/qrgate\/bin\/qrgate\.js run --check --config \/etc\/qrgate\/config\.yaml/m);
+      expect(provision).toMatch(
+        /^ExecCondition=\/bin\/sh -c '! \/usr\/bin\/node \/opt\/qrgate\/bin\/qrgate\.js run --check --config \/etc\/qrgate\/config\.yaml/m,
+      );
       expect(provision).toMatch(/^ConditionPathExists=\/etc\/qrgate\/enrolment\.key$/m);
       expect(provision).toMatch(/^Before=qrgate\.service$/m);
       expect(provision).toMatch(/^ExecStart=.*provision --from-scan/m);

@@ -53,7 +53,9 @@ function fill(tbody, rows) {
 }
 
 function list(ul, kiosks, describe) {
-  ul.replaceChildren(...(kiosks.length === 0 ? [el('li', t('none'), 'muted')] : kiosks.map((k) => el('li', `${k.site} / ${k.device} — ${describe(k)}`))));
+  ul.replaceChildren(
+    ...(kiosks.length === 0 ? [el('li', t('none'), 'muted')] : kiosks.map((k) => el('li', `${k.site} / ${k.device} — ${describe(k)}`))),
+  );
 }
 
 function render() {
@@ -66,18 +68,40 @@ function render() {
   $('t-persons').textContent = fleet.sites.reduce((n, s) => n + s.today.persons, 0);
   $('t-gaps').textContent = ks.reduce((n, k) => n + k.gaps.open, 0);
   $('updated').textContent = `${t('updated')} ${fleet.at.slice(11, 19)}`;
-  fill($('sites').tBodies[0], fleet.sites.map((s) => row([s.site, s.kiosks, s.online, s.today.in, s.today.out, s.today.rejected, s.today.persons])));
-  list($('offline-list'), ks.filter((k) => k.state === 'offline'), (k) => `${t('since')} ${when(k.since)}`);
-  list($('silent-list'), ks.filter((k) => k.silent), (k) => `${t('lastCheckin')}: ${when(k.lastCheckinAt)}`);
+  fill(
+    $('sites').tBodies[0],
+    fleet.sites.map((s) => row([s.site, s.kiosks, s.online, s.today.in, s.today.out, s.today.rejected, s.today.persons])),
+  );
+  list(
+    $('offline-list'),
+    ks.filter((k) => k.state === 'offline'),
+    (k) => `${t('since')} ${when(k.since)}`,
+  );
+  list(
+    $('silent-list'),
+    ks.filter((k) => k.silent),
+    (k) => `${t('lastCheckin')}: ${when(k.lastCheckinAt)}`,
+  );
   fill(
     $('kiosks').tBodies[0],
     ks.map((k) => {
       const state = el('span', k.state === 'online' ? t('stateOnline') : t('stateOffline'), `pill ${k.state}${k.silent ? ' silent' : ''}`);
       const scanners = k.scanners.map((s) => `${s.id}: ${s.state}${s.code ? ` (${s.code})` : ''}`).join(', ') || '–';
-      const backlog = k.pending === null ? '–' : `${k.pending}${k.oldestPendingAgeSec ? ` (${Math.round(k.oldestPendingAgeSec / 60)} min)` : ''}`;
+      const backlog =
+        k.pending === null ? '–' : `${k.pending}${k.oldestPendingAgeSec ? ` (${Math.round(k.oldestPendingAgeSec / 60)} min)` : ''}`;
       const clock = k.clockSynced === null ? '–' : k.clockSynced ? t('synced') : t('unsynced');
       const gaps = `${k.gaps.open}${k.gaps.closing ? ` (${t('closing')})` : ''} / ${k.gaps.lost}`;
-      const tr = row([`${k.site} / ${k.device}`, state, when(k.lastCheckinAt), k.version ?? '–', scanners, backlog, clock, gaps, `${k.today.in} / ${k.today.out} / ${k.today.rejected}`]);
+      const tr = row([
+        `${k.site} / ${k.device}`,
+        state,
+        when(k.lastCheckinAt),
+        k.version ?? '–',
+        scanners,
+        backlog,
+        clock,
+        gaps,
+        `${k.today.in} / ${k.today.out} / ${k.today.rejected}`,
+      ]);
       if (k.gaps.open + k.gaps.lost > 0) tr.className = 'has-gaps';
       return tr;
     }),
@@ -116,7 +140,11 @@ async function enter() {
 
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const r = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: $('login-user').value, password: $('login-password').value }) });
+  const r = await fetch('/api/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: $('login-user').value, password: $('login-password').value }),
+  });
   $('login-result').textContent = r.ok ? '' : t('loginFailed');
   if (r.ok) await enter();
 });
@@ -132,7 +160,18 @@ $('trace').addEventListener('submit', async (e) => {
   const r = await fetch(`/api/checkins?${q}`);
   if (!r.ok) return;
   const { checkins } = await r.json();
-  fill($('trace-result').tBodies[0], checkins.map((c) => row([local(c.scannedAt), `${c.site} / ${c.device}`, c.direction === 'in' ? t('in') : t('out'), c.document?.name ?? '–', c.document?.number ?? '–'])));
+  fill(
+    $('trace-result').tBodies[0],
+    checkins.map((c) =>
+      row([
+        local(c.scannedAt),
+        `${c.site} / ${c.device}`,
+        c.direction === 'in' ? t('in') : t('out'),
+        c.document?.name ?? '–',
+        c.document?.number ?? '–',
+      ]),
+    ),
+  );
 });
 $('lang').addEventListener('click', () => {
   lang = lang === 'vi' ? 'en' : 'vi';

@@ -71,7 +71,11 @@ function blocked() {
   }
   const down = status.scanners.filter(scannerDown);
   if (status.scanners.length > 0 && down.length === status.scanners.length) {
-    return { title: t().blockedScanner, text: down.map((s) => (down.length > 1 ? `${s.id}: ${s.text[lang]}` : s.text[lang])).join(' · '), hint: t().blockedScannerHint };
+    return {
+      title: t().blockedScanner,
+      text: down.map((s) => (down.length > 1 ? `${s.id}: ${s.text[lang]}` : s.text[lang])).join(' · '),
+      hint: t().blockedScannerHint,
+    };
   }
   return null;
 }
@@ -189,7 +193,11 @@ function renderStatus() {
       const earlier = today !== undefined && p.date !== undefined && p.date !== today;
       li.classList.toggle('earlier', earlier);
       const time = timeOf(p.since).slice(0, 5);
-      li.append(el('span', 'who', p.name ?? '—'), el('span', 'num', p.number), el('span', 'since', earlier ? `${dayMonth(p.date)} ${time}` : time));
+      li.append(
+        el('span', 'who', p.name ?? '—'),
+        el('span', 'num', p.number),
+        el('span', 'since', earlier ? `${dayMonth(p.date)} ${time}` : time),
+      );
       return li;
     });
     const more = status.today.insideNow - status.inside.length;
@@ -272,7 +280,7 @@ async function submitManual(event) {
     const res = await fetch('/api/manual', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const reply = await res.json();
     if (reply.scan) {
-      result.textContent = reply.ok ? t().manualSent : reply.scan.reason?.[lang] ?? '';
+      result.textContent = reply.ok ? t().manualSent : (reply.scan.reason?.[lang] ?? '');
       result.className = reply.ok ? 'ok' : 'bad';
       if (reply.ok) $('manual').reset();
     } else {

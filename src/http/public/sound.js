@@ -7,8 +7,15 @@ const KEY = 'qrgate.sound';
 
 /** [frequency Hz, start s, length s, wave] per note: rising for accepted, two flat for a warning, low for refused. */
 const TONES = {
-  accepted: [[880, 0, 0.11, 'sine'], [1320, 0.13, 0.16, 'sine']],
-  warning: [[660, 0, 0.14, 'triangle'], [660, 0.2, 0.14, 'triangle'], [660, 0.4, 0.14, 'triangle']],
+  accepted: [
+    [880, 0, 0.11, 'sine'],
+    [1320, 0.13, 0.16, 'sine'],
+  ],
+  warning: [
+    [660, 0, 0.14, 'triangle'],
+    [660, 0.2, 0.14, 'triangle'],
+    [660, 0.4, 0.14, 'triangle'],
+  ],
   refused: [[196, 0, 0.5, 'square']],
 };
 

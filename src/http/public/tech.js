@@ -5,28 +5,72 @@ import { saveLang, savedLang } from './i18n.js';
 
 const TEXTS = {
   vi: {
-    title: 'Kỹ thuật viên', logout: 'Đăng xuất', loginTitle: 'Đăng nhập kỹ thuật viên', password: 'Mật khẩu', login: 'Đăng nhập',
-    overview: 'Tổng quan', scanners: 'Máy quét', rejects: 'Lượt bị từ chối (24 giờ)', none: 'Không có.',
-    decodeTitle: 'Thử giải mã (dán nội dung mã QR)', decode: 'Giải mã', exportTitle: 'Xuất CSV lượt ra vào trong ngày',
-    exportFull: 'Xuất đầy đủ họ tên và số (không che) — sẽ được ghi vào nhật ký', exportButton: 'Tải về', config: 'Cấu hình (đã ẩn bí mật)',
+    title: 'Kỹ thuật viên',
+    logout: 'Đăng xuất',
+    loginTitle: 'Đăng nhập kỹ thuật viên',
+    password: 'Mật khẩu',
+    login: 'Đăng nhập',
+    overview: 'Tổng quan',
+    scanners: 'Máy quét',
+    rejects: 'Lượt bị từ chối (24 giờ)',
+    none: 'Không có.',
+    decodeTitle: 'Thử giải mã (dán nội dung mã QR)',
+    decode: 'Giải mã',
+    exportTitle: 'Xuất CSV lượt ra vào trong ngày',
+    exportFull: 'Xuất đầy đủ họ tên và số (không che) — sẽ được ghi vào nhật ký',
+    exportButton: 'Tải về',
+    config: 'Cấu hình (đã ẩn bí mật)',
     confirmFull: 'Tệp sẽ chứa họ tên và số giấy tờ đầy đủ. Việc xuất này được ghi vào nhật ký. Tiếp tục?',
-    version: 'Phiên bản', uptime: 'Thời gian chạy', disk: 'Ổ đĩa trống', store: 'Cơ sở dữ liệu', pending: 'Chờ gửi', clock: 'Đồng hồ',
-    synced: 'đã đồng bộ', unsynced: 'CHƯA đồng bộ', mqtt: 'Máy chủ MQTT', alarms: 'Cảnh báo', langButton: 'EN',
-    kioskTime: 'giờ kiosk', reconnects: 'kết nối lại', mqttNone: 'không cấu hình — chỉ ghi nhận tại kiosk (mqtt.url chưa đặt)',
+    version: 'Phiên bản',
+    uptime: 'Thời gian chạy',
+    disk: 'Ổ đĩa trống',
+    store: 'Cơ sở dữ liệu',
+    pending: 'Chờ gửi',
+    clock: 'Đồng hồ',
+    synced: 'đã đồng bộ',
+    unsynced: 'CHƯA đồng bộ',
+    mqtt: 'Máy chủ MQTT',
+    alarms: 'Cảnh báo',
+    langButton: 'EN',
+    kioskTime: 'giờ kiosk',
+    reconnects: 'kết nối lại',
+    mqttNone: 'không cấu hình — chỉ ghi nhận tại kiosk (mqtt.url chưa đặt)',
     mode: { auto: 'tự động', true: 'đặt là đúng giờ', false: 'đặt là chưa đồng bộ' },
     scannerStates: { connected: 'đã kết nối', disconnected: 'mất kết nối', error: 'lỗi', stopped: 'chưa chạy' },
     mqttStates: { connecting: 'đang kết nối', connected: 'đã kết nối', disconnected: 'mất kết nối' },
     days: (d, h, m) => `${d} ngày ${h} giờ ${m} phút`,
   },
   en: {
-    title: 'Technician', logout: 'Log out', loginTitle: 'Technician login', password: 'Password', login: 'Log in',
-    overview: 'Overview', scanners: 'Scanners', rejects: 'Rejected scans (24 h)', none: 'None.',
-    decodeTitle: 'Decode tester (paste a QR payload)', decode: 'Decode', exportTitle: 'CSV export of a day',
-    exportFull: 'Export full names and numbers (unmasked) — this is logged', exportButton: 'Download', config: 'Configuration (secrets hidden)',
+    title: 'Technician',
+    logout: 'Log out',
+    loginTitle: 'Technician login',
+    password: 'Password',
+    login: 'Log in',
+    overview: 'Overview',
+    scanners: 'Scanners',
+    rejects: 'Rejected scans (24 h)',
+    none: 'None.',
+    decodeTitle: 'Decode tester (paste a QR payload)',
+    decode: 'Decode',
+    exportTitle: 'CSV export of a day',
+    exportFull: 'Export full names and numbers (unmasked) — this is logged',
+    exportButton: 'Download',
+    config: 'Configuration (secrets hidden)',
     confirmFull: 'The file will hold full names and document numbers. This export is logged. Continue?',
-    version: 'Version', uptime: 'Uptime', disk: 'Disk free', store: 'Database', pending: 'Waiting to send', clock: 'Clock',
-    synced: 'synchronised', unsynced: 'NOT synchronised', mqtt: 'MQTT broker', alarms: 'Alarms', langButton: 'VI',
-    kioskTime: 'kiosk time', reconnects: 'reconnects', mqttNone: 'not configured — recording on this kiosk only (mqtt.url is not set)',
+    version: 'Version',
+    uptime: 'Uptime',
+    disk: 'Disk free',
+    store: 'Database',
+    pending: 'Waiting to send',
+    clock: 'Clock',
+    synced: 'synchronised',
+    unsynced: 'NOT synchronised',
+    mqtt: 'MQTT broker',
+    alarms: 'Alarms',
+    langButton: 'VI',
+    kioskTime: 'kiosk time',
+    reconnects: 'reconnects',
+    mqttNone: 'not configured — recording on this kiosk only (mqtt.url is not set)',
     mode: { auto: 'automatic', true: 'set as synchronised', false: 'set as not synchronised' },
     scannerStates: { connected: 'connected', disconnected: 'disconnected', error: 'error', stopped: 'not started' },
     mqttStates: { connecting: 'connecting', connected: 'connected', disconnected: 'disconnected' },
@@ -58,7 +102,11 @@ function kioskTime(iso) {
 
 function mqttLine(m) {
   if (m.state === 'disabled') return t().mqttNone;
-  const parts = [t().mqttStates[m.state] ?? m.state, `MQTT ${m.protocolVersion === 5 ? '5' : '3.1.1'}`, `${t().reconnects}: ${m.reconnects}`];
+  const parts = [
+    t().mqttStates[m.state] ?? m.state,
+    `MQTT ${m.protocolVersion === 5 ? '5' : '3.1.1'}`,
+    `${t().reconnects}: ${m.reconnects}`,
+  ];
   if (m.lastError) parts.push(`${m.lastError.code}: ${m.lastError[lang]} (${m.lastError.detail})`);
   return parts.join(' · ');
 }
@@ -84,8 +132,14 @@ function renderSummary() {
   ];
   for (const a of s.store.alarms) rows.push([t().alarms, `${a.code}: ${a[lang]} (${a.detail})`]);
   $('overview').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
-  $('scanners').replaceChildren(...(s.scanners.length ? s.scanners.map((x) => line(x.id, `${t().scannerStates[x.state] ?? x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`)) : [el('li', '', t().none)]));
-  $('rejects').replaceChildren(...(s.rejects.byCode.length ? s.rejects.byCode.map((r) => line(`${r.code} ×${r.count}`, r[lang])) : [el('li', '', t().none)]));
+  $('scanners').replaceChildren(
+    ...(s.scanners.length
+      ? s.scanners.map((x) => line(x.id, `${t().scannerStates[x.state] ?? x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`))
+      : [el('li', '', t().none)]),
+  );
+  $('rejects').replaceChildren(
+    ...(s.rejects.byCode.length ? s.rejects.byCode.map((r) => line(`${r.code} ×${r.count}`, r[lang])) : [el('li', '', t().none)]),
+  );
   $('config').textContent = JSON.stringify(s.config, null, 2);
 }
 
@@ -123,7 +177,11 @@ async function load() {
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
   $('login-result').textContent = '';
-  const res = await fetch('/api/tech/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: $('password').value }) });
+  const res = await fetch('/api/tech/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password: $('password').value }),
+  });
   $('password').value = '';
   if (res.status === 204) return load();
   const body = await res.json().catch(() => ({}));
@@ -138,7 +196,11 @@ $('logout').addEventListener('click', async () => {
 
 $('decode').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const res = await api('/api/tech/decode', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload: $('payload').value }) });
+  const res = await api('/api/tech/decode', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ payload: $('payload').value }),
+  });
   if (res) $('decode-result').textContent = JSON.stringify(await res.json(), null, 2);
 });
 

@@ -9,7 +9,10 @@ export function eventRoutes(app: Api, { feed, trusted }: HttpContext): void {
     const isTrusted = trusted.has(address);
     const admission = feed.admit(address, isTrusted);
     if (admission !== 'ok') {
-      req.log.warn({ code: admission === 'busy' ? 'E_HTTP_BUSY' : 'E_HTTP_TOO_MANY_STREAMS', ip: address, clients: feed.size }, 'event stream refused');
+      req.log.warn(
+        { code: admission === 'busy' ? 'E_HTTP_BUSY' : 'E_HTTP_TOO_MANY_STREAMS', ip: address, clients: feed.size },
+        'event stream refused',
+      );
       void reply.header('retry-after', '10');
       return admission === 'busy' ? sendError(reply, 503, 'E_HTTP_BUSY') : sendError(reply, 429, 'E_HTTP_TOO_MANY_STREAMS');
     }

@@ -17,7 +17,20 @@ function row(c: Checkin | UnreadableCheckin, full: boolean): Array<string | numb
   if ('unreadable' in c) return [c.seq, c.id, null, null, null, null, null, null, null, null, null, 'E_STORE_UNREADABLE'];
   const name = full ? c.document.name : maskName(c.document.name);
   const number = full ? c.document.number : maskNumber(c.document.number);
-  return [c.seq, c.id, c.scannedAt, c.direction, c.scanner, c.document.type, name, number, c.manual, c.auto, c.clockSynced, c.warnings.map((w) => w.code).join(' ')];
+  return [
+    c.seq,
+    c.id,
+    c.scannedAt,
+    c.direction,
+    c.scanner,
+    c.document.type,
+    name,
+    number,
+    c.manual,
+    c.auto,
+    c.clockSynced,
+    c.warnings.map((w) => w.code).join(' '),
+  ];
 }
 
 export function exportRoutes(app: Api, { deps, sessions }: HttpContext): void {
@@ -27,7 +40,10 @@ export function exportRoutes(app: Api, { deps, sessions }: HttpContext): void {
     {
       preHandler: requireTechnician(sessions),
       schema: {
-        querystring: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), full: Type.Optional(Type.Boolean({ default: false })) }),
+        querystring: Type.Object({
+          day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+          full: Type.Optional(Type.Boolean({ default: false })),
+        }),
         response: { 200: Type.String(), 400: ErrorSchema, 401: ErrorSchema },
       },
     },
@@ -41,8 +57,14 @@ export function exportRoutes(app: Api, { deps, sessions }: HttpContext): void {
       if (full) log.warn({ event: 'export-full', day, rows: rows.length, ...who }, 'full (unmasked) check-in export');
       else log.info({ event: 'export', day, rows: rows.length, ...who }, 'masked check-in export');
       const file = `qrgate-${deps.config.device.id}-${day}${full ? '-full' : ''}.csv`;
-      void reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${file}"`).type('text/csv; charset=utf-8');
-      return csvDocument(HEADER, rows.map((c) => row(c, full)));
+      void reply
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${file}"`)
+        .type('text/csv; charset=utf-8');
+      return csvDocument(
+        HEADER,
+        rows.map((c) => row(c, full)),
+      );
     },
   );
 }

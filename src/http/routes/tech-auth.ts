@@ -44,7 +44,15 @@ export function techAuthRoutes(app: Api, { deps, sessions }: HttpContext): void 
       }
       const { token, session } = sessions.create(req.ip);
       log.info({ event: 'login', session: session.ref, ip: req.ip }, 'technician logged in');
-      void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: ttlSec, secure: req.protocol === 'https' }).code(204);
+      void reply
+        .setCookie(SESSION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'strict',
+          path: '/',
+          maxAge: ttlSec,
+          secure: req.protocol === 'https',
+        })
+        .code(204);
       return undefined;
     },
   );

@@ -26,41 +26,48 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
   const guard = requireTechnician(sessions);
   const log = deps.logger.child({ module: 'http' });
 
-  app.get('/api/tech/summary', { preHandler: guard, schema: { response: { 200: SummaryReply, 401: ErrorSchema } } }, async (_req, reply) => {
-    const now = deps.clock.now();
-    const f = deps.forwarder.status();
-    const oldest = deps.store.oldestPending();
-    const since = now.getTime() - DAY_MS;
-    void reply.header('cache-control', 'no-store');
-    return {
-      device: { id: deps.config.device.id, site: deps.config.device.site },
-      versions: { qrgate: deps.version, node: process.version, fastify: app.version, os: `${osType()} ${release()}` },
-      startedAt: deps.zone.iso(deps.startedAt),
-      uptimeSec: Math.round((now.getTime() - deps.startedAt.getTime()) / 1000),
-      disk: await diskOf(deps.config.store.path),
-      store: {
-        path: deps.config.store.path,
-        bytes: deps.store.sizeBytes(),
-        pending: deps.store.pendingCount(),
-        oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(oldest.scannedAt)) / 1000)),
-        lastSeq: deps.store.lastSeq(),
-        alarms: deps.store.alarms.map((a) => ({ ...codeText(a.code), detail: a.detail })),
-      },
-      clock: { synced: deps.clockSynced(), mode: String(deps.config.clock.synced), now: deps.zone.iso(now) },
-      mqtt: {
-        state: f.state,
-        since: f.since,
-        reconnects: f.reconnects,
-        protocolVersion: f.protocolVersion,
-        inFlight: f.inFlight,
-        lastAckAt: f.lastAckAt,
-        lastError: f.lastError === null ? null : { ...codeText(f.lastError.code), detail: f.lastError.detail },
-      },
-      scanners: deps.scanners().map((s) => ({ ...scannerView(s), detail: s.state === 'stopped' ? '' : s.detail })),
-      rejects: { since: deps.zone.iso(since), byCode: deps.store.rejectCountsSince(since).map((r) => ({ ...codeText(r.code), count: r.count })) },
-      config: redactConfig(deps.config) as typeof deps.config,
-    };
-  });
+  app.get(
+    '/api/tech/summary',
+    { preHandler: guard, schema: { response: { 200: SummaryReply, 401: ErrorSchema } } },
+    async (_req, reply) => {
+      const now = deps.clock.now();
+      const f = deps.forwarder.status();
+      const oldest = deps.store.oldestPending();
+      const since = now.getTime() - DAY_MS;
+      void reply.header('cache-control', 'no-store');
+      return {
+        device: { id: deps.config.device.id, site: deps.config.device.site },
+        versions: { qrgate: deps.version, node: process.version, fastify: app.version, os: `${osType()} ${release()}` },
+        startedAt: deps.zone.iso(deps.startedAt),
+        uptimeSec: Math.round((now.getTime() - deps.startedAt.getTime()) / 1000),
+        disk: await diskOf(deps.config.store.path),
+        store: {
+          path: deps.config.store.path,
+          bytes: deps.store.sizeBytes(),
+          pending: deps.store.pendingCount(),
+          oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(oldest.scannedAt)) / 1000)),
+          lastSeq: deps.store.lastSeq(),
+          alarms: deps.store.alarms.map((a) => ({ ...codeText(a.code), detail: a.detail })),
+        },
+        clock: { synced: deps.clockSynced(), mode: String(deps.config.clock.synced), now: deps.zone.iso(now) },
+        mqtt: {
+          state: f.state,
+          since: f.since,
+          reconnects: f.reconnects,
+          protocolVersion: f.protocolVersion,
+          inFlight: f.inFlight,
+          lastAckAt: f.lastAckAt,
+          lastError: f.lastError === null ? null : { ...codeText(f.lastError.code), detail: f.lastError.detail },
+        },
+        scanners: deps.scanners().map((s) => ({ ...scannerView(s), detail: s.state === 'stopped' ? '' : s.detail })),
+        rejects: {
+          since: deps.zone.iso(since),
+          byCode: deps.store.rejectCountsSince(since).map((r) => ({ ...codeText(r.code), count: r.count })),
+        },
+        config: redactConfig(deps.config) as typeof deps.config,
+      };
+    },
+  );
 
   app.post(
     '/api/tech/decode',
@@ -72,7 +79,10 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
       },
     },
     (req) => {
-      const result = decodeScan(Buffer.from(req.body.payload, 'utf8'), req.body.at === undefined ? deps.clock.now() : new Date(req.body.at));
+      const result = decodeScan(
+        Buffer.from(req.body.payload, 'utf8'),
+        req.body.at === undefined ? deps.clock.now() : new Date(req.body.at),
+      );
       // The technician pasted the payload and sees the result; the log only learns that a test was made.
       log.info({ event: 'decode-test', ok: result.ok, code: result.ok ? undefined : result.code, ...actor(req) }, 'decode tester used');
       if (!result.ok) return { ok: false, error: codeText(result.code), warnings: [] };

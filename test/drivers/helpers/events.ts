@@ -22,7 +22,9 @@ export class Recorder {
     const start = Date.now();
     while (!cond()) {
       if (Date.now() - start > timeoutMs) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; states: ${JSON.stringify(this.states)}; frames: ${JSON.stringify(this.texts())}`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; states: ${JSON.stringify(this.states)}; frames: ${JSON.stringify(this.texts())}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 5));
     }
