@@ -13,8 +13,9 @@ export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
   const { decodeScan } = await dist('src/decode/index.js');
   const { cccd } = await import('./payloads.mjs');
   const store = CheckinStore.open({ path, keyFile, maxPending: 10_000_000, forwarding: true });
-  // `db` is private to the store's TypeScript; reached here only to speed up building a fixture.
-  const db = store.db;
+  // The store's context (`ctx`) and its connection are private to its TypeScript; reached here only to speed up
+  // building a fixture.
+  const db = store.ctx.db;
   db.pragma('synchronous = OFF');
   const scannedAt = new Date();
   try {
