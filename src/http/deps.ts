@@ -16,7 +16,16 @@ export type ScannerSnapshot = ScannerStateEvent | { readonly scannerId: string; 
 
 export type StoreView = Pick<
   CheckinStore,
-  'today' | 'insideNow' | 'pendingCount' | 'oldestPending' | 'sizeBytes' | 'checkinsBetween' | 'rejectCountsSince' | 'alarms' | 'lastSeq'
+  | 'today'
+  | 'insideNow'
+  | 'insideLatest'
+  | 'pendingCount'
+  | 'oldestPending'
+  | 'sizeBytes'
+  | 'checkinsBetween'
+  | 'rejectCountsSince'
+  | 'alarms'
+  | 'lastSeq'
 >;
 
 export interface HttpDeps {

@@ -60,11 +60,7 @@ export class StatusSource {
     const deps = this.deps;
     const now = deps.clock.now();
     const oldest = deps.store.oldestPending();
-    this.inside ??= deps.store
-      .insideNow()
-      .slice(-INSIDE_LIST_MAX)
-      .reverse()
-      .map((c) => insideView(c, deps.zone));
+    this.inside ??= deps.store.insideLatest(INSIDE_LIST_MAX).map((c) => insideView(c, deps.zone));
     return {
       device: { id: deps.config.device.id, site: deps.config.device.site },
       version: deps.version,

@@ -120,6 +120,10 @@ export class CheckinStore {
     return this.presence.insideNow();
   }
 
+  insideLatest(limit: number): Checkin[] {
+    return this.presence.insideLatest(limit);
+  }
+
   autoCheckout(at: Date, clockSynced: boolean, inBefore?: number): Checkin[] {
     return this.presence.autoCheckout(at, clockSynced, inBefore);
   }

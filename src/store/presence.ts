@@ -18,6 +18,11 @@ export class Presence {
   }
 
   /** Who is inside, by the check-ins they came in by; one whose document no longer opens cannot be shown. */
+  /** The `limit` most recent arrivals still inside, newest first (the status page's list). */
+  insideLatest(limit: number): Checkin[] {
+    return readableOnly((this.ctx.q.insideLatest.all(limit) as CheckinRow[]).map((r) => this.ctx.toCheckin(r)));
+  }
+
   insideNow(): Checkin[] {
     return readableOnly((this.ctx.q.insideNow.all() as CheckinRow[]).map((r) => this.ctx.toCheckin(r)));
   }
@@ -28,7 +33,10 @@ export class Presence {
    * document; they leave the inside list all the same, so nobody stays inside for good.
    */
   autoCheckout(at: Date, clockSynced: boolean, inBefore?: number): Checkin[] {
-    const inside = this.insideNow().filter((c) => inBefore === undefined || new Date(c.scannedAt).getTime() < inBefore);
+    const inside =
+      inBefore === undefined
+        ? this.insideNow()
+        : readableOnly((this.ctx.q.insideBefore.all(inBefore) as CheckinRow[]).map((r) => this.ctx.toCheckin(r)));
     const { db, q } = this.ctx;
     return this.ctx.write(() =>
       db

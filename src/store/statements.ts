@@ -63,6 +63,9 @@ export function prepare(db: Database) {
     oldestPending: db.prepare('SELECT seq, scanned_at FROM checkins WHERE sent_ms IS NULL ORDER BY seq LIMIT 1'),
     lastSeq: db.prepare("SELECT value FROM counters WHERE name = 'seq'"),
     insideNow: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq ORDER BY c.seq'),
+    // Bounded reads of the inside list: a kiosk with tens of thousands inside must not unseal them all at once.
+    insideLatest: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq ORDER BY c.seq DESC LIMIT ?'),
+    insideBefore: db.prepare('SELECT c.* FROM presence AS p JOIN checkins AS c ON c.seq = p.seq WHERE c.scanned_ms < ? ORDER BY c.seq'),
     insideCount: db.prepare('SELECT COUNT(*) FROM presence'),
     clearPresence: db.prepare('DELETE FROM presence'),
     countsSince: db.prepare('SELECT direction, COUNT(*) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY direction'),

@@ -252,6 +252,16 @@ describe('check-in store', () => {
     store.close();
   });
 
+  it('reads only the newest arrivals still inside for the list, newest first, without unsealing everyone inside', () => {
+    const store = CheckinStore.open(setup());
+    const numbers = ['001190000001', '001190000002', '001190000003', '001190000004'];
+    for (const n of numbers) store.recordCheckin(checkinInput(cccdDoc(n)));
+    store.recordCheckin(checkinInput(cccdDoc('001190000004'), { direction: 'out' }));
+    expect(store.insideLatest(2).map((c) => c.document.number)).toEqual(['001190000003', '001190000002']);
+    expect(store.insideLatest(10)).toHaveLength(3);
+    store.close();
+  });
+
   it('counts "today" from midnight of the kiosk zone, whatever the machine’s TZ', () => {
     const clock = testClock('2026-11-22T23:30:00+07:00');
     const store = CheckinStore.open(setup({ clock }));
