@@ -126,6 +126,7 @@ export class CentralApp {
       insert: (rows) => this.store.insertCheckins(rows),
       clock: this.clock,
       windowMs: config.broker.groupCommitMs,
+      maxBatch: config.broker.groupCommitRows,
       onCommit: (rows, _inserted, seconds) => {
         this.metrics.commitSeconds.observe(seconds);
         this.metrics.batchRows.observe(rows.length);
