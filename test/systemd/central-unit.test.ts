@@ -29,10 +29,10 @@ describe('central systemd unit', () => {
     expect(directives('CapabilityBoundingSet')).toEqual(['']);
   });
 
-  it('runs central as a notify service with a watchdog, not restarted on a configuration error', () => {
+  it('runs central as a notify service with a watchdog, not restarted on a configuration error nor on a client id taken (79)', () => {
     expect(directives('ExecStart')[0]).toMatch(/bin\/qrgate\.js central run --config \/etc\/qrgate\/central\.yaml$/);
     expect(directives('Type')).toEqual(['notify']);
     expect(directives('WatchdogSec')).toEqual(['30']);
-    expect(directives('RestartPreventExitStatus')).toEqual(['78']);
+    expect(directives('RestartPreventExitStatus')).toEqual(['78 79']);
   });
 });
