@@ -90,7 +90,7 @@ describe('a consumer whose client id another process takes', () => {
     expect((await h.app.health()).ok).toBe(true);
     // What the broker tells the displaced connection when another one took its session.
     const last = sockets.at(-1);
-    last?.end(mqttPacket.generate({ cmd: 'disconnect', reasonCode: 142 } as mqttPacket.Packet, { protocolVersion: 5 }));
+    last?.end(mqttPacket.generate({ cmd: 'disconnect', reasonCode: 142 }, { protocolVersion: 5 }));
     expect(await failedWithin(h.app, 5000)).toMatchObject({ code: 'E_MQTT_CLIENTID_TAKEN' });
     expect((await h.app.health()).checks.broker?.detail).toMatch(/^E_MQTT_CLIENTID_TAKEN: .*reason 0x8E/);
     await new Promise((r) => setTimeout(r, 2000)); // longer than the first reconnect delay (0.5 s)

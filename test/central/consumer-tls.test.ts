@@ -33,7 +33,10 @@ describe('central consuming from a TLS broker (Mosquitto, client certificates re
       dir,
     );
     expect((await h.app.health()).checks.broker).toEqual({ ok: true, detail: `consuming from ${b.url} as central-1` });
-    const k = await startKiosk(h, 'hq', 'kiosk-1', { register: false, mqtt: { ca: pki.ca, cert: pki.otherClientCert, key: pki.otherClientKey } });
+    const k = await startKiosk(h, 'hq', 'kiosk-1', {
+      register: false,
+      mqtt: { ca: pki.ca, cert: pki.otherClientCert, key: pki.otherClientKey },
+    });
     await until(() => k.forwarder.status().state === 'connected', 'the kiosk connected over TLS', 20_000);
     for (let i = 1; i <= 20; i += 1) k.checkin(i);
     await until(async () => (await h.app.store.findCheckins({ limit: 100 })).length === 20, 'the 20 check-ins stored', 30_000);
@@ -53,7 +56,10 @@ describe('central consuming from a TLS broker (Mosquitto, client certificates re
     expect(refused?.ok).toBe(false);
     expect(refused?.detail).toMatch(/^not connected: E_MQTT_TLS .*(self[- ]signed|unable to verify|certificate)/i);
     const noCert = await startCentral({ broker: { url: b.url, clientId: 'central-2', ca: pki.ca } }, {}, tempDir('qrgate-consumer-tls-'));
-    await until(async () => /^not connected: E_MQTT_TLS /.test((await noCert.app.health()).checks.broker?.detail ?? ''), 'refused: no certificate');
+    await until(
+      async () => /^not connected: E_MQTT_TLS /.test((await noCert.app.health()).checks.broker?.detail ?? ''),
+      'refused: no certificate',
+    );
     expect((await noCert.app.health()).ok).toBe(false);
   }, 60_000);
 });

@@ -94,7 +94,11 @@ describe('group commit', () => {
     const { calls, insert } = heldInsert();
     // The window's timer is armed but never fires: only the row count can start these commits.
     const armed: number[] = [];
-    const clock: Clock = { ...testClock(), setTimeout: (_fn, ms) => (armed.push(ms), setTimeout(() => undefined, 0) as Timer) };
+    const never = (ms: number): Timer => {
+      armed.push(ms);
+      return setTimeout(() => undefined, 0);
+    };
+    const clock: Clock = { ...testClock(), setTimeout: (_fn, ms) => never(ms) };
     const g = new GroupCommit({ insert, clock, windowMs: 50, maxBatch: 3 });
     const first = [g.add(row(1)), g.add(row(2))];
     await tick();

@@ -24,7 +24,9 @@ describe.each([
   });
 
   it('is hardened like the kiosk unit (exposure under 2.0), with no devices', () => {
-    const score = Number(/Overall exposure level for qrgate-central@?i?\.service: ([\d.]+)/.exec(analyze(['security', '--offline=true', unit]).out)?.[1]);
+    const score = Number(
+      /Overall exposure level for qrgate-central@?i?\.service: ([\d.]+)/.exec(analyze(['security', '--offline=true', unit]).out)?.[1],
+    );
     expect(score).toBeLessThan(2.0);
     expect(directives('DevicePolicy')).toEqual(['closed']);
     expect(directives('PrivateDevices')).toEqual(['yes']);
