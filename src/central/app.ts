@@ -4,6 +4,7 @@
  * for a row that can no longer be committed).
  */
 import { systemClock, type Clock, type Timer } from '../core/clock.js';
+import type { MqttCode } from '../core/codes.js';
 import { TimeZone } from '../core/zone.js';
 import type { CheckinMessage } from '../forwarder/contract.js';
 import type { Logger } from '../logger.js';
@@ -60,6 +61,8 @@ export class CentralApp {
   readonly commit: GroupCommit;
   readonly fleet: FleetDeps;
   readonly ingest: Ingest;
+  /** Settles when a part stopped for good and the process should end, not be restarted (E_MQTT_CLIENTID_TAKEN). */
+  readonly failed: Promise<{ readonly code: MqttCode; readonly detail: string }>;
   httpAddress: string | null = null;
   brokerUrl: string | null = null;
   private readonly clock: Clock;
@@ -97,6 +100,8 @@ export class CentralApp {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger;
+    let fail: (f: { code: MqttCode; detail: string }) => void = () => undefined;
+    this.failed = new Promise((resolve) => (fail = resolve));
     const zone = new TimeZone(config.fleet.timeZone);
     this.tracker = new KioskTracker(this.store, (err) => this.log.error({ err }, 'could not save a kiosk state; retrying in a second'));
     this.gaps = new GapWatcher({
@@ -126,6 +131,7 @@ export class CentralApp {
       insert: (rows) => this.store.insertCheckins(rows),
       clock: this.clock,
       windowMs: config.broker.groupCommitMs,
+      maxBatch: config.broker.groupCommitRows,
       onCommit: (rows, _inserted, seconds) => {
         this.metrics.commitSeconds.observe(seconds);
         this.metrics.batchRows.observe(rows.length);
@@ -154,7 +160,13 @@ export class CentralApp {
             metrics: this.metrics,
             log: this.log.child({ module: 'broker' }),
           })
-        : new BrokerConsumer({ config: config.broker, ingest, clock: this.clock, log: this.log.child({ module: 'consumer' }) });
+        : new BrokerConsumer({
+            config: config.broker,
+            ingest,
+            clock: this.clock,
+            log: this.log.child({ module: 'consumer' }),
+            onFatal: (code, detail) => fail({ code, detail }),
+          });
     const sessions = new OperatorSessions(config.http.sessionTtlMin * 60_000, this.clock);
     this.http = buildCentralHttp({
       config,

@@ -53,10 +53,17 @@ export const CentralBrokerSchema = Type.Object(
     }),
     groupCommitMs: Type.Integer({
       minimum: 0,
-      maximum: 100,
+      maximum: 50,
       default: 0,
       description:
-        'Check-ins that arrive within this many milliseconds are committed together; each kiosk gets its acknowledgement (PUBACK) only after its row is committed. 0: commit once the messages read so far are parsed (batches still form while a commit runs); measured better latency and no worse throughput than 5 (docs/performance.md).',
+        'Check-ins that arrive within this many milliseconds (at most 50) are committed together, or sooner once broker.groupCommitRows are waiting; each kiosk gets its acknowledgement (PUBACK) only after its row is committed. 0: commit once the messages read so far are parsed (batches still form while a commit runs); measured better latency and no worse throughput than 5 (docs/performance.md).',
+    }),
+    groupCommitRows: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 2000,
+      description:
+        'A group commit holds at most this many check-ins: a batch this large is committed at once, without waiting for broker.groupCommitMs, and what comes beyond it (while a commit runs) forms the next batch.',
     }),
     url: Type.Optional(
       Type.String({

@@ -10,6 +10,9 @@
  *   messages in hand at once so that the group commit batches them. On 'disconnect' (the store failed) it sends no
  *   PUBACK and drops the connection: the broker keeps the message in this session and sends it again after the
  *   reconnect (src/forwarder/connection.ts, openConsumerClient).
+ * Its client id is its own: when another connection takes its session over (another process under the same
+ * broker.clientId), it stops for good with E_MQTT_CLIENTID_TAKEN rather than take the session back, which would
+ * start a fight neither process could win (see takenOver).
  * The sender of a message is the kiosk its topic names: the broker's ACL guarantees that a kiosk publishes only
  * under its own topics. Nothing here relies on arrival order: the Ingest and the gap watcher work by seq.
  */
@@ -19,12 +22,14 @@ import {
   classifyError,
   consumerOptions,
   isDeferredAck,
+  isSessionTakenOver,
   NotAcknowledged,
   openConsumerClient,
   type IClientOptions,
   type IPublishPacket,
   type MqttClient,
 } from '../forwarder/connection.js';
+import type { MqttCode } from '../core/codes.js';
 import type { Logger } from '../logger.js';
 import type { BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
@@ -35,6 +40,15 @@ import type { KioskId } from './store-types.js';
 const KEEPALIVE_SEC = 30;
 const CONNECT_TIMEOUT_MS = 15_000;
 const STOP_WAIT_MS = 2000;
+/**
+ * A broker that does not send reason 0x8E (Mosquitto before 2.0.15) just closes a connection whose session another
+ * one took. Two processes under one id then take the session from each other at every reconnect: each sees the broker
+ * close a connection it had accepted (no DISCONNECT, not closed by us), and reconnects at once, successfully. This
+ * many such closes in a row, all but the first of connections younger than TAKEOVER_SHORT_MS, mean a fight; a failed
+ * attempt (the broker away) or any other end breaks the row. The process displaced first reaches it first and stops.
+ */
+const TAKEOVER_CLOSES = 3;
+const TAKEOVER_SHORT_MS = 10_000;
 
 export interface ConsumerDeps {
   readonly config: CentralConfig['broker'];
@@ -43,6 +57,8 @@ export interface ConsumerDeps {
   readonly log: Logger;
   /** Reconnect delays; default 0.5 s doubling to 15 s, with jitter. */
   readonly backoff?: Backoff;
+  /** The consumer stopped for good (E_MQTT_CLIENTID_TAKEN): the process should stop too, and not be restarted. */
+  readonly onFatal?: (code: MqttCode, detail: string) => void;
 }
 
 /** `mqtts://user:secret@host:8883/` → `mqtts://host:8883` (a URL for the log and /health). */
@@ -63,6 +79,9 @@ export class BrokerConsumer implements BrokerSide {
   private generation = 0;
   private retry: Timer | undefined;
   private lastProblem: string | null = null;
+  private fatal: { readonly code: MqttCode; readonly detail: string } | null = null;
+  /** Closes in a row that look like a takeover (TAKEOVER_CLOSES). */
+  private takeoverCloses = 0;
   private onFirstOutcome: (() => void) | null = null;
   private readonly backoff: Backoff;
   private readonly url: string;
@@ -83,9 +102,9 @@ export class BrokerConsumer implements BrokerSide {
   }
 
   status(): { ok: boolean; detail: string } {
-    return this.subscribed
-      ? { ok: true, detail: `consuming from ${publicUrl(this.url)} as ${this.clientId}` }
-      : { ok: false, detail: 'not connected' };
+    if (this.fatal !== null) return { ok: false, detail: `${this.fatal.code}: ${this.fatal.detail}` };
+    if (this.subscribed) return { ok: true, detail: `consuming from ${publicUrl(this.url)} as ${this.clientId}` };
+    return { ok: false, detail: this.lastProblem === null ? 'not connected' : `not connected: ${this.lastProblem}` };
   }
 
   /**
@@ -177,9 +196,21 @@ export class BrokerConsumer implements BrokerSide {
     const client = openConsumerClient(this.url, this.options, (topic, payload, packet) => this.onPublish(topic, payload, packet));
     this.client = client;
     const current = (): boolean => this.generation === generation && this.client === client;
+    // Whether the broker accepted this connection, and when; whether it ended otherwise than by a bare close
+    // (a DISCONNECT from the broker, or closed by us): for the takeover count.
+    let acceptedAt: number | null = null;
+    let explained = false;
     client.on('connect', (connack) => {
       if (!current()) return;
-      this.subscribe(client, connack.sessionPresent, current);
+      acceptedAt = this.d.clock.now().getTime();
+      this.subscribe(client, connack.sessionPresent, current, () => (explained = true));
+    });
+    client.on('disconnect', (packet) => {
+      if (!current()) return;
+      explained = true;
+      if (isSessionTakenOver(packet))
+        this.takenOver('the broker ended this session: another connection with the same client id took it over (MQTT 5 reason 0x8E)');
+      else this.problem('E_MQTT_CONNECT', `the broker disconnected this consumer (MQTT 5 reason ${packet.reasonCode ?? 0})`);
     });
     // QoS 0 (kiosks publish at QoS 1; a QoS 0 message has no acknowledgement to hold back).
     client.on('message', (topic, payload, packet) => {
@@ -192,6 +223,7 @@ export class BrokerConsumer implements BrokerSide {
           { reason: err.message },
           'a message could not be stored: dropping the broker connection so that the broker sends it again',
         );
+        explained = true;
         client.end(true);
         return;
       }
@@ -205,13 +237,22 @@ export class BrokerConsumer implements BrokerSide {
       if (was) this.d.log.warn({ broker: publicUrl(this.url) }, 'lost the connection to the broker; reconnecting (broker: not connected)');
       this.settleStart();
       if (this.stopped) return;
+      if (acceptedAt === null || explained) this.takeoverCloses = 0;
+      else {
+        const young = this.d.clock.now().getTime() - acceptedAt < TAKEOVER_SHORT_MS;
+        this.takeoverCloses = young ? this.takeoverCloses + 1 : 1;
+        if (this.takeoverCloses >= TAKEOVER_CLOSES)
+          return this.takenOver(
+            `the broker closed this consumer's connection ${TAKEOVER_CLOSES} times in a row right after accepting it, with no reason given: another process is connected under the same client id (a broker that sends MQTT 5 reason 0x8E, as Mosquitto 2.0.15 and later or EMQX, says so outright)`,
+          );
+      }
       const delay = this.backoff.next();
       this.retry = this.d.clock.setTimeout(() => this.connect(), delay);
       this.retry.unref();
     });
   }
 
-  private subscribe(client: MqttClient, sessionPresent: boolean, current: () => boolean): void {
+  private subscribe(client: MqttClient, sessionPresent: boolean, current: () => boolean, endingIt: () => void): void {
     const b = this.d.config.baseTopic;
     const g = this.d.config.sharedGroup;
     // Status with rh 0: every kiosk's retained status at every (re)subscription, since central marks every kiosk
@@ -232,6 +273,7 @@ export class BrokerConsumer implements BrokerSide {
           'E_MQTT_AUTH',
           err ? err.message : `the broker refused the subscriptions ${refused.join(', ')} (its ACL must let broker.username read ${b}/#)`,
         );
+        endingIt();
         client.end(true);
         return;
       }
@@ -244,6 +286,31 @@ export class BrokerConsumer implements BrokerSide {
       );
       this.settleStart();
     });
+  }
+
+  /**
+   * Another connection took this consumer's session (its client id) over: stop for good. Connecting again would take
+   * the session back, the other process would do the same, and each one's unacknowledged messages would go back and
+   * forth. The process that stays keeps the session and what it holds; this one tells its operator and, through
+   * onFatal, ends (`qrgate central run` exits 79, which systemd does not restart).
+   */
+  private takenOver(detail: string): void {
+    if (this.fatal !== null) return;
+    const code = 'E_MQTT_CLIENTID_TAKEN';
+    this.fatal = { code, detail };
+    this.stopped = true;
+    this.generation += 1;
+    this.d.clock.clearTimeout(this.retry);
+    const client = this.client;
+    this.client = null;
+    this.subscribed = false;
+    client?.end(true);
+    this.d.log.fatal(
+      { code, clientId: this.clientId, broker: publicUrl(this.url), detail },
+      `another process is connected to the broker under this consumer's client id "${this.clientId}" and took its session over: stopping, not reconnecting (two processes would take the session from each other for ever). Fix: give every central process its own broker.clientId, then start this one again`,
+    );
+    this.settleStart();
+    this.d.onFatal?.(code, detail);
   }
 
   private problem(code: string, detail: string): void {

@@ -19,8 +19,8 @@ export interface GroupCommitDeps {
   readonly insert: (rows: readonly CheckinRow[]) => Promise<boolean[]>;
   readonly clock: Clock;
   readonly windowMs: number;
-  /** A batch this large is committed at once, without waiting for the window. */
-  readonly maxBatch?: number;
+  /** A batch this large is committed at once, without waiting for the window (broker.groupCommitRows); no batch is larger. */
+  readonly maxBatch: number;
   readonly onCommit?: (rows: readonly CheckinRow[], inserted: readonly boolean[], seconds: number) => void;
 }
 
@@ -28,11 +28,8 @@ export class GroupCommit {
   private queue: Waiting[] = [];
   private timer: Timer | undefined;
   private inFlight: Promise<void> | undefined;
-  private readonly maxBatch: number;
 
-  constructor(private readonly d: GroupCommitDeps) {
-    this.maxBatch = d.maxBatch ?? 2000;
-  }
+  constructor(private readonly d: GroupCommitDeps) {}
 
   get waiting(): number {
     return this.queue.length;
@@ -42,7 +39,7 @@ export class GroupCommit {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (this.inFlight !== undefined) return;
-      if (this.queue.length >= this.maxBatch) void this.flush();
+      if (this.queue.length >= this.d.maxBatch) void this.flush();
       else if (this.timer === undefined) this.timer = this.d.clock.setTimeout(() => void this.flush(), this.d.windowMs);
     });
   }
@@ -52,7 +49,7 @@ export class GroupCommit {
     this.d.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (this.inFlight !== undefined) return this.inFlight;
-    const batch = this.queue.splice(0, this.maxBatch);
+    const batch = this.queue.splice(0, this.d.maxBatch);
     if (batch.length === 0) return Promise.resolve();
     this.inFlight = this.commit(batch).finally(() => {
       this.inFlight = undefined;

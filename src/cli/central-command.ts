@@ -20,6 +20,11 @@ import { EXIT_CONFIG } from './run-command.js';
 import { UsageError } from './usage-error.js';
 
 export const DEFAULT_CENTRAL_CONFIG = '/etc/qrgate/central.yaml';
+/**
+ * Another process took this consumer's broker session (same broker.clientId): systemd must not restart it into a
+ * fight for the session (RestartPreventExitStatus in systemd/qrgate-central*.service).
+ */
+export const EXIT_CLIENTID_TAKEN = 79;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function configFrom(file: string | undefined): CentralConfig | number {
@@ -88,13 +93,15 @@ async function run(file: string | undefined, checkOnly: boolean): Promise<number
             if (ok) notifier.watchdog();
           });
         }, every);
-  const signal = await signalled;
-  logger.info({ signal }, 'stopping');
+  const ended = await Promise.race([signalled, app.failed]);
+  if (typeof ended === 'string') logger.info({ signal: ended }, 'stopping');
   systemClock.clearInterval(watchdog);
   notifier.stopping();
   await app.stop();
   notifier.close();
-  return 0;
+  if (typeof ended === 'string') return 0;
+  process.stderr.write(`qrgate central: ${ended.code}: ${ended.detail}; give every central process its own broker.clientId\n`);
+  return EXIT_CLIENTID_TAKEN;
 }
 
 export function centralCommand(): Command {
@@ -106,7 +113,7 @@ export function centralCommand(): Command {
     .option('--check', 'only validate the configuration and exit')
     .addHelpText(
       'after',
-      `\nExit status: 0 after a clean stop or a valid --check, ${EXIT_CONFIG} invalid configuration or store key, 1 other failure.`,
+      `\nExit status: 0 after a clean stop or a valid --check, ${EXIT_CONFIG} invalid configuration or store key, ${EXIT_CLIENTID_TAKEN} another process took this broker.clientId (not restarted by systemd), 1 other failure.`,
     )
     .action(async (flags: { config?: string; check?: boolean }) => {
       process.exitCode = await run(flags.config, flags.check === true);

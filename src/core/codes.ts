@@ -208,6 +208,10 @@ export const MQTT_CODES = {
     vi: 'Máy chủ MQTT đóng kết nối.',
     en: 'The MQTT broker closed the connection.',
   },
+  E_MQTT_CLIENTID_TAKEN: {
+    vi: 'Một tiến trình khác đã kết nối máy chủ MQTT với cùng client id và chiếm phiên này. Hai tiến trình không bao giờ được dùng chung một client id: đặt cho mỗi tiến trình một id riêng (broker.clientId) rồi mới khởi động lại.',
+    en: 'Another process connected to the MQTT broker with the same client id and took this session over. Two processes must never share a client id: give each its own (broker.clientId), then start this one again.',
+  },
   E_UNKNOWN_OP: { vi: 'Yêu cầu không được hỗ trợ.', en: 'Unknown request operation.' },
   W_MQTT_PLAINTEXT: {
     vi: 'Kết nối MQTT không mã hóa (mqtt.allowPlaintext): dữ liệu cá nhân đi qua mạng ở dạng đọc được. Hãy dùng mqtts://.',

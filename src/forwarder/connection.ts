@@ -6,7 +6,14 @@
  * which takes a message only on the topic that carries its type (contract.ts).
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient, type PacketCallback } from 'mqtt';
+import mqtt, {
+  type IClientOptions,
+  type IClientPublishOptions,
+  type IDisconnectPacket,
+  type IPublishPacket,
+  type MqttClient,
+  type PacketCallback,
+} from 'mqtt';
 import type { Clock } from '../core/clock.js';
 import type { MqttCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
@@ -204,6 +211,14 @@ export async function probeBroker(config: Config, topics: Topics, probe: ProbeOp
   }
   return { ok: false, code: 'E_MQTT_CONNECT', detail: 'the broker refused both MQTT 5 and 3.1.1' };
 }
+
+/**
+ * MQTT 5 DISCONNECT reason 0x8E (Session taken over): another connection under the same client id took the session,
+ * and this one is closed. mqtt.js reports the broker's DISCONNECT as a 'disconnect' event with the packet, then the
+ * 'close'. Mosquitto sends it from 2.0.15 on (mosquitto#2607) and EMQX does; older Mosquitto (Debian 12's 2.0.11)
+ * only closes the connection.
+ */
+export const isSessionTakenOver = (packet: Pick<IDisconnectPacket, 'reasonCode'>): boolean => packet.reasonCode === 0x8e;
 
 /** Central's consumer of an external broker (src/central/consumer.ts): what its client is opened with. */
 export interface ConsumerClientSettings {

@@ -209,7 +209,9 @@ describe('central consuming from an external broker (Mosquitto)', () => {
       await b.down(signal);
       if (wipe) b.wipe();
       await until(async () => !(await a.app.health()).ok, 'a sees the broker gone');
-      expect((await a.app.health()).checks.broker).toEqual({ ok: false, detail: 'not connected' });
+      const link = (await a.app.health()).checks.broker;
+      expect(link?.ok).toBe(false);
+      expect(link?.detail).toMatch(/^not connected/);
       for (let i = 1501; i <= 1600; i += 1) k.checkin(i);
       await b.up();
       await until(async () => (await a.app.health()).ok && (await c.app.health()).ok, 'both consumers back', 30_000);
