@@ -34,13 +34,15 @@ export async function run({ long }) {
       (c) => c.lines.filter((l) => l.msg === 'a message could not be stored: dropping the broker connection so that the broker sends it again').length,
     );
     if (refusals.every((n) => n === 0)) problems.push('no consumer ever failed to store: the database was not down mid-ingest');
-    const resends = consumers.map(consumerFigures).reduce((n, f) => n + f.resends, 0);
+    const figures = consumers.map(consumerFigures);
+    const resends = figures.reduce((n, f) => n + f.resends, 0);
+    const reconnects = figures.reduce((n, f) => n + f.reconnects, 0);
     const { rows, problems: verdict } = await rig.verify();
     problems.push(...verdict);
     await rig.stop();
     return outcome(
       problems,
-      `PostgreSQL down ${downMs / 1000} s from ${storedAtStop}/${rig.total} stored (2 kiosks × ${perKiosk}, ${pendingAtRestart} still unpublished at the restart); the consumers dropped their broker connection ${refusals.join(' + ')} time(s) rather than acknowledge; ${resends} resend request(s); all stored ${repairSec.toFixed(1)} s after the restart; Mosquitto began dropping ${brokerDrops(rig.broker)} time(s); ${rows}/${rig.total} rows, each (site, device, seq) once`,
+      `PostgreSQL down ${downMs / 1000} s from ${storedAtStop}/${rig.total} stored (2 kiosks × ${perKiosk}, ${pendingAtRestart} still unpublished at the restart); ${refusals.reduce((n, r) => n + r, 0)} deliveries left unacknowledged for want of the store, ${reconnects} reconnections to the broker; ${resends} resend request(s); all stored ${repairSec.toFixed(1)} s after the restart; Mosquitto began dropping ${brokerDrops(rig.broker)} time(s); ${rows}/${rig.total} rows, each (site, device, seq) once`,
     );
   } finally {
     await cleanup.run();
