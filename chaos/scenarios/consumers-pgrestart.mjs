@@ -30,7 +30,9 @@ export async function run({ long }) {
     if (!complete) problems.push(`only ${await rig.storedCount()} of ${rig.total} stored in time`);
     const dead = consumers.filter((c) => !c.alive);
     if (dead.length > 0) problems.push(`${dead.length} consumer(s) exited: ${dead[0].stderr.slice(-300)}`);
-    const refusals = consumers.map((c) => c.lines.filter((l) => l.msg === 'could not store a kiosk message; the kiosk will send it again').length);
+    const refusals = consumers.map(
+      (c) => c.lines.filter((l) => l.msg === 'could not store a kiosk message; the kiosk will send it again').length,
+    );
     if (refusals.every((n) => n === 0)) problems.push('no consumer ever failed to store: the database was not down mid-ingest');
     const figures = consumers.map(consumerFigures);
     const resends = figures.reduce((n, f) => n + f.resends, 0);

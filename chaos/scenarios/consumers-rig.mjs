@@ -4,6 +4,7 @@
 // database through `$share/…` under their own client ids, and real `qrgate run` kiosks draining a backlog each.
 // The verdict is read from PostgreSQL itself: every (site, device, seq) once, nothing else.
 import { mkdirSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { Mosquitto } from '../../scripts/lib/broker.mjs';
 import { Central } from '../../scripts/lib/central.mjs';
@@ -116,7 +117,13 @@ export async function consumersRig(tmp, cleanup, { kiosks: count = 2, perKiosk, 
 /** A counter of a running central, read from its /metrics (0 when absent). */
 export async function metric(central, name) {
   const http = central.lines.find((l) => l.msg === 'central ready')?.http;
-  const text = await (await fetch(`${http}/metrics`)).text();
+  const text = await new Promise((resolve, reject) =>
+    get(`${http}/metrics`, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d) => (body += d));
+      res.on('end', () => resolve(body));
+    }).on('error', reject),
+  );
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
