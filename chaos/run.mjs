@@ -24,6 +24,10 @@ const SCENARIOS = [
   'damage',
   'central-kill9',
   'central-resend',
+  'consumers-kill9',
+  'consumers-wipe',
+  'consumers-pgrestart',
+  'consumers-late',
 ];
 /** A scenario that overruns this is failed and its processes are killed. */
 const BUDGET_MS = long ? 1_800_000 : 120_000;

@@ -6,7 +6,10 @@ import { buildBacklog, pendingCounter } from '../../scripts/lib/backlog.mjs';
 import { addKiosk } from '../../scripts/lib/central.mjs';
 import { Daemon, writeConfig } from '../../scripts/lib/daemon.mjs';
 
-/** `count` kiosks in `dir`/k{i}, each with `backlog` pending check-ins, registered at central (config file). */
+/**
+ * `count` kiosks in `dir`/k{i}, each with `backlog` pending check-ins, registered at central (`centralConfig`, its
+ * config file), or with null not registered (an external broker that lets anyone in: the kiosk sends no credentials).
+ */
 export async function backlogKiosks(dir, centralConfig, count, backlog) {
   // One store per kiosk (not copies of one: the ids are UUIDv7 made at commit, unique per kiosk, and central
   // de-duplicates on them).
@@ -16,19 +19,17 @@ export async function backlogKiosks(dir, centralConfig, count, backlog) {
     mkdirSync(kdir, { recursive: true });
     await buildBacklog(join(kdir, 'qrgate.db'), join(kdir, 'store.key'), backlog, { startIndex: i * 1_000_000 });
     const device = { id: `kiosk-${i}`, site: 'chaos-site' };
-    addKiosk(centralConfig, device.site, device.id, join(kdir, 'mqtt.password'));
-    kiosks.push({ dir: kdir, device, db: join(kdir, 'qrgate.db') });
+    const passwordFile = centralConfig === null ? null : join(kdir, 'mqtt.password');
+    if (passwordFile !== null) addKiosk(centralConfig, device.site, device.id, passwordFile);
+    kiosks.push({ dir: kdir, device, db: join(kdir, 'qrgate.db'), passwordFile });
   }
   return kiosks;
 }
 
-export function startKiosk(k, url) {
-  return new Daemon(
-    writeConfig(k.dir, {
-      device: k.device,
-      mqtt: { url, username: `${k.device.site}/${k.device.id}`, passwordFile: join(k.dir, 'mqtt.password'), keepaliveSec: 5 },
-    }),
-  );
+/** A `qrgate run` of kiosk `k` against the broker at `url`; `mqtt` adds keys to its mqtt section. */
+export function startKiosk(k, url, mqtt = {}) {
+  const credentials = k.passwordFile === null ? {} : { username: `${k.device.site}/${k.device.id}`, passwordFile: k.passwordFile };
+  return new Daemon(writeConfig(k.dir, { device: k.device, mqtt: { url, ...credentials, keepaliveSec: 5, ...mqtt } }));
 }
 
 export async function pendingOf(kiosks) {

@@ -9,6 +9,11 @@ export interface BrokerOptions {
   readonly persistence?: boolean;
   /** Extra mosquitto.conf lines for the listener (TLS, authentication). */
   readonly listenerLines?: readonly string[];
+  /**
+   * 'unlimited' (default): max_inflight_messages 0 and max_queued_messages 0, nothing dropped per session;
+   * 'mosquitto': the broker's own defaults (20 in flight, 1,000 queued per session, the rest dropped).
+   */
+  readonly queueLimits?: 'unlimited' | 'mosquitto';
 }
 
 export class Mosquitto {

@@ -45,10 +45,16 @@ export class Mosquitto {
   proc = undefined;
   log = '';
 
-  constructor(port, dir, { persistence = true, listenerLines = [] } = {}, scheme = 'mqtt') {
+  constructor(port, dir, { persistence = true, listenerLines = [], queueLimits = 'unlimited' } = {}, scheme = 'mqtt') {
     this.port = port;
     this.dir = dir;
     this.persistence = persistence;
+    /**
+     * 'unlimited' (0 in flight, 0 queued: no message dropped per session), or 'mosquitto': the broker's own defaults
+     * (20 in flight, 1,000 queued per session, the rest dropped), which a district's broker left as installed has.
+     */
+    if (!['unlimited', 'mosquitto'].includes(queueLimits)) throw new Error(`queueLimits: ${queueLimits}`);
+    this.queueLimits = queueLimits;
     /** Extra mosquitto.conf lines for the listener (TLS, authentication). */
     this.listenerLines = listenerLines;
     this.url = `${scheme}://127.0.0.1:${port}`;
@@ -82,8 +88,7 @@ export class Mosquitto {
         'log_type warning',
         `listener ${this.port} 127.0.0.1`,
         'allow_anonymous true',
-        'max_inflight_messages 0',
-        'max_queued_messages 0',
+        ...(this.queueLimits === 'unlimited' ? ['max_inflight_messages 0', 'max_queued_messages 0'] : []),
         ...this.listenerLines,
         '',
       ].join('\n'),
