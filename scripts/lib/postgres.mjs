@@ -49,6 +49,19 @@ function serverUser() {
   throw new Error('running as root, and neither a postgres nor a nobody user exists to run PostgreSQL as');
 }
 
+/**
+ * The server's environment: the caller's without libfaketime. The tests shift the clock of qrgate (and of the test
+ * runner) with faketime, whose LD_PRELOAD every child inherits; PostgreSQL then reads the faked time in some
+ * processes and the real one in others (its own log shows both years) and never leaves "starting up" after a
+ * restart. qrgate never asks the server for the time (every timestamp comes from its injected clock), so the
+ * server keeps the real one.
+ */
+function serverEnv() {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name === 'LD_PRELOAD' || name.startsWith('FAKETIME')) delete env[name];
+  return env;
+}
+
 function asUser(user, bin, args) {
   return user === null
     ? [bin, args]
@@ -103,7 +116,7 @@ export class Postgres {
       '--no-instructions',
     ]);
     try {
-      execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', cwd: this.dir });
+      execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', cwd: this.dir, env: serverEnv() });
     } catch (err) {
       throw new Error(`initdb failed: ${err.stderr ?? err.message}`, { cause: err });
     }
@@ -122,10 +135,11 @@ export class Postgres {
     };
     const argv = ['-D', this.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
     const [cmd, args] = asUser(this.serverUser, join(postgresBin(), 'postgres'), argv);
-    const proc = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.dir }));
+    const proc = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.dir, env: serverEnv() }));
     proc.stderr.setEncoding('utf8').on('data', (d) => (this.log += d));
     this.proc = proc;
-    const deadline = Date.now() + 15_000;
+    // Crash recovery replays the WAL: on a loaded 2-core machine with a slow disk that took over 15 s.
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`postgres exited: ${this.log}`);
       const client = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 1000 });

@@ -434,6 +434,7 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     for (const device of kiosks) expect(await b.seqGaps({ site: 'hq', device })).toEqual({ gaps: [], maxSeq: 50 });
   });
 
+  // The tests that stop and start the server get 90 s: a restart can take a minute on a loaded 2-core machine.
   it('answers unhealthy while the server is down, rejects an insert with E_STORE_UNAVAILABLE (no raw pg error), and works again once it is back', async () => {
     const server = pg.server();
     const url = await pg.freshDatabase();
@@ -454,7 +455,7 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     expect(await store.isHealthy()).toBe(true);
     expect(await store.insertCheckins([checkin(2)])).toEqual([true]);
     expect(connectionErrors.every((e) => e instanceof StoreError && e.code === 'E_STORE_UNAVAILABLE')).toBe(true);
-  });
+  }, 90_000);
 
   it('turns a refusal by the server into E_STORE_REFUSED with the SQLSTATE, after replacing connections the server ended', async () => {
     const url = await pg.freshDatabase();
@@ -493,7 +494,7 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     afterThisTest(() => after.close());
     expect(await after.findCheckins({ limit: 5000 })).toHaveLength(1000);
     expect(await after.seqGaps({ site: 'hq', device: 'k1' })).toEqual({ gaps: [], maxSeq: 1000 });
-  });
+  }, 90_000);
 
   it('cancels a statement that runs past the statement timeout as E_STORE_UNAVAILABLE', async () => {
     const url = await pg.freshDatabase();
