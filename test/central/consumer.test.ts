@@ -48,6 +48,19 @@ function consumer(
 
 const consumerOf = (h: CentralHarness): BrokerConsumer => h.app.broker as BrokerConsumer;
 
+/**
+ * Mosquitto's count of sessions, connected or kept for a client that left ($SYS/broker/clients/total, published
+ * every sys_interval), kept up to date by a subscriber of its own.
+ */
+async function sessionCount(b: Mosquitto): Promise<{ count: number }> {
+  const seen = { count: -1 };
+  const client = await mqtt.connectAsync(b.url, { clientId: `sys-${process.pid}`, clean: true, reconnectPeriod: 0 });
+  afterThisTest(() => client.endAsync());
+  client.on('message', (_topic, payload) => (seen.count = Number(payload.toString())));
+  await client.subscribeAsync('$SYS/broker/clients/total', { qos: 0 });
+  return seen;
+}
+
 async function counter(app: CentralApp, name: 'stored' | 'duplicates' | 'resendRequests'): Promise<number> {
   return (await app.metrics[name].get()).values[0]?.value ?? 0;
 }
@@ -174,16 +187,20 @@ describe('central consuming from an external broker (Mosquitto)', () => {
 
   it('a consumer that stays down stops taking its share once its session expired: the other then gets everything directly', async () => {
     const dir = tempDir('qrgate-consumers-');
-    const b = await broker(dir);
+    // $SYS every second: the test waits for the broker to say the session is gone, not for a guessed time.
+    const b = await broker(dir, ['sys_interval 1']);
     const a = await consumer(b, dir, 'central-a');
     const c = await consumer(b, dir, 'central-b', { sessionExpirySec: 1 });
     const k = await startKiosk(a);
     await kioskConnected(k);
     for (let i = 1; i <= 50; i += 1) k.checkin(i);
     await expectEverySeqOnce(a, 50);
+    const sessions = await sessionCount(b);
+    await until(() => sessions.count > 0, 'the broker counting its sessions');
+    const before = sessions.count;
     consumerOf(c).abort();
-    // The session expires 1 s after the disconnect; the broker checks about every second. Generous margin.
-    await new Promise((r) => setTimeout(r, 4000));
+    // The session outlives the connection by 1 s, until the broker's periodic check removes it.
+    await until(() => sessions.count === before - 1, 'the aborted consumer’s session expired', 30_000);
     const resendsBefore = await counter(a.app, 'resendRequests');
     const storedBefore = await counter(a.app, 'stored');
     for (let i = 51; i <= 550; i += 1) k.checkin(i);
