@@ -174,7 +174,7 @@ function renderStatus() {
   const items = [];
   if (status.scanners.length === 0) items.push(stateItem('warn', t().scanner, t().noScanners));
   for (const s of status.scanners) items.push(stateItem(scannerDown(s) ? 'bad' : 'ok', `${t().scanner} ${s.id}`, s.text[lang]));
-  if (status.refusing) items.push(stateItem('bad', '', status.refusing[lang]));
+  if (status.refusing) items.push(stateItem('bad', t().storage, status.refusing[lang]));
   const m = status.mqtt;
   items.push(stateItem(m.state === 'connected' ? 'ok' : m.state === 'disabled' ? 'neutral' : 'warn', t().broker, m.text[lang]));
   if (status.queue.pending > 0) items.push(stateItem(m.state === 'connected' ? 'neutral' : 'warn', '', t().pending(status.queue.pending)));
@@ -214,9 +214,26 @@ function stateItem(level, label, text) {
   return li;
 }
 
+/** Minutes east of UTC of an RFC 3339 time's own offset (`+07:00` → 420). */
+function offsetOf(iso) {
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/**
+ * The kiosk's wall clock: the daemon's time (`status.now`) carried forward by the time since it came, shown in the
+ * kiosk's zone (the offset `now` is written in, from clock.timeZone), never the browser's clock or zone. Nothing
+ * until the daemon has been heard: a wrong time is worse than none.
+ */
 function renderClock() {
-  const now = new Date();
-  $('clock').textContent = now.toLocaleTimeString(lang === 'vi' ? 'vi-VN' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+  if (status === null) {
+    $('clock').textContent = '';
+    return;
+  }
+  const instant = Date.parse(status.now) + (Date.now() - statusReceivedAt);
+  $('clock').textContent = new Date(instant + offsetOf(status.now) * 60_000).toISOString().slice(11, 16);
 }
 
 function renderAll() {
@@ -258,6 +275,7 @@ function connect() {
     }
     renderScan();
     renderStatus();
+    renderClock();
   });
   source.addEventListener('error', () => {
     setConnected(false);

@@ -224,8 +224,8 @@ $('lang').addEventListener('click', () => {
   renderStatic();
 });
 
-const today = new Date();
-$('day').value = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+// No default day from the browser's date: the laptop's zone and clock may not be the kiosk's. load() sets it from
+// the kiosk's own date, before the form is shown.
 renderStatic();
 show(false);
 $('login').hidden = true;
