@@ -104,80 +104,72 @@ describe('the receptionist panel, state by state', () => {
     await shoot(page, 'state-blocked-scanner');
   });
 
-  it(
-    'says from the first paint that a kiosk whose outbox is at store.maxPending cannot record (E_STORE_FULL), also after a reload, until the broker takes the backlog',
-    async () => {
-      const dir = tempDir('qrgate-http-');
-      const store = { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100 };
-      // The kiosk stopped with its outbox full: 100 check-ins waiting for a broker that is away.
-      const before = CheckinStore.open({ ...store, forwarding: true, clock: testClock(), zone: TEST_ZONE });
-      before.recordCheckins(Array.from({ length: 100 }, (_, i) => checkinInput(cccdDoc(`001190${String(i).padStart(6, '0')}`))));
-      before.close();
-      const broker = new Mosquitto(await freePort(), dir);
-      afterThisTest(() => broker.down());
-      const h = await startApp({ dir, config: { store, mqtt: { url: broker.url } } });
-      const page = await openPage(h);
-      // Nobody has been refused yet: the panel says it at once, not after the first visitor.
-      expect(await state(page)).toBe('blocked');
-      expect(await page.textContent('#verdict')).toBe('KIOSK ĐANG KHÔNG GHI NHẬN');
-      expect(await page.textContent('#reason')).toBe('Bộ nhớ của kiosk đã đầy.');
-      expect(await page.textContent('#last')).toBe('');
-      const system = (await page.textContent('#system')) ?? '';
-      expect(system).toContain('Bộ nhớBộ nhớ của kiosk đã đầy.');
-      expect(system).toContain('100 lượt chờ gửi');
-      // The broker's usual "still recording" would be untrue now.
-      expect(system).toContain('Mất kết nối máy chủ trung tâm.');
-      expect(system).not.toContain('vẫn đang ghi nhận');
-      await shoot(page, 'state-blocked-store-full');
-      await page.reload();
-      await connected(page);
-      expect(await state(page)).toBe('blocked');
-      await page.click('#lang');
-      expect(await page.textContent('#verdict')).toBe('THE KIOSK IS NOT RECORDING');
-      await shoot(page, 'state-blocked-store-full-en');
-      await page.click('#lang');
+  it('says from the first paint that a kiosk whose outbox is at store.maxPending cannot record (E_STORE_FULL), also after a reload, until the broker takes the backlog', async () => {
+    const dir = tempDir('qrgate-http-');
+    const store = { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100 };
+    // The kiosk stopped with its outbox full: 100 check-ins waiting for a broker that is away.
+    const before = CheckinStore.open({ ...store, forwarding: true, clock: testClock(), zone: TEST_ZONE });
+    before.recordCheckins(Array.from({ length: 100 }, (_, i) => checkinInput(cccdDoc(`001190${String(i).padStart(6, '0')}`))));
+    before.close();
+    const broker = new Mosquitto(await freePort(), dir);
+    afterThisTest(() => broker.down());
+    const h = await startApp({ dir, config: { store, mqtt: { url: broker.url } } });
+    const page = await openPage(h);
+    // Nobody has been refused yet: the panel says it at once, not after the first visitor.
+    expect(await state(page)).toBe('blocked');
+    expect(await page.textContent('#verdict')).toBe('KIOSK ĐANG KHÔNG GHI NHẬN');
+    expect(await page.textContent('#reason')).toBe('Bộ nhớ của kiosk đã đầy.');
+    expect(await page.textContent('#last')).toBe('');
+    const system = (await page.textContent('#system')) ?? '';
+    expect(system).toContain('Bộ nhớBộ nhớ của kiosk đã đầy.');
+    expect(system).toContain('100 lượt chờ gửi');
+    // The broker's usual "still recording" would be untrue now.
+    expect(system).toContain('Mất kết nối máy chủ trung tâm.');
+    expect(system).not.toContain('vẫn đang ghi nhận');
+    await shoot(page, 'state-blocked-store-full');
+    await page.reload();
+    await connected(page);
+    expect(await state(page)).toBe('blocked');
+    await page.click('#lang');
+    expect(await page.textContent('#verdict')).toBe('THE KIOSK IS NOT RECORDING');
+    await shoot(page, 'state-blocked-store-full-en');
+    await page.click('#lang');
 
-      await broker.up();
-      await expect.poll(() => state(page), { timeout: 40_000 }).toBe('idle');
-      expect(h.app.store.pendingCount()).toBeLessThan(100);
-      expect(await page.textContent('#system')).not.toContain('đã đầy');
-    },
-    60_000,
-  );
+    await broker.up();
+    await expect.poll(() => state(page), { timeout: 40_000 }).toBe('idle');
+    expect(h.app.store.pendingCount()).toBeLessThan(100);
+    expect(await page.textContent('#system')).not.toContain('đã đầy');
+  }, 60_000);
 
-  it(
-    'says the kiosk cannot record once a write failed (E_STORE_WRITE: another process holds the database’s lock), also after a reload, until a scan is recorded again',
-    async () => {
-      const h = await startApp();
-      const page = await openPage(h);
-      expect(await state(page)).toBe('idle');
-      const other = new Database(join(h.dir, 'qrgate.db'));
-      afterThisTest(() => other.close());
-      other.exec('BEGIN IMMEDIATE');
-      // The daemon waits out its 5 s busy timeout, then refuses the scan.
-      h.scanners.get('gate')?.scan(cccd());
-      await expect.poll(() => state(page)).toBe('rejected');
-      expect(await page.textContent('#reason')).toContain('không ghi được dữ liệu');
-      await page.clock.fastForward(9000);
-      await expect.poll(() => state(page)).toBe('blocked');
-      expect(await page.textContent('#verdict')).toBe('KIOSK ĐANG KHÔNG GHI NHẬN');
-      expect(await page.textContent('#reason')).toBe('Kiosk không ghi được vào bộ nhớ.');
-      expect(await page.textContent('#system')).toContain('Kiosk không ghi được vào bộ nhớ.');
-      await page.reload();
-      await connected(page);
-      await page.clock.fastForward(9000);
-      await expect.poll(() => state(page)).toBe('blocked');
-      await shoot(page, 'state-blocked-store-write');
+  it('says the kiosk cannot record once a write failed (E_STORE_WRITE: another process holds the database’s lock), also after a reload, until a scan is recorded again', async () => {
+    const h = await startApp();
+    const page = await openPage(h);
+    expect(await state(page)).toBe('idle');
+    const other = new Database(join(h.dir, 'qrgate.db'));
+    afterThisTest(() => other.close());
+    other.exec('BEGIN IMMEDIATE');
+    // The daemon waits out its 5 s busy timeout, then refuses the scan.
+    h.scanners.get('gate')?.scan(cccd());
+    await expect.poll(() => state(page)).toBe('rejected');
+    expect(await page.textContent('#reason')).toContain('không ghi được dữ liệu');
+    await page.clock.fastForward(9000);
+    await expect.poll(() => state(page)).toBe('blocked');
+    expect(await page.textContent('#verdict')).toBe('KIOSK ĐANG KHÔNG GHI NHẬN');
+    expect(await page.textContent('#reason')).toBe('Kiosk không ghi được vào bộ nhớ.');
+    expect(await page.textContent('#system')).toContain('Kiosk không ghi được vào bộ nhớ.');
+    await page.reload();
+    await connected(page);
+    await page.clock.fastForward(9000);
+    await expect.poll(() => state(page)).toBe('blocked');
+    await shoot(page, 'state-blocked-store-write');
 
-      other.exec('ROLLBACK');
-      h.scanners.get('gate')?.scan(cccd(2));
-      await expect.poll(() => state(page)).toBe('accepted');
-      await page.clock.fastForward(9000);
-      await expect.poll(() => state(page)).toBe('idle');
-      expect(await page.textContent('#system')).not.toContain('không ghi được');
-    },
-    60_000,
-  );
+    other.exec('ROLLBACK');
+    h.scanners.get('gate')?.scan(cccd(2));
+    await expect.poll(() => state(page)).toBe('accepted');
+    await page.clock.fastForward(9000);
+    await expect.poll(() => state(page)).toBe('idle');
+    expect(await page.textContent('#system')).not.toContain('không ghi được');
+  }, 60_000);
 
   it('tells the visitor at the gate about an oversized scan', async () => {
     const h = await startApp();
@@ -209,25 +201,50 @@ describe('the receptionist panel, state by state', () => {
     expect(meta).not.toContain('manual');
     await shoot(page, 'state-inside-earlier-day');
   });
-});
 
-describe('the technician page', () => {
-  it('speaks one language, shows the kiosk’s local clock, and says when no broker is configured', async () => {
-    const h = await startApp();
-    const page = await openPage(h, { path: '/tech' });
-    await page.fill('#password', 'correct horse battery staple');
-    await page.click('#login button[type="submit"]');
-    await page.waitForSelector('#overview dd');
-    const overview = (await page.textContent('#overview')) ?? '';
-    expect(overview).toContain('không cấu hình');
-    expect(overview).not.toContain('disabled');
-    expect(overview).not.toContain('MQTT 5');
-    expect(overview).toMatch(/\d{2}:\d{2}:\d{2} \d{2}\/\d{2}\/\d{4} \(giờ kiosk, UTC\+07:00\)/);
-    expect(await page.textContent('#scanners')).toContain('đã kết nối');
-    expect(await page.textContent('#scanners')).not.toContain('connected —');
-    await shoot(page, 'tech-summary');
+  it('shows a departure (OUT), an automatic end-of-day checkout, and several warnings; the main verdicts in English', async () => {
+    const h = await startApp({
+      config: {
+        scanners: [
+          { id: 'gate', type: 'simulated', source: 'stdin', direction: 'in' },
+          { id: 'exit', type: 'simulated', source: 'stdin', direction: 'out' },
+        ],
+      },
+    });
+    const page = await openPage(h);
+    h.scanners.get('gate')?.scan(cccd());
+    await expect.poll(() => state(page)).toBe('accepted');
     await page.click('#lang');
-    expect(await page.textContent('#overview')).toContain('not configured');
-    await shoot(page, 'tech-summary-en');
+    expect(await page.textContent('#verdict')).toBe('ACCEPTED');
+    await shoot(page, 'state-accepted-en');
+    await page.click('#lang');
+    h.scanners.get('exit')?.scan(cccd());
+    await expect.poll(() => page.textContent('#direction')).toBe('RA');
+    expect(await page.getAttribute('#direction', 'class')).toBe('direction out');
+    await shoot(page, 'state-accepted-out');
+
+    // Someone else still inside at the end of the day: checked out by the kiosk, nobody at the gate.
+    h.scanners.get('gate')?.scan(cccd(7));
+    await expect.poll(() => page.getAttribute('#scan', 'data-seq')).toBe('3');
+    await page.clock.fastForward(9000);
+    const before = (await tones(page)) as unknown[];
+    h.app.pipeline.autoCheckout(h.clock.now());
+    await expect.poll(() => page.getAttribute('#scan', 'data-seq')).toBe('4');
+    expect(await tones(page)).toEqual(before);
+    expect(await page.textContent('#last')).toContain('RA');
+    await shoot(page, 'state-auto-checkout');
+
+    // Issued before the birth date, before the chip cards, and the sex does not match the number: three warnings.
+    h.scanners.get('gate')?.scan(cccd({ number: '001190054321', issued: '01011980', sex: 'Nam' }));
+    await expect.poll(() => state(page)).toBe('warning');
+    expect(await page.locator('#warnings li').count()).toBe(2);
+    await shoot(page, 'state-accepted-several-warnings');
+    await page.click('#lang');
+    expect(await page.textContent('#verdict')).toBe('ACCEPTED · PLEASE CHECK');
+    await shoot(page, 'state-accepted-warning-en');
+    h.scanners.get('gate')?.scan('https://example.com/not-an-id');
+    await expect.poll(() => state(page)).toBe('rejected');
+    expect(await page.textContent('#verdict')).toBe('NOT ACCEPTED');
+    await shoot(page, 'state-rejected-en');
   });
 });

@@ -98,6 +98,7 @@ function lastLine() {
   const parts = [scan.kind === 'accepted' ? t().accepted : t().rejected];
   if (scan.kind === 'accepted') {
     parts.push(scan.direction === 'out' ? t().dirOut : t().dirIn);
+    if (scan.auto) parts.push(t().autoTag);
     if (scan.name) parts.push(scan.name);
     if (scan.warnings?.length) parts.push(scan.warnings[0][lang]);
   } else if (scan.reason) {
@@ -258,10 +259,18 @@ function connect() {
   const source = new EventSource('/events');
   source.addEventListener('open', () => setConnected(true));
   source.addEventListener('scan', (e) => {
-    scan = JSON.parse(e.data);
-    freshUntil = Date.now() + FRESH_MS;
-    // An automatic end-of-day checkout is nobody at the gate: no tone.
-    if (!scan.auto) play(toneOf(scan), sound);
+    const next = JSON.parse(e.data);
+    if (next.auto) {
+      // An automatic end-of-day checkout is nobody at the gate: no tone, no verdict in large type; it is only the
+      // last scan, small, and never hides a visitor's verdict still on the panel.
+      if (scan !== null && Date.now() < freshUntil) return;
+      scan = next;
+      freshUntil = 0;
+    } else {
+      scan = next;
+      freshUntil = Date.now() + FRESH_MS;
+      play(toneOf(scan), sound);
+    }
     renderScan();
   });
   source.addEventListener('status', (e) => {
@@ -271,7 +280,7 @@ function connect() {
     if (status.lastScan && (scan === null || status.lastScan.at !== scan.at || status.lastScan.seq !== scan.seq)) {
       scan = status.lastScan;
       // Fresh only for what is left of its few seconds, by the kiosk's clock (a phone's may differ).
-      freshUntil = Date.now() + FRESH_MS - Math.max(0, Date.parse(status.now) - Date.parse(scan.at));
+      freshUntil = scan.auto ? 0 : Date.now() + FRESH_MS - Math.max(0, Date.parse(status.now) - Date.parse(scan.at));
     }
     renderScan();
     renderStatus();
