@@ -54,10 +54,12 @@ describe('the receptionist screen around the panel', () => {
     await shoot(page, 'state-sound-off');
   });
 
-  it('says when no scanner is configured, and invites a scan all the same (manual entry still records)', async () => {
+  it('does not invite a scan when no scanner is configured: it says so, and points to manual entry', async () => {
     const h = await startApp({ scanners: [] });
     const page = await openPage(h);
-    expect(await state(page)).toBe('idle');
+    expect(await state(page)).toBe('blocked');
+    expect(await page.textContent('#verdict')).toBe('KHÔNG CÓ MÁY QUÉT');
+    expect(await page.textContent('#name')).toContain('nhập tay');
     expect(await page.textContent('#system')).toContain('Chưa cấu hình máy quét');
     await shoot(page, 'state-no-scanners');
   });

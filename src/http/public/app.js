@@ -69,8 +69,10 @@ function blocked() {
   if (status.refusing && STORE_REFUSALS.has(status.refusing.code)) {
     return { title: t().blockedStore, text: status.refusing[lang], hint: t().blockedStoreHint };
   }
+  // No scanner at all: a QR shown to the kiosk goes nowhere, so the panel must not invite one.
+  if (status.scanners.length === 0) return { title: t().blockedNoScanner, text: t().noScanners, hint: t().blockedScannerHint };
   const down = status.scanners.filter(scannerDown);
-  if (status.scanners.length > 0 && down.length === status.scanners.length) {
+  if (down.length === status.scanners.length) {
     return {
       title: t().blockedScanner,
       text: down.map((s) => (down.length > 1 ? `${s.id}: ${s.text[lang]}` : s.text[lang])).join(' · '),

@@ -127,14 +127,25 @@ function renderSummary() {
     [t().disk, s.disk ? `${bytes(s.disk.freeBytes)} / ${bytes(s.disk.totalBytes)} (${s.disk.path})` : '?'],
     [t().store, `${bytes(s.store.bytes)} · seq ${s.store.lastSeq} · ${s.store.path}`],
     [t().pending, `${s.store.pending}${s.store.oldestPendingAgeSec === null ? '' : ` (${duration(s.store.oldestPendingAgeSec)})`}`],
-    [t().clock, `${kioskTime(s.clock.now)} · ${s.clock.synced ? t().synced : t().unsynced} (${t().mode[s.clock.mode] ?? s.clock.mode})`],
+    [
+      t().clock,
+      `${kioskTime(s.clock.now)} · ${s.clock.synced ? t().synced : t().unsynced} (${t().mode[s.clock.mode] ?? s.clock.mode})`,
+      !s.clock.synced,
+    ],
     [t().mqtt, mqttLine(s.mqtt)],
   ];
-  for (const a of s.store.alarms) rows.push([t().alarms, `${a.code}: ${a[lang]} (${a.detail})`]);
-  $('overview').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
+  // The third element marks what needs the technician, in red.
+  for (const a of s.store.alarms) rows.push([t().alarms, `${a.code}: ${a[lang]} (${a.detail})`, true]);
+  $('overview').replaceChildren(...rows.flatMap(([k, v, bad]) => [el('dt', '', k), el('dd', bad ? 'bad' : '', v)]));
   $('scanners').replaceChildren(
     ...(s.scanners.length
-      ? s.scanners.map((x) => line(x.id, `${t().scannerStates[x.state] ?? x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`))
+      ? s.scanners.map((x) =>
+          line(
+            x.id,
+            `${t().scannerStates[x.state] ?? x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`,
+            x.state !== 'connected',
+          ),
+        )
       : [el('li', '', t().none)]),
   );
   $('rejects').replaceChildren(
@@ -143,8 +154,9 @@ function renderSummary() {
   $('config').textContent = JSON.stringify(s.config, null, 2);
 }
 
-function line(code, text) {
-  const li = el('li');
+/** One row of a list; `bad` marks what needs the technician (a scanner not connected). */
+function line(code, text, bad = false) {
+  const li = el('li', bad ? 'bad' : '');
   li.append(el('span', 'code', code), el('span', '', text));
   return li;
 }
