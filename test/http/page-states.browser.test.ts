@@ -1,8 +1,9 @@
 /**
  * Every state of the receptionist's panel in real Chromium, with screenshots of each at 1920×1080 and 800×480 in
- * artifacts/ (look at them): idle, accepted, accepted with a warning (amber), refused, back to idle with the last
- * scan small, the kiosk unable to record (scanner, store), an oversized scan, the tones and their switch, and who is
- * inside with the date of arrivals before today (decided by the kiosk's zone, sent by the server).
+ * artifacts/ (look at them): idle, accepted (IN and OUT), accepted with one or several warnings (amber), refused,
+ * back to idle with the last scan small, an automatic checkout (small only), the kiosk unable to record (scanner;
+ * the store at its limit from the start, or after a failed write, with a real store), an oversized scan, the tones
+ * and their switch, who is inside with the date of arrivals before today, and the main states in English.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
