@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckinStore } from '../../src/store/checkin-store.js';
 import { testClock, TEST_ZONE } from '../helpers/clock.js';
+import { cccdDoc, checkinInput } from '../helpers/documents.js';
+import { freePort } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startApp, PASSWORD } from './harness.js';
 import { openPage, shoot } from './page-kit.js';
@@ -48,20 +50,17 @@ describe('the technician page', () => {
     await shoot(page, 'tech-summary-en');
   });
 
-  it('shows what a technician comes for: a scanner in error, refused scans by code, and the store’s alarms', async () => {
+  it('shows what a technician comes for: a scanner in error, refused scans by code, the store’s alarms, and that it is not recording', async () => {
     const dir = tempDir('qrgate-http-');
-    // A key file others can read: the store raises W_KEY_PERMISSIONS at start.
-    const before = CheckinStore.open({
-      path: join(dir, 'qrgate.db'),
-      keyFile: join(dir, 'store.key'),
-      maxPending: 100,
-      forwarding: false,
-      clock: testClock(),
-      zone: TEST_ZONE,
-    });
+    const store = { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100 };
+    // 100 check-ins waiting for a broker that is away (the outbox is full), and a key file others can read
+    // (W_KEY_PERMISSIONS at start).
+    const before = CheckinStore.open({ ...store, forwarding: true, clock: testClock(), zone: TEST_ZONE });
+    before.recordCheckins(Array.from({ length: 100 }, (_, i) => checkinInput(cccdDoc(`001190${String(i).padStart(6, '0')}`))));
     before.close();
     chmodSync(join(dir, 'store.key'), 0o644);
-    const h = await startApp({ dir, scanners: ['gate', 'exit'] });
+    const broker = `mqtt://127.0.0.1:${await freePort()}`;
+    const h = await startApp({ dir, scanners: ['gate', 'exit'], config: { store, mqtt: { url: broker } } });
     h.scanners.get('exit')?.fail('E_READ_FAILED', 'read error EIO');
     h.scanners.get('gate')?.scan('https://example.com/not-an-id');
     h.scanners.get('gate')?.scan('hello');
@@ -70,6 +69,9 @@ describe('the technician page', () => {
     expect(await page.textContent('#scanners')).toMatch(/exit.*lỗi/);
     expect(await page.textContent('#rejects')).toMatch(/E_\w+ ×\d/);
     expect(await page.textContent('#overview')).toContain('W_KEY_PERMISSIONS');
+    expect(await page.textContent('#overview')).toContain('ĐANG KHÔNG GHI NHẬN — E_STORE_FULL');
+    expect(await page.locator('#overview dd.bad').count()).toBe(2);
+    expect(await page.locator('#scanners li.bad').count()).toBe(1);
     await shoot(page, 'tech-problems');
   });
 

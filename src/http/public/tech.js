@@ -31,6 +31,8 @@ const TEXTS = {
     unsynced: 'CHƯA đồng bộ',
     mqtt: 'Máy chủ MQTT',
     alarms: 'Cảnh báo',
+    recording: 'Ghi nhận',
+    notRecording: 'ĐANG KHÔNG GHI NHẬN',
     langButton: 'EN',
     kioskTime: 'giờ kiosk',
     reconnects: 'kết nối lại',
@@ -67,6 +69,8 @@ const TEXTS = {
     unsynced: 'NOT synchronised',
     mqtt: 'MQTT broker',
     alarms: 'Alarms',
+    recording: 'Recording',
+    notRecording: 'NOT RECORDING',
     langButton: 'VI',
     kioskTime: 'kiosk time',
     reconnects: 'reconnects',
@@ -135,6 +139,12 @@ function renderSummary() {
     [t().mqtt, mqttLine(s.mqtt)],
   ];
   // The third element marks what needs the technician, in red.
+  if (s.store.refusing)
+    rows.push([
+      t().recording,
+      `${t().notRecording} — ${s.store.refusing.code}: ${s.store.refusing[lang]} (${s.store.refusing.detail})`,
+      true,
+    ]);
   for (const a of s.store.alarms) rows.push([t().alarms, `${a.code}: ${a[lang]} (${a.detail})`, true]);
   $('overview').replaceChildren(...rows.flatMap(([k, v, bad]) => [el('dt', '', k), el('dd', bad ? 'bad' : '', v)]));
   $('scanners').replaceChildren(
