@@ -61,7 +61,9 @@ The daemon reads one YAML file: \`--config FILE\`, else \`$QRGATE_CONFIG\`, else
 [config/example.yaml](../config/example.yaml), or let \`qrgate provision\` write it. Check a file with
 \`qrgate run --check --config FILE\`: an invalid file is refused with every problem listed (exit 78, which
 systemd does not restart on), each with its full key path, its line and column in the file, the allowed values or the
-expected form, the value given, and "did you mean" for a near-miss key or value:
+expected form, the value given, and "did you mean" for a near-miss key or value. A plain \`mqtt://\` broker beyond the
+kiosk (without \`mqtt.allowPlaintext\`) is listed with the rest, and an invalid \`QRGATE_\` value is explained in the
+same words (\`QRGATE_LOG_LEVEL (environment): sets log.level, which must be one of "fatal", … (got "verbose")\`):
 
 \`\`\`text
 qrgate: invalid configuration /etc/qrgate/config.yaml (3 problems):

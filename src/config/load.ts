@@ -8,7 +8,7 @@ import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 
 import { ScannerEntrySchema } from '../../drivers/config.js';
 import { isValidTimeZone } from '../core/zone.js';
 import { envKeys, NON_KEY_VARIABLES } from './env.js';
-import { nearest, readableProblems, type ConfigProblem } from './problems.js';
+import { nearest, readableProblems, shown, type ConfigProblem } from './problems.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { plaintextBeyondLoopback, PLAINTEXT_FIX } from './transport.js';
 
@@ -68,7 +68,12 @@ function applyEnv(raw: Json, env: NodeJS.ProcessEnv, problems: ConfigProblem[]):
     }
     const converted = Value.Convert(key.schema, text);
     if (!Value.Check(key.schema, converted)) {
-      problems.push({ path: `${name} (environment)`, message: `"${text}" is not a valid value for ${key.path.join('.')}` });
+      // The same words as the file's problems: the allowed values, or the form expected.
+      const why = readableProblems(key.schema, converted).map((p) => p.message);
+      problems.push({
+        path: `${name} (environment)`,
+        message: `sets ${key.path.join('.')}, which ${why.length > 0 ? why.join('; ') : `cannot be "${text}"`}`,
+      });
       continue;
     }
     setPath(raw, key.path, converted);
@@ -92,7 +97,15 @@ function validate(value: Json): ConfigProblem[] {
   const ids = new Set<string>();
   scanners.forEach((entry, i) => {
     const at = ['scanners', String(i)];
-    const type = isObject(entry) ? entry.type : undefined;
+    if (!isObject(entry)) {
+      problems.push({
+        path: `scanners[${i}]`,
+        at,
+        message: `must be a mapping of keys (id:, type:, path: …; see docs/scanners.md), not ${shown(entry)}`,
+      });
+      return;
+    }
+    const type = entry.type;
     const variant = ScannerEntrySchema.anyOf.find((v) => v.properties.type.const === type);
     if (variant === undefined) {
       const types = ScannerEntrySchema.anyOf.map((v) => v.properties.type.const);
@@ -119,10 +132,14 @@ function validate(value: Json): ConfigProblem[] {
   return problems;
 }
 
-/** Plain MQTT beyond this machine carries personal data in clear text: only with an explicit, documented opt-in. */
-function transportProblems(config: Config): ConfigProblem[] {
-  const host = plaintextBeyondLoopback(config.mqtt.url);
-  if (host === null || config.mqtt.allowPlaintext) return [];
+/**
+ * Plain MQTT beyond this machine carries personal data in clear text: only with an explicit, documented opt-in.
+ * Checked whatever else is wrong (the value may be invalid elsewhere), so one run lists every problem.
+ */
+function transportProblems(value: Json): ConfigProblem[] {
+  const mqtt = isObject(value.mqtt) ? value.mqtt : {};
+  const host = typeof mqtt.url === 'string' ? plaintextBeyondLoopback(mqtt.url) : null;
+  if (host === null || mqtt.allowPlaintext === true) return [];
   return [
     {
       path: 'mqtt.url',
@@ -175,8 +192,7 @@ export function resolveConfig(document: unknown, env: NodeJS.ProcessEnv, source 
   const raw = dropNulls(structuredClone(document ?? {})) as Json;
   const unknownEnv = applyEnv(raw, env, problems);
   const value = Value.Default(ConfigSchema, raw) as Json;
-  problems.push(...validate(value));
-  if (problems.length === 0) problems.push(...transportProblems(value as Config));
+  problems.push(...validate(value), ...transportProblems(value));
   if (problems.length > 0) {
     // `at` only served to find the position in the file.
     const shown = (locate === undefined ? problems : problems.map(locate)).map(({ at: _at, ...p }) => p);

@@ -91,7 +91,8 @@ function valueAt(root: unknown, parts: readonly string[]): unknown {
   return node;
 }
 
-function shown(v: unknown): string {
+/** A value as the technician wrote it, cut short when long. */
+export function shown(v: unknown): string {
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
@@ -141,7 +142,8 @@ export function choices(schema: SchemaLike | undefined): string[] | null {
 /** The first sentence of a key's description: what it is and, mostly, the form it takes. */
 function gist(schema: SchemaLike | undefined): string {
   const d = schema?.description ?? '';
-  const end = d.search(/\.\s|;\s/);
+  // "e.g." and "i.e." do not end a sentence.
+  const end = d.search(/(?<!\b(?:e\.g|i\.e))\.\s|;\s/);
   return (end === -1 ? d : d.slice(0, end)).replace(/\.$/, '');
 }
 

@@ -275,6 +275,12 @@ export const STATUS_TEXTS = {
     en: 'Network down, but scans are still being recorded. They will be sent when the network is back.',
   },
   S_MQTT_DISABLED: { vi: 'Chỉ ghi nhận tại kiosk (không gửi về trung tâm).', en: 'Recording on this kiosk only (no central server).' },
+  // The broker is away while the store refuses: S_MQTT_OFFLINE's "still recording" would be untrue.
+  S_MQTT_UNREACHABLE: { vi: 'Mất kết nối máy chủ trung tâm.', en: 'No connection to the central server.' },
+  // Why the kiosk is not recording (E_STORE_FULL, E_STORE_WRITE), as the receptionist reads it on the main panel:
+  // the E_ texts are the visitor's, for one refused scan.
+  S_STORE_FULL: { vi: 'Bộ nhớ của kiosk đã đầy.', en: 'The kiosk’s storage is full.' },
+  S_STORE_WRITE: { vi: 'Kiosk không ghi được vào bộ nhớ.', en: 'The kiosk cannot write to its storage.' },
   S_SCANNER_CONNECTED: { vi: 'Máy quét sẵn sàng.', en: 'Scanner ready.' },
   S_SCANNER_DISCONNECTED: {
     vi: 'Máy quét chưa cắm hoặc mất kết nối. Kiểm tra dây cáp.',

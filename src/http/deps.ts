@@ -26,6 +26,7 @@ export type StoreView = Pick<
   | 'rejectCountsSince'
   | 'alarms'
   | 'lastSeq'
+  | 'refusal'
 >;
 
 export interface HttpDeps {

@@ -2,7 +2,7 @@
  * The Server-Sent Events hub behind `GET /events`. A scan is written to every open stream synchronously from the
  * pipeline's event (the commit has happened), so the screen changes within milliseconds. The rest of the state
  * (counts, scanners, broker, queue) is sent as a `status` event when it changes: right after a scan, and on a
- * one-second check for what has no event of its own (a scanner unplugged, the broker lost).
+ * one-second check for what has no event of its own (a scanner unplugged, the broker lost, the kiosk's minute).
  */
 import type { ServerResponse } from 'node:http';
 import { Value } from 'typebox/value';
@@ -124,8 +124,10 @@ export class LiveFeed {
   private pushStatusIfChanged(): void {
     if (this.clients.size === 0) return;
     const json = this.statusJson();
-    // `now` and uptime change every second; compare without them so an idle kiosk sends nothing but keep-alives.
-    const key = json.replace(/"now":"[^"]*","uptimeSec":\d+,/, '');
+    // `now` and uptime change every second; compare without them (but `now`'s minute) so an idle kiosk sends only
+    // keep-alives and one status a minute, which keeps the header clock on the kiosk's time (the page carries it
+    // forward between statuses by the browser's clock, which may run apart or jump).
+    const key = json.replace(/("now":"[^"]{16})[^"]*","uptimeSec":\d+,/, '$1",');
     if (key === this.lastStatus) return;
     this.lastStatus = key;
     this.broadcast(frame('status', json));

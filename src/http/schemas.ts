@@ -71,7 +71,7 @@ export const StatusSchema = Type.Object({
   mqtt: MqttViewSchema,
   queue: Type.Object({ pending: Type.Integer(), oldestPendingAgeSec: Type.Union([Type.Integer(), Type.Null()]) }),
   lastScan: Type.Union([ScanViewSchema, Type.Null()]),
-  /** Why the kiosk cannot record scans right now (the store refused the last one), or null. */
+  /** Why the store would refuse the next scan (E_STORE_FULL, E_STORE_WRITE; the store's own state), or null. */
   refusing: Type.Optional(Type.Union([CodeTextSchema, Type.Null()])),
 });
 export type StatusView = Static<typeof StatusSchema>;

@@ -5,11 +5,8 @@
  */
 import type { HttpDeps } from './deps.js';
 import type { InsideView, ScanView, StatusView } from './schemas.js';
-import { codeText, checkinView, frameTooLongView, insideView, mqttView, rejectView, scannerView } from './views.js';
+import { checkinView, frameTooLongView, insideView, mqttView, refusalView, rejectView, scannerView } from './views.js';
 import type { CodeTextView } from './schemas.js';
-
-/** Refusals that mean the kiosk records nothing until they are fixed: the main panel says so. */
-const STORE_REFUSALS = new Set(['E_STORE_FULL', 'E_STORE_WRITE']);
 
 /** A screen has room for this many; the count says how many there are in all. */
 const INSIDE_LIST_MAX = 500;
@@ -20,22 +17,13 @@ export class StatusSource {
   private lastView: (() => ScanView) | null = null;
   private inside: InsideView[] | null = null;
   private readonly listeners = new Set<(scan: () => ScanView) => void>();
-  /** Set by a scan the store refused, cleared by the next check-in it takes. */
-  private refusing: CodeTextView | null = null;
 
   constructor(private readonly deps: HttpDeps) {
     deps.pipeline.on('checkin', (c) => {
       this.inside = null;
-      this.refusing = null;
       this.announce(() => checkinView(c));
     });
-    deps.pipeline.on('reject', (r) => {
-      if (STORE_REFUSALS.has(r.code)) this.refusing = codeText(r.code);
-      this.announce(() => rejectView(r));
-    });
-    deps.pipeline.on('alarm', (a) => {
-      if (STORE_REFUSALS.has(a.code)) this.refusing = codeText(a.code);
-    });
+    deps.pipeline.on('reject', (r) => this.announce(() => rejectView(r)));
     deps.onScannerState?.((s) => {
       if (s.state === 'error' && s.code === 'E_FRAME_TOO_LONG')
         this.announce(() => frameTooLongView(s.scannerId, deps.zone.iso(deps.clock.now())));
@@ -61,6 +49,7 @@ export class StatusSource {
     const now = deps.clock.now();
     const oldest = deps.store.oldestPending();
     this.inside ??= deps.store.insideLatest(INSIDE_LIST_MAX).map((c) => insideView(c, deps.zone));
+    const refusing = this.refusing();
     return {
       device: { id: deps.config.device.id, site: deps.config.device.site },
       version: deps.version,
@@ -70,14 +59,28 @@ export class StatusSource {
       today: { ...deps.store.today(), date: deps.zone.date(now) },
       inside: this.inside,
       scanners: deps.scanners().map(scannerView),
-      mqtt: mqttView(deps.forwarder.status()),
+      mqtt: mqttView(deps.forwarder.status(), refusing === null),
       queue: {
         pending: deps.store.pendingCount(),
         oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(oldest.scannedAt)) / 1000)),
       },
       lastScan: this.lastScan,
-      refusing: this.refusing,
+      refusing,
     };
+  }
+
+  /**
+   * The store's own state, not the last refused scan: a kiosk already full, or whose last write failed, says so from
+   * the first paint and after a reload, before any visitor is refused.
+   */
+  private refusing(): CodeTextView | null {
+    try {
+      const refusal = this.deps.store.refusal();
+      return refusal === null ? null : refusalView(refusal.code);
+    } catch {
+      // A store that cannot even be asked is not recording either.
+      return refusalView('E_STORE_WRITE');
+    }
   }
 
   private announce(view: () => ScanView): void {

@@ -63,6 +63,8 @@ export const SummaryReply = Type.Object({
     oldestPendingAgeSec: Type.Union([Type.Integer(), Type.Null()]),
     lastSeq: Type.Integer(),
     alarms: Type.Array(Detailed),
+    /** Why the store would refuse the next scan (what the main panel shows as "not recording"), or null. */
+    refusing: Type.Union([Detailed, Type.Null()]),
   }),
   clock: Type.Object({ synced: Type.Boolean(), mode: Type.String(), now: Type.String() }),
   mqtt: Type.Object({

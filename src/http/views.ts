@@ -47,6 +47,14 @@ export function insideView(c: Checkin, zone: TimeZone): InsideView {
   };
 }
 
+const REFUSAL_TEXT = { E_STORE_FULL: 'S_STORE_FULL', E_STORE_WRITE: 'S_STORE_WRITE' } as const;
+
+/** Why the kiosk is not recording: the store's code, with the words the receptionist reads for it. */
+export function refusalView(code: keyof typeof REFUSAL_TEXT): CodeTextView {
+  const text = REFUSAL_TEXT[code];
+  return { code, vi: describeCode(text, 'vi'), en: describeCode(text, 'en') };
+}
+
 /** An oversized scan discarded by the driver: no frame, no reject stored, but the visitor at the gate is told. */
 export function frameTooLongView(scanner: string, at: string): ScanView {
   return { kind: 'rejected', at, scanner, reason: codeText('S_SCAN_TOO_LONG') };
@@ -79,12 +87,14 @@ const MQTT_TEXT: Record<ForwarderStatus['state'], Code> = {
   disabled: 'S_MQTT_DISABLED',
 };
 
-export function mqttView(f: ForwarderStatus): StatusView['mqtt'] {
+/** `recording`: false while the store refuses, so an outage does not say "still recording". */
+export function mqttView(f: ForwarderStatus, recording = true): StatusView['mqtt'] {
+  const text = !recording && MQTT_TEXT[f.state] === 'S_MQTT_OFFLINE' ? 'S_MQTT_UNREACHABLE' : MQTT_TEXT[f.state];
   return {
     state: f.state,
     since: f.since,
     reconnects: f.reconnects,
-    text: codeText(MQTT_TEXT[f.state]),
+    text: codeText(text),
     lastError: f.lastError === null ? null : codeText(f.lastError.code),
   };
 }

@@ -11,6 +11,7 @@ import { openStoreFiles } from './open-store.js';
 import { Outbox } from './outbox.js';
 import { Presence } from './presence.js';
 import { CheckinRecorder, type RecordResult } from './recorder.js';
+import { refusalOf, type StoreRefusal } from './refusal.js';
 import { Reports } from './reports.js';
 import { Retention, type PurgeResult } from './retention.js';
 import { StoreContext, type StoreOptions } from './store-context.js';
@@ -27,6 +28,8 @@ import type {
 } from './types.js';
 
 export type { StoreOptions } from './store-context.js';
+export type { StoreRefusal } from './refusal.js';
+
 export { runsOf } from './outbox.js';
 
 export class CheckinStore {
@@ -161,6 +164,11 @@ export class CheckinStore {
   }
 
   // The database itself.
+
+  /** Why the store would refuse the next scan, or null (refusal.ts). */
+  refusal(): StoreRefusal | null {
+    return refusalOf(this.ctx);
+  }
 
   /** Cheap liveness of the database handle, for the systemd watchdog; not an integrity check. */
   isHealthy(): boolean {

@@ -56,8 +56,10 @@ export class CheckinRecorder {
       );
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
+      this.ctx.lastWrite = err;
       return drafts.map(() => ({ ok: false, error: err }));
     }
+    if (accepted.length > 0) this.ctx.lastWrite = 'ok';
     if (options.forwarding) pending.checkins += seqs.length;
     // Made only when a draft did not fit: an Error (its stack) costs as much as sealing the document.
     let full: StoreError | undefined;
@@ -82,12 +84,19 @@ export class CheckinRecorder {
     const id = uuidv7(this.ctx.nowMs());
     const scannedAt = zone.iso(input.scannedAt);
     const sentMs = options.forwarding ? null : this.ctx.nowMs();
-    const n = this.ctx.write(() =>
-      Number(
-        q.insertReject.run(id, input.scanner, input.code, scannedAt, input.scannedAt.getTime(), input.clockSynced ? 1 : 0, sentMs)
-          .lastInsertRowid,
-      ),
-    );
+    let n: number;
+    try {
+      n = this.ctx.write(() =>
+        Number(
+          q.insertReject.run(id, input.scanner, input.code, scannedAt, input.scannedAt.getTime(), input.clockSynced ? 1 : 0, sentMs)
+            .lastInsertRowid,
+        ),
+      );
+    } catch (err) {
+      if (err instanceof StoreError) this.ctx.lastWrite = err;
+      throw err;
+    }
+    this.ctx.lastWrite = 'ok';
     if (sentMs === null) pending.rejects += 1;
     return { id, n, scanner: input.scanner, code: input.code, scannedAt, clockSynced: input.clockSynced };
   }

@@ -38,9 +38,16 @@ export class Retention {
       const r = this.ctx.write(() => q.purgeRejects.run(cutoff, PURGE_BATCH).changes);
       checkins += c;
       rejects += r;
+      if (c + r > 0) this.forgetFullness();
       if (c < PURGE_BATCH && r < PURGE_BATCH) return { checkins, rejects, more: false };
     }
     return { checkins, rejects, more: true };
+  }
+
+  /** A refusal for want of room says nothing once rows are deleted: the room left decides again (CheckinStore.refusal). */
+  private forgetFullness(): void {
+    const last = this.ctx.lastWrite;
+    if (typeof last !== 'string' && last.code === 'E_STORE_FULL') this.ctx.lastWrite = 'unknown';
   }
 
   /** Epoch ms before which a check-in's retention has ended. */

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import type { Warning } from '../decode/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { TimeZone } from '../core/zone.js';
-import { toStoreError } from './errors.js';
+import { toStoreError, type StoreError } from './errors.js';
 import { OutboxReader, rowMeta, unreadable, type OutboxRow } from './outbox-reader.js';
 import { personKey } from './person-key.js';
 import type { Sealer } from './sealer.js';
@@ -47,6 +47,12 @@ export class StoreContext {
   readonly reader: OutboxReader;
   /** Check-ins and rejects waiting for the broker. */
   readonly pending = { checkins: 0, rejects: 0 };
+  /**
+   * What the last attempt to record a scan (check-in or reject) met: 'unknown' until the first since opening,
+   * 'ok', or the StoreError that refused it. The status page says "not recording" from it, so that a kiosk whose
+   * store refuses does not invite the next visitor to scan.
+   */
+  lastWrite: 'unknown' | 'ok' | StoreError = 'unknown';
 
   constructor(
     readonly db: Database,

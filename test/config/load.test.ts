@@ -222,6 +222,18 @@ describe('configuration written by hand', () => {
     ],
     ['an empty string', { http: { host: '' } }, 'http.host', 'must not be empty (got "")'],
     [
+      'a missing key whose description says "e.g.", without cutting it there',
+      { scanners: [{ id: 'g', type: 'hid', match: { productId: '0b61' } }] },
+      'scanners[0].match.vendorId',
+      'required, but not set: USB vendor id, 4 hex digits as shown by lsusb or `qrgate scanners`, e.g. "0c2e"',
+    ],
+    [
+      'a scanner written as a plain string',
+      { scanners: ['gate'] },
+      'scanners[0]',
+      'must be a mapping of keys (id:, type:, path: …; see docs/scanners.md), not "gate"',
+    ],
+    [
       'a file source without a file',
       { scanners: [{ id: 'd', type: 'simulated', source: 'file' }] },
       'scanners[0].file',
@@ -230,6 +242,41 @@ describe('configuration written by hand', () => {
   ])('explains %s', (_what, over, path, message) => {
     const problems = problemsOf(() => resolveConfig({ ...minimal, ...over }, {}));
     expect(problems).toEqual([expect.objectContaining({ path, message })]);
+  });
+
+  it('lists a plain-MQTT broker beyond this machine with the other problems, not only once they are fixed', () => {
+    const problems = problemsOf(() =>
+      resolveConfig({ ...minimal, store: { retentionDays: 0 }, log: { levle: 'debug' }, mqtt: { url: 'mqtt://broker.lan' } }, {}),
+    );
+    expect(problems.map((p) => p.path)).toEqual(['store.retentionDays', 'log.levle', 'mqtt.url']);
+    expect(problems[2]?.message).toMatch(/^plain MQTT to broker\.lan would send check-ins/);
+    // The opt-in still silences it, also among other problems.
+    const allowed = problemsOf(() =>
+      resolveConfig({ ...minimal, log: { levle: 'debug' }, mqtt: { url: 'mqtt://broker.lan', allowPlaintext: true } }, {}),
+    );
+    expect(allowed.map((p) => p.path)).toEqual(['log.levle']);
+  });
+
+  it.each([
+    [
+      'QRGATE_LOG_LEVEL',
+      'verbose',
+      'sets log.level, which must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent" (got "verbose")',
+    ],
+    [
+      'QRGATE_LOG_LEVEL',
+      'Debug',
+      'sets log.level, which must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent" (got "Debug"); did you mean "debug"?',
+    ],
+    [
+      'QRGATE_CHECKOUT_AT',
+      '25:00',
+      'sets checkout.at, which must be a time "HH:MM" from "00:00" to "23:59" (quote it in YAML), or "never" (got "25:00")',
+    ],
+    ['QRGATE_CLOCK_SYNCED', 'yes', 'sets clock.synced, which must be one of "auto", true, false (got "yes")'],
+    ['QRGATE_STORE_RETENTION_DAYS', '0', 'sets store.retentionDays, which must be >= 1 (got 0)'],
+  ])('explains an invalid %s=%s as a file problem is explained', (name, value, message) => {
+    expect(problemsOf(() => resolveConfig(minimal, { [name]: value }))).toEqual([{ path: `${name} (environment)`, message }]);
   });
 
   it('suggests the variable a QRGATE_ typo was meant to be, as a warning', () => {

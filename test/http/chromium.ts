@@ -34,6 +34,8 @@ function browserEnv(): Record<string, string> {
 
 export async function launchChromium(
   viewport = { width: 1920, height: 1080 },
+  /** The browser's own zone (an IANA name): the kiosk page must not depend on it. Default: the machine's. */
+  timezoneId?: string,
 ): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -47,6 +49,7 @@ export async function launchChromium(
     headless: true,
     viewport,
     env: browserEnv(),
+    ...(timezoneId === undefined ? {} : { timezoneId }),
   });
   return {
     context,

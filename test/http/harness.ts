@@ -42,6 +42,11 @@ export class TestScanner extends BaseDriver {
     this.setDisconnected('unplugged by the test');
   }
 
+  /** A driver that cannot read (e.g. E_READ_FAILED): the error state stays until the driver recovers. */
+  fail(code: 'E_READ_FAILED' | 'E_PERMISSION' | 'E_PORT_OPEN', detail: string): void {
+    this.setError(code, detail);
+  }
+
   /** What a driver reports for a run longer than maxFrameBytes: the error, then connected again. */
   oversized(): void {
     this.setError('E_FRAME_TOO_LONG', 'a 5000-byte run without a terminator; discarded');
@@ -68,10 +73,12 @@ export interface HarnessOptions {
   readonly password?: boolean;
   readonly config?: Record<string, unknown>;
   readonly listen?: boolean;
+  /** A folder whose store (qrgate.db, store.key) the daemon opens: a kiosk restarted over what it had. Default: a new one. */
+  readonly dir?: string;
 }
 
 export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = tempDir('qrgate-http-');
+  const dir = options.dir ?? tempDir('qrgate-http-');
   const hashFile = join(dir, 'tech.hash');
   if (options.password !== false) writeFileSync(hashFile, `${await hashPassword(PASSWORD, TEST_COST)}\n`, { mode: 0o600 });
   const { config } = resolveConfig(

@@ -1,65 +1,22 @@
 /**
  * Every state of the receptionist's panel in real Chromium, with screenshots of each at 1920×1080 and 800×480 in
- * artifacts/ (look at them): idle, accepted, accepted with a warning (amber), refused, back to idle with the last
- * scan small, the kiosk unable to record (scanner, store), an oversized scan, the tones and their switch, and who is
- * inside with the date of arrivals before today (decided by the kiosk's zone, sent by the server).
+ * artifacts/ (look at them): idle, accepted (IN and OUT), accepted with one or several warnings (amber), refused,
+ * back to idle with the last scan small, an automatic checkout (small only), the kiosk unable to record (scanner;
+ * the store at its limit from the start, or after a failed write, with a real store), an oversized scan, the tones
+ * and their switch, who is inside with the date of arrivals before today, and the main states in English.
  */
-import { mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CheckinStore } from '../../src/store/checkin-store.js';
+import { afterThisTest } from '../helpers/after-test.js';
+import { testClock, TEST_ZONE } from '../helpers/clock.js';
+import { cccdDoc, checkinInput } from '../helpers/documents.js';
+import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { bhytLegacy, cccd } from '../helpers/payloads.js';
-import { launchChromium } from './chromium.js';
-import { startApp, type Harness } from './harness.js';
-
-const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
-// A function, not a string: Playwright evaluates a string predicate with eval in the page, which the page's CSP
-// (script-src 'self') refuses, so a string only worked while the predicate ran before the policy applied.
-const PAGE_CONNECTED = (): boolean => (globalThis as unknown as { qrgate?: { connected?: boolean } }).qrgate?.connected === true;
-const SIZES = [
-  { width: 1920, height: 1080 },
-  { width: 800, height: 480 },
-] as const;
-
-let closeBrowser: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await closeBrowser?.();
-  closeBrowser = undefined;
-});
-
-async function openPage(h: Harness, path = '/'): Promise<Page> {
-  const browser = await launchChromium(SIZES[0]);
-  closeBrowser = browser.close;
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  // The page's own timers and Date: the test moves past the 8 s a verdict stays fresh without waiting for it.
-  await page.clock.install();
-  await page.goto(`${h.app.httpAddress ?? ''}${path}`);
-  if (path === '/') {
-    await page.waitForFunction(PAGE_CONNECTED);
-    await page.waitForSelector('#count-in:not(:text("–"))');
-  }
-  expect(errors).toEqual([]);
-  return page;
-}
-
-/** The same state at both kiosk sizes. */
-async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: new URL(`${name}-${size.width}x${size.height}.png`, ARTIFACTS).pathname });
-  }
-  await page.setViewportSize(SIZES[0]);
-}
-
-const state = (page: Page): Promise<string | null> => page.getAttribute('#scan', 'data-state');
-const tones = (page: Page): Promise<unknown> => page.evaluate('window.qrgate.tones');
-const px = (page: Page, id: string): Promise<number> =>
-  page.evaluate<number>(`parseFloat(getComputedStyle(document.getElementById('${id}')).fontSize)`);
+import { tempDir } from '../helpers/tmp.js';
+import { startApp } from './harness.js';
+import { connected, openPage, px, shoot, state, tones } from './page-kit.js';
 
 describe('the receptionist panel, state by state', () => {
   it('returns to a clear idle state after 8 s, keeping the last scan small', async () => {
@@ -125,7 +82,7 @@ describe('the receptionist panel, state by state', () => {
     expect(await page.textContent('#sound')).toBe('Âm thanh: tắt');
     expect(await page.getAttribute('#sound', 'aria-pressed')).toBe('false');
     await page.reload();
-    await page.waitForFunction(PAGE_CONNECTED);
+    await connected(page);
     expect(await page.textContent('#sound')).toBe('Âm thanh: tắt');
     h.scanners.get('gate')?.scan(cccd(2));
     await expect.poll(() => page.getAttribute('#scan', 'data-seq')).toBe('2');
@@ -148,31 +105,72 @@ describe('the receptionist panel, state by state', () => {
     await shoot(page, 'state-blocked-scanner');
   });
 
-  it('says on the main panel that the kiosk cannot record when the store refuses, until a scan is recorded again', async () => {
+  it('says from the first paint that a kiosk whose outbox is at store.maxPending cannot record (E_STORE_FULL), also after a reload, until the broker takes the backlog', async () => {
+    const dir = tempDir('qrgate-http-');
+    const store = { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100 };
+    // The kiosk stopped with its outbox full: 100 check-ins waiting for a broker that is away.
+    const before = CheckinStore.open({ ...store, forwarding: true, clock: testClock(), zone: TEST_ZONE });
+    before.recordCheckins(Array.from({ length: 100 }, (_, i) => checkinInput(cccdDoc(`001190${String(i).padStart(6, '0')}`))));
+    before.close();
+    const broker = new Mosquitto(await freePort(), dir);
+    afterThisTest(() => broker.down());
+    const h = await startApp({ dir, config: { store, mqtt: { url: broker.url } } });
+    const page = await openPage(h);
+    // Nobody has been refused yet: the panel says it at once, not after the first visitor.
+    expect(await state(page)).toBe('blocked');
+    expect(await page.textContent('#verdict')).toBe('KIOSK ĐANG KHÔNG GHI NHẬN');
+    expect(await page.textContent('#reason')).toBe('Bộ nhớ của kiosk đã đầy.');
+    expect(await page.textContent('#last')).toBe('');
+    const system = (await page.textContent('#system')) ?? '';
+    expect(system).toContain('Bộ nhớBộ nhớ của kiosk đã đầy.');
+    expect(system).toContain('100 lượt chờ gửi');
+    // The broker's usual "still recording" would be untrue now.
+    expect(system).toContain('Mất kết nối máy chủ trung tâm.');
+    expect(system).not.toContain('vẫn đang ghi nhận');
+    await shoot(page, 'state-blocked-store-full');
+    await page.reload();
+    await connected(page);
+    expect(await state(page)).toBe('blocked');
+    await page.click('#lang');
+    expect(await page.textContent('#verdict')).toBe('THE KIOSK IS NOT RECORDING');
+    await shoot(page, 'state-blocked-store-full-en');
+    await page.click('#lang');
+
+    await broker.up();
+    await expect.poll(() => state(page), { timeout: 40_000 }).toBe('idle');
+    expect(h.app.store.pendingCount()).toBeLessThan(100);
+    expect(await page.textContent('#system')).not.toContain('đã đầy');
+  }, 60_000);
+
+  it('says the kiosk cannot record once a write failed (E_STORE_WRITE: another process holds the database’s lock), also after a reload, until a scan is recorded again', async () => {
     const h = await startApp();
     const page = await openPage(h);
-    // What the pipeline announces when the store refuses a scan (a full disk, a read-only SD card).
-    h.app.pipeline.emit('reject', {
-      id: null,
-      scanner: 'gate',
-      code: 'E_STORE_FULL',
-      scannedAt: new Date().toISOString(),
-      clockSynced: true,
-    });
+    expect(await state(page)).toBe('idle');
+    const other = new Database(join(h.dir, 'qrgate.db'));
+    afterThisTest(() => other.close());
+    other.exec('BEGIN IMMEDIATE');
+    // The daemon waits out its 5 s busy timeout, then refuses the scan.
+    h.scanners.get('gate')?.scan(cccd());
     await expect.poll(() => state(page)).toBe('rejected');
-    expect(await page.textContent('#reason')).toContain('hết chỗ lưu trữ');
+    expect(await page.textContent('#reason')).toContain('không ghi được dữ liệu');
     await page.clock.fastForward(9000);
     await expect.poll(() => state(page)).toBe('blocked');
     expect(await page.textContent('#verdict')).toBe('KIOSK ĐANG KHÔNG GHI NHẬN');
-    expect(await page.textContent('#reason')).toContain('hết chỗ lưu trữ');
-    expect(await page.textContent('#system')).toContain('hết chỗ lưu trữ');
-    await shoot(page, 'state-blocked-store');
+    expect(await page.textContent('#reason')).toBe('Kiosk không ghi được vào bộ nhớ.');
+    expect(await page.textContent('#system')).toContain('Kiosk không ghi được vào bộ nhớ.');
+    await page.reload();
+    await connected(page);
+    await page.clock.fastForward(9000);
+    await expect.poll(() => state(page)).toBe('blocked');
+    await shoot(page, 'state-blocked-store-write');
 
-    h.scanners.get('gate')?.scan(cccd());
+    other.exec('ROLLBACK');
+    h.scanners.get('gate')?.scan(cccd(2));
     await expect.poll(() => state(page)).toBe('accepted');
     await page.clock.fastForward(9000);
     await expect.poll(() => state(page)).toBe('idle');
-  });
+    expect(await page.textContent('#system')).not.toContain('không ghi được');
+  }, 60_000);
 
   it('tells the visitor at the gate about an oversized scan', async () => {
     const h = await startApp();
@@ -204,25 +202,50 @@ describe('the receptionist panel, state by state', () => {
     expect(meta).not.toContain('manual');
     await shoot(page, 'state-inside-earlier-day');
   });
-});
 
-describe('the technician page', () => {
-  it('speaks one language, shows the kiosk’s local clock, and says when no broker is configured', async () => {
-    const h = await startApp();
-    const page = await openPage(h, '/tech');
-    await page.fill('#password', 'correct horse battery staple');
-    await page.click('#login button[type="submit"]');
-    await page.waitForSelector('#overview dd');
-    const overview = (await page.textContent('#overview')) ?? '';
-    expect(overview).toContain('không cấu hình');
-    expect(overview).not.toContain('disabled');
-    expect(overview).not.toContain('MQTT 5');
-    expect(overview).toMatch(/\d{2}:\d{2}:\d{2} \d{2}\/\d{2}\/\d{4} \(giờ kiosk, UTC\+07:00\)/);
-    expect(await page.textContent('#scanners')).toContain('đã kết nối');
-    expect(await page.textContent('#scanners')).not.toContain('connected —');
-    await shoot(page, 'tech-summary');
+  it('shows a departure (OUT), an automatic end-of-day checkout, and several warnings; the main verdicts in English', async () => {
+    const h = await startApp({
+      config: {
+        scanners: [
+          { id: 'gate', type: 'simulated', source: 'stdin', direction: 'in' },
+          { id: 'exit', type: 'simulated', source: 'stdin', direction: 'out' },
+        ],
+      },
+    });
+    const page = await openPage(h);
+    h.scanners.get('gate')?.scan(cccd());
+    await expect.poll(() => state(page)).toBe('accepted');
     await page.click('#lang');
-    expect(await page.textContent('#overview')).toContain('not configured');
-    await shoot(page, 'tech-summary-en');
+    expect(await page.textContent('#verdict')).toBe('ACCEPTED');
+    await shoot(page, 'state-accepted-en');
+    await page.click('#lang');
+    h.scanners.get('exit')?.scan(cccd());
+    await expect.poll(() => page.textContent('#direction')).toBe('RA');
+    expect(await page.getAttribute('#direction', 'class')).toBe('direction out');
+    await shoot(page, 'state-accepted-out');
+
+    // Someone else still inside at the end of the day: checked out by the kiosk, nobody at the gate.
+    h.scanners.get('gate')?.scan(cccd(7));
+    await expect.poll(() => page.getAttribute('#scan', 'data-seq')).toBe('3');
+    await page.clock.fastForward(9000);
+    const before = (await tones(page)) as unknown[];
+    h.app.pipeline.autoCheckout(h.clock.now());
+    await expect.poll(() => page.getAttribute('#scan', 'data-seq')).toBe('4');
+    expect(await tones(page)).toEqual(before);
+    expect(await page.textContent('#last')).toContain('RA');
+    await shoot(page, 'state-auto-checkout');
+
+    // Issued before the birth date, before the chip cards, and the sex does not match the number: three warnings.
+    h.scanners.get('gate')?.scan(cccd({ number: '001190054321', issued: '01011980', sex: 'Nam' }));
+    await expect.poll(() => state(page)).toBe('warning');
+    expect(await page.locator('#warnings li').count()).toBe(2);
+    await shoot(page, 'state-accepted-several-warnings');
+    await page.click('#lang');
+    expect(await page.textContent('#verdict')).toBe('ACCEPTED · PLEASE CHECK');
+    await shoot(page, 'state-accepted-warning-en');
+    h.scanners.get('gate')?.scan('https://example.com/not-an-id');
+    await expect.poll(() => state(page)).toBe('rejected');
+    expect(await page.textContent('#verdict')).toBe('NOT ACCEPTED');
+    await shoot(page, 'state-rejected-en');
   });
 });

@@ -68,6 +68,19 @@ describe('qrgate run', () => {
       'QRGATE_MQTT_URLL (environment): matches no configuration key, so it is ignored; did you mean QRGATE_MQTT_URL?',
     );
     expect(check.stdout).toContain('configuration is valid (1 warning above)');
+    // The daemon's own log line says the same words.
+    const daemon = new Daemon(good, { env: { QRGATE_MQTT_URLL: 'mqtt://x' } });
+    daemons.push(daemon);
+    await daemon.waitFor('ready');
+    const warned = daemon.lines.filter((l) => String(l.msg).startsWith('configuration warning: '));
+    expect(warned.map((l) => [l.level, l.variable, l.msg])).toEqual([
+      [
+        'warn',
+        'QRGATE_MQTT_URLL',
+        'configuration warning: QRGATE_MQTT_URLL (environment): matches no configuration key, so it is ignored; did you mean QRGATE_MQTT_URL?',
+      ],
+    ]);
+    expect(check.stderr).toContain(`qrgate: warning: ${String(warned[0]?.msg).slice('configuration warning: '.length)}`);
 
     const bad = writeConfig(tempDir(), { scanners: [{ id: 'demo', type: 'simulated', source: 'file' }] });
     for (const args of [

@@ -69,8 +69,10 @@ function blocked() {
   if (status.refusing && STORE_REFUSALS.has(status.refusing.code)) {
     return { title: t().blockedStore, text: status.refusing[lang], hint: t().blockedStoreHint };
   }
+  // No scanner at all: a QR shown to the kiosk goes nowhere, so the panel must not invite one.
+  if (status.scanners.length === 0) return { title: t().blockedNoScanner, text: t().noScanners, hint: t().blockedScannerHint };
   const down = status.scanners.filter(scannerDown);
-  if (status.scanners.length > 0 && down.length === status.scanners.length) {
+  if (down.length === status.scanners.length) {
     return {
       title: t().blockedScanner,
       text: down.map((s) => (down.length > 1 ? `${s.id}: ${s.text[lang]}` : s.text[lang])).join(' · '),
@@ -98,6 +100,7 @@ function lastLine() {
   const parts = [scan.kind === 'accepted' ? t().accepted : t().rejected];
   if (scan.kind === 'accepted') {
     parts.push(scan.direction === 'out' ? t().dirOut : t().dirIn);
+    if (scan.auto) parts.push(t().autoTag);
     if (scan.name) parts.push(scan.name);
     if (scan.warnings?.length) parts.push(scan.warnings[0][lang]);
   } else if (scan.reason) {
@@ -174,7 +177,7 @@ function renderStatus() {
   const items = [];
   if (status.scanners.length === 0) items.push(stateItem('warn', t().scanner, t().noScanners));
   for (const s of status.scanners) items.push(stateItem(scannerDown(s) ? 'bad' : 'ok', `${t().scanner} ${s.id}`, s.text[lang]));
-  if (status.refusing) items.push(stateItem('bad', '', status.refusing[lang]));
+  if (status.refusing) items.push(stateItem('bad', t().storage, status.refusing[lang]));
   const m = status.mqtt;
   items.push(stateItem(m.state === 'connected' ? 'ok' : m.state === 'disabled' ? 'neutral' : 'warn', t().broker, m.text[lang]));
   if (status.queue.pending > 0) items.push(stateItem(m.state === 'connected' ? 'neutral' : 'warn', '', t().pending(status.queue.pending)));
@@ -214,9 +217,26 @@ function stateItem(level, label, text) {
   return li;
 }
 
+/** Minutes east of UTC of an RFC 3339 time's own offset (`+07:00` → 420). */
+function offsetOf(iso) {
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/**
+ * The kiosk's wall clock: the daemon's time (`status.now`) carried forward by the time since it came, shown in the
+ * kiosk's zone (the offset `now` is written in, from clock.timeZone), never the browser's clock or zone. Nothing
+ * until the daemon has been heard: a wrong time is worse than none.
+ */
 function renderClock() {
-  const now = new Date();
-  $('clock').textContent = now.toLocaleTimeString(lang === 'vi' ? 'vi-VN' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+  if (status === null) {
+    $('clock').textContent = '';
+    return;
+  }
+  const instant = Date.parse(status.now) + (Date.now() - statusReceivedAt);
+  $('clock').textContent = new Date(instant + offsetOf(status.now) * 60_000).toISOString().slice(11, 16);
 }
 
 function renderAll() {
@@ -241,10 +261,18 @@ function connect() {
   const source = new EventSource('/events');
   source.addEventListener('open', () => setConnected(true));
   source.addEventListener('scan', (e) => {
-    scan = JSON.parse(e.data);
-    freshUntil = Date.now() + FRESH_MS;
-    // An automatic end-of-day checkout is nobody at the gate: no tone.
-    if (!scan.auto) play(toneOf(scan), sound);
+    const next = JSON.parse(e.data);
+    if (next.auto) {
+      // An automatic end-of-day checkout is nobody at the gate: no tone, no verdict in large type; it is only the
+      // last scan, small, and never hides a visitor's verdict still on the panel.
+      if (scan !== null && Date.now() < freshUntil) return;
+      scan = next;
+      freshUntil = 0;
+    } else {
+      scan = next;
+      freshUntil = Date.now() + FRESH_MS;
+      play(toneOf(scan), sound);
+    }
     renderScan();
   });
   source.addEventListener('status', (e) => {
@@ -254,10 +282,11 @@ function connect() {
     if (status.lastScan && (scan === null || status.lastScan.at !== scan.at || status.lastScan.seq !== scan.seq)) {
       scan = status.lastScan;
       // Fresh only for what is left of its few seconds, by the kiosk's clock (a phone's may differ).
-      freshUntil = Date.now() + FRESH_MS - Math.max(0, Date.parse(status.now) - Date.parse(scan.at));
+      freshUntil = scan.auto ? 0 : Date.now() + FRESH_MS - Math.max(0, Date.parse(status.now) - Date.parse(scan.at));
     }
     renderScan();
     renderStatus();
+    renderClock();
   });
   source.addEventListener('error', () => {
     setConnected(false);

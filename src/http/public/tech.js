@@ -31,6 +31,8 @@ const TEXTS = {
     unsynced: 'CHƯA đồng bộ',
     mqtt: 'Máy chủ MQTT',
     alarms: 'Cảnh báo',
+    recording: 'Ghi nhận',
+    notRecording: 'ĐANG KHÔNG GHI NHẬN',
     langButton: 'EN',
     kioskTime: 'giờ kiosk',
     reconnects: 'kết nối lại',
@@ -67,6 +69,8 @@ const TEXTS = {
     unsynced: 'NOT synchronised',
     mqtt: 'MQTT broker',
     alarms: 'Alarms',
+    recording: 'Recording',
+    notRecording: 'NOT RECORDING',
     langButton: 'VI',
     kioskTime: 'kiosk time',
     reconnects: 'reconnects',
@@ -127,14 +131,31 @@ function renderSummary() {
     [t().disk, s.disk ? `${bytes(s.disk.freeBytes)} / ${bytes(s.disk.totalBytes)} (${s.disk.path})` : '?'],
     [t().store, `${bytes(s.store.bytes)} · seq ${s.store.lastSeq} · ${s.store.path}`],
     [t().pending, `${s.store.pending}${s.store.oldestPendingAgeSec === null ? '' : ` (${duration(s.store.oldestPendingAgeSec)})`}`],
-    [t().clock, `${kioskTime(s.clock.now)} · ${s.clock.synced ? t().synced : t().unsynced} (${t().mode[s.clock.mode] ?? s.clock.mode})`],
+    [
+      t().clock,
+      `${kioskTime(s.clock.now)} · ${s.clock.synced ? t().synced : t().unsynced} (${t().mode[s.clock.mode] ?? s.clock.mode})`,
+      !s.clock.synced,
+    ],
     [t().mqtt, mqttLine(s.mqtt)],
   ];
-  for (const a of s.store.alarms) rows.push([t().alarms, `${a.code}: ${a[lang]} (${a.detail})`]);
-  $('overview').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
+  // The third element marks what needs the technician, in red.
+  if (s.store.refusing)
+    rows.push([
+      t().recording,
+      `${t().notRecording} — ${s.store.refusing.code}: ${s.store.refusing[lang]} (${s.store.refusing.detail})`,
+      true,
+    ]);
+  for (const a of s.store.alarms) rows.push([t().alarms, `${a.code}: ${a[lang]} (${a.detail})`, true]);
+  $('overview').replaceChildren(...rows.flatMap(([k, v, bad]) => [el('dt', '', k), el('dd', bad ? 'bad' : '', v)]));
   $('scanners').replaceChildren(
     ...(s.scanners.length
-      ? s.scanners.map((x) => line(x.id, `${t().scannerStates[x.state] ?? x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`))
+      ? s.scanners.map((x) =>
+          line(
+            x.id,
+            `${t().scannerStates[x.state] ?? x.state} — ${x.text[lang]}${x.detail ? ` (${x.detail})` : ''}`,
+            x.state !== 'connected',
+          ),
+        )
       : [el('li', '', t().none)]),
   );
   $('rejects').replaceChildren(
@@ -143,8 +164,9 @@ function renderSummary() {
   $('config').textContent = JSON.stringify(s.config, null, 2);
 }
 
-function line(code, text) {
-  const li = el('li');
+/** One row of a list; `bad` marks what needs the technician (a scanner not connected). */
+function line(code, text, bad = false) {
+  const li = el('li', bad ? 'bad' : '');
   li.append(el('span', 'code', code), el('span', '', text));
   return li;
 }
@@ -224,8 +246,8 @@ $('lang').addEventListener('click', () => {
   renderStatic();
 });
 
-const today = new Date();
-$('day').value = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+// No default day from the browser's date: the laptop's zone and clock may not be the kiosk's. load() sets it from
+// the kiosk's own date, before the form is shown.
 renderStatic();
 show(false);
 $('login').hidden = true;

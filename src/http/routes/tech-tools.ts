@@ -5,11 +5,12 @@ import { dirname } from 'node:path';
 import { Type } from 'typebox';
 import { actor, requireTechnician } from '../auth/guard.js';
 import type { Api, HttpContext } from '../context.js';
+import type { HttpDeps } from '../deps.js';
 import { redactConfig } from '../../config/redact.js';
 import { decodeScan } from '../../decode/index.js';
 import { ErrorSchema } from '../errors.js';
 import { DecodeReply, SummaryReply, type DocumentView } from '../tech-schemas.js';
-import { codeText, scannerView } from '../views.js';
+import { codeText, refusalView, scannerView } from '../views.js';
 
 const DAY_MS = 86_400_000;
 
@@ -48,6 +49,7 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
           oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(oldest.scannedAt)) / 1000)),
           lastSeq: deps.store.lastSeq(),
           alarms: deps.store.alarms.map((a) => ({ ...codeText(a.code), detail: a.detail })),
+          refusing: refusingOf(deps),
         },
         clock: { synced: deps.clockSynced(), mode: String(deps.config.clock.synced), now: deps.zone.iso(now) },
         mqtt: {
@@ -95,4 +97,14 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
       };
     },
   );
+}
+
+/** The store's refusal: its code, the state in words (as on the main panel), and the store's detail. */
+function refusingOf(deps: HttpDeps): { code: string; vi: string; en: string; detail: string } | null {
+  try {
+    const r = deps.store.refusal();
+    return r === null ? null : { ...refusalView(r.code), detail: r.detail };
+  } catch (err) {
+    return { ...refusalView('E_STORE_WRITE'), detail: `the store does not answer: ${(err as Error).message}` };
+  }
 }
