@@ -10,8 +10,7 @@ export interface WriterThreadData {
 
 /** Rows already sealed, or drafts the thread seals (and hashes) before inserting them. */
 export type InsertRequest =
-  | { readonly n: number; readonly rows: readonly CheckinRow[] }
-  | { readonly n: number; readonly drafts: readonly CheckinDraft[] };
+  { readonly n: number; readonly rows: readonly CheckinRow[] } | { readonly n: number; readonly drafts: readonly CheckinDraft[] };
 
 export type FromWriterThread =
   | { readonly ready: true }

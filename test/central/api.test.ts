@@ -135,7 +135,15 @@ describe('central API', () => {
       }),
       { qos: 1 },
     );
-    const health = { v: 1, at: new Date(T0).toISOString(), uptimeSec: 60, scanners: [], pending: 3, oldestPendingAgeSec: 42, storeBytes: 1 };
+    const health = {
+      v: 1,
+      at: new Date(T0).toISOString(),
+      uptimeSec: 60,
+      scanners: [],
+      pending: 3,
+      oldestPendingAgeSec: 42,
+      storeBytes: 1,
+    };
     await c.publishAsync(`${base}/health`, JSON.stringify({ ...health, lastSeq: 4, mqtt: { reconnects: 0, protocolVersion: 4 } }), {
       qos: 1,
     });
@@ -167,8 +175,12 @@ describe('central API', () => {
     };
     // Scanned at T0 + 0, 10, 11, 30 and 120 minutes.
     expect(await get('')).toEqual([0, 10, 11, 30, 120]);
-    expect(await get(`from=${encodeURIComponent(at(T0 + 5 * 60_000))}&to=${encodeURIComponent(at(T0 + 60 * 60_000))}`)).toEqual([10, 11, 30]);
-    expect(await get(`from=${encodeURIComponent(at(T0 + 10 * 60_000))}&to=${encodeURIComponent(at(T0 + 30 * 60_000))}`)).toEqual([10, 11, 30]);
+    expect(await get(`from=${encodeURIComponent(at(T0 + 5 * 60_000))}&to=${encodeURIComponent(at(T0 + 60 * 60_000))}`)).toEqual([
+      10, 11, 30,
+    ]);
+    expect(await get(`from=${encodeURIComponent(at(T0 + 10 * 60_000))}&to=${encodeURIComponent(at(T0 + 30 * 60_000))}`)).toEqual([
+      10, 11, 30,
+    ]);
     expect(await get(`site=hq&from=${encodeURIComponent(new Date(T0 + 60_000).toISOString())}`)).toEqual([30, 120]);
     expect(await get(`to=${encodeURIComponent(at(T0 - 1))}`)).toEqual([]);
     const bad = await fetch(`${h.http}/api/checkins?from=yesterday`, { headers: { cookie: tracer } });

@@ -19,13 +19,18 @@ describe('MQTT packet size limit', () => {
   it('cuts a connection that announces a 10 MB PUBLISH before its body is read, counts it and logs no payload', async () => {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream);
-    const h = await startCentral({ broker: { listen: { host: '127.0.0.1', port: 0 }, allowAnonymous: true, groupCommitMs: 2 } }, { logger });
+    const h = await startCentral(
+      { broker: { listen: { host: '127.0.0.1', port: 0 }, allowAnonymous: true, groupCommitMs: 2 } },
+      { logger },
+    );
     const url = new URL(h.url);
     const socket = createConnection({ host: url.hostname, port: Number(url.port) });
     afterThisTest(() => socket.destroy());
     await new Promise<void>((r) => socket.once('connect', () => r()));
     const connack = new Promise<void>((r) => socket.once('data', () => r()));
-    socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'big', clean: true, keepalive: 30 }));
+    socket.write(
+      mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'big', clean: true, keepalive: 30 }),
+    );
     await connack;
     const closed = new Promise<void>((r) => socket.once('close', () => r()));
     socket.on('error', () => undefined); // the reset when the broker cuts the connection
@@ -33,7 +38,7 @@ describe('MQTT packet size limit', () => {
     const topic = Buffer.from('qrgate/hq/k1/checkins');
     const remaining = 2 + topic.length + 2 + MB10;
     const lengthBytes: number[] = [];
-    for (let n = remaining; ; ) {
+    for (let n = remaining; ;) {
       const b = n % 128;
       n = Math.floor(n / 128);
       lengthBytes.push(n > 0 ? b | 0x80 : b);

@@ -60,7 +60,9 @@ describe('central SQLite writer thread', () => {
       const rows = await store.findCheckins({ numberMac: numberMac(sealer, '001190000002'), limit: 10 });
       expect(rows.map((r) => r.seq)).toEqual([2]);
       const all = await store.findCheckins({ limit: 10 });
-      expect(all.map((r) => JSON.parse(sealer.open(r.sealed, r.id)) as unknown)).toEqual([1, 2, 3].map((s) => JSON.parse(draft(s).body)));
+      expect(all.map((r) => JSON.parse(sealer.open(r.sealed, r.id)) as unknown)).toEqual(
+        [1, 2, 3].map((s) => JSON.parse(draft(s).body) as unknown),
+      );
       // The person hash of a 12-digit number is its number hash (person.ts).
       expect(all.map((r) => r.personMac.equals(numberMac(sealer, draft(r.seq).number)))).toEqual([true, true, true]);
       await store.close();
