@@ -24,7 +24,8 @@ import { OperatorSessions } from './sessions.js';
 import { openCentralStoreFor, type OpenStoreHooks } from './open-store.js';
 import { SqliteCentralStore } from './sqlite-store.js';
 import { writerThreadEntry } from './sqlite-writer.js';
-import type { CentralStore } from './store-types.js';
+import { sealCheckin } from './seal-checkin.js';
+import type { CentralStore, CheckinDraft } from './store-types.js';
 
 const RETENTION_EVERY_MS = 3_600_000;
 const STATE_FLUSH_MS = 1000;
@@ -45,11 +46,11 @@ export async function openCentralStore(
   config: CentralConfig,
   now: Date,
   hooks: OpenStoreHooks = {},
-): Promise<{ store: CentralStore; sealer: Sealer; keyTooOpen: boolean }> {
+): Promise<{ store: CentralStore; sealer: Sealer; key: Buffer; keyTooOpen: boolean }> {
   const key = loadKeyFile(config.store.keyFile, true);
   const sealer = new Sealer(key.key);
   const store = await openCentralStoreFor(config, sealer, now, hooks);
-  return { store, sealer, keyTooOpen: key.tooOpen };
+  return { store, sealer, key: key.key, keyTooOpen: key.tooOpen };
 }
 
 export class CentralApp {
@@ -58,7 +59,7 @@ export class CentralApp {
   readonly metrics: CentralMetrics;
   readonly tracker: KioskTracker;
   readonly gaps: GapWatcher;
-  readonly commit: GroupCommit;
+  readonly commit: GroupCommit<CheckinDraft>;
   readonly fleet: FleetDeps;
   readonly ingest: Ingest;
   /** Settles when a part stopped for good and the process should end, not be restarted (E_MQTT_CLIENTID_TAKEN). */
@@ -83,7 +84,7 @@ export class CentralApp {
     const entry = deps.writerEntry === undefined ? writerThreadEntry() : deps.writerEntry;
     if (opened.store instanceof SqliteCentralStore && config.store.writerThread && entry !== null) {
       try {
-        await opened.store.startWriter(entry);
+        await opened.store.startWriter(entry, opened.key);
       } catch (err) {
         deps.logger.warn({ err }, 'the SQLite writer thread did not start; inserting on the main thread');
       }
@@ -127,8 +128,13 @@ export class CentralApp {
       async () => fleetTotals(await buildFleet(this.fleet)),
       () => this.broker.connectedClients,
     );
-    this.commit = new GroupCommit({
-      insert: (rows) => this.store.insertCheckins(rows),
+    const checkins = this.store;
+    this.commit = new GroupCommit<CheckinDraft>({
+      // Sealing and hashing happen where the rows are inserted: on SQLite's writer thread when it runs.
+      insert: (drafts) =>
+        checkins instanceof SqliteCentralStore
+          ? checkins.insertDrafts(drafts, sealer)
+          : checkins.insertCheckins(drafts.map((d) => sealCheckin(sealer, d))),
       clock: this.clock,
       windowMs: config.broker.groupCommitMs,
       maxBatch: config.broker.groupCommitRows,
@@ -139,7 +145,6 @@ export class CentralApp {
     });
     const ingest = (this.ingest = new Ingest({
       store: this.store,
-      sealer,
       commit: this.commit,
       tracker: this.tracker,
       gaps: this.gaps,

@@ -5,10 +5,12 @@
  *   calls back (lib/handlers/publish.js), so a check-in is acknowledged only once its row is committed;
  * - authorizeSubscribe: a kiosk may subscribe only within its own `B/request/` topics; anything else is refused
  *   (SUBACK failure) and counted.
+ * In front of aedes, which sets no maximum packet size, packet-guard.ts cuts a connection whose next packet
+ * announces more than `broker.maxMessageBytes` + PACKET_OVERHEAD bytes, before its body is read into memory.
  */
 import { Aedes, type Client, type Subscription } from 'aedes';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from '../logger.js';
 import type { BrokerSide } from './broker-side.js';
@@ -16,7 +18,13 @@ import type { CentralConfig } from './config-schema.js';
 import type { Ingest } from './ingest.js';
 import { kioskOfUsername, verifyKioskPassword } from './kiosk-credentials.js';
 import type { CentralMetrics } from './metrics.js';
+import { guardPacketSize } from './packet-guard.js';
 import type { CentralStore, KioskId } from './store-types.js';
+
+/** Room for a PUBLISH's topic, packet id and MQTT 5 properties next to a payload of broker.maxMessageBytes. */
+export const PACKET_OVERHEAD = 4096;
+/** A cut for an oversized packet is logged at most once in this period (a flood must not flood the journal). */
+const OVERSIZED_LOG_MS = 60_000;
 
 interface Identity {
   readonly kiosk: KioskId | null;
@@ -34,6 +42,8 @@ export class EmbeddedBroker implements BrokerSide {
   private aedes: Aedes | null = null;
   private server: Server | null = null;
   private readonly identities = new WeakMap<Client, Identity>();
+  private oversizedLoggedAt = -Infinity;
+  private oversizedSinceLog = 0;
   url = '';
 
   constructor(private readonly d: BrokerDeps) {}
@@ -71,9 +81,13 @@ export class EmbeddedBroker implements BrokerSide {
     aedes.on('clientError', (_client, err) => log.debug({ err: err.message }, 'mqtt client error'));
     this.aedes = aedes;
     const tls = c.listen.tls;
+    const handle = (socket: Socket | TLSSocket): void => {
+      guardPacketSize(socket, c.maxMessageBytes + PACKET_OVERHEAD, (announced) => this.oversized(announced));
+      aedes.handle(socket);
+    };
     const server =
       tls === undefined
-        ? createServer(aedes.handle)
+        ? createServer(handle)
         : createTlsServer(
             {
               cert: readFileSync(tls.cert),
@@ -81,7 +95,7 @@ export class EmbeddedBroker implements BrokerSide {
               ...(tls.ca === undefined ? {} : { ca: readFileSync(tls.ca), requestCert: true }),
               rejectUnauthorized: tls.requireClientCert,
             },
-            aedes.handle,
+            handle,
           );
     // Small QoS 1 messages: PUBACKs must not wait for Nagle (docs/mqtt.md, "The central broker should do the same").
     server.on('connection', (s: { setNoDelay?: (on: boolean) => void }) => s.setNoDelay?.(true));
@@ -113,6 +127,20 @@ export class EmbeddedBroker implements BrokerSide {
     // The broker first: it closes every client connection, which the listener's close waits for.
     if (aedes !== null) await new Promise<void>((r) => aedes.close(() => r()));
     if (server !== null) await new Promise<void>((r) => server.close(() => r()));
+  }
+
+  /** A connection cut for an oversized packet: counted as refused `oversized`, logged without a byte of it. */
+  private oversized(announced: number): void {
+    this.d.metrics.refuse('oversized');
+    this.oversizedSinceLog += 1;
+    const now = performance.now();
+    if (now - this.oversizedLoggedAt < OVERSIZED_LOG_MS) return;
+    this.d.log.warn(
+      { reason: 'oversized', announcedBytes: announced, connections: this.oversizedSinceLog },
+      'mqtt connection cut: a packet larger than broker.maxMessageBytes was announced',
+    );
+    this.oversizedLoggedAt = now;
+    this.oversizedSinceLog = 0;
   }
 
   private authenticate(

@@ -49,7 +49,8 @@ export const CentralBrokerSchema = Type.Object(
       minimum: 1024,
       maximum: 1_048_576,
       default: 65_536,
-      description: 'A kiosk message larger than this is refused and counted (a check-in is well under 4 KiB).',
+      description:
+        'A kiosk message larger than this is refused and counted (a check-in is well under 4 KiB). With the embedded broker, a connection whose next MQTT packet announces more than this + 4 KiB is cut before the packet is read (counted as refused, oversized).',
     }),
     groupCommitMs: Type.Integer({
       minimum: 0,

@@ -7,7 +7,7 @@ import type { TimeZone } from '../core/zone.js';
 import type { Completeness, GapWatcher } from './gaps.js';
 import type { KioskTracker } from './kiosk-tracker.js';
 import type { FleetTotals } from './metrics.js';
-import { kioskKey, type CentralStore, type KioskId } from './store-types.js';
+import { kioskKey, type CentralStore, type KioskId, type LostRange } from './store-types.js';
 
 export interface FleetKiosk {
   readonly site: string;
@@ -28,7 +28,8 @@ export interface FleetKiosk {
     readonly open: number;
     readonly lost: number;
     readonly closing: boolean;
-    readonly ranges: ReadonlyArray<{ from: number; to: number; state: 'open' | 'lost' }>;
+    /** `reason` for a lost range: the kiosk no longer has it (`missing`) or cannot open it (`unreadable`). */
+    readonly ranges: ReadonlyArray<{ from: number; to: number; state: 'open' | 'lost'; reason?: LostRange['reason'] }>;
   };
   readonly today: { readonly in: number; readonly out: number; readonly rejected: number };
 }
@@ -81,7 +82,7 @@ export async function buildFleet(d: FleetDeps): Promise<Fleet> {
     const quietSince = Math.max(s?.lastCheckinMs ?? 0, s?.sinceMs ?? 0);
     const ranges = [
       ...c.open.map((r) => ({ ...r, state: 'open' as const })),
-      ...c.lost.map((r) => ({ from: r.from, to: r.to, state: 'lost' as const })),
+      ...c.lost.map((r) => ({ from: r.from, to: r.to, state: 'lost' as const, reason: r.reason })),
     ]
       .sort((a, b) => a.from - b.from)
       .slice(0, MAX_RANGES_SHOWN);

@@ -9,33 +9,34 @@ import type { CheckinRow } from './store-types.js';
 
 export type CommitOutcome = 'stored' | 'duplicate';
 
-interface Waiting {
-  readonly row: CheckinRow;
+interface Waiting<R> {
+  readonly row: R;
   readonly resolve: (o: CommitOutcome) => void;
   readonly reject: (err: Error) => void;
 }
 
-export interface GroupCommitDeps {
-  readonly insert: (rows: readonly CheckinRow[]) => Promise<boolean[]>;
+/** `R`: what is inserted (the ingest's CheckinDraft, sealed where it is inserted; tests use plain rows). */
+export interface GroupCommitDeps<R = CheckinRow> {
+  readonly insert: (rows: readonly R[]) => Promise<boolean[]>;
   readonly clock: Clock;
   readonly windowMs: number;
   /** A batch this large is committed at once, without waiting for the window (broker.groupCommitRows); no batch is larger. */
   readonly maxBatch: number;
-  readonly onCommit?: (rows: readonly CheckinRow[], inserted: readonly boolean[], seconds: number) => void;
+  readonly onCommit?: (rows: readonly R[], inserted: readonly boolean[], seconds: number) => void;
 }
 
-export class GroupCommit {
-  private queue: Waiting[] = [];
+export class GroupCommit<R = CheckinRow> {
+  private queue: Waiting<R>[] = [];
   private timer: Timer | undefined;
   private inFlight: Promise<void> | undefined;
 
-  constructor(private readonly d: GroupCommitDeps) {}
+  constructor(private readonly d: GroupCommitDeps<R>) {}
 
   get waiting(): number {
     return this.queue.length;
   }
 
-  add(row: CheckinRow): Promise<CommitOutcome> {
+  add(row: R): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (this.inFlight !== undefined) return;
@@ -64,7 +65,7 @@ export class GroupCommit {
     while (this.inFlight !== undefined || this.queue.length > 0) await this.flush();
   }
 
-  private async commit(batch: readonly Waiting[]): Promise<void> {
+  private async commit(batch: readonly Waiting<R>[]): Promise<void> {
     const started = performance.now();
     const rows = batch.map((w) => w.row);
     let inserted: boolean[];

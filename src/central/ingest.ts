@@ -1,7 +1,7 @@
 /**
  * The ingest: one inbound kiosk message in, one decision out — acknowledge (stored, a duplicate, or refused for
  * good) or drop the connection (a forged topic, or the store failed, so the kiosk sends again). Check-ins are sealed
- * here and committed by the group commit; the promise settles only after the commit. Broker-independent: the
+ * where the group commit inserts them (seal-checkin.ts); the promise settles only after the commit. Broker-independent: the
  * embedded broker calls it from aedes' authorizePublish; an external-broker consumer would call it per message.
  */
 import type { Clock } from '../core/clock.js';
@@ -9,14 +9,12 @@ import type { CheckinMessage } from '../forwarder/contract.js';
 import { Compile } from 'typebox/compile';
 import { HealthMessageSchema, ResendResultSchema } from '../forwarder/schemas.js';
 import type { Logger } from '../logger.js';
-import type { Sealer } from '../store/sealer.js';
 import type { GapWatcher } from './gaps.js';
 import type { GroupCommit } from './group-commit.js';
 import type { KioskTracker } from './kiosk-tracker.js';
 import type { CentralMetrics } from './metrics.js';
 import { parseInbound, type RefusalReason } from './parse.js';
-import { numberMac, personMac } from './person.js';
-import { kioskKey, type CentralStore, type CheckinRow, type KioskId } from './store-types.js';
+import { kioskKey, type CentralStore, type CheckinDraft, type KioskId } from './store-types.js';
 
 const checkResendResult = Compile(ResendResultSchema);
 const checkHealth = Compile(HealthMessageSchema);
@@ -27,8 +25,7 @@ export type Decision = 'ack' | 'disconnect';
 
 export interface IngestDeps {
   readonly store: CentralStore;
-  readonly sealer: Sealer;
-  readonly commit: GroupCommit;
+  readonly commit: GroupCommit<CheckinDraft>;
   readonly tracker: KioskTracker;
   readonly gaps: GapWatcher;
   readonly metrics: CentralMetrics;
@@ -93,8 +90,8 @@ export class Ingest {
   private async checkin(k: KioskId, msg: CheckinMessage, now: number): Promise<Decision> {
     if (this.d.drop?.(msg) === true) return 'ack';
     const doc = msg.document;
-    const numberHash = numberMac(this.d.sealer, doc.number);
-    const row: CheckinRow = {
+    // Sealed and hashed where it is inserted (the writer thread): this thread only parses and acknowledges.
+    const row: CheckinDraft = {
       id: msg.id,
       site: k.site,
       device: k.device,
@@ -105,9 +102,8 @@ export class Ingest {
       scannedMs: Date.parse(msg.scannedAt),
       clockSynced: msg.clockSynced,
       receivedMs: now,
-      numberMac: numberHash,
-      personMac: personMac(this.d.sealer, doc, numberHash),
-      sealed: this.d.sealer.seal(JSON.stringify({ document: doc, scanner: msg.scanner, auto: msg.auto, warnings: msg.warnings }), msg.id),
+      number: doc.number,
+      body: JSON.stringify({ document: doc, scanner: msg.scanner, auto: msg.auto, warnings: msg.warnings }),
     };
     const outcome = await this.d.commit.add(row);
     if (outcome === 'duplicate') {

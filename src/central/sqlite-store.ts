@@ -9,6 +9,7 @@ import { StoreError } from '../store/errors.js';
 import { assertSameKey, recordFingerprint, storedFingerprint } from '../store/key-fingerprint.js';
 import { openDatabase } from '../store/open-database.js';
 import type { Sealer } from '../store/sealer.js';
+import { sealCheckin } from './seal-checkin.js';
 import { insertCheckinsInto } from './sqlite-insert.js';
 import { CENTRAL_SCHEMA, CENTRAL_SCHEMA_VERSION } from './sqlite-schema.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -16,6 +17,7 @@ import {
   kioskKey,
   type CentralStore,
   type CheckinQuery,
+  type CheckinDraft,
   type CheckinRow,
   type DayCounts,
   type KioskId,
@@ -113,8 +115,8 @@ export class SqliteCentralStore implements CentralStore {
    * Inserts check-ins on a thread of their own from now on (writer-thread.ts at `entry`), so that the commits and
    * their fsync do not hold the ingest's thread. Without it, or once it failed, they are inserted here.
    */
-  async startWriter(entry: URL): Promise<void> {
-    this.writer = await SqliteWriter.start(entry, this.path);
+  async startWriter(entry: URL, key: Buffer | null = null): Promise<void> {
+    this.writer = await SqliteWriter.start(entry, this.path, key);
   }
 
   get threaded(): boolean {
@@ -138,6 +140,15 @@ export class SqliteCentralStore implements CentralStore {
       db.close();
       throw err;
     }
+  }
+
+  /**
+   * Check-ins not yet sealed: the writer thread seals and inserts them when it has the key (startWriter); otherwise
+   * they are sealed and inserted here.
+   */
+  async insertDrafts(drafts: readonly CheckinDraft[], sealer: Sealer): Promise<boolean[]> {
+    if (this.writer?.alive === true && this.writer.seals) return this.writer.insertDrafts(drafts);
+    return this.insertCheckins(drafts.map((d) => sealCheckin(sealer, d)));
   }
 
   async insertCheckins(rows: readonly CheckinRow[]): Promise<boolean[]> {

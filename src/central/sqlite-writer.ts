@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { CheckinRow } from './store-types.js';
+import type { CheckinDraft, CheckinRow } from './store-types.js';
 import type { FromWriterThread, InsertRequest, WriterThreadData } from './writer-protocol.js';
 
 /**
@@ -30,7 +30,11 @@ export class SqliteWriter {
   private readonly waiting = new Map<number, Waiter>();
   private failure: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    /** Whether the thread holds the key, so that it can take drafts (insertDrafts). */
+    readonly seals: boolean,
+  ) {
     worker.on('message', (m: FromWriterThread) => {
       if ('ready' in m) return;
       const w = this.waiting.get(m.n);
@@ -42,15 +46,18 @@ export class SqliteWriter {
     worker.on('exit', (code) => this.fail(new Error(`the writer thread exited (${code})`)));
   }
 
-  /** Starts the thread on `path` (already created by the store) and waits until it has opened it. */
-  static start(entry: URL, path: string): Promise<SqliteWriter> {
-    const worker = new Worker(entry, { workerData: { path } satisfies WriterThreadData });
+  /**
+   * Starts the thread on `path` (already created by the store) and waits until it has opened it. With `key` (the
+   * store's master key) it seals the drafts it is given itself.
+   */
+  static start(entry: URL, path: string, key: Buffer | null = null): Promise<SqliteWriter> {
+    const worker = new Worker(entry, { workerData: { path, key } satisfies WriterThreadData });
     return new Promise((resolve, reject) => {
       const failed = (err: Error): void => reject(err);
       worker.once('error', failed);
       worker.once('message', () => {
         worker.off('error', failed);
-        resolve(new SqliteWriter(worker));
+        resolve(new SqliteWriter(worker, key !== null));
       });
     });
   }
@@ -61,11 +68,20 @@ export class SqliteWriter {
   }
 
   insert(rows: readonly CheckinRow[]): Promise<boolean[]> {
+    return this.send((n) => ({ n, rows }));
+  }
+
+  /** Drafts, sealed and hashed on the thread (only when it was started with the key). */
+  insertDrafts(drafts: readonly CheckinDraft[]): Promise<boolean[]> {
+    return this.send((n) => ({ n, drafts }));
+  }
+
+  private send(request: (n: number) => InsertRequest): Promise<boolean[]> {
     if (this.failure !== null) return Promise.reject(this.failure);
     const n = ++this.n;
     return new Promise((resolve, reject) => {
       this.waiting.set(n, { resolve, reject });
-      this.worker.postMessage({ n, rows } satisfies InsertRequest);
+      this.worker.postMessage(request(n));
     });
   }
 

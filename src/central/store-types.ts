@@ -25,6 +25,25 @@ export interface CheckinRow extends KioskId {
   readonly sealed: Buffer;
 }
 
+/**
+ * A check-in as the ingest hands it to the group commit: validated, not yet sealed. Sealing and the keyed hashes are
+ * done where it is inserted (sealCheckin: on the SQLite writer thread when there is one), off the MQTT thread.
+ */
+export interface CheckinDraft extends KioskId {
+  readonly id: string;
+  readonly seq: number;
+  readonly direction: 'in' | 'out';
+  readonly docType: string;
+  readonly scannedAt: string;
+  readonly scannedMs: number;
+  readonly clockSynced: boolean;
+  readonly receivedMs: number;
+  /** The document's number as sent (personal data: sealed and hashed, never stored as such). */
+  readonly number: string;
+  /** The JSON to seal: the document, scanner, auto and warnings. */
+  readonly body: string;
+}
+
 export interface RejectRow extends KioskId {
   readonly id: string;
   readonly code: string;

@@ -1,15 +1,16 @@
 /** The messages between central's ingest and its SQLite writer thread (writer-thread.ts). */
-import type { CheckinRow } from './store-types.js';
+import type { CheckinDraft, CheckinRow } from './store-types.js';
 
 export interface WriterThreadData {
   /** The database file, already opened (created, migrated, key checked) by the main thread. */
   readonly path: string;
+  /** The store's master key, when the thread is to seal drafts itself (the key file's 32 bytes). */
+  readonly key: Uint8Array | null;
 }
 
-export interface InsertRequest {
-  readonly n: number;
-  readonly rows: readonly CheckinRow[];
-}
+/** Rows already sealed, or drafts the thread seals (and hashes) before inserting them. */
+export type InsertRequest =
+  { readonly n: number; readonly rows: readonly CheckinRow[] } | { readonly n: number; readonly drafts: readonly CheckinDraft[] };
 
 export type FromWriterThread =
   | { readonly ready: true }

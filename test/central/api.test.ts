@@ -2,8 +2,16 @@
  * The operator API through fastify's inject on a running central: roles, the session cookie, tracer queries (JSON and
  * CSV) with their audit, contacts within the window, and that no personal data reaches a viewer or the metrics.
  */
+import mqtt from 'mqtt';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { login, startCentral, startKiosk, T0, until, type CentralHarness } from './harness.js';
+import { afterThisTest } from '../helpers/after-test.js';
+import { tempDir } from '../helpers/tmp.js';
+import { addKiosk, login, startCentral, startKiosk, T0, until, type CentralHarness } from './harness.js';
+
+/** RFC 3339 with an explicit offset (the fleet's zone: +07:00). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const at = (ms: number): string => new Date(ms + 7 * 3_600_000).toISOString().replace('Z', '+07:00');
 
 async function seeded(): Promise<CentralHarness> {
   const h = await startCentral();
@@ -96,5 +104,86 @@ describe('central API', () => {
     const m = (await h.app.http.inject({ url: '/metrics' })).body;
     expect(m).toMatch(/qrgate_central_kiosks\{state="online"\} 3/);
     for (const word of ['hq', 'branch', 'gate-a', 'Khách', '0011900']) expect(m).not.toContain(word);
+  });
+
+  it('serves the fleet over HTTP with the times in RFC 3339 and the backlog as the kiosk reported it', async () => {
+    const h = await startCentral();
+    const password = readFileSync(await addKiosk(h, 'hq', 'gate-x', tempDir('qrgate-kiosk-')), 'utf8');
+    const c = await mqtt.connectAsync(h.url, { clientId: 'qrgate-hq-gate-x', username: 'hq/gate-x', password, protocolVersion: 4 });
+    afterThisTest(() => c.endAsync(true));
+    const base = 'qrgate/hq/gate-x';
+    const since = T0 - 3_600_000;
+    await c.publishAsync(`${base}/status`, JSON.stringify({ state: 'online', since: new Date(since).toISOString(), version: '1.2.3' }), {
+      qos: 1,
+      retain: true,
+    });
+    await c.publishAsync(
+      `${base}/checkins`,
+      JSON.stringify({
+        v: 1,
+        id: '019a8f3e-7c1d-7abc-8def-00000000aaaa',
+        seq: 1,
+        site: 'hq',
+        device: 'gate-x',
+        scanner: 'gate',
+        direction: 'in',
+        auto: false,
+        scannedAt: new Date(T0).toISOString(),
+        clockSynced: true,
+        document: { type: 'id-number', number: '001190099999', name: 'X', birthDate: null, sex: null },
+        warnings: [],
+      }),
+      { qos: 1 },
+    );
+    const health = {
+      v: 1,
+      at: new Date(T0).toISOString(),
+      uptimeSec: 60,
+      scanners: [],
+      pending: 3,
+      oldestPendingAgeSec: 42,
+      storeBytes: 1,
+    };
+    await c.publishAsync(`${base}/health`, JSON.stringify({ ...health, lastSeq: 4, mqtt: { reconnects: 0, protocolVersion: 4 } }), {
+      qos: 1,
+    });
+    const cookie = await login(h, 'v', 'viewer');
+    const r = await fetch(`${h.http}/api/fleet`, { headers: { cookie } });
+    expect(r.status).toBe(200);
+    const k = ((await r.json()) as { kiosks: Array<Record<string, unknown>> }).kiosks.find((x) => x.device === 'gate-x');
+    expect(k).toMatchObject({ state: 'online', version: '1.2.3', pending: 3, oldestPendingAgeSec: 42 });
+    for (const field of ['since', 'lastSeenAt', 'lastCheckinAt']) {
+      expect(k?.[field], field).toMatch(RFC3339);
+      expect(String(k?.[field]), field).toMatch(/\+07:00$/);
+    }
+    expect(k?.since).toBe(at(since));
+    const seen = Date.parse(String(k?.lastSeenAt));
+    const checkin = Date.parse(String(k?.lastCheckinAt));
+    expect(checkin).toBeGreaterThanOrEqual(T0);
+    expect(seen).toBeGreaterThanOrEqual(checkin);
+    expect(seen).toBeLessThanOrEqual(h.clock.now().getTime());
+  });
+
+  it('filters /api/checkins over HTTP by scan time (from and to, inclusive) and site', async () => {
+    const h = await seeded();
+    const tracer = await login(h, 'lan', 'tracer');
+    const get = async (query: string): Promise<number[]> => {
+      const r = await fetch(`${h.http}/api/checkins?${query}`, { headers: { cookie: tracer } });
+      expect(r.status, query).toBe(200);
+      const body = (await r.json()) as { checkins: Array<{ scannedAt: string }> };
+      return body.checkins.map((c) => (Date.parse(c.scannedAt) - T0) / 60_000);
+    };
+    // Scanned at T0 + 0, 10, 11, 30 and 120 minutes.
+    expect(await get('')).toEqual([0, 10, 11, 30, 120]);
+    expect(await get(`from=${encodeURIComponent(at(T0 + 5 * 60_000))}&to=${encodeURIComponent(at(T0 + 60 * 60_000))}`)).toEqual([
+      10, 11, 30,
+    ]);
+    expect(await get(`from=${encodeURIComponent(at(T0 + 10 * 60_000))}&to=${encodeURIComponent(at(T0 + 30 * 60_000))}`)).toEqual([
+      10, 11, 30,
+    ]);
+    expect(await get(`site=hq&from=${encodeURIComponent(new Date(T0 + 60_000).toISOString())}`)).toEqual([30, 120]);
+    expect(await get(`to=${encodeURIComponent(at(T0 - 1))}`)).toEqual([]);
+    const bad = await fetch(`${h.http}/api/checkins?from=yesterday`, { headers: { cookie: tracer } });
+    expect(bad.status).toBe(400);
   });
 });

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { CentralApp } from '../../src/central/app.js';
 import { resolveCentralConfig } from '../../src/central/config-load.js';
 import type { BrokerConsumer } from '../../src/central/consumer.js';
+import type { SqliteCentralStore } from '../../src/central/sqlite-store.js';
 import { ConfigError } from '../../src/config/load.js';
 import { MqttSetupError } from '../../src/forwarder/connection.js';
 import { stringify } from 'yaml';
@@ -159,16 +160,17 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     const dir = tempDir('qrgate-consumers-');
     const b = await broker(dir);
     const a = await consumer(b, dir, 'central-a');
-    const store = a.app.store;
-    const insert = store.insertCheckins.bind(store);
+    // The SQLite store takes the ingest's drafts (sealed on its writer thread): the failure is injected there.
+    const store = a.app.store as SqliteCentralStore;
+    const insert = store.insertDrafts.bind(store);
     let failing = true;
     let failures = 0;
-    store.insertCheckins = async (rows) => {
+    store.insertDrafts = async (rows, sealer) => {
       if (failing && rows.some((r) => r.seq >= 5)) {
         failures += 1;
         throw new Error('injected: the disk went away');
       }
-      return insert(rows);
+      return insert(rows, sealer);
     };
     const k = await startKiosk(a, 'hq', 'kiosk-1');
     await kioskConnected(k);

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { CentralApp } from '../../src/central/app.js';
 import { resolveCentralConfig } from '../../src/central/config-load.js';
 import { SqliteCentralStore } from '../../src/central/sqlite-store.js';
-import type { CheckinRow } from '../../src/central/store-types.js';
+import { numberMac } from '../../src/central/person.js';
+import type { CheckinDraft, CheckinRow } from '../../src/central/store-types.js';
 import { createLogger } from '../../src/logger.js';
 import { Sealer } from '../../src/store/sealer.js';
 import { TEST_NOW } from '../helpers/clock.js';
@@ -31,7 +32,43 @@ const row = (seq: number): CheckinRow => ({
   sealed: Buffer.from(`sealed ${seq}`),
 });
 
+const draft = (seq: number): CheckinDraft => ({
+  id: `draft-${seq}`,
+  site: 'hq',
+  device: 'k',
+  seq,
+  direction: 'in',
+  docType: 'cccd',
+  scannedAt: TEST_NOW.toISOString(),
+  scannedMs: TEST_NOW.getTime(),
+  clockSynced: true,
+  receivedMs: TEST_NOW.getTime(),
+  number: `00119000000${seq}`,
+  body: JSON.stringify({ document: { number: `00119000000${seq}` }, seq }),
+});
+
 describe('central SQLite writer thread', () => {
+  it('seals and hashes drafts on the thread with the store key, as the main thread would (with or without the key)', async () => {
+    const key = Buffer.alloc(32, 9);
+    const sealer = new Sealer(key);
+    for (const withKey of [true, false]) {
+      const dir = tempDir();
+      const store = SqliteCentralStore.open(join(dir, 'c.db'), sealer, join(dir, 'k'), TEST_NOW);
+      await store.startWriter(WRITER_ENTRY, withKey ? key : null);
+      expect(await store.insertDrafts([draft(1), draft(2)], sealer)).toEqual([true, true]);
+      expect(await store.insertDrafts([draft(2), draft(3)], sealer)).toEqual([false, true]);
+      const rows = await store.findCheckins({ numberMac: numberMac(sealer, '001190000002'), limit: 10 });
+      expect(rows.map((r) => r.seq)).toEqual([2]);
+      const all = await store.findCheckins({ limit: 10 });
+      expect(all.map((r) => JSON.parse(sealer.open(r.sealed, r.id)) as unknown)).toEqual(
+        [1, 2, 3].map((s) => JSON.parse(draft(s).body) as unknown),
+      );
+      // The person hash of a 12-digit number is its number hash (person.ts).
+      expect(all.map((r) => r.personMac.equals(numberMac(sealer, draft(r.seq).number)))).toEqual([true, true, true]);
+      await store.close();
+    }
+  });
+
   it('inserts on its own thread, tells new rows from duplicates, and the rows are committed when it answers', async () => {
     const dir = tempDir();
     const path = join(dir, 'c.db');
