@@ -32,6 +32,7 @@ export async function checkScanner(
     if (testScanMs === null) return { ok: true, detail: `${describe(entry)} opened` };
     onWaiting(`Scan any QR with ${describe(entry)} (waiting ${Math.round(testScanMs / 1000)} s)…`);
     const frame = await new Promise<Frame | null>((resolve) => {
+      // A technician at a terminal has this long in real time to scan: a wall-clock wait by design.
       const timer = systemClock.setTimeout(() => resolve(null), testScanMs);
       driver.on('frame', (f) => {
         systemClock.clearTimeout(timer);

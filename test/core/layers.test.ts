@@ -70,4 +70,15 @@ describe('layer rules', () => {
   ])('%s: reading the wall clock or a global timer outside the Clock fails lint (%s)', async (dir, source) => {
     expect((await ruleHits(dir, source)).length).toBe(1);
   });
+
+  it.each([
+    ['src/forwarder', 1],
+    ['src/doctor', 1],
+    ['drivers/serial', 1],
+    ['src/cli', 0],
+  ])('%s: importing systemClock (only composition roots and the allow-list may) gives %i lint error', async (dir, errors) => {
+    const core = dir.startsWith('drivers') ? '../../src/core' : '../core';
+    const hits = await ruleHits(dir, `import { systemClock } from '${core}/clock.js';\nexport const c = systemClock;`);
+    expect(hits).toEqual(errors === 0 ? [] : ['no-restricted-syntax']);
+  });
 });
