@@ -156,7 +156,7 @@ describe('the receptionist panel, state by state', () => {
       id: null,
       scanner: 'gate',
       code: 'E_STORE_FULL',
-      scannedAt: new Date().toISOString(),
+      scannedAt: h.app.zone.iso(h.clock.now()),
       clockSynced: true,
     });
     await expect.poll(() => state(page)).toBe('rejected');
