@@ -154,12 +154,12 @@ export default tseslint.config(
       'src/app.ts',
       'src/cli/**/*.ts',
       'src/central/app.ts',
-      // The default for a driver opened outside the daemon (provision's test scan, `qrgate scanners`), which waits on
-      // a technician in real time; the daemon passes its own clock (App.start).
+      // The default for a driver opened outside the daemon (provision's test scan and its scan of a provisioning QR),
+      // which waits on a technician in real time; the daemon passes its own clock (App.start).
       'drivers/device-driver.ts',
       'drivers/simulated/simulated-driver.ts',
-      // The default for a store opened outside the daemon (the bench's and chaos's fixtures), where "now" is the real
-      // time of the run; the daemon passes its own clock (App.open).
+      // The default for a store opened outside the daemon (the bench's and chaos's fixtures, store tests that do not
+      // look at time), where "now" is the real time of the run; the daemon passes its own clock (App.open).
       'src/store/open-store.ts',
       'src/store/store-context.ts',
       // Provisioning waits for a technician's test scan and a broker's answer in real time, once, at a terminal.
