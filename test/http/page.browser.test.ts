@@ -60,15 +60,16 @@ describe('status page in Chromium', () => {
   it(`pushes a scan committed through the pipeline to the open page (within ${LIVE_MS} ms; budget ${BUDGET_MS} ms)`, async () => {
     const h = await startApp();
     const page = await openPage(h);
-    // The page notes when the verdict panel shows a new check-in; the test notes when it was committed.
+    // The page marks the verdict panel when it shows a new check-in; the test times commit → mark seen on its own
+    // monotonic clock (an upper bound: it includes the browser's report back). Two processes' wall clocks are not
+    // comparable (under faketime the browser's is not shifted at all).
     await page.evaluate(MARK_SHOWN_AT);
     let committedAt = 0;
-    h.app.pipeline.once('checkin', () => (committedAt = performance.timeOrigin + performance.now()));
+    h.app.pipeline.once('checkin', () => (committedAt = performance.now()));
     h.scanners.get('gate')?.scan(cccd());
     await page.waitForSelector('#scan[data-shown-at]');
-    const shownAt = Number(await page.getAttribute('#scan', 'data-shown-at'));
-    const latency = shownAt - committedAt;
-    console.log(`status page latency, commit → DOM: ${latency.toFixed(1)} ms (budget ${BUDGET_MS} ms)`);
+    const latency = performance.now() - committedAt;
+    console.log(`status page latency, commit → DOM seen by the test (an upper bound): ${latency.toFixed(1)} ms (budget ${BUDGET_MS} ms)`);
     expect(committedAt).toBeGreaterThan(0);
     expect(latency).toBeLessThanOrEqual(LIVE_MS);
     await expect.poll(() => page.textContent('#verdict')).toBe('ĐÃ GHI NHẬN');
