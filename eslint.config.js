@@ -15,6 +15,23 @@ const pkg = (name) => ({
 });
 const roots = [dir('cli'), file('app.js')];
 
+/** A bare reading of the wall clock (lint's `no-restricted-syntax` selectors). */
+const wallClockSyntax = [
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: 'read the time from the injected Clock (src/core/clock.ts)',
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'read the time from the injected Clock (src/core/clock.ts)',
+  },
+];
+/** `systemClock` outside a composition root: a part that picks the wall clock itself cannot be driven by a test. */
+const systemClockImport = {
+  selector: "ImportSpecifier[imported.name='systemClock']",
+  message: 'take the Clock you are given; only the composition roots (and the allow-list in eslint.config.js) use systemClock',
+};
+
 function layerRules() {
   const forwarder = [
     ...['drivers', 'checkin', 'http', 'provision', 'doctor'].map(dir),
@@ -113,29 +130,43 @@ export default tseslint.config(
       },
     },
   },
+  // One clock (src/core/clock.ts): a bare reading of the wall clock or a global timer cannot be driven by a test,
+  // and is how a suite that passes today fails next month. Only the composition roots hand out `systemClock`; every
+  // other part takes the clock it is given. The browser's scripts (src/http/public/*.js, src/central/public/*.js) are
+  // outside this rule on purpose: they run in the receptionist's or operator's browser, where the screen's own clock
+  // is the time to show, and no daemon clock exists to inject.
   {
-    // One clock (src/core/clock.ts): a bare reading of the wall clock or a global timer cannot be driven by a test,
-    // and is how a suite that passes today fails next month. Where a wall clock is truly meant, the line says why.
     files: ['src/**/*.ts', 'drivers/**/*.ts'],
     ignores: ['src/core/clock.ts'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-          message: 'read the time from the injected Clock (src/core/clock.ts)',
-        },
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'read the time from the injected Clock (src/core/clock.ts)',
-        },
-      ],
+      'no-restricted-syntax': ['error', ...wallClockSyntax, systemClockImport],
       'no-restricted-globals': [
         'error',
         { name: 'setTimeout', message: 'use the injected Clock (src/core/clock.ts) for timers' },
         { name: 'setInterval', message: 'use the injected Clock (src/core/clock.ts) for timers' },
       ],
     },
+  },
+  {
+    // Where `systemClock` may be imported: the composition roots, and an allow-list where a wall clock is truly meant.
+    files: [
+      // The composition roots: they give every part its clock.
+      'src/app.ts',
+      'src/cli/**/*.ts',
+      'src/central/app.ts',
+      // The default for a driver opened outside the daemon (provision's test scan and its scan of a provisioning QR),
+      // which waits on a technician in real time; the daemon passes its own clock (App.start).
+      'drivers/device-driver.ts',
+      'drivers/simulated/simulated-driver.ts',
+      // The default for a store opened outside the daemon (the bench's and chaos's fixtures, store tests that do not
+      // look at time), where "now" is the real time of the run; the daemon passes its own clock (App.open).
+      'src/store/open-store.ts',
+      'src/store/store-context.ts',
+      // Provisioning waits for a technician's test scan and a broker's answer in real time, once, at a terminal.
+      'src/provision/scanner-check.ts',
+      'src/provision/broker-check.ts',
+    ],
+    rules: { 'no-restricted-syntax': ['error', ...wallClockSyntax] },
   },
   // One-way layers, enforced here (a test makes sure a forbidden import fails): each layer names what it must not
   // import. src/core is the shared kernel (clock, zone, codes) and imports no other layer; the composition roots

@@ -52,6 +52,7 @@ export abstract class DeviceDriver extends BaseDriver {
     options: DeviceDriverOptions,
   ) {
     super(id, options.onListenerError);
+    // Wall clock only for a driver opened outside the daemon (provisioning); the daemon passes its own (App.start).
     this.clock = options.clock ?? systemClock;
     this.#pollMs = options.pollMs ?? DEFAULTS.pollMs;
   }

@@ -7,7 +7,7 @@
 //   npm run demo                      runs until Ctrl-C
 //   npm run demo -- --duration 20     stops by itself after 20 s
 //   options: --rate <scans per minute> (default 20)  --port <status page port> (default 8080, any free one if busy)
-//            --central-port <fleet page port> (default 8090, any free one if busy)
+//            --central-port <fleet page port> (default 8090, any free one if busy; with --port 0, any free one)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ const { values: opts } = parseArgs({
     duration: { type: 'string' },
     rate: { type: 'string', default: '20' },
     port: { type: 'string', default: '8080' },
-    'central-port': { type: 'string', default: '8090' },
+    'central-port': { type: 'string' },
   },
 });
 
@@ -56,7 +56,9 @@ async function portFree(port) {
 const dir = mkdtempSync(join(tmpdir(), 'qrgate-demo-'));
 const site = 'demo-office';
 const device = 'demo-kiosk';
-const wantedCentralPort = Number(opts['central-port']);
+const wantedPort = Number(opts.port);
+// --port 0 (a test, a second demo beside a first) asks for free ports: the fleet page's too, unless given.
+const wantedCentralPort = Number(opts['central-port'] ?? (wantedPort === 0 ? 0 : 8090));
 const centralConfig = resolveCentralConfig(
   {
     broker: { listen: { host: '127.0.0.1', port: 0 } },
@@ -75,7 +77,6 @@ writeFileSync(join(dir, 'mqtt.password'), kioskPassword, { mode: 0o600 });
 await central.start();
 const brokerUrl = central.brokerUrl;
 
-const wantedPort = Number(opts.port);
 const { config } = resolveConfig(
   {
     device: { id: device, site },

@@ -153,7 +153,7 @@ export class App {
     this.retentionTimer.unref();
     this.daily?.start();
     await this.listenHttp();
-    const factory = this.deps.driverFactory ?? createDriver;
+    const factory = this.deps.driverFactory ?? ((entry: ScannerEntry) => createDriver(entry, { clock: this.clock }));
     for (const entry of this.config.scanners) {
       const driver = factory(entry);
       this.scanners.set(entry.id, { scannerId: entry.id, state: 'stopped' });

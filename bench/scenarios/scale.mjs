@@ -23,7 +23,7 @@ async function insertCost(paths, n) {
     const at = new Date();
     const lat = [];
     for (let i = 0; i < n; i += 1) {
-      const r = decodeScan(Buffer.from(cccd(900_000 + i)), at);
+      const r = decodeScan(Buffer.from(cccd(900_000 + i)), at, { utcOffsetMinutes: 420 });
       const t = performance.now();
       store.recordCheckin({
         scanner: 'bench',

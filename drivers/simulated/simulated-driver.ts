@@ -30,6 +30,7 @@ export class SimulatedDriver extends BaseDriver {
   constructor(entry: SimulatedEntry, deps: SimulatedDriverDeps = {}) {
     super(entry.id, deps.onListenerError);
     this.#entry = entry;
+    // Wall clock only for a driver opened outside the daemon (provision's test scan); the daemon passes its own.
     this.#clock = deps.clock ?? systemClock;
     this.#stdin = deps.stdin ?? process.stdin;
     this.#maxFrameBytes = entry.maxFrameBytes ?? DEFAULTS.maxFrameBytes;

@@ -7,6 +7,8 @@ import { DEVICE } from './daemon.mjs';
 import { dist } from './util.mjs';
 
 const BATCH = 5000;
+/** The decoder's zone option for the fixture's kiosk (Asia/Ho_Chi_Minh, UTC+7 all year). */
+const VIETNAM = { utcOffsetMinutes: 420 };
 
 export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
   const { CheckinStore } = await dist('src/store/checkin-store.js');
@@ -22,7 +24,7 @@ export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
     for (let done = 0; done < n; done += BATCH) {
       db.transaction(() => {
         for (let i = done; i < Math.min(n, done + BATCH); i += 1) {
-          const r = decodeScan(Buffer.from(cccd(startIndex + i), 'utf8'), scannedAt);
+          const r = decodeScan(Buffer.from(cccd(startIndex + i), 'utf8'), scannedAt, VIETNAM);
           if (!r.ok) throw new Error(`fixture payload did not decode: ${r.code}`);
           store.recordCheckin({
             scanner: 'bench',

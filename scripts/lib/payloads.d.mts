@@ -24,12 +24,12 @@ export function cccd(index: number): string;
 /** The base CCCD with parts changed, and extra fields after the seventh. */
 export function cccd(over?: Partial<CccdParts>, trailing?: readonly string[]): string;
 
-/** 2021+ BHYT template: 16 data fields and `$`; `over` replaces fields by index. */
-export function bhytNew(over?: Partial<Record<number, string>>): string;
-/** Legacy BHYT template: 14 data fields and `$`; `over` replaces fields by index. */
-export function bhytLegacy(over?: Partial<Record<number, string>>): string;
-/** bhytNew with number 01999 + i (5 digits): up to 10^5 distinct payloads. */
-export function bhyt(index: number): string;
+/** 2021+ BHYT template: 16 data fields and `$`; `over` replaces fields by index; valid at `at` (default SCAN_TIME). */
+export function bhytNew(over?: Partial<Record<number, string>>, at?: Date): string;
+/** Legacy BHYT template: 14 data fields and `$`; `over` replaces fields by index; valid at `at` (default SCAN_TIME). */
+export function bhytLegacy(over?: Partial<Record<number, string>>, at?: Date): string;
+/** bhytNew with number 01999 + i (5 digits): up to 10^5 distinct payloads, valid at `at` (default SCAN_TIME). */
+export function bhyt(index: number, at?: Date): string;
 
 /** A moment at which every base payload is valid. */
 export const SCAN_TIME: Date;

@@ -28,13 +28,19 @@ export function cccd(over = {}, trailing = []) {
   return [p.number, p.oldNumber, p.name, p.birth, p.sex, p.address, p.issued, ...trailing].join('|');
 }
 
+/** The year at the gate (UTC+7) of a scan time: card dates are relative to it, so no fixture expires as years pass. */
+const yearAt = (at) => new Date(at.getTime() + 7 * 3_600_000).getUTCFullYear();
+
 function withFields(fields, over) {
   for (const [i, v] of Object.entries(over)) if (v !== undefined) fields[Number(i)] = v;
   return fields.join('|');
 }
 
-/** 2021+ template: 16 data fields and `$`; the 10-digit number, no address, issue place in field 15. */
-export function bhytNew(over = {}) {
+/**
+ * 2021+ template: 16 data fields and `$`; the 10-digit number, no address, issue place in field 15. Valid until
+ * 1 January four years after the scan time `at` (default SCAN_TIME: 01/01/2030).
+ */
+export function bhytNew(over = {}, at = SCAN_TIME) {
   return withFields(
     [
       '0199900123',
@@ -49,7 +55,7 @@ export function bhytNew(over = {}) {
       '01050199900123',
       '-',
       '4',
-      ' 01/01/2030',
+      ` 01/01/${yearAt(at) + 4}`,
       '0000000000000000-0000',
       '4',
       hex(ISSUE_PLACE),
@@ -59,8 +65,11 @@ export function bhytNew(over = {}) {
   );
 }
 
-/** Legacy template: 14 data fields and `$`; a 15-character number, hex address in field 4. */
-export function bhytLegacy(over = {}) {
+/**
+ * Legacy template: 14 data fields and `$`; a 15-character number, hex address in field 4. Valid until 31 December of
+ * the year after the scan time `at` (default SCAN_TIME: 31/12/2027).
+ */
+export function bhytLegacy(over = {}, at = SCAN_TIME) {
   return withFields(
     [
       'GD4010199900456',
@@ -70,7 +79,7 @@ export function bhytLegacy(over = {}) {
       hex(ADDRESS),
       '01 - 999',
       '01/01/2020',
-      '31/12/2027',
+      `31/12/${yearAt(at) + 1}`,
       '01/01/2020',
       '01050199900456',
       '-',
@@ -83,8 +92,8 @@ export function bhytLegacy(over = {}) {
   );
 }
 
-/** bhytNew with number 01999 + i (5 digits). */
-export const bhyt = (i) => bhytNew({ 0: `01999${String(i % 100_000).padStart(5, '0')}` });
+/** bhytNew with number 01999 + i (5 digits), valid at `at`. */
+export const bhyt = (i, at = SCAN_TIME) => bhytNew({ 0: `01999${String(i % 100_000).padStart(5, '0')}` }, at);
 
 /** A moment at which every base payload above is valid. */
 export const SCAN_TIME = new Date('2026-11-22T09:30:00+07:00');

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemClock } from '../core/clock.js';
 import { describeCode, type Lang } from '../core/codes.js';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, TimeZone } from '../core/zone.js';
 import { decodeScan } from '../decode/index.js';
 import { renderResult } from './render-result.js';
 import { UsageError } from './usage-error.js';
@@ -9,6 +10,11 @@ function parseInstant(value: string): Date {
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) throw new InvalidArgumentError('expected an ISO 8601 time, e.g. 2026-11-22T09:30:00+07:00');
   return at;
+}
+
+function parseZone(value: string): TimeZone {
+  if (!isValidTimeZone(value)) throw new InvalidArgumentError('expected an IANA time zone, e.g. Asia/Ho_Chi_Minh');
+  return new TimeZone(value);
 }
 
 async function readStdin(): Promise<Buffer> {
@@ -20,6 +26,7 @@ async function readStdin(): Promise<Buffer> {
 interface DecodeFlags {
   readonly json?: boolean;
   readonly at?: Date;
+  readonly timeZone: TimeZone;
   readonly lang: Lang;
 }
 
@@ -29,6 +36,12 @@ export function decodeCommand(): Command {
     .argument('[payload]', 'the payload text; read from standard input (as raw bytes) when "-" or absent')
     .option('--json', "print exactly the decoder's result object as JSON")
     .option('--at <time>', 'the scan time for expiry and date checks (ISO 8601; default: now)', parseInstant)
+    .option(
+      '--time-zone <zone>',
+      "the kiosk's time zone, whose date at the scan time expiry is judged by (clock.timeZone)",
+      parseZone,
+      new TimeZone(DEFAULT_TIME_ZONE),
+    )
     .addOption(new Option('--lang <lang>', 'language of the messages and field labels').choices(['en', 'vi']).default('en'))
     .addHelpText(
       'after',
@@ -42,7 +55,8 @@ export function decodeCommand(): Command {
       } else {
         bytes = Buffer.from(payload, 'utf8');
       }
-      const result = decodeScan(bytes, flags.at ?? systemClock.now());
+      const at = flags.at ?? systemClock.now();
+      const result = decodeScan(bytes, at, { utcOffsetMinutes: flags.timeZone.offsetMinutes(at) });
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, flags.lang));
       if (!result.ok) {
         // Said once: the readable text already holds the reason; next to JSON it goes to stderr, in the language asked.

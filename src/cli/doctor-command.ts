@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Finding } from '../doctor/check.js';
+import { systemClock } from '../core/clock.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { DEFAULT_CONFIG } from './run-command.js';
 
@@ -30,7 +31,7 @@ export function doctorCommand(): Command {
     .option('--strict', 'exit 1 on warnings too')
     .addHelpText('after', '\nExit status: 0 all is well (warnings allowed unless --strict), 1 at least one problem, 2 usage error.')
     .action(async (flags: { config?: string; json?: boolean; strict?: boolean }) => {
-      const findings = await runDoctor({ configFile: flags.config ?? process.env.QRGATE_CONFIG ?? DEFAULT_CONFIG });
+      const findings = await runDoctor({ configFile: flags.config ?? process.env.QRGATE_CONFIG ?? DEFAULT_CONFIG, clock: systemClock });
       process.stdout.write(flags.json ? `${JSON.stringify(findings, null, 2)}\n` : render(findings));
       const bad = findings.some((f) => f.verdict === 'fail' || (flags.strict === true && f.verdict === 'warn'));
       process.exitCode = bad ? 1 : 0;

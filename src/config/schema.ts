@@ -165,6 +165,20 @@ export const HttpSchema = Type.Object(
       default: 4,
       description: 'Most open live-feed streams from one client address; beyond it 429 (E_HTTP_TOO_MANY_STREAMS).',
     }),
+    maxConnections: Type.Integer({
+      minimum: 16,
+      maximum: 700,
+      default: 256,
+      description:
+        'Most open HTTP connections (idle keep-alive ones too) from clients that are not in http.trustedClients, together; beyond it a new connection gets 503 (E_HTTP_BUSY) and is closed. Each is a file descriptor of the unit’s 1024 (LimitNOFILE), which the store, the scanners and MQTT also need; the trusted clients are not counted, so the kiosk’s own screen is always served.',
+    }),
+    maxConnectionsPerClient: Type.Integer({
+      minimum: 4,
+      maximum: 700,
+      default: 32,
+      description:
+        'Most open HTTP connections from one client address that is not in http.trustedClients, so that one host on the LAN cannot take all of http.maxConnections; beyond it 503 (E_HTTP_BUSY) and closed. A browser opens about six at once, plus its live-feed streams.',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'The local status page and API.' },
 );

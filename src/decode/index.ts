@@ -19,11 +19,13 @@ export { MAX_SCAN_BYTES } from './clean.js';
 export { decodeIdNumber } from './id-number.js';
 export { decodeTypedNumber } from './typed-number.js';
 
-/** Vietnam's civil time: UTC+7 all year. */
-export const VIETNAM_UTC_OFFSET_MINUTES = 420;
-
 export interface DecodeOptions {
-  readonly utcOffsetMinutes?: number;
+  /**
+   * The kiosk zone's offset from UTC at the scan time, in minutes (`TimeZone.offsetMinutes(scannedAt)`; Vietnam:
+   * 420): expiry and "in the future" compare with the civil date at the gate. Required, so that no caller falls back
+   * to a zone other than the kiosk's `clock.timeZone`; the decoder stays pure, it receives the offset as data.
+   */
+  readonly utcOffsetMinutes: number;
 }
 
 type Family = 'cccd' | 'bhyt' | 'pccovid';
@@ -65,11 +67,11 @@ function route(text: string, ctx: DecodeContext): DecodeResult {
   return family === null ? reject('E_UNRECOGNIZED') : DECODERS[family](fields, ctx);
 }
 
-export function decodeScan(bytes: Uint8Array, scannedAt: Date, options: DecodeOptions = {}): DecodeResult {
+export function decodeScan(bytes: Uint8Array, scannedAt: Date, options: DecodeOptions): DecodeResult {
   try {
     const cleaned = cleanScan(bytes);
     if (!cleaned.ok) return cleaned;
-    const ctx: DecodeContext = { scannedAt, utcOffsetMinutes: options.utcOffsetMinutes ?? VIETNAM_UTC_OFFSET_MINUTES };
+    const ctx: DecodeContext = { scannedAt, utcOffsetMinutes: options.utcOffsetMinutes };
     const result = route(cleaned.text, ctx);
     if (!result.ok || cleaned.warnings.length === 0) return result;
     return { ...result, warnings: [...cleaned.warnings, ...result.warnings] };

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { plaintextBeyondLoopback, PLAINTEXT_FIX } from '../config/transport.js';
-import { systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { probeBroker } from '../forwarder/connection.js';
 import { topicsFor } from '../forwarder/contract.js';
 import { fail, ok, warn, type Finding } from './check.js';
@@ -25,7 +25,7 @@ export function checkTransport(config: Config): Finding[] {
   ];
 }
 
-export async function checkBroker(config: Config): Promise<Finding> {
+export async function checkBroker(config: Config, clock: Clock): Promise<Finding> {
   const url = config.mqtt.url;
   if (url === undefined)
     return warn(
@@ -37,7 +37,7 @@ export async function checkBroker(config: Config): Promise<Finding> {
   const result = await probeBroker(config, topics, {
     clientId: `qrgate-doctor-${process.pid}`,
     timeoutMs: CONNECT_TIMEOUT_MS,
-    clock: systemClock,
+    clock,
   });
   if (result.ok) return ok('broker', `${url} accepts this kiosk (MQTT ${result.protocolVersion === 5 ? '5' : '3.1.1'})`);
   const fixes: Record<string, string> = {

@@ -6,6 +6,7 @@
 import type { Code } from '../core/codes.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { parseHash, PasswordHashError } from '../core/password-hash.js';
 import { SERVICE_USER, serviceIds } from '../core/service-user.js';
@@ -24,11 +25,25 @@ export interface Probe {
   readonly size?: number;
   readonly mode?: number;
   readonly writable?: boolean;
+  /** For a file that does not exist: whether the user may create it in its folder (an errno code when the folder is missing). */
+  readonly canCreate?: boolean | string;
 }
 
-/** Runs in the child, as the user: open, fstat, and whether it could also write. No file is read into the output. */
+/**
+ * Runs in the child, as the user: open, fstat, and whether it could also write; for a missing file, whether the user
+ * could create it (write and search on its folder). No file is read into the output.
+ */
 const PROBE = `
 const fs = require('node:fs');
+const { dirname } = require('node:path');
+function canCreate(path) {
+  try {
+    fs.accessSync(dirname(path), fs.constants.W_OK | fs.constants.X_OK);
+    return true;
+  } catch (err) {
+    return err.code === 'ENOENT' ? 'ENOENT' : false;
+  }
+}
 const out = process.argv.slice(1).map((path) => {
   try {
     const fd = fs.openSync(path, 'r');
@@ -43,6 +58,7 @@ const out = process.argv.slice(1).map((path) => {
       fs.closeSync(fd);
     }
   } catch (err) {
+    if (err.code === 'ENOENT') return { path, error: 'ENOENT', canCreate: canCreate(path) };
     return { path, error: err.code || String(err) };
   }
 });
@@ -86,7 +102,18 @@ const octal = (mode: number | undefined): string => ((mode ?? 0) & 0o777).toStri
 /** The key: readable by the service user, 32 bytes, nobody else's to read. */
 function keyFinding(path: string, p: Probe, run: ProbeRun, user: string): Finding {
   const name = 'key file';
-  if (p.error === 'ENOENT') return ok(name, `${path} does not exist yet; it is created (mode 0600) on first start`);
+  if (p.error === 'ENOENT') {
+    if (p.canCreate === true) return ok(name, `${path} does not exist yet; ${run.as} can create it (mode 0600) on first start`);
+    const dir = dirname(path);
+    const why = p.canCreate === 'ENOENT' ? `its folder ${dir} does not exist` : `${run.as} cannot write to its folder ${dir}`;
+    return unreadable(
+      run,
+      name,
+      `${path} does not exist yet and ${why}: the daemon could not create it and would stop with E_STORE_KEY`,
+      `install -d -o ${user} -g ${user} -m 0750 ${dir} (or, if the key is elsewhere, set store.keyFile to it)`,
+      'E_STORE_KEY',
+    );
+  }
   if (p.error !== undefined) {
     const fix =
       p.error === 'EISDIR'

@@ -1,5 +1,5 @@
 import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
-import { systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { checkBroker, checkCertificates, checkTransport } from './broker-checks.js';
 import { fail, ok, type Finding } from './check.js';
 import { checkFiles, checkGroups, type ServiceUser } from './file-checks.js';
@@ -7,6 +7,8 @@ import { checkClock, checkPresence, checkScanners, checkStore } from './local-ch
 
 export interface DoctorOptions {
   readonly configFile: string;
+  /** Certificates' dates and the broker probe's timeout (the CLI gives the system clock). */
+  readonly clock: Clock;
   readonly env?: NodeJS.ProcessEnv;
   readonly udevRule?: string;
   /** Whom to open the daemon's files as; default the `qrgate` user from /etc/passwd (none: this user). */
@@ -30,9 +32,9 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
     checkClock(config),
     checkPresence(config),
     ...(await checkScanners(config, options.udevRule)),
-    ...checkCertificates(config, systemClock.now()),
+    ...checkCertificates(config, options.clock.now()),
     ...checkTransport(config),
-    await checkBroker(config),
+    await checkBroker(config, options.clock),
   ];
 }
 

@@ -6,7 +6,7 @@
  * the publish of one outbox item, the live lane, and the status.
  */
 import { EventEmitter } from 'node:events';
-import { systemClock, type Clock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { TimeZone } from '../core/zone.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
@@ -42,7 +42,7 @@ export interface ForwarderDeps {
   readonly store: OutboxStore;
   readonly logger: Logger;
   readonly version: string;
-  readonly clock?: Clock;
+  readonly clock: Clock;
   /** The kiosk's zone (clock.timeZone), for the offsets of the times the forwarder writes. */
   readonly zone?: TimeZone;
   /** Everything of the health report but the MQTT part, from the composition root. */
@@ -77,7 +77,7 @@ export class Forwarder extends EventEmitter<{ status: [ForwarderStatus]; deliver
     const { device, mqtt } = deps.config;
     this.topics = topicsFor(mqtt.baseTopic, device.site, device.id);
     this.origin = { site: device.site, device: device.id };
-    this.clock = deps.clock ?? systemClock;
+    this.clock = deps.clock;
     this.zone = deps.zone ?? new TimeZone();
     this.log = deps.logger.child({ module: 'mqtt' });
     const origin = this.origin;

@@ -7,7 +7,7 @@
  * only marked sent on their PUBACK, whichever thread read them.
  */
 import { Worker } from 'node:worker_threads';
-import { systemClock, type Clock, type Timer } from '../core/clock.js';
+import type { Clock, Timer } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
 import type { BacklogSource, OutgoingCheckin } from './backlog.js';
@@ -30,8 +30,8 @@ export interface ThreadedBacklogOptions {
   readonly log: Logger;
   /** Default 10 s. */
   readonly stallMs?: number;
-  /** Default: the system clock. */
-  readonly clock?: Clock;
+  /** The stall timer's clock (the forwarder's). */
+  readonly clock: Clock;
 }
 
 export class ThreadedBacklog implements BacklogSource {
@@ -50,7 +50,7 @@ export class ThreadedBacklog implements BacklogSource {
   private readonly clock: Clock;
 
   constructor(private readonly options: ThreadedBacklogOptions) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock;
   }
 
   /** Whether a reader thread serves the reads now. */

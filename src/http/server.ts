@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyPluginAsync
 import { Sessions } from './auth/sessions.js';
 import type { Api, HttpContext } from './context.js';
 import type { HttpDeps } from './deps.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { lazyCompilers } from './lazy-compilers.js';
 import { handleError, sendError } from './errors.js';
 import { LiveFeed } from './live-feed.js';
@@ -26,6 +27,15 @@ import { StatusSource } from './status.js';
 
 /** Requests are small JSON bodies (a password, a pasted payload of at most 8 KiB). */
 const BODY_LIMIT = 64 * 1024;
+/**
+ * Socket time limits, so that slow or idle clients give their descriptors back: the headers of a request within 10 s
+ * of its first byte (or of the connection), the whole request within 30 s (a response may take longer: the live feed
+ * and an export), an idle keep-alive connection closed after 5 s. Node checks them every 2 s (default 30 s).
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const CONNECTIONS_CHECK_MS = 2_000;
 
 /**
  * Scripts, styles and the event stream from this kiosk only; no inline script or style, no framing. No
@@ -98,10 +108,18 @@ export function buildHttpServer(deps: HttpDeps): Api {
     // One line per request would drown the journal (the page and scrapers poll); errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
     forceCloseConnections: true,
     return503OnClosing: true,
     schemaController: { compilersFactory: lazyCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const http = deps.config.http;
+  new ConnectionGuard(
+    { maxConnections: http.maxConnections, maxPerClient: http.maxConnectionsPerClient },
+    { trusted: new TrustedClients(http.trustedClients), clock: deps.clock, warn: (fields, msg) => logger.warn(fields, msg) },
+  ).attach(app.server);
   void app.register(httpPlugin, deps);
   return app;
 }

@@ -21,6 +21,7 @@ export async function checkBroker(config: Config, password: string | undefined, 
   const result = await probeBroker(config, topics, {
     clientId: `${clientId(config)}-check-${randomBytes(3).toString('hex')}`,
     timeoutMs,
+    // One connection attempt while a technician waits at a terminal: its timeout is real time by design.
     clock: systemClock,
     password,
   });

@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import type { ScannerEntry } from '../../drivers/config.js';
 import { describeCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
+import { TimeZone } from '../core/zone.js';
 import { checkBroker } from './broker-check.js';
 import { ProvisionError } from './errors.js';
 import { checkScanner } from './scanner-check.js';
@@ -48,8 +49,9 @@ export async function runChecks(config: Config, password: string | undefined, op
   options.say(`  ✓ broker: ${broker.detail}`);
   if (options.scanners === null) return;
   if (options.scanners.length === 0) options.say('  ! no scanner configured: the kiosk will record nothing until one is added');
+  const zone = new TimeZone(config.clock.timeZone);
   for (const entry of options.scanners) {
-    const result = await checkScanner(entry, options.testScanMs, (line) => options.say(`  … ${line}`));
+    const result = await checkScanner(entry, options.testScanMs, (line) => options.say(`  … ${line}`), zone);
     if (!result.ok) {
       throw new ProvisionError('E_PROVISION_CHECK', `scanner check failed: ${result.code}: ${result.detail}`, result.code);
     }

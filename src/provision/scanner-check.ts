@@ -4,6 +4,7 @@
  */
 import type { Code } from '../core/codes.js';
 import { systemClock } from '../core/clock.js';
+import type { TimeZone } from '../core/zone.js';
 import { createDriver, type Frame, type ScannerEntry, type ScannerStateEvent } from '../../drivers/index.js';
 import { decodeScan } from '../decode/index.js';
 
@@ -18,6 +19,8 @@ export async function checkScanner(
   entry: ScannerEntry,
   testScanMs: number | null,
   onWaiting: (msg: string) => void,
+  /** The kiosk's zone (clock.timeZone of the config being written), to read the test scan as the daemon will. */
+  zone: TimeZone,
 ): Promise<ScannerCheck> {
   const driver = createDriver(entry);
   let lastState: ScannerStateEvent | null = null;
@@ -32,6 +35,7 @@ export async function checkScanner(
     if (testScanMs === null) return { ok: true, detail: `${describe(entry)} opened` };
     onWaiting(`Scan any QR with ${describe(entry)} (waiting ${Math.round(testScanMs / 1000)} s)…`);
     const frame = await new Promise<Frame | null>((resolve) => {
+      // A technician at a terminal has this long in real time to scan: a wall-clock wait by design.
       const timer = systemClock.setTimeout(() => resolve(null), testScanMs);
       driver.on('frame', (f) => {
         systemClock.clearTimeout(timer);
@@ -44,7 +48,7 @@ export async function checkScanner(
         code: 'E_PROVISION_SCANNER',
         detail: `no scan from ${describe(entry)} within ${Math.round(testScanMs / 1000)} s`,
       };
-    const result = decodeScan(frame.bytes, frame.receivedAt);
+    const result = decodeScan(frame.bytes, frame.receivedAt, { utcOffsetMinutes: zone.offsetMinutes(frame.receivedAt) });
     return {
       ok: true,
       detail: `test scan received (${frame.bytes.length} bytes, ${result.ok ? `read as ${result.format}` : `not an identity: ${result.code}`})`,

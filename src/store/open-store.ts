@@ -22,6 +22,7 @@ export interface OpenedStore {
 }
 
 export function openStoreFiles(options: StoreOptions): OpenedStore {
+  // Wall clock only for a store opened outside the daemon (bench and chaos fixtures); the daemon passes its own.
   const now = (options.clock ?? systemClock).now();
   // The key first: a key this user cannot read (or a directory in its place) is E_STORE_KEY before any file is
   // made; and a first start makes the key before the database, so a failure leaves nothing behind.

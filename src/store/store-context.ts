@@ -59,6 +59,7 @@ export class StoreContext {
     readonly options: StoreOptions,
     readonly sealer: Sealer,
   ) {
+    // Wall clock only for a store opened outside the daemon (bench and chaos fixtures); the daemon passes its own.
     this.clock = options.clock ?? systemClock;
     this.zone = options.zone ?? new TimeZone();
     this.q = prepare(db);

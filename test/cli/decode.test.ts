@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeScan } from '../../src/decode/index.js';
 import { runCli } from '../helpers/cli.js';
-import { bhytNew, cccd, NAME_F } from '../helpers/payloads.js';
+import { bhytNew, cccd, NAME_F, VIETNAM } from '../helpers/payloads.js';
 
 const AT = '2026-11-22T09:30:00+07:00';
 
@@ -18,7 +18,7 @@ describe('qrgate decode (as a real process)', () => {
   it('prints exactly the decoder result with --json', async () => {
     const run = await runCli(['decode', '--json', '--at', AT, bhytNew()]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(decodeScan(Buffer.from(bhytNew()), new Date(AT)))));
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(decodeScan(Buffer.from(bhytNew()), new Date(AT), VIETNAM))));
   });
 
   it('uses --at for the expiry check', async () => {
@@ -27,6 +27,16 @@ describe('qrgate decode (as a real process)', () => {
     const after = await runCli(['decode', '--json', '--at', AT, payload]);
     expect((JSON.parse(before.stdout) as { warnings: unknown[] }).warnings).toEqual([]);
     expect(JSON.parse(after.stdout)).toMatchObject({ warnings: [{ code: 'W_CARD_EXPIRED' }] });
+  });
+
+  it("judges expiry by the date in --time-zone (default the kiosk's, Asia/Ho_Chi_Minh)", async () => {
+    // The 23rd in Vietnam, still the 22nd in Los Angeles; the card is valid to the 22nd.
+    const args = ['decode', '--json', '--at', '2026-11-23T04:00:00Z', bhytNew({ 7: '22/11/2026' })];
+    const warnings = (run: { stdout: string }): unknown =>
+      (JSON.parse(run.stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code);
+    expect(warnings(await runCli(args))).toEqual(['W_CARD_EXPIRED']);
+    expect(warnings(await runCli([...args, '--time-zone', 'America/Los_Angeles']))).toEqual([]);
+    expect((await runCli([...args, '--time-zone', 'Mars/Olympus'])).code).toBe(2);
   });
 
   it('exits 1 with the code and message on stderr for a rejected scan', async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../src/config/load.js';
 import { checkTransport } from '../../src/doctor/broker-checks.js';
 import { runDoctor } from '../../src/doctor/run-doctor.js';
+import { testClock } from '../helpers/clock.js';
 import { runCli } from '../helpers/cli.js';
 import { writeConfig } from '../helpers/daemon.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -52,7 +53,7 @@ describe('plain MQTT beyond loopback', () => {
 
   it('doctor fails the config without the opt-in and warns (W_MQTT_PLAINTEXT) with it', async () => {
     const dir = tempDir();
-    const findings = await runDoctor({ configFile: writeConfig(dir, { mqtt: { url: 'mqtt://192.0.2.1:1883' } }) });
+    const findings = await runDoctor({ configFile: writeConfig(dir, { mqtt: { url: 'mqtt://192.0.2.1:1883' } }), clock: testClock() });
     expect(findings).toMatchObject([{ check: 'config', verdict: 'fail', code: 'E_CONFIG' }]);
     const { config } = resolveConfig(
       { device: DEVICE, store: { path: join(dir, 'q.db') }, mqtt: { url: 'mqtt://192.0.2.1:1883', allowPlaintext: true } },

@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { decodeScan, type DecodeResult } from '../../src/decode/index.js';
 import { reverseTelex } from '../../src/decode/hex-text.js';
-import { ADDRESS, bhytLegacy, bhytNew, hex, ISSUE_PLACE, NAME_F, NAME_M, SCAN_TIME } from '../helpers/payloads.js';
+import { ADDRESS, bhytLegacy, bhytNew, hex, ISSUE_PLACE, NAME_F, NAME_M, SCAN_TIME, VIETNAM } from '../helpers/payloads.js';
 
-const decode = (text: string, at = SCAN_TIME): DecodeResult => decodeScan(Buffer.from(text, 'utf8'), at);
+const decode = (text: string, at = SCAN_TIME): DecodeResult => decodeScan(Buffer.from(text, 'utf8'), at, VIETNAM);
 const codes = (r: DecodeResult): string[] => (r.ok ? r.warnings.map((w) => w.code) : [r.code]);
 
 describe('BHYT health-insurance QR', () => {
+  it('judges expiry by the date in the zone it is given, not by a zone of its own', () => {
+    // 2026-11-23 04:00 UTC: already the 23rd at a gate in Vietnam, still the 22nd at a gate in Los Angeles (-08:00).
+    const at = new Date('2026-11-23T04:00:00Z');
+    const card = Buffer.from(bhytLegacy({ 7: '22/11/2026' }), 'utf8');
+    expect(codes(decodeScan(card, at, VIETNAM))).toEqual(['W_CARD_EXPIRED']);
+    expect(codes(decodeScan(card, at, { utcOffsetMinutes: -480 }))).toEqual([]);
+  });
+
+  it.each([SCAN_TIME, new Date('2036-12-31T23:30:00+07:00'), new Date('2041-01-01T00:10:00+07:00')])(
+    'the synthetic cards are in date at the scan time they are built for (%s)',
+    (at) => {
+      expect(codes(decode(bhytLegacy({}, at), at))).toEqual([]);
+      expect(codes(decode(bhytNew({}, at), at))).toEqual([]);
+    },
+  );
+
   it('decodes the 2021+ template (10-digit number, 17 tokens)', () => {
     const r = decode(bhytNew());
     expect(codes(r)).toEqual([]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeScan, type CccdDocument, type DecodeResult } from '../../src/decode/index.js';
-import { ADDRESS, cccd, NAME_F, SCAN_TIME } from '../helpers/payloads.js';
+import { ADDRESS, cccd, NAME_F, SCAN_TIME, VIETNAM } from '../helpers/payloads.js';
 
-const decode = (text: string, at = SCAN_TIME): DecodeResult => decodeScan(Buffer.from(text, 'utf8'), at);
+const decode = (text: string, at = SCAN_TIME): DecodeResult => decodeScan(Buffer.from(text, 'utf8'), at, VIETNAM);
 const codes = (r: DecodeResult): string[] => (r.ok ? r.warnings.map((w) => w.code) : [r.code]);
 
 describe('CCCD / Căn cước QR', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeScan, MAX_SCAN_BYTES, type DecodeResult } from '../../src/decode/index.js';
-import { cccd, NAME_F, SCAN_TIME } from '../helpers/payloads.js';
+import { cccd, NAME_F, SCAN_TIME, VIETNAM } from '../helpers/payloads.js';
 
-const decodeBytes = (bytes: Uint8Array): DecodeResult => decodeScan(bytes, SCAN_TIME);
+const decodeBytes = (bytes: Uint8Array): DecodeResult => decodeScan(bytes, SCAN_TIME, VIETNAM);
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 const codes = (r: DecodeResult): string[] => (r.ok ? r.warnings.map((w) => w.code) : [r.code]);
 

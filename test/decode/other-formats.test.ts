@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeScan, decodeTypedNumber, type DecodeResult } from '../../src/decode/index.js';
-import { SCAN_TIME } from '../helpers/payloads.js';
+import { SCAN_TIME, VIETNAM } from '../helpers/payloads.js';
 
-const decode = (text: string): DecodeResult => decodeScan(Buffer.from(text, 'utf8'), SCAN_TIME);
+const decode = (text: string): DecodeResult => decodeScan(Buffer.from(text, 'utf8'), SCAN_TIME, VIETNAM);
 const codes = (r: DecodeResult): string[] => (r.ok ? r.warnings.map((w) => w.code) : [r.code]);
 
 describe('PC-Covid unified personal QR', () => {

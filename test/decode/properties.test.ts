@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DECODE_ERRORS, DECODE_WARNINGS } from '../../src/core/codes.js';
 import { decodeScan, decodeTypedNumber, type DecodeResult } from '../../src/decode/index.js';
-import { bhytLegacy, bhytNew, cccd, SCAN_TIME } from '../helpers/payloads.js';
+import { bhytLegacy, bhytNew, cccd, SCAN_TIME, VIETNAM } from '../helpers/payloads.js';
 
 /** Generous for a 2-core CI machine; a catastrophic regex takes seconds, not milliseconds. */
 const PER_CALL_MS = 50;
@@ -41,7 +41,7 @@ function timedDecode(bytes: Uint8Array, at: Date): DecodeResult {
   let r: DecodeResult | undefined;
   for (let i = 0; i < 3 && best >= PER_CALL_MS; i += 1) {
     const start = performance.now();
-    r = decodeScan(bytes, at);
+    r = decodeScan(bytes, at, VIETNAM);
     best = Math.min(best, performance.now() - start);
   }
   expect(best).toBeLessThan(PER_CALL_MS);
@@ -110,7 +110,7 @@ describe('decoder properties', () => {
           fc.tuple(fc.string({ maxLength: 12 }), fc.nat(9)).map(([w, d]) => cccd({ name: `${w}${d}` })),
         ),
         (text) => {
-          const r = decodeScan(Buffer.from(text, 'utf8'), SCAN_TIME);
+          const r = decodeScan(Buffer.from(text, 'utf8'), SCAN_TIME, VIETNAM);
           if (r.ok && r.document.type === 'cccd') expect(r.document.name ?? '').not.toMatch(/\d/);
         },
       ),
@@ -130,7 +130,7 @@ describe('decoder properties', () => {
   });
 
   it('handles an invalid scan time without throwing', () => {
-    for (const payload of VALID) assertWellFormed(decodeScan(Buffer.from(payload), new Date(Number.NaN)));
+    for (const payload of VALID) assertWellFormed(decodeScan(Buffer.from(payload), new Date(Number.NaN), VIETNAM));
   });
 
   it('stays fast on 4096-byte worst cases', () => {
@@ -148,7 +148,7 @@ describe('decoder properties', () => {
   it('decodes a valid payload to the same result whatever the scan-time offset of the input bytes (idempotent)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...VALID), (payload) => {
-        expect(decodeScan(Buffer.from(payload), SCAN_TIME)).toEqual(decodeScan(Buffer.from(payload), SCAN_TIME));
+        expect(decodeScan(Buffer.from(payload), SCAN_TIME, VIETNAM)).toEqual(decodeScan(Buffer.from(payload), SCAN_TIME, VIETNAM));
       }),
     );
   });

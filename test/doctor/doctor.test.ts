@@ -1,9 +1,11 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/doctor/check.js';
 import { runDoctor } from '../../src/doctor/run-doctor.js';
 import { makePki } from '../helpers/certs.js';
+import { testClock } from '../helpers/clock.js';
 import { runCli } from '../helpers/cli.js';
 import { writeConfig } from '../helpers/daemon.js';
 import { freePort, Mosquitto } from '../helpers/mosquitto.js';
@@ -53,7 +55,7 @@ const byCheck = (findings: Finding[], check: string): Finding | undefined => fin
 describe('qrgate doctor', () => {
   it('finds nothing wrong on a healthy kiosk', async () => {
     const s = await healthy();
-    const findings = await runDoctor({ configFile: s.config(), udevRule: s.udevRule });
+    const findings = await runDoctor({ configFile: s.config(), udevRule: s.udevRule, clock: testClock() });
     expect(findings.filter((f) => f.verdict !== 'ok')).toEqual([]);
     expect(findings.map((f) => f.check)).toEqual([
       'config',
@@ -182,8 +184,10 @@ describe('qrgate doctor', () => {
 
   it('warns about a certificate that expires within 30 days', async () => {
     const s = await healthy();
-    const pki = makePki(s.dir); // certificates valid for 2 days
-    const findings = await runDoctor({ configFile: s.config({ mqtt: { url: s.broker.url, ca: pki.ca } }), udevRule: s.udevRule });
+    const pki = makePki(s.dir); // certificates valid for 2 days from openssl's now
+    // Doctor judges the dates on the clock it is given: a day and a half before the CA's end.
+    const clock = testClock(new Date(Date.parse(new X509Certificate(readFileSync(pki.ca)).validTo) - 36 * 3_600_000));
+    const findings = await runDoctor({ configFile: s.config({ mqtt: { url: s.broker.url, ca: pki.ca } }), udevRule: s.udevRule, clock });
     expect(byCheck(findings, 'certificate mqtt.ca')).toMatchObject({
       verdict: 'warn',
       message: expect.stringMatching(/expires in [01] day/) as unknown,

@@ -51,16 +51,44 @@ describe.runIf(asRoot)('doctor opens the daemon’s files as the service user', 
     });
   });
 
+  it('says a missing key is fine only when the service user can create it in its folder', () => {
+    const dir = folder(); // root's, mode 0755: nobody may not create a file in it
+    const key = join(dir, 'store.key');
+    const cfg = (keyFile: string) =>
+      resolveConfig({ device: { id: 'k', site: 's' }, store: { path: join(dir, 'q.db'), keyFile } }, {}).config;
+    expect(byCheck(checkFiles(cfg(key), NOBODY), 'key file')).toMatchObject({
+      verdict: 'fail',
+      code: 'E_STORE_KEY',
+      message: `${key} does not exist yet and nobody cannot write to its folder ${dir}: the daemon could not create it and would stop with E_STORE_KEY`,
+      fix: `install -d -o nobody -g nobody -m 0750 ${dir} (or, if the key is elsewhere, set store.keyFile to it)`,
+    });
+    const missing = join(dir, 'no-such-folder', 'store.key');
+    expect(byCheck(checkFiles(cfg(missing), NOBODY), 'key file')).toMatchObject({
+      verdict: 'fail',
+      code: 'E_STORE_KEY',
+      message: expect.stringContaining(`its folder ${join(dir, 'no-such-folder')} does not exist`) as unknown,
+    });
+    chownSync(dir, NOBODY.uid, NOBODY.gid);
+    expect(byCheck(checkFiles(cfg(key), NOBODY), 'key file')).toMatchObject({
+      verdict: 'ok',
+      message: `${key} does not exist yet; nobody can create it (mode 0600) on first start`,
+    });
+  });
+
   it('checks the technician hash (readable, valid, not writable by the daemon) and the broker’s files', async () => {
     const dir = folder();
     const hash = join(dir, 'tech.hash');
     writeFileSync(hash, `${await hashPassword('pw', { N: 1024, r: 8, p: 1 })}\n`, { mode: 0o600 });
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, 'x', { mode: 0o600 });
+    // The store's folder is the service user's (the unit's StateDirectory): a key not made yet is fine.
+    const state = join(dir, 'state');
+    mkdirSync(state);
+    chownSync(state, NOBODY.uid, NOBODY.gid);
     const config = resolveConfig(
       {
         device: { id: 'k', site: 's' },
-        store: { path: join(dir, 'q.db'), keyFile: join(dir, 'none.key') },
+        store: { path: join(state, 'q.db'), keyFile: join(state, 'none.key') },
         http: { passwordHashFile: hash },
         mqtt: { url: 'mqtts://b:8883', ca, cert: join(dir, 'missing.pem') },
       },

@@ -61,7 +61,10 @@ describe('Framer (table)', () => {
     expect(out.map((o) => o.kind)).toEqual(['overflow', 'overflow-end', 'frame']);
   });
 
-  it('frames 10 MB of garbage in linear time with a bounded buffer', () => {
+  // Linear time is a bench row ("framing linearity t(10 MB)/t(2.5 MB)", bench/scenarios/decode.mjs, same-run ratio
+  // over medians): one pair of timings on a shared, busy machine cannot tell a quadratic framer from a stalled core.
+  // Here: the buffer stays bounded all the way, one overflow is reported, and the framer still frames afterwards.
+  it('frames 10 MB of garbage with a bounded buffer, and frames again after it', () => {
     const framer = new Framer({ terminator: 'auto', maxFrameBytes: 4096 });
     const chunk = Buffer.alloc(65536, 0x41);
     let overflows = 0;
@@ -72,12 +75,11 @@ describe('Framer (table)', () => {
     }
     const ms10 = performance.now() - t0;
     expect(overflows).toBe(1);
-    // Twice the input must take about twice the time, not four times (no re-concatenation per chunk).
-    const t1 = performance.now();
-    for (let i = 0; i < 320; i++) framer.push(chunk, () => undefined);
-    const ms20 = performance.now() - t1;
-    expect(ms20).toBeLessThan(Math.max(ms10, 5) * 6);
-    console.info(`[measure] pure framer: 10 MB of garbage in ${ms10.toFixed(1)} ms, 20 MB in ${ms20.toFixed(1)} ms`);
+    const after: FramerOutput[] = [];
+    framer.push(Buffer.from('\r001190012345|x\r'), (o) => after.push(o));
+    expect(after.map((o) => o.kind)).toEqual(['overflow-end', 'frame']);
+    expect(frames(after)).toEqual(['001190012345|x']);
+    console.info(`[measure] pure framer: 10 MB of garbage in ${ms10.toFixed(1)} ms`);
   });
 });
 

@@ -13,6 +13,11 @@ import { PtyPair, requireSocat } from '../helpers/pty.js';
 
 const CCCD = '001190012345|012345678|Nguyễn Thị Mẫu|15031990|Nữ|Số 1 Đường Thử Nghiệm, Phường Mẫu, Quận Ví Dụ, Thành phố Hà Nội|20042021';
 const CCCD_B = '048095000777||Trần Văn Thử|01011995|Nam|Tổ 5, Phường Mẫu, Quận Ví Dụ, Thành phố Đà Nẵng|10052022';
+/**
+ * How long a reattach may take before the test calls it lost: the driver polls every 2-500 ms, and what is proved is
+ * that it reattaches by itself; how fast is the poll interval's business, and a busy machine stretches any wait.
+ */
+const REATTACH_MS = 10_000;
 
 let pty: PtyPair | undefined;
 let driver: SerialDriver | undefined;
@@ -129,7 +134,7 @@ describe('serial driver over a real pty', () => {
     console.info(`[measure] 10 MB garbage framed through a pty in ${elapsed.toFixed(0)} ms, in ${codes.length} run(s)`);
   }, 45_000);
 
-  it('unplug (pty gone) → disconnected, replug at the same path → connected within 2 s, frames flow again', async () => {
+  it('unplug (pty gone) → disconnected, replug at the same path → connected again by itself, frames flow again', async () => {
     const { pty, driver, rec } = await setup({ terminator: 'cr' });
     await pty.write(`${CCCD}\r`);
     await rec.until(() => rec.frames.length === 1, 'the first frame');
@@ -138,7 +143,11 @@ describe('serial driver over a real pty', () => {
     await new Promise((r) => setTimeout(r, 300));
     const connectedBefore = rec.states.filter((s) => s.state === 'connected').length;
     await pty.start();
-    const reattach = await rec.until(() => rec.states.filter((s) => s.state === 'connected').length > connectedBefore, 'reconnect', 2000);
+    const reattach = await rec.until(
+      () => rec.states.filter((s) => s.state === 'connected').length > connectedBefore,
+      'reconnect',
+      REATTACH_MS,
+    );
     await pty.write(`${CCCD_B}\r`);
     await rec.until(() => rec.frames.length === 2, 'a frame after the replug');
     expect(rec.texts()).toEqual([CCCD, CCCD_B]);
@@ -153,7 +162,7 @@ describe('serial driver over a real pty', () => {
       await pty.kill();
       await rec.until(() => driver.state === 'disconnected', `disconnected ${i}`);
       await pty.start();
-      await rec.until(() => driver.state === 'connected', `connected ${i}`, 2000);
+      await rec.until(() => driver.state === 'connected', `connected ${i}`, REATTACH_MS);
       await pty.write(`${CCCD} #${i}\r`);
       await rec.until(() => rec.frames.length === i + 1, `frame ${i}`);
     }
@@ -170,7 +179,7 @@ describe('serial driver over a real pty', () => {
     await driver.start();
     expect(driver.state).toBe('disconnected');
     await pty.start();
-    const ms = await rec.until(() => driver!.state === 'connected', 'connected', 2000);
+    const ms = await rec.until(() => driver!.state === 'connected', 'connected', REATTACH_MS);
     await pty.write(`${CCCD}\n`);
     await rec.until(() => rec.frames.length === 1, 'a frame');
     console.info(`[measure] first attach after the device appeared: ${ms} ms (default poll 500 ms)`);
@@ -203,7 +212,7 @@ describe('serial driver over a real pty, serialport\'s own reader (reader: "seri
       await pty.kill();
       await rec.until(() => driver.state === 'disconnected', `disconnected ${i}`);
       await pty.start();
-      await rec.until(() => driver.state === 'connected', `connected ${i}`, 2000);
+      await rec.until(() => driver.state === 'connected', `connected ${i}`, REATTACH_MS);
     }
     expect(rec.texts()).toEqual([0, 1, 2].map((i) => `${CCCD} #${i}`));
     await driver.stop();

@@ -9,6 +9,7 @@ import { createDriver } from '../../drivers/index.js';
 import { SyntheticVisitors } from '../../drivers/simulated/synthetic-visitors.js';
 import { decodeScan } from '../../src/decode/index.js';
 import { Recorder } from './helpers/events.js';
+import { VIETNAM } from '../helpers/payloads.js';
 
 const AT = new Date('2026-06-01T09:00:00+07:00');
 
@@ -17,7 +18,7 @@ describe('synthetic visitors', () => {
     const gen = new SyntheticVisitors(7, 0, () => AT);
     for (let i = 0; i < 200; i++) {
       const scan = gen.next();
-      const result = decodeScan(Buffer.from(scan.payload, 'utf8'), AT);
+      const result = decodeScan(Buffer.from(scan.payload, 'utf8'), AT, VIETNAM);
       expect(result.ok, `${scan.kind}: ${scan.payload} → ${JSON.stringify(result)}`).toBe(true);
     }
     const a = new SyntheticVisitors(3, 0.2, () => AT);
@@ -32,7 +33,7 @@ describe('synthetic visitors', () => {
       const gen = new SyntheticVisitors(5, 0, () => at);
       for (let i = 0; i < 300; i++) {
         const scan = gen.next();
-        const result = decodeScan(Buffer.from(scan.payload, 'utf8'), at);
+        const result = decodeScan(Buffer.from(scan.payload, 'utf8'), at, VIETNAM);
         expect(result.ok && result.warnings, `${scan.kind}: ${scan.payload}`).toEqual([]);
       }
     },

@@ -11,7 +11,7 @@ import {
   StatusMessageSchema,
 } from '../../src/forwarder/schemas.js';
 import type { Checkin } from '../../src/store/types.js';
-import { bhytLegacy, bhytNew, cccd, SCAN_TIME } from '../helpers/payloads.js';
+import { bhytLegacy, bhytNew, cccd, SCAN_TIME, VIETNAM } from '../helpers/payloads.js';
 
 const origin = { site: 'hq', device: 'kiosk-7' };
 
@@ -36,7 +36,7 @@ function checkinOf(document: IdentityDocument): Checkin {
 }
 
 function cccdDocument(): IdentityDocument {
-  const r = decodeScan(Buffer.from(cccd()), SCAN_TIME);
+  const r = decodeScan(Buffer.from(cccd()), SCAN_TIME, VIETNAM);
   if (!r.ok) throw new Error(`golden payload rejected: ${r.code}`);
   return r.document;
 }
@@ -59,7 +59,7 @@ describe('the MQTT contract', () => {
   });
 
   it.each(PAYLOADS)('a check-in of every decoded document validates against checkin.json, full and minimal: %s', (payload) => {
-    const r = decodeScan(Buffer.from(payload), SCAN_TIME);
+    const r = decodeScan(Buffer.from(payload), SCAN_TIME, VIETNAM);
     if (!r.ok) throw new Error(`golden payload rejected: ${r.code}`);
     for (const fields of ['full', 'minimal'] as const) {
       const message = checkinMessage(checkinOf(r.document), fields);
@@ -90,7 +90,7 @@ describe('the MQTT contract', () => {
   });
 
   it('rejects a check-in message with a field the contract does not have', () => {
-    const r = decodeScan(Buffer.from(cccd()), SCAN_TIME);
+    const r = decodeScan(Buffer.from(cccd()), SCAN_TIME, VIETNAM);
     if (!r.ok) throw new Error('rejected');
     expect(Value.Check(CheckinMessageSchema, { ...(checkinMessage(checkinOf(r.document), 'full') as object), payload: 'raw' })).toBe(false);
   });

@@ -285,12 +285,21 @@ describe('MQTT forwarder delivery', () => {
     await sub.until(() => sub.on('/checkins').length >= 100, 'the drain under way', 20_000);
     const live = k.checkin(3001);
     const sentAt = Date.now();
-    await sub.until(() => sub.on('/checkins').some((m) => m.body.id === live.id), 'the live check-in', 5000);
+    await sub.until(() => sub.on('/checkins').some((m) => m.body.id === live.id), 'the live check-in', 20_000);
     const latencyMs = Date.now() - sentAt;
-    const backlogDone = new Set(seqs(sub.on('/checkins'))).size;
-    // The backlog alone needs 6 s: a live check-in within 3 s overtook it, with room for a loaded machine.
-    expect(latencyMs).toBeLessThan(3000);
-    expect(backlogDone).toBeLessThan(3000); // it really overtook the backlog
+    // What proves it went first is the order it arrived in, not a time that a busy machine stretches: the backlog
+    // rows central had received before it, by the central's own arrival order. (Its latency is a bench row: "live
+    // scan during a drain p99", bench/scenarios/online.mjs.)
+    const arrived = sub.on('/checkins');
+    const backlogDone = new Set(
+      seqs(
+        arrived.slice(
+          0,
+          arrived.findIndex((m) => m.body.id === live.id),
+        ),
+      ),
+    ).size;
+    expect(backlogDone).toBeLessThan(3000);
     await sub.until(() => new Set(seqs(sub.on('/checkins'))).size === 3001, 'the whole backlog', 30_000);
     expectCompleteAtLeastOnce(sub.on('/checkins'), 3001);
     process.stdout.write(
@@ -303,7 +312,7 @@ describe('MQTT forwarder delivery', () => {
     const b = await broker(dir);
     const sub = await central(b.url);
     const k = startKiosk(kioskConfig(dir, { url: b.url }));
-    const r = k.store.recordReject({ scanner: 'gate', code: 'E_CCCD_FIELDS', scannedAt: new Date(), clockSynced: true });
+    const r = k.store.recordReject({ scanner: 'gate', code: 'E_CCCD_FIELDS', scannedAt: k.clock.now(), clockSynced: true });
     k.forwarder.onReject();
     await sub.until(() => sub.on('/rejects').length === 1, 'reject');
     expect(sub.on('/rejects')[0]?.body).toEqual({

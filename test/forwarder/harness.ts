@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runningClock } from '../helpers/clock.js';
+import { runningClock, type TestClock } from '../helpers/clock.js';
 import { afterEach } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -13,6 +13,8 @@ export interface Kiosk {
   readonly config: Config;
   readonly store: CheckinStore;
   readonly forwarder: Forwarder;
+  /** The kiosk's clock (the store's and the forwarder's): what a record made by the test reads as now. */
+  readonly clock: TestClock;
   /** Records a check-in as the pipeline would, and tells the forwarder. */
   checkin(n: number): Checkin;
 }
@@ -71,6 +73,7 @@ export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
   });
   const kiosk: Kiosk = {
     config,
+    clock,
     store,
     forwarder,
     checkin: (n) => {

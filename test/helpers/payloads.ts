@@ -15,3 +15,6 @@ export {
   SCAN_TIME,
   type CccdParts,
 } from '../../scripts/lib/payloads.mjs';
+
+/** The decoder's zone option for a kiosk in the default zone (Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving). */
+export const VIETNAM = { utcOffsetMinutes: 420 } as const;

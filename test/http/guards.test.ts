@@ -1,9 +1,11 @@
 /**
  * Issue 16, items 5-7: the status page answers only to its own names (DNS rebinding), refuses state changes from
  * another origin, lets only trusted addresses add manual check-ins without a login, and caps the live feed per
- * address and overall, the kiosk's own screen always served.
+ * address and overall, and every plain HTTP connection per address and overall (with time limits on idle and slow
+ * sockets), the kiosk's own screen always served.
  */
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { afterThisTest } from '../helpers/after-test.js';
@@ -120,4 +122,66 @@ describe('live feed limits', () => {
     held[0]?.req.destroy();
     await vi.waitFor(async () => expect((await openStream(base, '127.0.0.5')).res.statusCode).toBe(200));
   });
+});
+
+/** A raw TCP connection from `localAddress` that sends nothing: what an idle or slow client holds. */
+function idleSocket(port: number, localAddress: string): Promise<{ socket: Socket; reply: () => string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.once('connect', () => resolve({ socket, reply: () => text, closed }));
+    socket.once('error', reject);
+    afterThisTest(() => socket.destroy());
+  });
+}
+
+/** GET `path` from `localAddress` on a new connection. */
+function getFrom(base: string, path: string, localAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { localAddress, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('connection limits (plain HTTP, not only /events)', () => {
+  const limits = { port: 0, host: '127.0.0.1', maxConnections: 16, maxConnectionsPerClient: 4, trustedClients: ['127.0.0.2'] };
+
+  it('one address holds at most maxConnectionsPerClient sockets, all untrusted at most maxConnections, and the kiosk’s own page is still served', async () => {
+    const h = await startApp({ config: { http: limits } });
+    const base = h.app.httpAddress ?? '';
+    const port = Number(new URL(base).port);
+    // One attacker opens 14 idle sockets: 4 are kept, the 10 others get 503 E_HTTP_BUSY and are closed at once.
+    const first = await Promise.all(Array.from({ length: 14 }, () => idleSocket(port, '127.0.0.3')));
+    await Promise.all(first.slice(4).map((s) => s.closed));
+    expect(first.slice(4).every((s) => s.reply().startsWith('HTTP/1.1 503') && s.reply().includes('E_HTTP_BUSY'))).toBe(true);
+    expect(first.slice(0, 4).map((s) => s.socket.destroyed)).toEqual([false, false, false, false]);
+    // Three more hosts fill the total (16), and a fifth is turned away though it holds nothing.
+    for (const from of ['127.0.0.4', '127.0.0.5', '127.0.0.6']) await Promise.all(Array.from({ length: 4 }, () => idleSocket(port, from)));
+    const late = await idleSocket(port, '127.0.0.7');
+    await late.closed;
+    expect(late.reply()).toMatch(/^HTTP\/1\.1 503/);
+    // The receptionist's screen (a trusted address) is served: the page, its status, and many connections at once.
+    expect(await getFrom(base, '/', '127.0.0.2')).toBe(200);
+    expect(await Promise.all(Array.from({ length: 20 }, () => getFrom(base, '/api/status', '127.0.0.2')))).toEqual(Array(20).fill(200));
+    // A place given back is taken again.
+    first[0]?.socket.destroy();
+    await vi.waitFor(async () => expect(await getFrom(base, '/api/status', '127.0.0.7')).toBe(200));
+  });
+
+  it('closes a connection that sends no request, and an idle keep-alive connection after its request, by itself', async () => {
+    const h = await startApp({ config: { http: limits } });
+    const port = Number(new URL(h.app.httpAddress ?? '').port);
+    const silent = await idleSocket(port, '127.0.0.3');
+    const kept = await idleSocket(port, '127.0.0.4');
+    kept.socket.write(`GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: keep-alive\r\n\r\n`);
+    // Headers within 10 s (checked every 2 s); an idle keep-alive socket for 5 s: both give their descriptor back.
+    await Promise.all([silent.closed, kept.closed]);
+    expect(kept.reply()).toMatch(/^HTTP\/1\.1 200/);
+  }, 30_000);
 });

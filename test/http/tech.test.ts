@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { cccd, NAME_F } from '../helpers/payloads.js';
+import { bhytLegacy, cccd, NAME_F } from '../helpers/payloads.js';
 import { TEST_ZONE } from '../helpers/clock.js';
 import { login, startApp, type Harness } from './harness.js';
 
@@ -56,6 +56,17 @@ describe('technician tools', () => {
     const logged = h.logLines().filter((l) => l.event === 'decode-test');
     expect(logged.map((l) => l.ok)).toEqual([true, false]);
     expect(h.logText()).not.toContain('001190012345');
+  });
+
+  it("judges a pasted card's expiry by the kiosk's zone (clock.timeZone), as a real scan would be", async () => {
+    // 2026-11-23 04:00 UTC: the 23rd in Vietnam, still the 22nd in Los Angeles; the card is valid to the 22nd.
+    const body = { payload: bhytLegacy({ 7: '22/11/2026' }), at: '2026-11-23T04:00:00Z' };
+    const verdict = async (h: Harness): Promise<unknown> => {
+      const res = await h.app.http.inject({ method: 'POST', url: '/api/tech/decode', headers: { cookie: await login(h) }, payload: body });
+      return res.json<{ warnings: Array<{ code: string }> }>().warnings.map((w) => w.code);
+    };
+    expect(await verdict(await startApp())).toEqual(['W_CARD_EXPIRED']);
+    expect(await verdict(await startApp({ config: { clock: { synced: true, timeZone: 'America/Los_Angeles' } } }))).toEqual([]);
   });
 
   it('exports a day as CSV, masked by default', async () => {

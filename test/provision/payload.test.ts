@@ -6,6 +6,7 @@ import { ProvisionError } from '../../src/provision/errors.js';
 import { checkFresh, encodeProvision, keyId, parseProvision, PROVISION_PREFIX } from '../../src/provision/payload.js';
 import { UsedNonces } from '../../src/provision/used-nonces.js';
 import { tempDir } from '../helpers/tmp.js';
+import { VIETNAM } from '../helpers/payloads.js';
 
 const KEY = Buffer.alloc(32, 7);
 const NOW = new Date('2026-07-01T08:00:00Z');
@@ -90,7 +91,7 @@ describe('the provisioning payload', () => {
 
   it('is rejected by the decoder as E_PROVISIONING_QR, never read as an identity', () => {
     const { text } = encodeProvision(CLAIMS, KEY, NOW, 3600);
-    expect(decodeScan(Buffer.from(`${text}\r\n`), NOW)).toMatchObject({ ok: false, code: 'E_PROVISIONING_QR' });
+    expect(decodeScan(Buffer.from(`${text}\r\n`), NOW, VIETNAM)).toMatchObject({ ok: false, code: 'E_PROVISIONING_QR' });
   });
 });
 

@@ -81,10 +81,9 @@ export function techToolRoutes(app: Api, { deps, sessions }: HttpContext): void 
       },
     },
     (req) => {
-      const result = decodeScan(
-        Buffer.from(req.body.payload, 'utf8'),
-        req.body.at === undefined ? deps.clock.now() : new Date(req.body.at),
-      );
+      const at = req.body.at === undefined ? deps.clock.now() : new Date(req.body.at);
+      // The kiosk's zone at that instant, as the pipeline decodes a real scan: the same card, the same verdict.
+      const result = decodeScan(Buffer.from(req.body.payload, 'utf8'), at, { utcOffsetMinutes: deps.zone.offsetMinutes(at) });
       // The technician pasted the payload and sees the result; the log only learns that a test was made.
       log.info({ event: 'decode-test', ok: result.ok, code: result.ok ? undefined : result.code, ...actor(req) }, 'decode tester used');
       if (!result.ok) return { ok: false, error: codeText(result.code), warnings: [] };
