@@ -311,7 +311,9 @@ export async function run({ quick }) {
   const rounds = quick ? 2 : 3;
   // Full: 1,000 connections from 4 processes, each kiosk's 1,000 check-ins at 3/s: together about what two consumers
   // stored here, so the broker's queues (max_queued_messages 100,000 per session) hold the excess.
-  const S = quick ? { kiosks: 200, procs: 2, rows: 100, rate: 20 } : { kiosks: 1000, procs: 4, rows: 1000, rate: 3 };
+  // QRGATE_BENCH_STORM=KIOSKS,PROCESSES,ROWS,RATE tries another storm (how many kiosks a machine holds).
+  const [kiosks, procs, rows, rate] = (process.env.QRGATE_BENCH_STORM ?? (quick ? '200,2,100,20' : '1000,4,1000,3')).split(',').map(Number);
+  const S = { kiosks, procs, rows, rate };
   const cleanup = new Cleanup();
   try {
     const rig = await Rig.open(cleanup);
