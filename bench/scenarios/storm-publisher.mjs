@@ -9,6 +9,7 @@
 //   was acknowledged by the broker.
 import mqtt from 'mqtt';
 import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
 import { checkin } from './central.mjs';
 
 const [url, site, first, count, rows, rate, window] = process.argv.slice(2).map((v, i) => (i < 2 ? v : Number(v)));
