@@ -35,7 +35,13 @@ const { createKeyFile } = await dist('src/store/sealer.js');
 const PUBLISHERS = 20;
 const WINDOW = 100; // the kiosk's mqtt.maxInflight default
 /** docs/central.md's Mosquitto settings for a district (TLS, passwords and the ACL aside). */
-const DISTRICT = ['set_tcp_nodelay true', 'max_inflight_messages 500', 'max_queued_messages 100000', 'max_queued_bytes 268435456'];
+const DISTRICT = [
+  'log_type notice',
+  'set_tcp_nodelay true',
+  'max_inflight_messages 500',
+  'max_queued_messages 100000',
+  'max_queued_bytes 268435456',
+];
 
 const COLUMNS =
   'id, site, device, seq, direction, doc_type, scanned_at, scanned_ms, clock_synced, received_ms, number_mac, person_mac, sealed';
@@ -128,7 +134,9 @@ function distinct(lines) {
 
 /** What went wrong in a consumer: its exit, its warnings and errors (once each), the end of its stderr. */
 function trouble(c) {
-  const said = distinct(c.lines.filter((l) => l.level >= 40).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ''}`));
+  const said = distinct(
+    c.lines.filter((l) => ['warn', 'error', 'fatal'].includes(l.level)).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ''}`),
+  );
   const out = [
     ...(c.alive ? [] : [`exited ${c.proc.exitCode ?? c.proc.signalCode}`]),
     ...said,
@@ -265,6 +273,7 @@ async function storm(rig, { kiosks, procs, rows, rate }) {
   const consumers = await rig.consumers(broker.url, storeUrl, 'g-storm', ['storm-a', 'storm-b']);
   const per = Math.ceil(kiosks / procs);
   const children = [];
+  const exits = [];
   try {
     for (let p = 0; p < procs; p += 1) {
       const n = Math.min(per, kiosks - p * per);
@@ -275,6 +284,7 @@ async function storm(rig, { kiosks, procs, rows, rate }) {
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         },
       );
+      child.on('exit', (code, signal) => exits.push(`publisher ${p} exited ${code ?? signal}`));
       children.push(child);
       rig.cleanup.add(() => child.kill('SIGKILL'));
     }
