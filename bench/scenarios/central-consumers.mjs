@@ -331,7 +331,9 @@ async function storm(rig, { kiosks, procs, rows, rate }) {
       publishSeconds: Math.max(0, ...published.map((m) => m.seconds)),
       problems: [
         ...consumers.map(trouble),
-        ...distinct(broker.log.split('\n').filter((l) => l && !l.includes('should not be run as root'))).map((l) => `mosquitto: ${l}`),
+        ...distinct(
+          broker.log.split('\n').filter((l) => /dropped|disconnected|closed its connection|error/i.test(l) && !l.includes('<unknown>')),
+        ).map((l) => `mosquitto: ${l}`),
       ]
         .filter(Boolean)
         .join('; '),
