@@ -22,8 +22,9 @@ const KIOSKS = 20;
 const WINDOW = 100;
 const anonymous = (port) => ({ broker: { listen: { host: '127.0.0.1', port }, allowAnonymous: true }, log: { level: 'info' } });
 
-// Ids are UUIDv7 as a kiosk makes them: time-ordered, so the primary-key index grows at its end.
-function checkin(site, device, seq) {
+// Ids are UUIDv7 as a kiosk makes them: time-ordered, so the primary-key index grows at its end. Also the messages of
+// central-consumers.mjs and its storm publishers.
+export function checkin(site, device, seq) {
   return JSON.stringify({
     v: 1,
     id: uuidv7(Date.now()),

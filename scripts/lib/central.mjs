@@ -11,13 +11,18 @@ import { BIN, sleep, track } from './util.mjs';
 
 const CHILD = fileURLToPath(new URL('./central-child.mjs', import.meta.url));
 
-export function writeCentralConfig(dir, { port, over = {} } = {}) {
+/**
+ * `brokerUrl` (with `clientId`, `sharedGroup`): a consumer of that external broker instead of the embedded one;
+ * `storeUrl`: PostgreSQL instead of the SQLite file. `over` replaces whole sections.
+ */
+export function writeCentralConfig(dir, { port, over = {}, brokerUrl, storeUrl, clientId, sharedGroup } = {}) {
   const file = join(dir, 'central.yaml');
+  const external = { ...(brokerUrl ? { url: brokerUrl } : {}), ...(clientId ? { clientId } : {}), ...(sharedGroup ? { sharedGroup } : {}) };
   writeFileSync(
     file,
     stringify({
-      broker: { listen: { host: '127.0.0.1', port } },
-      store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key') },
+      broker: { listen: { host: '127.0.0.1', port }, ...external },
+      store: { path: join(dir, 'central.db'), keyFile: join(dir, 'central.key'), ...(storeUrl ? { url: storeUrl } : {}) },
       http: { host: '127.0.0.1', port: 0 },
       fleet: { resendAfterSec: 2 },
       log: { level: 'info' },
@@ -53,11 +58,12 @@ export class Central {
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(dir, { port, flags = [], over = {} } = {}) {
+  /** `external`: writeCentralConfig's brokerUrl, storeUrl, clientId and sharedGroup; `url` is then the external broker's. */
+  static async start(dir, { port, flags = [], over = {}, ...external } = {}) {
     const p = port ?? (await freePort());
-    const c = new Central(writeCentralConfig(dir, { port: p, over }), flags);
+    const c = new Central(writeCentralConfig(dir, { port: p, over, ...external }), flags);
     await c.waitFor('central ready', 30_000);
-    c.url = `mqtt://127.0.0.1:${p}`;
+    c.url = external.brokerUrl ?? `mqtt://127.0.0.1:${p}`;
     c.port = p;
     return c;
   }
