@@ -295,7 +295,8 @@ export function consumerOptions(s: ConsumerClientSettings): IClientOptions {
  * into SQLite FULL, against 3,100 with this deferral). So the hook calls back at once with AckDeferred, which mqtt.js takes as "no PUBACK" and moves on
  * (`failCustomAck`, reported as an 'error' event: filter with isDeferredAck), and writes the PUBACK itself, with
  * mqtt.js's own packet writer, when `handle` resolved true and the connection it came on is still the current one.
- * Up to CONSUMER_RECEIVE_MAXIMUM messages are then handled at once, and the group commit batches them.
+ * Up to CONSUMER_RECEIVE_MAXIMUM messages are then handled at once, and the group commit batches them; never more,
+ * whatever the broker sends (mqtt.js reads no further packet until one settles).
  * When `handle` resolves false (or throws) no PUBACK is ever written and the client emits NotAcknowledged: the caller
  * drops the connection, and the broker, which keeps the unacknowledged message in the persistent session, sends it
  * again after the reconnect. A PUBACK with an error reason code would not do: in MQTT 5 any PUBACK ends the delivery.
@@ -307,6 +308,21 @@ interface PacketWriter {
 }
 
 export function openConsumerClient(url: string, options: IClientOptions, handle: ConsumerHandler): MqttClient {
+  // Messages handed to `handle` and not yet settled. Mosquitto 2.0.11 does not hold to the Receive Maximum once
+  // PUBACKs come late (a consumer was seen holding ~100,000 and 850 MB in a storm, then lost its connection and the
+  // broker its queue): at the limit, mqtt.js is called back only once one settles, so it reads no further packet
+  // and TCP holds the broker back.
+  const limit = options.properties?.receiveMaximum ?? CONSUMER_RECEIVE_MAXIMUM;
+  let inHand = 0;
+  let resume: (() => void) | null = null;
+  const settle = (): void => {
+    inHand -= 1;
+    const next = resume;
+    if (next !== null && inHand < limit) {
+      resume = null;
+      next();
+    }
+  };
   const client: MqttClient = mqtt.connect(url, {
     ...options,
     customHandleAcks: (topic: string, message: Buffer, packet: IPublishPacket, done: (error: Error | number, code?: number) => void) => {
@@ -315,16 +331,22 @@ export function openConsumerClient(url: string, options: IClientOptions, handle:
       const refuse = (why: string): void => {
         if (client.stream === stream) client.emit('error', new NotAcknowledged(why));
       };
+      inHand += 1;
       handle(topic, message, packet).then(
         (ok) => {
+          settle();
           if (!ok) return refuse('not acknowledged: the message stays with the broker');
           // On a connection since closed, nothing is written: the broker sends the message again on the next one.
           if (client.stream !== stream || !client.connected || messageId === undefined) return;
           (client as unknown as PacketWriter)._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
         },
-        (err: unknown) => refuse(`not acknowledged (${err instanceof Error ? err.message : String(err)})`),
+        (err: unknown) => {
+          settle();
+          refuse(`not acknowledged (${err instanceof Error ? err.message : String(err)})`);
+        },
       );
-      done(DEFERRED);
+      if (inHand < limit) done(DEFERRED);
+      else resume = () => done(DEFERRED);
     },
   });
   return client;
