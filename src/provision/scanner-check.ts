@@ -4,7 +4,7 @@
  */
 import type { Code } from '../core/codes.js';
 import { systemClock } from '../core/clock.js';
-import { createDriver, type Frame, type ScannerEntry, type ScannerStateEvent } from '../../drivers/index.js';
+import type { DriverFactory, Frame, ScannerEntry, ScannerStateEvent } from '../../drivers/index.js';
 import { decodeScan } from '../decode/index.js';
 
 export type ScannerCheck =
@@ -16,6 +16,7 @@ function describe(entry: ScannerEntry): string {
 
 export async function checkScanner(
   entry: ScannerEntry,
+  createDriver: DriverFactory,
   testScanMs: number | null,
   onWaiting: (msg: string) => void,
 ): Promise<ScannerCheck> {
