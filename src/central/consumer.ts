@@ -14,6 +14,7 @@
  * under its own topics. Nothing here relies on arrival order: the Ingest and the gap watcher work by seq.
  */
 import type { Clock, Timer } from '../core/clock.js';
+import type { MqttCode } from '../core/codes.js';
 import { Backoff } from '../forwarder/backoff.js';
 import {
   classifyError,
@@ -246,7 +247,7 @@ export class BrokerConsumer implements BrokerSide {
     });
   }
 
-  private problem(code: string, detail: string): void {
+  private problem(code: MqttCode, detail: string): void {
     // Once per change: a broker away for an hour is one line, not one per attempt.
     if (this.lastProblem !== `${code} ${detail}`)
       this.d.log.error({ code, detail, broker: publicUrl(this.url) }, 'cannot consume from the broker (broker: not connected); retrying');

@@ -47,11 +47,11 @@ export function requireRole(sessions: OperatorSessions, role: Role) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const op = sessions.get(req.cookies[CENTRAL_SESSION_COOKIE]);
     if (op === null) {
-      await sendError(reply, 401, 'E_HTTP_OPERATOR_LOGIN');
+      await sendError(reply, 'E_HTTP_OPERATOR_LOGIN');
       return;
     }
     if (!mayAct(op.role, role)) {
-      await sendError(reply, 403, 'E_HTTP_FORBIDDEN');
+      await sendError(reply, 'E_HTTP_FORBIDDEN');
       return;
     }
     req.operator = op;
@@ -73,7 +73,7 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
     await api.register(cookie);
     await api.register(rateLimit, { global: false });
     api.setErrorHandler(handleError);
-    api.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'E_HTTP_NOT_FOUND'));
+    api.setNotFoundHandler((_req, reply) => sendError(reply, 'E_HTTP_NOT_FOUND'));
     const log = d.logger.child({ module: 'http' });
     const ttlSec = d.config.http.sessionTtlMin * 60;
 
@@ -93,7 +93,7 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
         const ok = u !== null && (await verifyPassword(req.body.password, parseHash(u.hash)));
         if (!ok || u === null) {
           log.warn({ event: 'login-failed', ip: req.ip }, 'operator login failed');
-          return sendError(reply, 401, 'E_HTTP_LOGIN_FAILED');
+          return sendError(reply, 'E_HTTP_LOGIN_FAILED');
         }
         const { token, session } = d.sessions.create(req.body.user, u.role, req.ip);
         log.info({ event: 'login', user: req.body.user, role: u.role, session: session.ref }, 'operator logged in');

@@ -106,7 +106,7 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
       const q: Static<typeof ContactsQuery> = req.query;
       await audit(req.operator?.user ?? '?', 'contacts', q);
       const c = await d.store.checkinById(q.id);
-      if (c === null) return sendError(reply, 404, 'E_HTTP_NO_SUCH_CHECKIN');
+      if (c === null) return sendError(reply, 'E_HTTP_NO_SUCH_CHECKIN');
       const windowMs = (q.windowMin ?? 60) * 60_000;
       const others = (await d.store.checkinsAtSite(c.site, c.scannedMs - windowMs, c.scannedMs + windowMs, MAX_ROWS)).filter(
         (o) => o.id !== c.id && !o.personMac.equals(c.personMac),

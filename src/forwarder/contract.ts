@@ -30,7 +30,6 @@ export type RejectMessage = Message<typeof RejectMessageSchema>;
 export type StatusMessage = Message<typeof StatusMessageSchema>;
 /** `B/health`, retained, every minute. */
 export type HealthMessage = Message<typeof HealthMessageSchema>;
-export type ScannerHealth = HealthMessage['scanners'][number];
 /** `B/request/resend`: republish the stored check-ins `from..to` (inclusive). */
 export type ResendRequest = Message<typeof ResendRequestSchema>;
 /** The `data` of `B/response/resend`. */
