@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from '../logger.js';
-import type { BrokerSide } from './broker-side.js';
+import type { RequestOp, RequestPayloads } from '../forwarder/contract.js';
+import { publishRequest, type BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
 import type { Ingest } from './ingest.js';
 import { kioskOfUsername, verifyKioskPassword } from './kiosk-credentials.js';
@@ -98,11 +99,10 @@ export class EmbeddedBroker implements BrokerSide {
   }
 
   /** Publishes a request to a kiosk (QoS 1; its persistent session keeps it while it is away). */
-  request(k: KioskId, op: string, body: object): void {
-    const topic = `${this.d.config.baseTopic}/${k.site}/${k.device}/request/${op}`;
-    this.aedes?.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false }, (err) => {
-      if (err) this.d.log.warn({ err: err.message, op }, 'could not publish a kiosk request');
-    });
+  request<Op extends RequestOp>(k: KioskId, op: Op, body: RequestPayloads[Op]): void {
+    publishRequest(this.d, k, op, body, (topic, payload, done) =>
+      this.aedes?.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, done),
+    );
   }
 
   async stop(): Promise<void> {

@@ -27,7 +27,8 @@ import {
   type MqttClient,
 } from '../forwarder/connection.js';
 import type { Logger } from '../logger.js';
-import type { BrokerSide } from './broker-side.js';
+import type { RequestOp, RequestPayloads } from '../forwarder/contract.js';
+import { publishRequest, type BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
 import type { Ingest } from './ingest.js';
 import { kioskTopic } from './parse.js';
@@ -123,16 +124,15 @@ export class BrokerConsumer implements BrokerSide {
   }
 
   /** Publishes a request to a kiosk, QoS 1, with this client id as correlation data; dropped while disconnected (the gap check asks again). */
-  request(k: KioskId, op: string, body: object): void {
+  request<Op extends RequestOp>(k: KioskId, op: Op, body: RequestPayloads[Op]): void {
     const client = this.client;
     if (client === null || !this.subscribed) {
       this.d.log.debug({ site: k.site, device: k.device, op }, 'not connected to the broker: request not sent');
       return;
     }
-    const topic = `${this.d.config.baseTopic}/${k.site}/${k.device}/request/${op}`;
-    client.publish(topic, JSON.stringify(body), { qos: 1, properties: { correlationData: this.mine } }, (err) => {
-      if (err) this.d.log.warn({ err: err.message, op }, 'could not publish a kiosk request');
-    });
+    publishRequest(this.d, k, op, body, (topic, payload, done) =>
+      client.publish(topic, payload, { qos: 1, properties: { correlationData: this.mine } }, done),
+    );
   }
 
   /** Disconnects cleanly (the session stays on the broker until it expires); nothing is acknowledged afterwards. */

@@ -5,7 +5,7 @@
  * the kiosk answers it no longer has, or cannot read, becomes *lost*.
  */
 import type { Clock, Timer } from '../core/clock.js';
-import type { HealthMessage, ResendResult } from '../forwarder/contract.js';
+import type { HealthMessage, RequestPayloads, ResendResult } from '../forwarder/contract.js';
 import { RESEND_MAX_RANGE } from '../forwarder/schemas.js';
 import type { Logger } from '../logger.js';
 import type { KioskTracker } from './kiosk-tracker.js';
@@ -48,7 +48,7 @@ export interface GapDeps {
   readonly log: Logger;
   readonly resendAfterMs: number;
   /** Publishes `body` to the kiosk's `B/request/{op}`. */
-  readonly request: (k: KioskId, op: 'resend' | 'health', body: object) => void;
+  readonly request: <Op extends 'resend' | 'health'>(k: KioskId, op: Op, body: RequestPayloads[Op]) => void;
   readonly onResend?: () => void;
   /**
    * With a store shared by several central processes, check-ins of a kiosk may be stored by another one: every
