@@ -104,7 +104,7 @@ export class App {
     this.startedAt = this.clock.now();
     this.forwarder = new Forwarder({
       config,
-      store: this.store,
+      store: this.store.outbox,
       logger: this.log,
       version: VERSION,
       clock: this.clock,

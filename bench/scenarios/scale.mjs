@@ -25,7 +25,7 @@ async function insertCost(paths, n) {
     for (let i = 0; i < n; i += 1) {
       const r = decodeScan(Buffer.from(cccd(900_000 + i)), at);
       const t = performance.now();
-      store.recordCheckin({
+      store.recorder.recordCheckin({
         scanner: 'bench',
         direction: 'in',
         auto: false,

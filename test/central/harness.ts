@@ -124,7 +124,7 @@ export async function startKiosk(
   });
   const forwarder = new Forwarder({
     config,
-    store,
+    store: store.outbox,
     clock,
     logger: createLogger('silent'),
     backlogThread: null,
@@ -147,7 +147,9 @@ export async function startKiosk(
     store,
     forwarder,
     checkin: (n, scannedAt = clock.now()) => {
-      const c = store.recordCheckin(checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`), { scannedAt }));
+      const c = store.recorder.recordCheckin(
+        checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`), { scannedAt }),
+      );
       forwarder.onCheckin(c);
       return c;
     },

@@ -53,7 +53,7 @@ export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
   });
   const forwarder = new Forwarder({
     config,
-    store,
+    store: store.outbox,
     logger: options.logger ?? createLogger('silent'),
     ...(options.backlogThread === undefined ? {} : { backlogThread: options.backlogThread }),
     version: '9.9.9',
@@ -74,7 +74,7 @@ export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
     store,
     forwarder,
     checkin: (n) => {
-      const c = store.recordCheckin(checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`)));
+      const c = store.recorder.recordCheckin(checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`)));
       forwarder.onCheckin(c);
       return c;
     },
