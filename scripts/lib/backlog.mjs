@@ -22,7 +22,7 @@ export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
         if (!r.ok) throw new Error(`fixture payload did not decode: ${r.code}`);
         drafts.push({
           scanner: 'bench',
-          direction: 'in',
+          direction: /** @type {const} */ ('in'),
           auto: false,
           manual: false,
           scannedAt,
@@ -31,8 +31,7 @@ export async function buildBacklog(path, keyFile, n, { startIndex = 0 } = {}) {
           warnings: r.warnings,
         });
       }
-      const failed = store.recorder.recordCheckins(drafts).find((result) => !result.ok);
-      if (failed !== undefined) throw failed.error;
+      for (const result of store.recorder.recordCheckins(drafts)) if (!result.ok) throw result.error;
     }
   } finally {
     // The last connection's close checkpoints the WAL into the database file.
@@ -50,7 +49,7 @@ export async function messagesOf(path, keyFile, n) {
     for (let after = 0; out.length < n;) {
       const rows = store.outboxAfter(after, Math.min(5000, n - out.length));
       if (rows.length === 0) break;
-      for (const r of rows) out.push(checkinBody(r, { site: DEVICE.site, device: DEVICE.id }, 'full'));
+      for (const r of rows) if (!('unreadable' in r)) out.push(checkinBody(r, { site: DEVICE.site, device: DEVICE.id }, 'full'));
       after = rows[rows.length - 1].seq;
     }
     return out;
@@ -66,11 +65,15 @@ export function copyStore(from, to) {
   for (const suffix of ['-wal', '-shm']) if (existsSync(from.path + suffix)) copyFileSync(from.path + suffix, to.path + suffix);
 }
 
-/** Pending rows, read by a separate read-only connection (WAL lets it read while the daemon writes). */
+/**
+ * Pending rows, read by a separate read-only connection (WAL lets it read while the daemon writes).
+ * @param {string} path
+ * @returns {Promise<{ count: () => number, any: () => boolean, close: () => void }>}
+ */
 export async function pendingCounter(path) {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(path, { readonly: true, fileMustExist: true });
   const count = db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck();
   const any = db.prepare('SELECT EXISTS (SELECT 1 FROM checkins WHERE sent_ms IS NULL)').pluck();
-  return { count: () => count.get(), any: () => any.get() === 1, close: () => db.close() };
+  return { count: () => /** @type {number} */ (count.get()), any: () => any.get() === 1, close: () => db.close() };
 }

@@ -11,6 +11,10 @@ import { BIN, sleep, track } from './util.mjs';
 
 const CHILD = fileURLToPath(new URL('./central-child.mjs', import.meta.url));
 
+/**
+ * @param {string} dir
+ * @param {{ port?: number, over?: Record<string, unknown> }} [options]
+ */
 export function writeCentralConfig(dir, { port, over = {} } = {}) {
   const file = join(dir, 'central.yaml');
   writeFileSync(
@@ -28,10 +32,18 @@ export function writeCentralConfig(dir, { port, over = {} } = {}) {
 }
 
 export class Central {
+  /** @type {Array<Record<string, unknown>>} */
   lines = [];
   stderr = '';
+  /** Set by start(). */
+  url = '';
+  port = 0;
 
   /** `flags`: central-child.mjs flags (then that script runs), or none (then `qrgate central run`). */
+  /**
+   * @param {string} configFile
+   * @param {string[]} [flags]
+   */
   constructor(configFile, flags = []) {
     const argv = flags.length === 0 ? [BIN, 'central', 'run', '--config', configFile] : [CHILD, configFile, ...flags];
     this.proc = track(spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -53,6 +65,10 @@ export class Central {
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
+  /**
+   * @param {string} dir
+   * @param {{ port?: number, flags?: string[], over?: Record<string, unknown> }} [options]
+   */
   static async start(dir, { port, flags = [], over = {} } = {}) {
     const p = port ?? (await freePort());
     const c = new Central(writeCentralConfig(dir, { port: p, over }), flags);

@@ -165,13 +165,7 @@ export async function startKiosk(
   return kiosk;
 }
 
-export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from '../helpers/until.js';
 
 export async function login(h: CentralHarness, user: string, role: 'viewer' | 'tracer' | 'admin'): Promise<string> {
   const { hashPassword } = await import('../../src/http/auth/password.js');
