@@ -37,7 +37,7 @@ export class EmbeddedBroker implements BrokerSide {
   private readonly identities = new WeakMap<Client, Identity>();
   url = '';
 
-  constructor(private readonly d: BrokerDeps) {}
+  constructor(private readonly deps: BrokerDeps) {}
 
   get connectedClients(): number {
     return this.aedes?.connectedClients ?? 0;
@@ -50,7 +50,7 @@ export class EmbeddedBroker implements BrokerSide {
   }
 
   async start(): Promise<string> {
-    const { config: c, log } = this.d;
+    const { config: c, log } = this.deps;
     if (c.allowAnonymous)
       log.warn(
         { code: 'W_CENTRAL_ANONYMOUS' },
@@ -62,7 +62,7 @@ export class EmbeddedBroker implements BrokerSide {
         if (client === null) return done(null);
         const id = this.identities.get(client);
         if (id === undefined) return done(new Error('not authenticated'));
-        this.d.ingest.handle(packet.topic, packet.payload as Buffer, id.kiosk).then(
+        this.deps.ingest.handle(packet.topic, packet.payload as Buffer, id.kiosk).then(
           (decision) => done(decision === 'ack' ? null : new Error('refused')),
           () => done(new Error('ingest failed')),
         );
@@ -100,7 +100,7 @@ export class EmbeddedBroker implements BrokerSide {
 
   /** Publishes a request to a kiosk (QoS 1; its persistent session keeps it while it is away). */
   request<Op extends RequestOp>(k: KioskId, op: Op, body: RequestPayloads[Op]): void {
-    publishRequest(this.d, k, op, body, (topic, payload, done) =>
+    publishRequest(this.deps, k, op, body, (topic, payload, done) =>
       this.aedes?.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, done),
     );
   }
@@ -122,8 +122,8 @@ export class EmbeddedBroker implements BrokerSide {
     done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void,
   ): void {
     const refuse = (why: string): void => {
-      this.d.metrics.authFailures.inc();
-      this.d.log.warn({ reason: why }, 'mqtt connection refused');
+      this.deps.metrics.authFailures.inc();
+      this.deps.log.warn({ reason: why }, 'mqtt connection refused');
       done(Object.assign(new Error(why), { returnCode: 4 }), null);
     };
     const socket = client.conn as Partial<TLSSocket>;
@@ -134,7 +134,7 @@ export class EmbeddedBroker implements BrokerSide {
     )
       return refuse('client certificate not signed by broker.listen.tls.ca');
     if (username === undefined || username === '') {
-      if (!this.d.config.allowAnonymous) return refuse('no user name');
+      if (!this.deps.config.allowAnonymous) return refuse('no user name');
       this.identities.set(client, { kiosk: null });
       return done(null, true);
     }
@@ -144,7 +144,7 @@ export class EmbeddedBroker implements BrokerSide {
     const cn =
       typeof socket.getPeerCertificate === 'function' && socket.authorized === true ? socket.getPeerCertificate().subject?.CN : undefined;
     if (cn !== undefined && cn !== username) return refuse('client certificate issued to another kiosk (its CN must be SITE/DEVICE)');
-    this.d.store.kioskPassword(kiosk).then(
+    this.deps.store.kioskPassword(kiosk).then(
       (stored) => {
         if (stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored))
           return refuse('unknown kiosk or wrong password');
@@ -153,7 +153,7 @@ export class EmbeddedBroker implements BrokerSide {
       },
       (err: unknown) => {
         // The store does not answer: refused as "server unavailable" (3), so the kiosk tries again later.
-        this.d.log.error({ err }, 'could not check a kiosk password');
+        this.deps.log.error({ err }, 'could not check a kiosk password');
         done(Object.assign(new Error('store unavailable'), { returnCode: 3 }), null);
       },
     );
@@ -161,7 +161,7 @@ export class EmbeddedBroker implements BrokerSide {
 
   private allowSubscription(client: Client, sub: Subscription): boolean {
     const kiosk = this.identities.get(client)?.kiosk;
-    const base = this.d.config.baseTopic;
+    const base = this.deps.config.baseTopic;
     const parts = sub.topic.split('/');
     const ok =
       kiosk !== undefined &&
@@ -171,8 +171,8 @@ export class EmbeddedBroker implements BrokerSide {
       !parts.slice(0, -1).some((p) => p === '+' || p === '#') &&
       (kiosk === null || sub.topic.startsWith(`${base}/${kiosk.site}/${kiosk.device}/request/`));
     if (!ok) {
-      this.d.metrics.refusedSubscriptions.inc();
-      this.d.log.warn({ site: kiosk?.site, device: kiosk?.device }, 'subscription refused (outside the kiosk’s request topics)');
+      this.deps.metrics.refusedSubscriptions.inc();
+      this.deps.log.warn({ site: kiosk?.site, device: kiosk?.device }, 'subscription refused (outside the kiosk’s request topics)');
     }
     return ok;
   }

@@ -71,13 +71,13 @@ export class BrokerConsumer implements BrokerSide {
   private readonly clientId: string;
   private readonly mine: Buffer;
 
-  constructor(private readonly d: ConsumerDeps) {
-    if (d.config.url === undefined || d.config.clientId === undefined)
+  constructor(private readonly deps: ConsumerDeps) {
+    if (deps.config.url === undefined || deps.config.clientId === undefined)
       throw new Error('BrokerConsumer needs broker.url and broker.clientId');
-    this.url = d.config.url;
-    this.clientId = d.config.clientId;
+    this.url = deps.config.url;
+    this.clientId = deps.config.clientId;
     this.mine = Buffer.from(this.clientId, 'utf8');
-    this.backoff = d.backoff ?? new Backoff(500, 15_000);
+    this.backoff = deps.backoff ?? new Backoff(500, 15_000);
   }
 
   get connectedClients(): number {
@@ -95,7 +95,7 @@ export class BrokerConsumer implements BrokerSide {
    * connects; resolves once subscribed, or after the first failed attempt (it keeps retrying; /health says so).
    */
   async start(): Promise<string> {
-    const c = this.d.config;
+    const c = this.deps.config;
     this.options = consumerOptions({
       clientId: this.clientId,
       username: c.username,
@@ -110,7 +110,7 @@ export class BrokerConsumer implements BrokerSide {
     });
     const host = new URL(this.url).hostname;
     if (this.url.startsWith('mqtt://') && !['localhost', '127.0.0.1', '[::1]', '::1'].includes(host)) {
-      this.d.log.warn(
+      this.deps.log.warn(
         { code: 'W_MQTT_PLAINTEXT', broker: publicUrl(this.url) },
         'broker.url is plain mqtt:// to another host: documents and the password cross the network readable (use mqtts://)',
       );
@@ -127,28 +127,22 @@ export class BrokerConsumer implements BrokerSide {
   request<Op extends RequestOp>(k: KioskId, op: Op, body: RequestPayloads[Op]): void {
     const client = this.client;
     if (client === null || !this.subscribed) {
-      this.d.log.debug({ site: k.site, device: k.device, op }, 'not connected to the broker: request not sent');
+      this.deps.log.debug({ site: k.site, device: k.device, op }, 'not connected to the broker: request not sent');
       return;
     }
-    publishRequest(this.d, k, op, body, (topic, payload, done) =>
+    publishRequest(this.deps, k, op, body, (topic, payload, done) =>
       client.publish(topic, payload, { qos: 1, properties: { correlationData: this.mine } }, done),
     );
   }
 
   /** Disconnects cleanly (the session stays on the broker until it expires); nothing is acknowledged afterwards. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.generation += 1;
-    this.d.clock.clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    this.subscribed = false;
-    this.settleStart();
+    const client = this.detach();
     if (client === null) return;
     await new Promise<void>((resolve) => {
-      const timer = this.d.clock.setTimeout(() => client.end(true, {}, () => resolve()), STOP_WAIT_MS);
+      const timer = this.deps.clock.setTimeout(() => client.end(true, {}, () => resolve()), STOP_WAIT_MS);
       client.end(false, {}, () => {
-        this.d.clock.clearTimeout(timer);
+        this.deps.clock.clearTimeout(timer);
         resolve();
       });
     });
@@ -156,14 +150,19 @@ export class BrokerConsumer implements BrokerSide {
 
   /** Drops the connection at once, without a DISCONNECT and without acknowledging what is being handled: a crash, as the broker sees it (tests, chaos). */
   abort(): void {
+    this.detach()?.end(true);
+  }
+
+  /** What stop() and abort() share: no more reconnects or handling; the client, for the caller to end its way. */
+  private detach(): MqttClient | null {
     this.stopped = true;
     this.generation += 1;
-    this.d.clock.clearTimeout(this.retry);
+    this.deps.clock.clearTimeout(this.retry);
     const client = this.client;
     this.client = null;
     this.subscribed = false;
     this.settleStart();
-    client?.end(true);
+    return client;
   }
 
   private settleStart(): void {
@@ -189,7 +188,7 @@ export class BrokerConsumer implements BrokerSide {
     client.on('error', (err) => {
       if (isDeferredAck(err) || !current()) return;
       if (err instanceof NotAcknowledged) {
-        this.d.log.warn(
+        this.deps.log.warn(
           { reason: err.message },
           'a message could not be stored: dropping the broker connection so that the broker sends it again',
         );
@@ -203,18 +202,19 @@ export class BrokerConsumer implements BrokerSide {
       const was = this.subscribed;
       this.subscribed = false;
       this.client = null;
-      if (was) this.d.log.warn({ broker: publicUrl(this.url) }, 'lost the connection to the broker; reconnecting (broker: not connected)');
+      if (was)
+        this.deps.log.warn({ broker: publicUrl(this.url) }, 'lost the connection to the broker; reconnecting (broker: not connected)');
       this.settleStart();
       if (this.stopped) return;
       const delay = this.backoff.next();
-      this.retry = this.d.clock.setTimeout(() => this.connect(), delay);
+      this.retry = this.deps.clock.setTimeout(() => this.connect(), delay);
       this.retry.unref();
     });
   }
 
   private subscribe(client: MqttClient, sessionPresent: boolean, current: () => boolean): void {
-    const b = this.d.config.baseTopic;
-    const g = this.d.config.sharedGroup;
+    const b = this.deps.config.baseTopic;
+    const g = this.deps.config.sharedGroup;
     // Status with rh 0: every kiosk's retained status at every (re)subscription, since central marks every kiosk
     // offline when it starts (the embedded broker's rule) while, here, the kiosks stayed connected to the broker.
     // Health with rh 1: the retained reports only when the subscription is new (the last ones are in the store).
@@ -239,7 +239,7 @@ export class BrokerConsumer implements BrokerSide {
       this.subscribed = true;
       this.backoff.reset();
       this.lastProblem = null;
-      this.d.log.info(
+      this.deps.log.info(
         { broker: publicUrl(this.url), clientId: this.clientId, group: g, sessionPresent },
         'consuming from the external broker',
       );
@@ -250,17 +250,20 @@ export class BrokerConsumer implements BrokerSide {
   private problem(code: MqttCode, detail: string): void {
     // Once per change: a broker away for an hour is one line, not one per attempt.
     if (this.lastProblem !== `${code} ${detail}`)
-      this.d.log.error({ code, detail, broker: publicUrl(this.url) }, 'cannot consume from the broker (broker: not connected); retrying');
+      this.deps.log.error(
+        { code, detail, broker: publicUrl(this.url) },
+        'cannot consume from the broker (broker: not connected); retrying',
+      );
     this.lastProblem = `${code} ${detail}`;
   }
 
   private async onPublish(topic: string, payload: Buffer, packet: IPublishPacket): Promise<boolean> {
     if (this.stopped) return false;
-    const t = kioskTopic(topic, this.d.config.baseTopic);
+    const t = kioskTopic(topic, this.deps.config.baseTopic);
     const correlation = packet.properties?.correlationData;
     // Another consumer's answer: acknowledged, not ours to handle.
     if (t?.kind === 'response' && correlation !== undefined && !correlation.equals(this.mine)) return true;
-    const decision = await this.d.ingest.handle(topic, payload, t?.kiosk ?? null);
+    const decision = await this.deps.ingest.handle(topic, payload, t?.kiosk ?? null);
     return decision === 'ack' && !this.stopped;
   }
 }

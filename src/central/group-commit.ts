@@ -30,8 +30,8 @@ export class GroupCommit {
   private inFlight: Promise<void> | undefined;
   private readonly maxBatch: number;
 
-  constructor(private readonly d: GroupCommitDeps) {
-    this.maxBatch = d.maxBatch ?? 2000;
+  constructor(private readonly deps: GroupCommitDeps) {
+    this.maxBatch = deps.maxBatch ?? 2000;
   }
 
   get waiting(): number {
@@ -43,13 +43,13 @@ export class GroupCommit {
       this.queue.push({ row, resolve, reject });
       if (this.inFlight !== undefined) return;
       if (this.queue.length >= this.maxBatch) void this.flush();
-      else if (this.timer === undefined) this.timer = this.d.clock.setTimeout(() => void this.flush(), this.d.windowMs);
+      else if (this.timer === undefined) this.timer = this.deps.clock.setTimeout(() => void this.flush(), this.deps.windowMs);
     });
   }
 
   /** Commits what is queued now (after the commit in flight); every waiting publisher learns the outcome. */
   flush(): Promise<void> {
-    this.d.clock.clearTimeout(this.timer);
+    this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (this.inFlight !== undefined) return this.inFlight;
     const batch = this.queue.splice(0, this.maxBatch);
@@ -72,12 +72,12 @@ export class GroupCommit {
     const rows = batch.map((w) => w.row);
     let inserted: boolean[];
     try {
-      inserted = await this.d.insert(rows);
+      inserted = await this.deps.insert(rows);
     } catch (err) {
       for (const w of batch) w.reject(err as Error);
       return;
     }
-    this.d.onCommit?.(rows, inserted, (performance.now() - started) / 1000);
+    this.deps.onCommit?.(rows, inserted, (performance.now() - started) / 1000);
     batch.forEach((w, i) => w.resolve(inserted[i] === true ? 'stored' : 'duplicate'));
   }
 }

@@ -75,15 +75,16 @@ function refuse(reason: RefusalReason, kiosk: KioskId | null): Inbound {
   return { ok: false, reason, kiosk };
 }
 
-export function parseInbound(topic: string, payload: Uint8Array, o: ParseOptions): Inbound {
-  const t = kioskTopic(topic, o.baseTopic);
-  if (t === null) return refuse(o.sender === null ? 'unknown_topic' : 'forged_topic', o.sender);
+export function parseInbound(topic: string, payload: Uint8Array, options: ParseOptions): Inbound {
+  const t = kioskTopic(topic, options.baseTopic);
+  if (t === null) return refuse(options.sender === null ? 'unknown_topic' : 'forged_topic', options.sender);
   const { kiosk, kind, op } = t;
-  if (o.sender !== null && (o.sender.site !== kiosk.site || o.sender.device !== kiosk.device)) return refuse('forged_topic', o.sender);
+  if (options.sender !== null && (options.sender.site !== kiosk.site || options.sender.device !== kiosk.device))
+    return refuse('forged_topic', options.sender);
   const known =
     (op === null && ['checkins', 'rejects', 'status', 'health'].includes(kind)) || (op !== null && kind === 'response' && NAME.test(op));
   if (!known) return refuse(kind === 'request' ? 'forged_topic' : 'unknown_topic', kiosk);
-  if (payload.length > o.maxBytes) return refuse('oversized', kiosk);
+  if (payload.length > options.maxBytes) return refuse('oversized', kiosk);
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8'));
