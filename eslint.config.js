@@ -31,6 +31,41 @@ const systemClockImport = {
   selector: "ImportSpecifier[imported.name='systemClock']",
   message: 'take the Clock you are given; only the composition roots (and the allow-list in eslint.config.js) use systemClock',
 };
+/**
+ * `import()` is not seen by no-restricted-imports, so a layer could reach a forbidden module lazily. This rule applies
+ * the layer's same patterns to every `import('…')` with a literal source, and refuses a computed source outright (it
+ * cannot be checked).
+ */
+const layersPlugin = {
+  rules: {
+    'no-restricted-dynamic-import': {
+      meta: {
+        type: 'problem',
+        schema: [{ type: 'object', properties: { patterns: { type: 'array' } }, additionalProperties: false }],
+      },
+      create(context) {
+        const patterns = (context.options[0]?.patterns ?? []).map((p) => ({ re: new RegExp(p.regex, 'iu'), message: p.message }));
+        return {
+          ImportExpression(node) {
+            const { source } = node;
+            const literal =
+              source.type === 'Literal' && typeof source.value === 'string'
+                ? source.value
+                : source.type === 'TemplateLiteral' && source.expressions.length === 0
+                  ? source.quasis[0].value.cooked
+                  : null;
+            if (literal === null) {
+              context.report({ node, message: 'import() with a computed source cannot be checked against the layer rules' });
+              return;
+            }
+            const hit = patterns.find((p) => p.re.test(literal));
+            if (hit !== undefined) context.report({ node, message: `${hit.message} (dynamic import)` });
+          },
+        };
+      },
+    },
+  },
+};
 
 function layerRules() {
   const forwarder = [
@@ -50,15 +85,8 @@ function layerRules() {
       pkg('serialport'),
       pkg('node-hid'),
     ],
-    // Decoders are pure: no I/O, nothing but the kernel.
-    'src/decode/**/*.ts': [
-      { regex: '^(node:|fs$|net$|child_process$)', message: 'decoders are pure: no I/O imports' },
-      ...['store', 'forwarder', 'http', 'checkin', 'config', 'provision', 'doctor', 'systemd', 'drivers'].map(dir),
-      file('logger.js'),
-      pkg('mqtt'),
-      pkg('better-sqlite3'),
-      ...roots,
-    ],
+    // Decoders are pure: an allow-list, their own folder and the kernel, nothing else (no package, no node:).
+    'src/decode/**/*.ts': [{ regex: '^(?!\\./|\\.\\./core/)', message: 'decoders are pure: they may import only ./ and ../core/' }],
     // The store knows nothing of MQTT, HTTP, scanners or the pipeline that feeds it.
     'src/store/**/*.ts': [
       ...['forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir),
@@ -81,17 +109,44 @@ function layerRules() {
     'src/checkin/**/*.ts': [...['forwarder', 'http', 'provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('fastify'), ...roots],
     'src/http/**/*.ts': [...['provision', 'doctor', 'drivers'].map(dir), pkg('mqtt'), pkg('better-sqlite3'), pkg('serialport'), ...roots],
     'src/config/**/*.ts': [...['store', 'forwarder', 'http', 'checkin', 'provision', 'doctor'].map(dir), pkg('mqtt'), ...roots],
-    'src/provision/**/*.ts': [dir('http'), dir('checkin'), pkg('mqtt'), ...roots],
+    // Provisioning opens scanners through the driver factory the CLI passes in (as AppDeps.driverFactory): it may
+    // name the drivers' types, not build drivers itself.
+    'src/provision/**/*.ts': [
+      dir('http'),
+      dir('checkin'),
+      pkg('mqtt'),
+      {
+        regex: '(^|/)drivers/index\\.js$',
+        allowTypeImports: true,
+        message: 'provisioning gets its driver factory from the CLI (layer rules: eslint.config.js); type imports are fine',
+      },
+      ...roots,
+    ],
     'src/doctor/**/*.ts': [dir('http'), dir('checkin'), dir('provision'), pkg('mqtt'), ...roots],
     'src/systemd/**/*.ts': [...['store', 'forwarder', 'http', 'checkin', 'provision', 'doctor', 'drivers'].map(dir), ...roots],
-    // The composition roots and central may import any layer, but mqtt.js only through src/forwarder/connection.ts.
+    // The kiosk's composition roots (src/app.ts, src/cli/) may import any layer, but mqtt.js only through
+    // src/forwarder/connection.ts.
     'src/*.ts': [pkg('mqtt')],
     'src/cli/**/*.ts': [pkg('mqtt')],
-    'src/central/**/*.ts': [dir('cli'), pkg('mqtt'), pkg('serialport'), pkg('node-hid')],
+    // Central is the second composition root (src/central/app.ts, the receiving side): it reuses the kernel, config,
+    // the store's pieces, the forwarder's contract and connection, and the HTTP helpers, but nothing of the kiosk's
+    // scanners, pipeline, provisioning, doctor, its root or the CLI.
+    'src/central/**/*.ts': [
+      ...['cli', 'drivers', 'checkin', 'provision', 'doctor'].map(dir),
+      { regex: '^\\.\\./app\\.js$', message: 'central may not import the kiosk daemon (src/app.ts)' },
+      pkg('mqtt'),
+      pkg('serialport'),
+      pkg('node-hid'),
+    ],
   };
   return Object.entries(rules).map(([files, patterns]) => ({
     files: [files],
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
+    plugins: { layers: layersPlugin },
+    rules: {
+      // The typescript-eslint variant of no-restricted-imports, for `allowTypeImports` (provision may name driver types).
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+      'layers/no-restricted-dynamic-import': ['error', { patterns }],
+    },
   }));
 }
 

@@ -67,9 +67,11 @@ try {
         return { cpu: cpuSeconds(daemon.pid) - c0, main: threadSeconds(daemon.pid, daemon.pid) - m0, threads };
       },
     });
-    ours.push((d.cpu.cpu / n) * 1e6);
-    console.log(`run ${r + 1}: µs/msg by thread: ${d.cpu.threads}`);
-    main.push((d.cpu.main / n) * 1e6);
+    const { cpu } = d;
+    if (cpu === undefined) throw new Error('the drain took no CPU figures');
+    ours.push((cpu.cpu / n) * 1e6);
+    console.log(`run ${r + 1}: µs/msg by thread: ${cpu.threads}`);
+    main.push((cpu.main / n) * 1e6);
     rate.push(d.perSec);
     const u0 = process.cpuUsage();
     const b = await barePublish(broker.url, CHECKINS, bodies, 100);

@@ -11,6 +11,9 @@ import type { ScannerDriver } from '../src/core/scanner.js';
 
 export type DriverDeps = SerialDriverDeps & HidDriverDeps & EvdevDriverDeps & SimulatedDriverDeps;
 
+/** What a composition root hands to the parts that open scanners (the daemon, provisioning): `createDriver`, or a fake. */
+export type DriverFactory = (entry: ScannerEntry) => ScannerDriver;
+
 export function createDriver(entry: ScannerEntry, deps: DriverDeps = {}): ScannerDriver {
   switch (entry.type) {
     case 'serial':

@@ -36,6 +36,7 @@ const lazyHttp2 = {
 
 const root = new URL('../', import.meta.url);
 
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
   platform: 'node',

@@ -7,7 +7,7 @@ import { createDriver } from '../drivers/index.js';
 import { systemClock, type Clock, type Timer } from './core/clock.js';
 import { TimeZone } from './core/zone.js';
 import type { Frame, ScannerDriver, ScannerStateEvent } from './core/scanner.js';
-import type { ScannerEntry } from '../drivers/config.js';
+import type { DriverFactory, ScannerEntry } from '../drivers/index.js';
 import { DailyTimer, previousOccurrence } from './checkin/auto-checkout.js';
 import { ClockSync } from './checkin/clock-sync.js';
 import { CheckinPipeline } from './checkin/pipeline.js';
@@ -30,7 +30,7 @@ const HTTP_RETRY_MAX_MS = 30_000;
 export interface AppDeps {
   readonly logger: Logger;
   readonly clock?: Clock;
-  readonly driverFactory?: (entry: ScannerEntry) => ScannerDriver;
+  readonly driverFactory?: DriverFactory;
 }
 
 export type ScannerStatus = ScannerStateEvent | { readonly scannerId: string; readonly state: 'stopped' };
@@ -104,7 +104,7 @@ export class App {
     this.startedAt = this.clock.now();
     this.forwarder = new Forwarder({
       config,
-      store: this.store,
+      store: this.store.outbox,
       logger: this.log,
       version: VERSION,
       clock: this.clock,

@@ -53,7 +53,7 @@ export function checkin(site, device, seq) {
 
 async function connect(url, id) {
   const c = await mqtt.connectAsync(url, { clientId: id, protocolVersion: 4, reconnectPeriod: 0, keepalive: 30 });
-  c.stream.setNoDelay?.(true);
+  /** @type {import('node:net').Socket} */ (c.stream).setNoDelay?.(true);
   return c;
 }
 
@@ -65,21 +65,23 @@ async function drain(url, n) {
   await Promise.all(
     clients.map(
       (c, i) =>
-        new Promise((resolve, reject) => {
-          let next = 0;
-          let acked = 0;
-          const pump = () => {
-            while (next < n && next - acked < WINDOW) {
-              c.publish(`qrgate/bench/k${i}/checkins`, bodies[i][next++], { qos: 1 }, (err) => {
-                if (err) return reject(err);
-                acked += 1;
-                if (acked === n) resolve();
-                else pump();
-              });
-            }
-          };
-          pump();
-        }),
+        /** @type {Promise<void>} */ (
+          new Promise((resolve, reject) => {
+            let next = 0;
+            let acked = 0;
+            const pump = () => {
+              while (next < n && next - acked < WINDOW) {
+                c.publish(`qrgate/bench/k${i}/checkins`, bodies[i][next++], { qos: 1 }, (err) => {
+                  if (err) return reject(err);
+                  acked += 1;
+                  if (acked === n) resolve();
+                  else pump();
+                });
+              }
+            };
+            pump();
+          })
+        ),
     ),
   );
   const seconds = (performance.now() - t0) / 1000;
@@ -111,8 +113,8 @@ async function bareSubscribe(seconds) {
   const broker = await Aedes.createBroker();
   const server = createServer(broker.handle);
   server.on('connection', (s) => s.setNoDelay(true));
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `mqtt://127.0.0.1:${server.address().port}`;
+  await /** @type {Promise<void>} */ (new Promise((r) => server.listen(0, '127.0.0.1', () => r())));
+  const url = `mqtt://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   const sub = await connect(url, 'bare-sub');
   const sent = new Map();
   const lat = [];
@@ -136,7 +138,7 @@ async function bareSubscribe(seconds) {
   );
   await sleep(200);
   await Promise.all([...clients, sub].map((c) => c.endAsync(true)));
-  await new Promise((r) => broker.close(r));
+  await /** @type {Promise<void>} */ (new Promise((r) => broker.close(() => r())));
   await new Promise((r) => server.close(r));
   return lat;
 }

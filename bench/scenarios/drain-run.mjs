@@ -10,6 +10,19 @@ import { peakRssMB } from '../../scripts/lib/procfs.mjs';
 import { Cleanup, sleep, tempDir } from '../../scripts/lib/util.mjs';
 
 /** Drains a copy of `fixture` (n rows) through `url`; returns msg/s and the daemon's peak RSS (`before(daemon)`: sampled when drained, returned as `cpu`). */
+/**
+ * What a scenario does around a drain: extra daemon config, and work at its start and end.
+ * @typedef {{ config?: (dir: string) => Record<string, unknown>, start?: (dir: string, daemon: Daemon) => unknown,
+ *   end?: (dir: string, daemon: Daemon) => unknown }} DrainHooks
+ */
+
+/**
+ * @param {{ path: string, keyFile: string }} fixture
+ * @param {number} n
+ * @param {string} url
+ * @param {{ window?: number, during?: DrainHooks, nodeArgs?: string[], before?: (daemon: Daemon) => Record<string, any> }} [options]
+ *   (`before`'s figures come back as `cpu`, whatever the caller measured)
+ */
 export async function daemonDrain(fixture, n, url, { window = 100, during, nodeArgs = [], before } = {}) {
   const cleanup = new Cleanup();
   const tmp = tempDir('bench-drain');

@@ -18,6 +18,7 @@ import { row } from './row.mjs';
  */
 async function readerPair(dir, n, pairs) {
   const { SerialDriver } = await dist('drivers/serial/serial-driver.js');
+  /** @type {{ 'event-loop': number[], serialport: number[] }} */
   const out = { 'event-loop': [], serialport: [] };
   mkdirSync(join(dir, 'readers'));
   const pty = new PtyPair(join(dir, 'readers'));
@@ -25,7 +26,9 @@ async function readerPair(dir, n, pairs) {
   try {
     let index = 0;
     for (let r = 0; r < pairs; r += 1) {
-      for (const reader of r % 2 === 0 ? ['event-loop', 'serialport'] : ['serialport', 'event-loop']) {
+      /** @type {Array<'event-loop' | 'serialport'>} */
+      const order = r % 2 === 0 ? ['event-loop', 'serialport'] : ['serialport', 'event-loop'];
+      for (const reader of order) {
         const driver = new SerialDriver({ id: 'r', type: 'serial', path: pty.scannerPath, terminator: 'cr', reader });
         await driver.start();
         await waitUntil(() => driver.state === 'connected', `the ${reader} reader to connect`);

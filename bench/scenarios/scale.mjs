@@ -24,8 +24,9 @@ async function insertCost(paths, n) {
     const lat = [];
     for (let i = 0; i < n; i += 1) {
       const r = decodeScan(Buffer.from(cccd(900_000 + i)), at, { utcOffsetMinutes: 420 });
+      if (!r.ok) throw new Error(`fixture payload did not decode: ${r.code}`);
       const t = performance.now();
-      store.recordCheckin({
+      store.recorder.recordCheckin({
         scanner: 'bench',
         direction: 'in',
         auto: false,
@@ -53,7 +54,7 @@ async function skeletonDrainPeak(fixture, dir, url) {
     timeout: 600_000,
     env: { ...process.env, ...SERVICE_ENV },
   });
-  return JSON.parse(stdout.trim().split('\n').pop()).peakRssMB;
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}').peakRssMB;
 }
 
 export async function run({ quick }) {

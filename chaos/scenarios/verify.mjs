@@ -7,15 +7,21 @@ export function announced(daemons) {
   return daemons.flatMap((d) => d.messages('check-in committed').map((l) => ({ id: l.id, seq: l.seq })));
 }
 
-/** Opens the store read-only after the daemon stopped: integrity, rows, pending. */
+/** @typedef {{ seq: number, id: string, sent_ms: number | null }} StoreRow */
+
+/**
+ * Opens the store read-only after the daemon stopped: integrity, rows, pending.
+ * @param {string} path
+ * @returns {{ integrity: string, rows: StoreRow[], pending: number, lastSeq: number }}
+ */
 export function inspectStore(path) {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     return {
-      integrity: db.pragma('integrity_check', { simple: true }),
-      rows: db.prepare('SELECT seq, id, sent_ms FROM checkins ORDER BY seq').all(),
-      pending: db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck().get(),
-      lastSeq: db.prepare("SELECT value FROM counters WHERE name = 'seq'").pluck().get(),
+      integrity: /** @type {string} */ (db.pragma('integrity_check', { simple: true })),
+      rows: /** @type {StoreRow[]} */ (db.prepare('SELECT seq, id, sent_ms FROM checkins ORDER BY seq').all()),
+      pending: /** @type {number} */ (db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck().get()),
+      lastSeq: /** @type {number} */ (db.prepare("SELECT value FROM counters WHERE name = 'seq'").pluck().get()),
     };
   } finally {
     db.close();
@@ -25,6 +31,10 @@ export function inspectStore(path) {
 /**
  * Checks: every announced commit is in the store with its seq and at the consumer; the store's seqs are 1..last
  * without a gap and all were received; a seq received twice always carries the same id. Returns problems and figures.
+ */
+/**
+ * @param {{ announcedCommits: any[], store: ReturnType<typeof inspectStore>, received: any[],
+ *   allowMissingAtConsumer?: (row: StoreRow) => boolean }} options
  */
 export function verifyDelivery({ announcedCommits, store, received, allowMissingAtConsumer = () => false }) {
   const problems = [];

@@ -40,7 +40,7 @@ export async function run({ long }) {
     });
     const problems = [...v.problems];
     if (v.maxCopies > 3) problems.push(`a check-in arrived ${v.maxCopies} times`);
-    const resent = store.rows.filter((row) => row.sent_ms > killedAt).length;
+    const resent = store.rows.filter((row) => row.sent_ms !== null && row.sent_ms > killedAt).length;
     return outcome(problems, `killed and wiped mid-drain of ${backlog}; ${resent} rows acknowledged by the new broker; ${v.figures}`);
   } finally {
     await cleanup.run();

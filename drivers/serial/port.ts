@@ -98,26 +98,43 @@ function closePort(port: SerialPort): Promise<void> {
   });
 }
 
+/**
+ * The session's end, told once: the first of several signals (error, end of file, close) ends it, and none after our
+ * own close().
+ */
+class EndLatch {
+  private done = false;
+  private listener: ((err?: unknown) => void) | undefined;
+
+  onEnd(listener: (err?: unknown) => void): void {
+    this.listener = listener;
+  }
+
+  end(err?: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.listener?.(err);
+  }
+
+  /** Our own close: nothing it causes is an end to report. */
+  closing(): void {
+    this.done = true;
+  }
+}
+
 function wrapPort(port: SerialPort): ByteSource {
-  let closing = false;
-  let ended = false;
-  let endListener: ((err?: unknown) => void) | undefined;
-  const end = (err?: unknown): void => {
-    if (ended || closing) return;
-    ended = true;
-    endListener?.(err);
-  };
-  port.on('close', (err: unknown) => end(err ?? undefined));
-  port.on('error', (err: unknown) => end(err));
+  const latch = new EndLatch();
+  port.on('close', (err: unknown) => latch.end(err ?? undefined));
+  port.on('error', (err: unknown) => latch.end(err));
   return {
     onData(listener) {
       port.on('data', (chunk: Buffer) => listener(chunk));
     },
     onEnd(listener) {
-      endListener = listener;
+      latch.onEnd(listener);
     },
     close() {
-      closing = true;
+      latch.closing();
       port.removeAllListeners('data');
       return closePort(port);
     },
@@ -129,27 +146,20 @@ function wrapPort(port: SerialPort): ByteSource {
  * line, fails the read (EIO). Either ends the session, as serialport's disconnect does.
  */
 function wrapEventLoop(port: SerialPort, reader: tty.ReadStream): ByteSource {
-  let closing = false;
-  let ended = false;
-  let endListener: ((err?: unknown) => void) | undefined;
-  const end = (err?: unknown): void => {
-    if (ended || closing) return;
-    ended = true;
-    endListener?.(err);
-  };
-  reader.on('error', (err: unknown) => end(err));
-  reader.on('end', () => end(new Error('the line hung up (end of file)')));
-  port.on('close', (err: unknown) => end(err ?? new Error('serialport closed the port')));
-  port.on('error', (err: unknown) => end(err));
+  const latch = new EndLatch();
+  reader.on('error', (err: unknown) => latch.end(err));
+  reader.on('end', () => latch.end(new Error('the line hung up (end of file)')));
+  port.on('close', (err: unknown) => latch.end(err ?? new Error('serialport closed the port')));
+  port.on('error', (err: unknown) => latch.end(err));
   return {
     onData(listener) {
       reader.on('data', (chunk: Buffer) => listener(chunk));
     },
     onEnd(listener) {
-      endListener = listener;
+      latch.onEnd(listener);
     },
     async close() {
-      closing = true;
+      latch.closing();
       reader.removeAllListeners('data');
       await new Promise<void>((resolve) => {
         if (reader.closed) {

@@ -45,6 +45,7 @@ export async function barePtyInsert(path, pty, frames) {
     db.exec('CREATE TABLE IF NOT EXISTS t (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)');
     const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
     let pending = Buffer.alloc(0);
+    /** @type {(at: number) => void} */
     let committed = () => undefined;
     stream.on('data', (chunk) => {
       pending = Buffer.concat([pending, chunk]);
@@ -56,7 +57,7 @@ export async function barePtyInsert(path, pty, frames) {
     });
     const latencies = [];
     for (const f of frames) {
-      const done = new Promise((resolve) => (committed = resolve));
+      const done = /** @type {Promise<number>} */ (new Promise((resolve) => (committed = resolve)));
       const last = await pty.write(f);
       latencies.push((await done) - last);
       await delay(1);
@@ -79,7 +80,7 @@ export async function barePublish(url, topic, payloads, window) {
     reconnectPeriod: 0,
     clientId: `bare-${process.pid}-${Date.now()}`,
   });
-  client.stream.setNoDelay?.(true);
+  /** @type {import('node:net').Socket} */ (client.stream).setNoDelay?.(true);
   try {
     return await new Promise((resolve, reject) => {
       let next = 0;

@@ -24,7 +24,7 @@ export function freePort() {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -42,6 +42,7 @@ function accepts(port) {
 }
 
 export class Mosquitto {
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   proc = undefined;
   log = '';
 
@@ -104,7 +105,10 @@ export class Mosquitto {
     }
   }
 
-  /** SIGTERM saves the persistence file; SIGKILL does not. */
+  /**
+   * SIGTERM saves the persistence file; SIGKILL does not.
+   * @param {NodeJS.Signals} [signal]
+   */
   async down(signal = 'SIGKILL') {
     const proc = this.proc;
     if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
@@ -145,7 +149,7 @@ export class Consumer {
       const id = /"id":"([^"]+)"/.exec(text);
       if (seq && id) consumer.received.push({ id: id[1], seq: Number(seq[1]), at });
     });
-    await client.subscribeAsync(filter, { qos });
+    await client.subscribeAsync(filter, { qos: /** @type {0 | 1 | 2} */ (qos) });
     return consumer;
   }
 

@@ -14,6 +14,8 @@ const CHILD = fileURLToPath(new URL('./central-child.mjs', import.meta.url));
 /**
  * `brokerUrl` (with `clientId`, `sharedGroup`): a consumer of that external broker instead of the embedded one;
  * `storeUrl`: PostgreSQL instead of the SQLite file. `over` replaces whole sections.
+ * @param {string} dir
+ * @param {{ port?: number, over?: Record<string, unknown>, brokerUrl?: string, storeUrl?: string, clientId?: string, sharedGroup?: string }} [options]
  */
 export function writeCentralConfig(dir, { port, over = {}, brokerUrl, storeUrl, clientId, sharedGroup } = {}) {
   const file = join(dir, 'central.yaml');
@@ -33,10 +35,18 @@ export function writeCentralConfig(dir, { port, over = {}, brokerUrl, storeUrl, 
 }
 
 export class Central {
+  /** @type {Array<Record<string, unknown>>} */
   lines = [];
   stderr = '';
+  /** Set by start(). */
+  url = '';
+  port = 0;
 
   /** `flags`: central-child.mjs flags (then that script runs), or none (then `qrgate central run`). */
+  /**
+   * @param {string} configFile
+   * @param {string[]} [flags]
+   */
   constructor(configFile, flags = []) {
     const argv = flags.length === 0 ? [BIN, 'central', 'run', '--config', configFile] : [CHILD, configFile, ...flags];
     this.proc = track(spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -58,7 +68,11 @@ export class Central {
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** `external`: writeCentralConfig's brokerUrl, storeUrl, clientId and sharedGroup; `url` is then the external broker's. */
+  /**
+   * `external`: writeCentralConfig's brokerUrl, storeUrl, clientId and sharedGroup; `url` is then the external broker's.
+   * @param {string} dir
+   * @param {{ port?: number, flags?: string[], over?: Record<string, unknown>, brokerUrl?: string, storeUrl?: string, clientId?: string, sharedGroup?: string }} [options]
+   */
   static async start(dir, { port, flags = [], over = {}, ...external } = {}) {
     const p = port ?? (await freePort());
     const c = new Central(writeCentralConfig(dir, { port: p, over, ...external }), flags);

@@ -1,7 +1,9 @@
 // Types of daemon.mjs, for the TypeScript test suite (test/helpers/daemon.ts re-exports it).
 
 /** One JSON log line of the daemon (or `{ msg: '(not JSON) …' }`), with `at`: performance.now() of its arrival. */
-export type LogLine = Record<string, unknown> & { msg?: string; at: number };
+// A parsed JSON log line: its fields are whatever the daemon logged, read by name (seq, level, code) in the scenarios.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LogLine = Record<string, any> & { msg?: string; at: number };
 
 export interface DaemonExit {
   readonly code: number | null;

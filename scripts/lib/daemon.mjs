@@ -32,6 +32,10 @@ export class Daemon {
   lines = [];
   stderr = '';
 
+  /**
+   * @param {string} configFile
+   * @param {{ env?: Record<string, string>, nodeArgs?: string[], argvOverride?: string[] }} [options]
+   */
   constructor(configFile, { env = {}, nodeArgs = [], argvOverride } = {}) {
     this.spawnedAt = performance.now();
     // As the service runs it (also for a script run instead, such as the bench skeleton: same heap settings).

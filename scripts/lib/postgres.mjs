@@ -26,6 +26,13 @@ export function postgresBin() {
   return join(ROOT_DIR, String(Math.max(...majors.map(Number))), 'bin');
 }
 
+/** The bin folder, where requirePostgres() was already asked. */
+function binDir() {
+  const dir = postgresBin();
+  if (dir === null) throw new Error('PostgreSQL is not installed (requirePostgres() says what to install)');
+  return dir;
+}
+
 export function requirePostgres() {
   if (postgresBin() === null) {
     throw new Error(
@@ -35,6 +42,7 @@ export function requirePostgres() {
 }
 
 /** Who runs the server: ourselves, or (as root) an unprivileged user. */
+/** @returns {{ uid: number, gid: number, name: string } | null} */
 function serverUser() {
   if (process.getuid?.() !== 0) return null;
   for (const name of ['postgres', 'nobody']) {
@@ -62,6 +70,12 @@ function serverEnv() {
   return env;
 }
 
+/**
+ * @param {{ uid: number, gid: number } | null} user
+ * @param {string} bin
+ * @param {string[]} args
+ * @returns {[string, string[]]}
+ */
 function asUser(user, bin, args) {
   return user === null
     ? [bin, args]
@@ -69,6 +83,7 @@ function asUser(user, bin, args) {
 }
 
 export class Postgres {
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   proc = undefined;
   log = '';
 
@@ -105,7 +120,7 @@ export class Postgres {
 
   initdb() {
     if (this.serverUser !== null) chownSync(this.dir, this.serverUser.uid, this.serverUser.gid);
-    const [cmd, args] = asUser(this.serverUser, join(postgresBin(), 'initdb'), [
+    const [cmd, args] = asUser(this.serverUser, join(binDir(), 'initdb'), [
       '-D',
       this.data,
       '-U',
@@ -134,7 +149,7 @@ export class Postgres {
       ...this.settings,
     };
     const argv = ['-D', this.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-    const [cmd, args] = asUser(this.serverUser, join(postgresBin(), 'postgres'), argv);
+    const [cmd, args] = asUser(this.serverUser, join(binDir(), 'postgres'), argv);
     const proc = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.dir, env: serverEnv() }));
     proc.stderr.setEncoding('utf8').on('data', (d) => (this.log += d));
     this.proc = proc;
@@ -162,6 +177,7 @@ export class Postgres {
    * Stops the server: SIGINT is PostgreSQL's fast shutdown (clients disconnected, a checkpoint written); SIGTERM
    * its smart one (waits for clients to leave); SIGKILL kills the postmaster and every backend at once (a crash:
    * the next up() recovers from the WAL).
+   * @param {NodeJS.Signals} [signal]
    */
   async down(signal = 'SIGINT') {
     const proc = this.proc;

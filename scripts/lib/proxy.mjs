@@ -9,6 +9,9 @@ export class Proxy {
   #pairs = new Set();
   blackhole = false;
   connections = 0;
+  /** Set by listen(). */
+  port = 0;
+  url = '';
 
   constructor(targetPort, oneWayDelayMs = 0) {
     this.targetPort = targetPort;
@@ -60,6 +63,6 @@ export class Proxy {
       upstream.destroy();
     }
     this.#pairs.clear();
-    await new Promise((r) => this.#server?.close(r) ?? r());
+    await /** @type {Promise<void>} */ (new Promise((r) => (this.#server ? this.#server.close(() => r()) : r())));
   }
 }

@@ -18,7 +18,9 @@ export function requireSocat() {
 }
 
 export class PtyPair {
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   #proc = undefined;
+  /** @type {number | undefined} */
   #hostFd = undefined;
   #ownsDir;
 

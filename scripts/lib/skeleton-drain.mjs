@@ -13,36 +13,38 @@ const db = new Database(path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -2000');
-const total = db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck().get();
+const total = /** @type {number} */ (db.prepare('SELECT COUNT(*) FROM checkins WHERE sent_ms IS NULL').pluck().get());
 const next = db.prepare('SELECT seq, sealed FROM checkins WHERE sent_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?');
 const mark = db.prepare('UPDATE checkins SET sent_ms = ? WHERE seq BETWEEN ? AND ?');
 const client = await mqtt.connectAsync(url, { protocolVersion: 5, clean: true, reconnectPeriod: 0 });
-client.stream.setNoDelay?.(true);
+/** @type {import('node:net').Socket} */ (client.stream).setNoDelay?.(true);
 const start = performance.now();
-await new Promise((resolve, reject) => {
-  let last = 0;
-  let acked = 0;
-  const sendWindow = () => {
-    const rows = next.all(last, WINDOW);
-    if (rows.length === 0) return;
-    let left = rows.length;
-    const first = rows[0].seq;
-    last = rows[rows.length - 1].seq;
-    for (const r of rows) {
-      client.publish('bench/skeleton', r.sealed, { qos: 1 }, (err) => {
-        if (err) return reject(err);
-        acked += 1;
-        left -= 1;
-        if (left > 0) return;
-        mark.run(Date.now(), first, last);
-        if (acked >= total) resolve();
-        else sendWindow();
-      });
-    }
-  };
-  if (total === 0) resolve();
-  else sendWindow();
-});
+await /** @type {Promise<void>} */ (
+  new Promise((resolve, reject) => {
+    let last = 0;
+    let acked = 0;
+    const sendWindow = () => {
+      const rows = /** @type {Array<{ seq: number, sealed: Buffer }>} */ (next.all(last, WINDOW));
+      if (rows.length === 0) return;
+      let left = rows.length;
+      const first = rows[0].seq;
+      last = rows[rows.length - 1].seq;
+      for (const r of rows) {
+        client.publish('bench/skeleton', r.sealed, { qos: 1 }, (err) => {
+          if (err) return reject(err);
+          acked += 1;
+          left -= 1;
+          if (left > 0) return;
+          mark.run(Date.now(), first, last);
+          if (acked >= total) resolve();
+          else sendWindow();
+        });
+      }
+    };
+    if (total === 0) resolve();
+    else sendWindow();
+  })
+);
 const perSec = total / ((performance.now() - start) / 1000);
 const peakRssMB = peakOf(process.pid);
 console.log(JSON.stringify({ msg: 'drained', perSec, peakRssMB }));

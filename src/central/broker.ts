@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from '../logger.js';
-import type { BrokerSide } from './broker-side.js';
+import type { RequestOp, RequestPayloads } from '../forwarder/contract.js';
+import { publishRequest, type BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
 import type { Ingest } from './ingest.js';
 import { kioskOfUsername, verifyKioskPassword } from './kiosk-credentials.js';
@@ -46,7 +47,7 @@ export class EmbeddedBroker implements BrokerSide {
   private oversizedSinceLog = 0;
   url = '';
 
-  constructor(private readonly d: BrokerDeps) {}
+  constructor(private readonly deps: BrokerDeps) {}
 
   get connectedClients(): number {
     return this.aedes?.connectedClients ?? 0;
@@ -59,7 +60,7 @@ export class EmbeddedBroker implements BrokerSide {
   }
 
   async start(): Promise<string> {
-    const { config: c, log } = this.d;
+    const { config: c, log } = this.deps;
     if (c.allowAnonymous)
       log.warn(
         { code: 'W_CENTRAL_ANONYMOUS' },
@@ -71,7 +72,7 @@ export class EmbeddedBroker implements BrokerSide {
         if (client === null) return done(null);
         const id = this.identities.get(client);
         if (id === undefined) return done(new Error('not authenticated'));
-        this.d.ingest.handle(packet.topic, packet.payload as Buffer, id.kiosk).then(
+        this.deps.ingest.handle(packet.topic, packet.payload as Buffer, id.kiosk).then(
           (decision) => done(decision === 'ack' ? null : new Error('refused')),
           () => done(new Error('ingest failed')),
         );
@@ -112,11 +113,10 @@ export class EmbeddedBroker implements BrokerSide {
   }
 
   /** Publishes a request to a kiosk (QoS 1; its persistent session keeps it while it is away). */
-  request(k: KioskId, op: string, body: object): void {
-    const topic = `${this.d.config.baseTopic}/${k.site}/${k.device}/request/${op}`;
-    this.aedes?.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false }, (err) => {
-      if (err) this.d.log.warn({ err: err.message, op }, 'could not publish a kiosk request');
-    });
+  request<Op extends RequestOp>(k: KioskId, op: Op, body: RequestPayloads[Op]): void {
+    publishRequest(this.deps, k, op, body, (topic, payload, done) =>
+      this.aedes?.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, done),
+    );
   }
 
   async stop(): Promise<void> {
@@ -131,11 +131,11 @@ export class EmbeddedBroker implements BrokerSide {
 
   /** A connection cut for an oversized packet: counted as refused `oversized`, logged without a byte of it. */
   private oversized(announced: number): void {
-    this.d.metrics.refuse('oversized');
+    this.deps.metrics.refuse('oversized');
     this.oversizedSinceLog += 1;
     const now = performance.now();
     if (now - this.oversizedLoggedAt < OVERSIZED_LOG_MS) return;
-    this.d.log.warn(
+    this.deps.log.warn(
       { reason: 'oversized', announcedBytes: announced, connections: this.oversizedSinceLog },
       'mqtt connection cut: a packet larger than broker.maxMessageBytes was announced',
     );
@@ -150,8 +150,8 @@ export class EmbeddedBroker implements BrokerSide {
     done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void,
   ): void {
     const refuse = (why: string): void => {
-      this.d.metrics.authFailures.inc();
-      this.d.log.warn({ reason: why }, 'mqtt connection refused');
+      this.deps.metrics.authFailures.inc();
+      this.deps.log.warn({ reason: why }, 'mqtt connection refused');
       done(Object.assign(new Error(why), { returnCode: 4 }), null);
     };
     const socket = client.conn as Partial<TLSSocket>;
@@ -162,7 +162,7 @@ export class EmbeddedBroker implements BrokerSide {
     )
       return refuse('client certificate not signed by broker.listen.tls.ca');
     if (username === undefined || username === '') {
-      if (!this.d.config.allowAnonymous) return refuse('no user name');
+      if (!this.deps.config.allowAnonymous) return refuse('no user name');
       this.identities.set(client, { kiosk: null });
       return done(null, true);
     }
@@ -172,7 +172,7 @@ export class EmbeddedBroker implements BrokerSide {
     const cn =
       typeof socket.getPeerCertificate === 'function' && socket.authorized === true ? socket.getPeerCertificate().subject?.CN : undefined;
     if (cn !== undefined && cn !== username) return refuse('client certificate issued to another kiosk (its CN must be SITE/DEVICE)');
-    this.d.store.kioskPassword(kiosk).then(
+    this.deps.store.kioskPassword(kiosk).then(
       (stored) => {
         if (stored === null || password === undefined || !verifyKioskPassword(password.toString('utf8'), stored))
           return refuse('unknown kiosk or wrong password');
@@ -181,7 +181,7 @@ export class EmbeddedBroker implements BrokerSide {
       },
       (err: unknown) => {
         // The store does not answer: refused as "server unavailable" (3), so the kiosk tries again later.
-        this.d.log.error({ err }, 'could not check a kiosk password');
+        this.deps.log.error({ err }, 'could not check a kiosk password');
         done(Object.assign(new Error('store unavailable'), { returnCode: 3 }), null);
       },
     );
@@ -189,7 +189,7 @@ export class EmbeddedBroker implements BrokerSide {
 
   private allowSubscription(client: Client, sub: Subscription): boolean {
     const kiosk = this.identities.get(client)?.kiosk;
-    const base = this.d.config.baseTopic;
+    const base = this.deps.config.baseTopic;
     const parts = sub.topic.split('/');
     const ok =
       kiosk !== undefined &&
@@ -199,8 +199,8 @@ export class EmbeddedBroker implements BrokerSide {
       !parts.slice(0, -1).some((p) => p === '+' || p === '#') &&
       (kiosk === null || sub.topic.startsWith(`${base}/${kiosk.site}/${kiosk.device}/request/`));
     if (!ok) {
-      this.d.metrics.refusedSubscriptions.inc();
-      this.d.log.warn({ site: kiosk?.site, device: kiosk?.device }, 'subscription refused (outside the kiosk’s request topics)');
+      this.deps.metrics.refusedSubscriptions.inc();
+      this.deps.log.warn({ site: kiosk?.site, device: kiosk?.device }, 'subscription refused (outside the kiosk’s request topics)');
     }
     return ok;
   }

@@ -10,6 +10,7 @@ import { envKeys, type EnvKey } from '../config/env.js';
 import { ConfigError, type ConfigProblem } from '../config/load.js';
 import { isValidTimeZone } from '../core/zone.js';
 import { CentralConfigSchema, type CentralConfig } from './config-schema.js';
+import { deepFreeze, dropNulls } from '../config/tree.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,24 +27,6 @@ function setPath(target: Json, path: readonly string[], value: unknown): void {
     node = node[key] as Json;
   }
   node[path[path.length - 1] as string] = value;
-}
-
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (!isObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, dropNulls(v)]),
-  );
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 const dotted = (pointer: string): string =>

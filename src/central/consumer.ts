@@ -17,6 +17,7 @@
  * under its own topics. Nothing here relies on arrival order: the Ingest and the gap watcher work by seq.
  */
 import type { Clock, Timer } from '../core/clock.js';
+import type { MqttCode } from '../core/codes.js';
 import { Backoff } from '../forwarder/backoff.js';
 import {
   classifyError,
@@ -29,9 +30,9 @@ import {
   type IPublishPacket,
   type MqttClient,
 } from '../forwarder/connection.js';
-import type { MqttCode } from '../core/codes.js';
 import type { Logger } from '../logger.js';
-import type { BrokerSide } from './broker-side.js';
+import type { RequestOp, RequestPayloads } from '../forwarder/contract.js';
+import { publishRequest, type BrokerSide } from './broker-side.js';
 import type { CentralConfig } from './config-schema.js';
 import type { Ingest } from './ingest.js';
 import { kioskTopic } from './parse.js';
@@ -95,13 +96,13 @@ export class BrokerConsumer implements BrokerSide {
   private readonly clientId: string;
   private readonly mine: Buffer;
 
-  constructor(private readonly d: ConsumerDeps) {
-    if (d.config.url === undefined || d.config.clientId === undefined)
+  constructor(private readonly deps: ConsumerDeps) {
+    if (deps.config.url === undefined || deps.config.clientId === undefined)
       throw new Error('BrokerConsumer needs broker.url and broker.clientId');
-    this.url = d.config.url;
-    this.clientId = d.config.clientId;
+    this.url = deps.config.url;
+    this.clientId = deps.config.clientId;
     this.mine = Buffer.from(this.clientId, 'utf8');
-    this.backoff = d.backoff ?? new Backoff(500, 15_000);
+    this.backoff = deps.backoff ?? new Backoff(500, 15_000);
   }
 
   get connectedClients(): number {
@@ -119,7 +120,7 @@ export class BrokerConsumer implements BrokerSide {
    * connects; resolves once subscribed, or after the first failed attempt (it keeps retrying; /health says so).
    */
   async start(): Promise<string> {
-    const c = this.d.config;
+    const c = this.deps.config;
     this.options = consumerOptions({
       clientId: this.clientId,
       username: c.username,
@@ -134,7 +135,7 @@ export class BrokerConsumer implements BrokerSide {
     });
     const host = new URL(this.url).hostname;
     if (this.url.startsWith('mqtt://') && !['localhost', '127.0.0.1', '[::1]', '::1'].includes(host)) {
-      this.d.log.warn(
+      this.deps.log.warn(
         { code: 'W_MQTT_PLAINTEXT', broker: publicUrl(this.url) },
         'broker.url is plain mqtt:// to another host: documents and the password cross the network readable (use mqtts://)',
       );
@@ -148,32 +149,25 @@ export class BrokerConsumer implements BrokerSide {
   }
 
   /** Publishes a request to a kiosk, QoS 1, with this client id as correlation data; dropped while disconnected (the gap check asks again). */
-  request(k: KioskId, op: string, body: object): void {
+  request<Op extends RequestOp>(k: KioskId, op: Op, body: RequestPayloads[Op]): void {
     const client = this.client;
     if (client === null || !this.subscribed) {
-      this.d.log.debug({ site: k.site, device: k.device, op }, 'not connected to the broker: request not sent');
+      this.deps.log.debug({ site: k.site, device: k.device, op }, 'not connected to the broker: request not sent');
       return;
     }
-    const topic = `${this.d.config.baseTopic}/${k.site}/${k.device}/request/${op}`;
-    client.publish(topic, JSON.stringify(body), { qos: 1, properties: { correlationData: this.mine } }, (err) => {
-      if (err) this.d.log.warn({ err: err.message, op }, 'could not publish a kiosk request');
-    });
+    publishRequest(this.deps, k, op, body, (topic, payload, done) =>
+      client.publish(topic, payload, { qos: 1, properties: { correlationData: this.mine } }, done),
+    );
   }
 
   /** Disconnects cleanly (the session stays on the broker until it expires); nothing is acknowledged afterwards. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.generation += 1;
-    this.d.clock.clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    this.subscribed = false;
-    this.settleStart();
+    const client = this.detach();
     if (client === null) return;
     await new Promise<void>((resolve) => {
-      const timer = this.d.clock.setTimeout(() => client.end(true, {}, () => resolve()), STOP_WAIT_MS);
+      const timer = this.deps.clock.setTimeout(() => client.end(true, {}, () => resolve()), STOP_WAIT_MS);
       client.end(false, {}, () => {
-        this.d.clock.clearTimeout(timer);
+        this.deps.clock.clearTimeout(timer);
         resolve();
       });
     });
@@ -181,14 +175,19 @@ export class BrokerConsumer implements BrokerSide {
 
   /** Drops the connection at once, without a DISCONNECT and without acknowledging what is being handled: a crash, as the broker sees it (tests, chaos). */
   abort(): void {
+    this.detach()?.end(true);
+  }
+
+  /** What stop() and abort() share: no more reconnects or handling; the client, for the caller to end its way. */
+  private detach(): MqttClient | null {
     this.stopped = true;
     this.generation += 1;
-    this.d.clock.clearTimeout(this.retry);
+    this.deps.clock.clearTimeout(this.retry);
     const client = this.client;
     this.client = null;
     this.subscribed = false;
     this.settleStart();
-    client?.end(true);
+    return client;
   }
 
   private settleStart(): void {
@@ -209,7 +208,7 @@ export class BrokerConsumer implements BrokerSide {
     let explained = false;
     client.on('connect', (connack) => {
       if (!current()) return;
-      acceptedAt = this.d.clock.now().getTime();
+      acceptedAt = this.deps.clock.now().getTime();
       this.subscribe(client, connack.sessionPresent, current, () => (explained = true));
     });
     client.on('disconnect', (packet) => {
@@ -228,7 +227,7 @@ export class BrokerConsumer implements BrokerSide {
       if (err instanceof NotAcknowledged) {
         // Once per outage of the store, not once per message in hand (up to 500 at every reconnect).
         if (!this.storeFailing)
-          this.d.log.warn(
+          this.deps.log.warn(
             { reason: err.message },
             'a message could not be stored: dropping the broker connection so that the broker sends it again',
           );
@@ -244,12 +243,13 @@ export class BrokerConsumer implements BrokerSide {
       const was = this.subscribed;
       this.subscribed = false;
       this.client = null;
-      if (was) this.d.log.warn({ broker: publicUrl(this.url) }, 'lost the connection to the broker; reconnecting (broker: not connected)');
+      if (was)
+        this.deps.log.warn({ broker: publicUrl(this.url) }, 'lost the connection to the broker; reconnecting (broker: not connected)');
       this.settleStart();
       if (this.stopped) return;
       if (acceptedAt === null || explained) this.takeoverCloses = 0;
       else {
-        const young = this.d.clock.now().getTime() - acceptedAt < TAKEOVER_SHORT_MS;
+        const young = this.deps.clock.now().getTime() - acceptedAt < TAKEOVER_SHORT_MS;
         this.takeoverCloses = young ? this.takeoverCloses + 1 : 1;
         if (this.takeoverCloses >= TAKEOVER_CLOSES)
           return this.takenOver(
@@ -257,14 +257,14 @@ export class BrokerConsumer implements BrokerSide {
           );
       }
       const delay = this.backoff.next();
-      this.retry = this.d.clock.setTimeout(() => this.connect(), delay);
+      this.retry = this.deps.clock.setTimeout(() => this.connect(), delay);
       this.retry.unref();
     });
   }
 
   private subscribe(client: MqttClient, sessionPresent: boolean, current: () => boolean, endingIt: () => void): void {
-    const b = this.d.config.baseTopic;
-    const g = this.d.config.sharedGroup;
+    const b = this.deps.config.baseTopic;
+    const g = this.deps.config.sharedGroup;
     // Status with rh 0: every kiosk's retained status at every (re)subscription, since central marks every kiosk
     // offline when it starts (the embedded broker's rule) while, here, the kiosks stayed connected to the broker.
     // Health with rh 1: the retained reports only when the subscription is new (the last ones are in the store).
@@ -290,7 +290,7 @@ export class BrokerConsumer implements BrokerSide {
       this.subscribed = true;
       if (!this.storeFailing) this.backoff.reset();
       this.lastProblem = null;
-      this.d.log.info(
+      this.deps.log.info(
         { broker: publicUrl(this.url), clientId: this.clientId, group: g, sessionPresent },
         'consuming from the external broker',
       );
@@ -310,38 +310,41 @@ export class BrokerConsumer implements BrokerSide {
     this.fatal = { code, detail };
     this.stopped = true;
     this.generation += 1;
-    this.d.clock.clearTimeout(this.retry);
+    this.deps.clock.clearTimeout(this.retry);
     const client = this.client;
     this.client = null;
     this.subscribed = false;
     client?.end(true);
-    this.d.log.fatal(
+    this.deps.log.fatal(
       { code, clientId: this.clientId, broker: publicUrl(this.url), detail },
       `another process is connected to the broker under this consumer's client id "${this.clientId}" and took its session over: stopping, not reconnecting (two processes would take the session from each other for ever). Fix: give every central process its own broker.clientId, then start this one again`,
     );
     this.settleStart();
-    this.d.onFatal?.(code, detail);
+    this.deps.onFatal?.(code, detail);
   }
 
-  private problem(code: string, detail: string): void {
+  private problem(code: MqttCode, detail: string): void {
     // Once per change: a broker away for an hour is one line, not one per attempt.
     if (this.lastProblem !== `${code} ${detail}`)
-      this.d.log.error({ code, detail, broker: publicUrl(this.url) }, 'cannot consume from the broker (broker: not connected); retrying');
+      this.deps.log.error(
+        { code, detail, broker: publicUrl(this.url) },
+        'cannot consume from the broker (broker: not connected); retrying',
+      );
     this.lastProblem = `${code} ${detail}`;
   }
 
   private async onPublish(topic: string, payload: Buffer, packet: IPublishPacket): Promise<boolean> {
     if (this.stopped) return false;
-    const t = kioskTopic(topic, this.d.config.baseTopic);
+    const t = kioskTopic(topic, this.deps.config.baseTopic);
     const correlation = packet.properties?.correlationData;
     // Another consumer's answer: acknowledged, not ours to handle.
     if (t?.kind === 'response' && correlation !== undefined && !correlation.equals(this.mine)) return true;
-    const decision = await this.d.ingest.handle(topic, payload, t?.kiosk ?? null);
+    const decision = await this.deps.ingest.handle(topic, payload, t?.kiosk ?? null);
     // A check-in or reject stored (a status is acknowledged without the store) ends the outage.
     if (decision === 'ack' && this.storeFailing && (t?.kind === 'checkins' || t?.kind === 'rejects')) {
       this.storeFailing = false;
       this.backoff.reset();
-      this.d.log.info('storing again');
+      this.deps.log.info('storing again');
     }
     return decision === 'ack' && !this.stopped;
   }

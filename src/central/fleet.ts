@@ -58,25 +58,25 @@ export interface FleetDeps {
 
 const MAX_RANGES_SHOWN = 20;
 
-export async function buildFleet(d: FleetDeps): Promise<Fleet> {
-  const now = d.clock.now().getTime();
-  const iso = (ms: number | null): string | null => (ms === null ? null : d.zone.iso(ms));
-  const dayStart = d.zone.startOfDay(now);
+export async function buildFleet(deps: FleetDeps): Promise<Fleet> {
+  const now = deps.clock.now().getTime();
+  const iso = (ms: number | null): string | null => (ms === null ? null : deps.zone.iso(ms));
+  const dayStart = deps.zone.startOfDay(now);
   const [counts, persons, known, stored] = await Promise.all([
-    d.store.kioskCountsSince(dayStart),
-    d.store.personsSince(dayStart),
-    d.store.knownKiosks(),
-    d.store.allKioskStates(),
+    deps.store.kioskCountsSince(dayStart),
+    deps.store.personsSince(dayStart),
+    deps.store.knownKiosks(),
+    deps.store.allKioskStates(),
   ]);
   // Another central process sharing the store may have heard from a kiosk since this one did.
-  for (const s of stored) d.tracker.adopt(s);
+  for (const s of stored) deps.tracker.adopt(s);
   const ids = new Map<string, KioskId>();
-  for (const k of [...known, ...d.tracker.all()]) ids.set(kioskKey(k), { site: k.site, device: k.device });
+  for (const k of [...known, ...deps.tracker.all()]) ids.set(kioskKey(k), { site: k.site, device: k.device });
   const sorted = [...ids.values()].sort((a, b) => kioskKey(a).localeCompare(kioskKey(b)));
-  const completeness = await Promise.all(sorted.map((k) => d.gaps.cached(k)));
+  const completeness = await Promise.all(sorted.map((k) => deps.gaps.cached(k)));
   const kiosks = sorted.map((k, i): FleetKiosk => {
-    const s = d.tracker.state(k);
-    const h = d.tracker.healthOf(k);
+    const s = deps.tracker.state(k);
+    const h = deps.tracker.healthOf(k);
     const c = completeness[i] as Completeness;
     const state = s?.state ?? 'offline';
     const quietSince = Math.max(s?.lastCheckinMs ?? 0, s?.sinceMs ?? 0);
@@ -96,7 +96,7 @@ export async function buildFleet(d: FleetDeps): Promise<Fleet> {
       version: s?.version ?? null,
       pending: h?.pending ?? null,
       oldestPendingAgeSec: h?.oldestPendingAgeSec ?? null,
-      silent: state === 'online' && now - quietSince >= d.silentAfterMs,
+      silent: state === 'online' && now - quietSince >= deps.silentAfterMs,
       clockSynced: s?.lastClockSynced ?? null,
       scanners: h?.scanners ?? [],
       lastSeq: h?.lastSeq ?? null,
@@ -118,7 +118,7 @@ export async function buildFleet(d: FleetDeps): Promise<Fleet> {
       persons: persons.get(site) ?? 0,
     },
   }));
-  return { at: d.zone.iso(now), kiosks, sites };
+  return { at: deps.zone.iso(now), kiosks, sites };
 }
 
 export function fleetTotals(f: Fleet): FleetTotals {

@@ -5,7 +5,7 @@
  * the kiosk answers it no longer has, or cannot read, becomes *lost*.
  */
 import type { Clock, Timer } from '../core/clock.js';
-import type { HealthMessage, ResendResult } from '../forwarder/contract.js';
+import type { HealthMessage, RequestPayloads, ResendResult } from '../forwarder/contract.js';
 import { RESEND_MAX_RANGE } from '../forwarder/schemas.js';
 import type { Logger } from '../logger.js';
 import type { KioskTracker } from './kiosk-tracker.js';
@@ -48,7 +48,7 @@ export interface GapDeps {
   readonly log: Logger;
   readonly resendAfterMs: number;
   /** Publishes `body` to the kiosk's `B/request/{op}`. */
-  readonly request: (k: KioskId, op: 'resend' | 'health', body: object) => void;
+  readonly request: <Op extends 'resend' | 'health'>(k: KioskId, op: Op, body: RequestPayloads[Op]) => void;
   readonly onResend?: () => void;
   /**
    * With a store shared by several central processes, check-ins of a kiosk may be stored by another one: every
@@ -68,15 +68,15 @@ export class GapWatcher {
   private ticking = false;
   private lastRescan = -Infinity;
 
-  constructor(private readonly d: GapDeps) {}
+  constructor(private readonly deps: GapDeps) {}
 
   start(): void {
-    this.timer = this.d.clock.setInterval(() => void this.safeTick(), TICK_MS);
+    this.timer = this.deps.clock.setInterval(() => void this.safeTick(), TICK_MS);
     this.timer.unref();
   }
 
   stop(): void {
-    this.d.clock.clearInterval(this.timer);
+    this.deps.clock.clearInterval(this.timer);
   }
 
   touch(k: KioskId): void {
@@ -100,14 +100,14 @@ export class GapWatcher {
     // Below the last contiguous seq every row is stored or lost for good (retention only raises the floor): reading
     // from there keeps a check O(new rows), not O(every row the kiosk ever sent).
     const known = this.cache.get(kioskKey(k))?.contiguousSeq ?? this.contiguous.get(kioskKey(k)) ?? 0;
-    const { gaps, maxSeq } = await this.d.store.seqGaps(k, known);
-    const lastSeq = this.d.tracker.healthOf(k)?.lastSeq ?? 0;
+    const { gaps, maxSeq } = await this.deps.store.seqGaps(k, known);
+    const lastSeq = this.deps.tracker.healthOf(k)?.lastSeq ?? 0;
     const missing = lastSeq > maxSeq ? [...gaps, { from: maxSeq + 1, to: lastSeq }] : gaps;
-    const lost = await this.d.store.lostRanges(k);
+    const lost = await this.deps.store.lostRanges(k);
     const open = subtract(missing, lost);
     const first = open[0];
     const top = Math.max(maxSeq, lastSeq);
-    const pending = this.d.tracker.healthOf(k)?.pending ?? 0;
+    const pending = this.deps.tracker.healthOf(k)?.pending ?? 0;
     return {
       contiguousSeq: first === undefined ? top : first.from - 1,
       open,
@@ -124,15 +124,15 @@ export class GapWatcher {
       ...r.missing.map(([from, to]) => ({ from, to, reason: 'missing' as const })),
       ...r.unreadable.map((s) => ({ from: s, to: s, reason: 'unreadable' as const })),
     ];
-    const known = await this.d.store.lostRanges(k);
+    const known = await this.deps.store.lostRanges(k);
     // A joined request also covers seqs stored here: what the kiosk no longer has among those is not lost.
     const { open } = await this.compute(k);
     const fresh = lost
       .flatMap((l) => subtract([l], subtract([l], open)).map((r) => ({ ...r, reason: l.reason })))
       .filter((l) => subtract([l], known).length > 0);
     if (fresh.length > 0) {
-      await this.d.store.addLost(k, fresh, this.d.clock.now().getTime());
-      this.d.log.warn(
+      await this.deps.store.addLost(k, fresh, this.deps.clock.now().getTime());
+      this.deps.log.warn(
         { site: k.site, device: k.device, ranges: fresh.length, seqs: countSeqs(fresh) },
         'check-ins the kiosk no longer has are marked lost',
       );
@@ -151,19 +151,19 @@ export class GapWatcher {
     try {
       await this.tick();
     } catch (err) {
-      this.d.log.error({ err }, 'gap check failed');
+      this.deps.log.error({ err }, 'gap check failed');
     } finally {
       this.ticking = false;
     }
   }
 
   async tick(): Promise<void> {
-    const now = this.d.clock.now().getTime();
-    const every = this.d.rescanAllMs;
+    const now = this.deps.clock.now().getTime();
+    const every = this.deps.rescanAllMs;
     // The first round looks at every known kiosk (gaps left by the last run); later ones, with a shared store, again.
     if (this.lastRescan === -Infinity || (every !== undefined && now - this.lastRescan >= every)) {
       this.lastRescan = now;
-      for (const k of await this.d.store.knownKiosks()) this.touch(k);
+      for (const k of await this.deps.store.knownKiosks()) this.touch(k);
     }
     for (const [key, k] of this.dirty) {
       const c = await this.completeness(k);
@@ -171,18 +171,18 @@ export class GapWatcher {
         this.dirty.delete(key);
         continue;
       }
-      const health = this.d.tracker.healthOf(k);
+      const health = this.deps.tracker.healthOf(k);
       const resentAt = this.lastResend.get(key) ?? -Infinity;
       // A report from before the last resend (or older than the resend period) says nothing of the gap now.
-      if (health === undefined || health.pending > 0 || health.at <= resentAt || now - health.at > this.d.resendAfterMs) {
+      if (health === undefined || health.pending > 0 || health.at <= resentAt || now - health.at > this.deps.resendAfterMs) {
         // Closing, or not known: ask for a fresh report rather than wait for the kiosk's next minute.
-        if (now - (this.lastHealthAsk.get(key) ?? -Infinity) >= Math.min(this.d.resendAfterMs, 5000)) {
+        if (now - (this.lastHealthAsk.get(key) ?? -Infinity) >= Math.min(this.deps.resendAfterMs, 5000)) {
           this.lastHealthAsk.set(key, now);
-          this.d.request(k, 'health', {});
+          this.deps.request(k, 'health', {});
         }
         continue;
       }
-      if (now - resentAt < this.d.resendAfterMs) continue;
+      if (now - resentAt < this.deps.resendAfterMs) continue;
       this.lastResend.set(key, now);
       // Every open range at once (one request each), at most RESEND_MAX_RANGE seqs in all per round.
       let budget = RESEND_MAX_RANGE;
@@ -190,9 +190,9 @@ export class GapWatcher {
         if (budget <= 0) break;
         const range = { from: r.from, to: Math.min(r.to, r.from + budget - 1) };
         budget -= range.to - range.from + 1;
-        this.d.log.info({ site: k.site, device: k.device, ...range }, 'asking the kiosk to resend a missing range');
-        this.d.onResend?.();
-        this.d.request(k, 'resend', { ...range, tid: `resend-${range.from}-${range.to}` });
+        this.deps.log.info({ site: k.site, device: k.device, ...range }, 'asking the kiosk to resend a missing range');
+        this.deps.onResend?.();
+        this.deps.request(k, 'resend', { ...range, tid: `resend-${range.from}-${range.to}` });
       }
     }
   }

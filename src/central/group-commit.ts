@@ -30,7 +30,7 @@ export class GroupCommit<R = CheckinRow> {
   private timer: Timer | undefined;
   private inFlight: Promise<void> | undefined;
 
-  constructor(private readonly d: GroupCommitDeps<R>) {}
+  constructor(private readonly deps: GroupCommitDeps<R>) {}
 
   get waiting(): number {
     return this.queue.length;
@@ -40,17 +40,17 @@ export class GroupCommit<R = CheckinRow> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (this.inFlight !== undefined) return;
-      if (this.queue.length >= this.d.maxBatch) void this.flush();
-      else if (this.timer === undefined) this.timer = this.d.clock.setTimeout(() => void this.flush(), this.d.windowMs);
+      if (this.queue.length >= this.deps.maxBatch) void this.flush();
+      else if (this.timer === undefined) this.timer = this.deps.clock.setTimeout(() => void this.flush(), this.deps.windowMs);
     });
   }
 
   /** Commits what is queued now (after the commit in flight); every waiting publisher learns the outcome. */
   flush(): Promise<void> {
-    this.d.clock.clearTimeout(this.timer);
+    this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (this.inFlight !== undefined) return this.inFlight;
-    const batch = this.queue.splice(0, this.d.maxBatch);
+    const batch = this.queue.splice(0, this.deps.maxBatch);
     if (batch.length === 0) return Promise.resolve();
     this.inFlight = this.commit(batch).finally(() => {
       this.inFlight = undefined;
@@ -70,12 +70,12 @@ export class GroupCommit<R = CheckinRow> {
     const rows = batch.map((w) => w.row);
     let inserted: boolean[];
     try {
-      inserted = await this.d.insert(rows);
+      inserted = await this.deps.insert(rows);
     } catch (err) {
       for (const w of batch) w.reject(err as Error);
       return;
     }
-    this.d.onCommit?.(rows, inserted, (performance.now() - started) / 1000);
+    this.deps.onCommit?.(rows, inserted, (performance.now() - started) / 1000);
     batch.forEach((w, i) => w.resolve(inserted[i] === true ? 'stored' : 'duplicate'));
   }
 }

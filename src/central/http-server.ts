@@ -47,19 +47,19 @@ export function requireRole(sessions: OperatorSessions, role: Role) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const op = sessions.get(req.cookies[CENTRAL_SESSION_COOKIE]);
     if (op === null) {
-      await sendError(reply, 401, 'E_HTTP_OPERATOR_LOGIN');
+      await sendError(reply, 'E_HTTP_OPERATOR_LOGIN');
       return;
     }
     if (!mayAct(op.role, role)) {
-      await sendError(reply, 403, 'E_HTTP_FORBIDDEN');
+      await sendError(reply, 'E_HTTP_FORBIDDEN');
       return;
     }
     req.operator = op;
   };
 }
 
-export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
-  const logger: FastifyBaseLogger = d.logger.child({ module: 'http' });
+export function buildCentralHttp(deps: CentralHttpDeps): CentralApi {
+  const logger: FastifyBaseLogger = deps.logger.child({ module: 'http' });
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -73,9 +73,9 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
     await api.register(cookie);
     await api.register(rateLimit, { global: false });
     api.setErrorHandler(handleError);
-    api.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'E_HTTP_NOT_FOUND'));
-    const log = d.logger.child({ module: 'http' });
-    const ttlSec = d.config.http.sessionTtlMin * 60;
+    api.setNotFoundHandler((_req, reply) => sendError(reply, 'E_HTTP_NOT_FOUND'));
+    const log = deps.logger.child({ module: 'http' });
+    const ttlSec = deps.config.http.sessionTtlMin * 60;
 
     api.post(
       '/api/login',
@@ -89,13 +89,13 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
         config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } },
       },
       async (req, reply) => {
-        const u = await d.store.user(req.body.user);
+        const u = await deps.store.user(req.body.user);
         const ok = u !== null && (await verifyPassword(req.body.password, parseHash(u.hash)));
         if (!ok || u === null) {
           log.warn({ event: 'login-failed', ip: req.ip }, 'operator login failed');
-          return sendError(reply, 401, 'E_HTTP_LOGIN_FAILED');
+          return sendError(reply, 'E_HTTP_LOGIN_FAILED');
         }
-        const { token, session } = d.sessions.create(req.body.user, u.role, req.ip);
+        const { token, session } = deps.sessions.create(req.body.user, u.role, req.ip);
         log.info({ event: 'login', user: req.body.user, role: u.role, session: session.ref }, 'operator logged in');
         return reply
           .setCookie(CENTRAL_SESSION_COOKIE, token, {
@@ -109,23 +109,23 @@ export function buildCentralHttp(d: CentralHttpDeps): CentralApi {
       },
     );
     api.post('/api/logout', (req, reply) => {
-      d.sessions.delete(req.cookies[CENTRAL_SESSION_COOKIE]);
+      deps.sessions.delete(req.cookies[CENTRAL_SESSION_COOKIE]);
       return reply.clearCookie(CENTRAL_SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' }).code(204).send();
     });
-    api.get('/api/me', { preHandler: requireRole(d.sessions, 'viewer') }, (req) => ({
+    api.get('/api/me', { preHandler: requireRole(deps.sessions, 'viewer') }, (req) => ({
       user: req.operator?.user,
       role: req.operator?.role,
     }));
-    api.get('/api/fleet', { preHandler: requireRole(d.sessions, 'viewer') }, async (_req, reply) =>
-      reply.header('cache-control', 'no-store').send(await buildFleet(d.fleet)),
+    api.get('/api/fleet', { preHandler: requireRole(deps.sessions, 'viewer') }, async (_req, reply) =>
+      reply.header('cache-control', 'no-store').send(await buildFleet(deps.fleet)),
     );
     api.get('/health', async (_req, reply) => {
-      const h = await d.health();
+      const h = await deps.health();
       return reply.code(h.ok ? 200 : 503).send({ status: h.ok ? 'ok' : 'fail', checks: h.checks });
     });
-    api.get('/metrics', async (_req, reply) => reply.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics()));
-    traceRoutes(api, d);
-    pageRoutes(api, d.logger);
+    api.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+    traceRoutes(api, deps);
+    pageRoutes(api, deps.logger);
   });
   return app;
 }

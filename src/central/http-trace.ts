@@ -34,11 +34,11 @@ interface Opened {
   warnings: string[];
 }
 
-export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
+export function traceRoutes(api: FastifyInstance, deps: CentralHttpDeps): void {
   const app = api.withTypeProvider<TypeBoxTypeProvider>();
-  const zone = d.fleet.zone;
+  const zone = deps.fleet.zone;
   const view = (c: StoredCheckin) => {
-    const opened = d.sealer.tryOpen(c.sealed, c.id);
+    const opened = deps.sealer.tryOpen(c.sealed, c.id);
     const body = opened === null ? null : (JSON.parse(opened) as Opened);
     return {
       id: c.id,
@@ -54,25 +54,25 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
   // Awaited before the answer: a query that could not be audited is not answered.
   const audit = async (user: string, action: string, query: Record<string, unknown>): Promise<void> => {
     const q = { ...query };
-    if (typeof q.number === 'string') q.number = `mac:${numberMac(d.sealer, q.number).subarray(0, 8).toString('hex')}`;
-    await d.store.audit({ atMs: d.fleet.clock.now().getTime(), user, action, query: q });
-    d.logger.info({ event: 'audit', user, action }, 'tracer query');
+    if (typeof q.number === 'string') q.number = `mac:${numberMac(deps.sealer, q.number).subarray(0, 8).toString('hex')}`;
+    await deps.store.audit({ atMs: deps.fleet.clock.now().getTime(), user, action, query: q });
+    deps.logger.info({ event: 'audit', user, action }, 'tracer query');
   };
 
   app.get(
     '/api/checkins',
-    { schema: { querystring: CheckinsQuery }, preHandler: requireRole(d.sessions, 'tracer') },
+    { schema: { querystring: CheckinsQuery }, preHandler: requireRole(deps.sessions, 'tracer') },
     async (req, reply) => {
       const q: Static<typeof CheckinsQuery> = req.query;
       await audit(req.operator?.user ?? '?', 'checkins', q);
       const rows = (
-        await d.store.findCheckins({
+        await deps.store.findCheckins({
           limit: q.limit ?? MAX_ROWS,
           ...(q.site === undefined ? {} : { site: q.site }),
           ...(q.device === undefined ? {} : { device: q.device }),
           ...(q.from === undefined ? {} : { fromMs: Date.parse(q.from) }),
           ...(q.to === undefined ? {} : { toMs: Date.parse(q.to) }),
-          ...(q.number === undefined ? {} : { numberMac: numberMac(d.sealer, q.number) }),
+          ...(q.number === undefined ? {} : { numberMac: numberMac(deps.sealer, q.number) }),
         })
       ).map(view);
       void reply.header('cache-control', 'no-store');
@@ -101,14 +101,14 @@ export function traceRoutes(api: FastifyInstance, d: CentralHttpDeps): void {
 
   app.get(
     '/api/contacts',
-    { schema: { querystring: ContactsQuery }, preHandler: requireRole(d.sessions, 'tracer') },
+    { schema: { querystring: ContactsQuery }, preHandler: requireRole(deps.sessions, 'tracer') },
     async (req, reply) => {
       const q: Static<typeof ContactsQuery> = req.query;
       await audit(req.operator?.user ?? '?', 'contacts', q);
-      const c = await d.store.checkinById(q.id);
-      if (c === null) return sendError(reply, 404, 'E_HTTP_NO_SUCH_CHECKIN');
+      const c = await deps.store.checkinById(q.id);
+      if (c === null) return sendError(reply, 'E_HTTP_NO_SUCH_CHECKIN');
       const windowMs = (q.windowMin ?? 60) * 60_000;
-      const others = (await d.store.checkinsAtSite(c.site, c.scannedMs - windowMs, c.scannedMs + windowMs, MAX_ROWS)).filter(
+      const others = (await deps.store.checkinsAtSite(c.site, c.scannedMs - windowMs, c.scannedMs + windowMs, MAX_ROWS)).filter(
         (o) => o.id !== c.id && !o.personMac.equals(c.personMac),
       );
       void reply.header('cache-control', 'no-store');

@@ -40,20 +40,20 @@ export interface IngestDeps {
 export class Ingest {
   private readonly refusalLogged = new Map<string, number>();
 
-  constructor(private readonly d: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps) {}
 
   /** `sender`: the kiosk the connection authenticated as, or null (anonymous). Never throws. */
   async handle(topic: string, payload: Uint8Array, sender: KioskId | null): Promise<Decision> {
-    const m = parseInbound(topic, payload, { baseTopic: this.d.baseTopic, maxBytes: this.d.maxBytes, sender });
-    const now = this.d.clock.now().getTime();
+    const m = parseInbound(topic, payload, { baseTopic: this.deps.baseTopic, maxBytes: this.deps.maxBytes, sender });
+    const now = this.deps.clock.now().getTime();
     if (!m.ok) return this.refuse(m.reason, m.kiosk, now);
-    this.d.metrics.messages.inc({ kind: m.kind });
+    this.deps.metrics.messages.inc({ kind: m.kind });
     try {
       switch (m.kind) {
         case 'checkin':
           return await this.checkin(m.kiosk, m.msg, now);
         case 'reject':
-          await this.d.store.insertRejects([
+          await this.deps.store.insertRejects([
             {
               id: m.msg.id,
               site: m.kiosk.site,
@@ -63,15 +63,15 @@ export class Ingest {
               receivedMs: now,
             },
           ]);
-          this.d.tracker.onSeen(m.kiosk, now);
+          this.deps.tracker.onSeen(m.kiosk, now);
           return 'ack';
         case 'status':
-          this.d.tracker.onStatus(m.kiosk, m.msg, now);
-          this.d.log.info({ site: m.kiosk.site, device: m.kiosk.device, state: m.msg.state }, 'kiosk status');
+          this.deps.tracker.onStatus(m.kiosk, m.msg, now);
+          this.deps.log.info({ site: m.kiosk.site, device: m.kiosk.device, state: m.msg.state }, 'kiosk status');
           return 'ack';
         case 'health':
-          this.d.tracker.onHealth(m.kiosk, m.msg, now);
-          this.d.gaps.onHealth(m.kiosk, m.msg);
+          this.deps.tracker.onHealth(m.kiosk, m.msg, now);
+          this.deps.gaps.onHealth(m.kiosk, m.msg);
           return 'ack';
         case 'response':
           await this.response(m.kiosk, m.op, m.msg, now);
@@ -79,7 +79,7 @@ export class Ingest {
       }
     } catch (err) {
       // The store failed: no acknowledgement, the kiosk keeps the message and sends it again after reconnecting.
-      this.d.log.error(
+      this.deps.log.error(
         { err, site: m.kiosk.site, device: m.kiosk.device, kind: m.kind },
         'could not store a kiosk message; the kiosk will send it again',
       );
@@ -88,7 +88,7 @@ export class Ingest {
   }
 
   private async checkin(k: KioskId, msg: CheckinMessage, now: number): Promise<Decision> {
-    if (this.d.drop?.(msg) === true) return 'ack';
+    if (this.deps.drop?.(msg) === true) return 'ack';
     const doc = msg.document;
     // Sealed and hashed where it is inserted (the writer thread): this thread only parses and acknowledges.
     const row: CheckinDraft = {
@@ -105,40 +105,40 @@ export class Ingest {
       number: doc.number,
       body: JSON.stringify({ document: doc, scanner: msg.scanner, auto: msg.auto, warnings: msg.warnings }),
     };
-    const outcome = await this.d.commit.add(row);
+    const outcome = await this.deps.commit.add(row);
     if (outcome === 'duplicate') {
-      this.d.metrics.duplicates.inc();
+      this.deps.metrics.duplicates.inc();
       return 'ack';
     }
-    this.d.metrics.stored.inc();
-    const committedAt = this.d.clock.now().getTime();
-    if (msg.clockSynced) this.d.metrics.ingestLag.observe(Math.max(0, committedAt - row.scannedMs) / 1000);
-    this.d.tracker.onCheckin(k, msg.clockSynced, committedAt);
-    this.d.gaps.touch(k);
+    this.deps.metrics.stored.inc();
+    const committedAt = this.deps.clock.now().getTime();
+    if (msg.clockSynced) this.deps.metrics.ingestLag.observe(Math.max(0, committedAt - row.scannedMs) / 1000);
+    this.deps.tracker.onCheckin(k, msg.clockSynced, committedAt);
+    this.deps.gaps.touch(k);
     return 'ack';
   }
 
   private async response(k: KioskId, op: string, msg: { ok: boolean; data?: unknown }, now: number): Promise<void> {
-    this.d.tracker.onSeen(k, now);
+    this.deps.tracker.onSeen(k, now);
     if (!msg.ok) {
-      this.d.log.warn({ site: k.site, device: k.device, op }, 'the kiosk refused a request');
+      this.deps.log.warn({ site: k.site, device: k.device, op }, 'the kiosk refused a request');
       return;
     }
-    if (op === 'resend' && checkResendResult.Check(msg.data)) await this.d.gaps.onResendResult(k, msg.data);
+    if (op === 'resend' && checkResendResult.Check(msg.data)) await this.deps.gaps.onResendResult(k, msg.data);
     else if (op === 'health' && checkHealth.Check(msg.data)) {
-      this.d.tracker.onHealth(k, msg.data, now);
-      this.d.gaps.onHealth(k, msg.data);
+      this.deps.tracker.onHealth(k, msg.data, now);
+      this.deps.gaps.onHealth(k, msg.data);
     }
   }
 
   private refuse(reason: RefusalReason, k: KioskId | null, now: number): Decision {
-    this.d.metrics.refuse(reason);
+    this.deps.metrics.refuse(reason);
     const key = `${k === null ? '-' : kioskKey(k)} ${reason}`;
     if (now - (this.refusalLogged.get(key) ?? -Infinity) >= REFUSAL_LOG_MS) {
       this.refusalLogged.set(key, now);
       if (this.refusalLogged.size > 10_000) this.refusalLogged.clear();
       // Never the payload, nor the topic (a forged topic is attacker-chosen text).
-      this.d.log.warn({ reason, site: k?.site, device: k?.device }, 'kiosk message refused');
+      this.deps.log.warn({ reason, site: k?.site, device: k?.device }, 'kiosk message refused');
     }
     return reason === 'forged_topic' ? 'disconnect' : 'ack';
   }

@@ -4,7 +4,7 @@
  * give a result, never an exception, so no message can crash the ingest (property-tested).
  */
 import { Compile } from 'typebox/compile';
-import type { CheckinMessage, HealthMessage, RejectMessage, ResponseMessage, StatusMessage } from '../forwarder/contract.js';
+import type { ResponseMessage, StatusMessage, TopicPayloads } from '../forwarder/contract.js';
 import {
   CheckinMessageSchema,
   HealthMessageSchema,
@@ -32,13 +32,25 @@ export const REFUSAL_REASONS: readonly RefusalReason[] = [
   'origin_mismatch',
 ];
 
-export type Inbound =
-  | { readonly ok: true; readonly kind: 'checkin'; readonly kiosk: KioskId; readonly msg: CheckinMessage }
-  | { readonly ok: true; readonly kind: 'reject'; readonly kiosk: KioskId; readonly msg: RejectMessage }
-  | { readonly ok: true; readonly kind: 'status'; readonly kiosk: KioskId; readonly msg: StatusMessage }
-  | { readonly ok: true; readonly kind: 'health'; readonly kiosk: KioskId; readonly msg: HealthMessage }
-  | { readonly ok: true; readonly kind: 'response'; readonly kiosk: KioskId; readonly op: string; readonly msg: ResponseMessage }
-  | { readonly ok: false; readonly reason: RefusalReason; readonly kiosk: KioskId | null };
+/** What central takes from a kiosk: each kind of message and the topic of the contract's map it comes on. */
+interface InboundTopics {
+  readonly checkin: 'checkins';
+  readonly reject: 'rejects';
+  readonly status: 'status';
+  readonly health: 'health';
+  readonly response: 'response';
+}
+/** An accepted message, typed by its topic's payload in the contract's topic → payload map. */
+type Accepted = {
+  readonly [K in keyof InboundTopics]: {
+    readonly ok: true;
+    readonly kind: K;
+    readonly kiosk: KioskId;
+    readonly msg: TopicPayloads[InboundTopics[K]];
+  } & (K extends 'response' ? { readonly op: string } : unknown);
+}[keyof InboundTopics];
+
+export type Inbound = Accepted | { readonly ok: false; readonly reason: RefusalReason; readonly kiosk: KioskId | null };
 
 export interface ParseOptions {
   readonly baseTopic: string;
@@ -63,15 +75,16 @@ function refuse(reason: RefusalReason, kiosk: KioskId | null): Inbound {
   return { ok: false, reason, kiosk };
 }
 
-export function parseInbound(topic: string, payload: Uint8Array, o: ParseOptions): Inbound {
-  const t = kioskTopic(topic, o.baseTopic);
-  if (t === null) return refuse(o.sender === null ? 'unknown_topic' : 'forged_topic', o.sender);
+export function parseInbound(topic: string, payload: Uint8Array, options: ParseOptions): Inbound {
+  const t = kioskTopic(topic, options.baseTopic);
+  if (t === null) return refuse(options.sender === null ? 'unknown_topic' : 'forged_topic', options.sender);
   const { kiosk, kind, op } = t;
-  if (o.sender !== null && (o.sender.site !== kiosk.site || o.sender.device !== kiosk.device)) return refuse('forged_topic', o.sender);
+  if (options.sender !== null && (options.sender.site !== kiosk.site || options.sender.device !== kiosk.device))
+    return refuse('forged_topic', options.sender);
   const known =
     (op === null && ['checkins', 'rejects', 'status', 'health'].includes(kind)) || (op !== null && kind === 'response' && NAME.test(op));
   if (!known) return refuse(kind === 'request' ? 'forged_topic' : 'unknown_topic', kiosk);
-  if (payload.length > o.maxBytes) return refuse('oversized', kiosk);
+  if (payload.length > options.maxBytes) return refuse('oversized', kiosk);
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8'));

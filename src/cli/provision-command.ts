@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { createDriver } from '../../drivers/index.js';
 import { describeCode } from '../core/codes.js';
 import { DEFAULT_KEY_FILE } from '../provision/enrolment-key.js';
 import { ProvisionError } from '../provision/errors.js';
@@ -60,8 +61,8 @@ export function provisionCommand(): Command {
       try {
         if (flags.makeKey) runMakeKey(keyFile);
         else if (flags.makeQr) await runMakeQr(flags, keyFile, readStdin);
-        else if (flags.fromScan) await runFromScan(flags, configFile, keyFile);
-        else process.exitCode = await runProvision(flags, configFile, readStdin);
+        else if (flags.fromScan) await runFromScan(flags, configFile, keyFile, createDriver);
+        else process.exitCode = await runProvision(flags, configFile, readStdin, createDriver);
       } catch (err) {
         if (!(err instanceof ProvisionError)) throw err;
         process.stderr.write(`qrgate: ${err.code}: ${err.message}\n  ${describeCode(err.code, 'vi')}\n`);

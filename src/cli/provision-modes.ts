@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Value } from 'typebox/value';
 import { discoverScanners } from '../../drivers/discovery.js';
+import type { DriverFactory } from '../../drivers/index.js';
 import { UsageError } from './usage-error.js';
 import { StoreSchema } from '../config/schema.js';
 import { applyProvisioning, type ApplyOutcome } from '../provision/apply.js';
@@ -109,7 +110,12 @@ function asRecord(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-export async function runProvision(f: ProvisionFlags, configFile: string, readStdin: () => string): Promise<number> {
+export async function runProvision(
+  f: ProvisionFlags,
+  configFile: string,
+  readStdin: () => string,
+  driverFactory: DriverFactory,
+): Promise<number> {
   const given = settingsFromFlags(f);
   const password = readPassword(f, readStdin);
   const raw = asRecord(readConfigDocument(configFile, systemClock.now()).doc.toJS());
@@ -125,6 +131,7 @@ export async function runProvision(f: ProvisionFlags, configFile: string, readSt
     check: f.check,
     checkTimeoutMs: checkTimeoutMs(f),
     checkScanners: true,
+    driverFactory,
     dryRun: f.dryRun === true,
     say,
     now: systemClock.now(),
@@ -203,7 +210,7 @@ export function runMakeKey(keyFile: string): void {
   );
 }
 
-export async function runFromScan(f: ProvisionFlags, configFile: string, keyFile: string): Promise<void> {
+export async function runFromScan(f: ProvisionFlags, configFile: string, keyFile: string, driverFactory: DriverFactory): Promise<void> {
   const key = readEnrolmentKey(keyFile);
   const raw = asRecord(readConfigDocument(configFile, systemClock.now()).doc.toJS());
   const store = Value.Default(StoreSchema, structuredClone(asRecord(raw.store))) as { path: string };
@@ -222,6 +229,7 @@ export async function runFromScan(f: ProvisionFlags, configFile: string, keyFile
     key,
     nonces: new UsedNonces(stateDir),
     scanners,
+    driverFactory,
     addScanner: configured.length === 0,
     timeoutMs: timeoutMs === null ? null : timeoutMs * 1000,
     check: f.check,

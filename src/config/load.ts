@@ -11,6 +11,7 @@ import { envKeys, NON_KEY_VARIABLES } from './env.js';
 import { nearest, readableProblems, shown, type ConfigProblem } from './problems.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { plaintextBeyondLoopback, PLAINTEXT_FIX } from './transport.js';
+import { deepFreeze, dropNulls } from './tree.js';
 
 export type { ConfigProblem } from './problems.js';
 
@@ -162,25 +163,6 @@ function envWarnings(unknown: readonly string[]): ConfigProblem[] {
       message: `matches no configuration key, so it is ignored${guess === null ? '' : `; did you mean QRGATE_${guess}?`}`,
     };
   });
-}
-
-/** In YAML a key with nothing under it (or only comments) is null: treat it as not set, so defaults apply. */
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (!isObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, dropNulls(v)]),
-  );
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** Builds the configuration from an already-parsed document and the environment. */

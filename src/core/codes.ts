@@ -433,8 +433,8 @@ type GroupCodes<G> = G extends readonly [CodeLayer, infer R] ? keyof R : never;
 /** Every stable code. */
 export type Code = GroupCodes<(typeof GROUPS)[number]>;
 
-/** HTTP status of each API error code (the body is `{ code, vi, en }`). */
-export const HTTP_STATUS: Readonly<Partial<Record<HttpCode, number>>> = {
+/** HTTP status of each API error code (the body is `{ code, vi, en }`): the one place a status is written. */
+export const HTTP_STATUS: Readonly<Record<HttpCode, number>> = {
   E_HTTP_BAD_REQUEST: 400,
   E_HTTP_UNAUTHORIZED: 401,
   E_HTTP_LOGIN_FAILED: 401,
@@ -461,7 +461,7 @@ export interface CatalogEntry extends CodeText {
 /** The whole catalog, in documentation order. */
 export const CATALOG: readonly CatalogEntry[] = GROUPS.flatMap(([layer, group]) =>
   Object.entries(group as Readonly<Record<string, CodeText>>).map(([code, text]) => {
-    const status = (HTTP_STATUS as Readonly<Record<string, number>>)[code];
+    const status = (HTTP_STATUS as Readonly<Partial<Record<string, number>>>)[code];
     return { code: code as Code, layer, vi: text.vi, en: text.en, ...(status === undefined ? {} : { status }) };
   }),
 );

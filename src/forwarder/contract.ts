@@ -30,22 +30,57 @@ export type RejectMessage = Message<typeof RejectMessageSchema>;
 export type StatusMessage = Message<typeof StatusMessageSchema>;
 /** `B/health`, retained, every minute. */
 export type HealthMessage = Message<typeof HealthMessageSchema>;
-export type ScannerHealth = HealthMessage['scanners'][number];
 /** `B/request/resend`: republish the stored check-ins `from..to` (inclusive). */
 export type ResendRequest = Message<typeof ResendRequestSchema>;
 /** The `data` of `B/response/resend`. */
 export type ResendResult = Message<typeof ResendResultSchema>;
 /** `B/response/{op}`: the answer to `B/request/{op}`, carrying the request's correlation data and `tid`. */
 export type ResponseMessage = Message<typeof ResponseMessageSchema>;
+/** The body of a request that takes no argument (`ping`, `health`, `config`): any JSON object, its `tid` echoed. */
+export type PlainRequest = Pick<ResendRequest, 'tid'>;
+/** The `data` of `B/response/ping`. */
+export interface PingResult {
+  readonly pong: true;
+  readonly at: string;
+  readonly version: string;
+}
 
-/** What each topic of a kiosk carries (the topic → payload map): `Topics` gives each topic this type. */
-export interface TopicPayloads {
+/** What central may ask a kiosk on `B/request/{op}`: each op's request body. */
+export interface RequestPayloads {
+  readonly ping: PlainRequest;
+  readonly health: PlainRequest;
+  /** The kiosk's configuration, secrets removed. */
+  readonly config: PlainRequest;
+  readonly resend: ResendRequest;
+}
+export type RequestOp = keyof RequestPayloads;
+/** The `data` of each op's successful answer on `B/response/{op}`. */
+export interface ResponseData {
+  readonly ping: PingResult;
+  readonly health: HealthMessage;
+  /** The redacted configuration document (its shape is the config schema's, not part of this contract). */
+  readonly config: unknown;
+  readonly resend: ResendResult;
+}
+type FailedResponse = Extract<ResponseMessage, { readonly ok: false }>;
+/** The answer to one op: its data, or the refusal every op may give. */
+export type ResponseFor<Op extends RequestOp> =
+  { readonly ok: true; readonly op: Op; readonly tid?: string; readonly data: ResponseData[Op] } | (FailedResponse & { readonly op: Op });
+
+/**
+ * What each topic of a kiosk carries (the topic → payload map): `Topics` gives each topic this type. `response` is
+ * any op's answer (an unknown op is answered too, with E_UNKNOWN_OP); `request/{op}` and `response/{op}` are typed
+ * by the op.
+ */
+export type TopicPayloads = {
   readonly checkins: CheckinMessage;
   readonly rejects: RejectMessage;
   readonly status: StatusMessage;
   readonly health: HealthMessage;
   readonly response: ResponseMessage;
-}
+} & { readonly [Op in RequestOp as `request/${Op}`]: RequestPayloads[Op] } & {
+  readonly [Op in RequestOp as `response/${Op}`]: ResponseFor<Op>;
+};
 
 declare const carries: unique symbol;
 declare const encodes: unique symbol;
@@ -68,6 +103,10 @@ export interface Topics {
   readonly health: Topic<TopicPayloads['health']>;
   /** `B/request/+`: subscribed to, never published by a kiosk. */
   readonly requests: string;
+  /** `B/request/{op}`: published by central only. */
+  request<Op extends RequestOp>(op: Op): Topic<RequestPayloads[Op]>;
+  response<Op extends RequestOp>(op: Op): Topic<ResponseFor<Op>>;
+  /** The answer to an op this kiosk does not know (the op's name made topic-safe). */
   response(op: string): Topic<TopicPayloads['response']>;
 }
 
@@ -82,6 +121,8 @@ export function topicsFor(baseTopic: string, site: string, device: string): Topi
     status: topic('status'),
     health: topic('health'),
     requests: `${base}/request/+`,
-    response: (op) => topic(`response/${op}`),
+    request: (op) => topic(`request/${op}`),
+    // One string either way: the overloads only say what a known op's answer carries.
+    response: ((op: string) => topic(`response/${op}`)) as Topics['response'],
   };
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxCheckin } from '../store/types.js';
 import { publishEncoded, publishMessage, type IPublishPacket, type MqttClient } from './connection.js';
-import type { HealthMessage, ResendResult, ResponseMessage, Topics } from './contract.js';
+import type { HealthMessage, RequestOp, ResendResult, ResponseData, ResponseFor, ResponseMessage, Topics } from './contract.js';
 import type { CheckinBody } from './messages.js';
 import { readResend, resendRange } from './resend.js';
 
@@ -29,6 +29,8 @@ export interface RequestDeps {
   readonly setAside: (seq: number) => void;
 }
 
+type PublishOptions = Parameters<typeof publishMessage>[3];
+
 export class RequestResponder {
   constructor(private readonly deps: RequestDeps) {}
 
@@ -39,35 +41,50 @@ export class RequestResponder {
     if (!topic.startsWith(prefix)) return;
     const op = topic.slice(prefix.length);
     const { tid, body } = parseRequest(payload);
-    const handlers: Record<string, () => unknown> = {
-      ping: () => ({ pong: true, at: this.deps.zone.iso(this.deps.clock.now()), version: this.deps.version }),
-      health: () => this.deps.health(),
-      config: () => this.deps.redactedConfig(),
-      resend: () => this.resend(client, body),
-    };
-    const handler = Object.hasOwn(handlers, op) ? handlers[op] : undefined;
-    const tidField = tid === undefined ? {} : { tid };
-    let response: ResponseMessage;
-    if (handler === undefined) {
-      response = {
-        ok: false,
-        op,
-        ...tidField,
-        error: { code: 'E_UNKNOWN_OP', message: `${MQTT_CODES.E_UNKNOWN_OP.en} Known: ${Object.keys(handlers).join(', ')}.` },
-      };
-    } else {
-      try {
-        response = { ok: true, op, ...tidField, data: handler() };
-      } catch (err) {
-        if (!(err instanceof RequestError)) throw err;
-        response = { ok: false, op, ...tidField, error: { code: err.code, message: err.message } };
-      }
-    }
     const correlationData = packet.properties?.correlationData;
-    publishMessage(client, topics.response(op.replace(/[#+/]/g, '_')), response, {
-      qos: 1,
-      ...(correlationData === undefined ? {} : { properties: { correlationData } }),
-    });
+    const options = { qos: 1 as const, ...(correlationData === undefined ? {} : { properties: { correlationData } }) };
+    const tidField = tid === undefined ? {} : { tid };
+    if (!this.isOp(op)) {
+      const message = `${MQTT_CODES.E_UNKNOWN_OP.en} Known: ${Object.keys(this.handlers).join(', ')}.`;
+      const response: ResponseMessage = { ok: false, op, ...tidField, error: { code: 'E_UNKNOWN_OP', message } };
+      publishMessage(client, topics.response(op.replace(/[#+/]/g, '_')), response, options);
+      return;
+    }
+    this.respond(client, op, body, tidField, options);
+  }
+
+  private respond<Op extends RequestOp>(
+    client: MqttClient,
+    op: Op,
+    body: unknown,
+    tidField: { tid?: string },
+    options: PublishOptions,
+  ): void {
+    publishMessage(client, this.deps.topics.response(op), this.answer(client, op, body, tidField), options);
+  }
+
+  /**
+   * One handler per op of the contract (a missing op does not compile), giving that op's `data`. The body is the
+   * request's JSON, not yet checked: a handler that needs fields checks them (`resend`).
+   */
+  private readonly handlers: { readonly [Op in RequestOp]: (client: MqttClient, body: unknown) => ResponseData[Op] } = {
+    ping: () => ({ pong: true, at: this.deps.zone.iso(this.deps.clock.now()), version: this.deps.version }),
+    health: () => this.deps.health(),
+    config: () => this.deps.redactedConfig(),
+    resend: (client, body) => this.resend(client, body),
+  };
+
+  private isOp(op: string): op is RequestOp {
+    return Object.hasOwn(this.handlers, op);
+  }
+
+  private answer<Op extends RequestOp>(client: MqttClient, op: Op, body: unknown, tidField: { tid?: string }): ResponseFor<Op> {
+    try {
+      return { ok: true, op, ...tidField, data: this.handlers[op](client, body) };
+    } catch (err) {
+      if (!(err instanceof RequestError)) throw err;
+      return { ok: false, op, ...tidField, error: { code: err.code, message: err.message } };
+    }
   }
 
   /**

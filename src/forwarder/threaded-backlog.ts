@@ -6,7 +6,7 @@
  * of ms) is not worth it. If the thread cannot start or fails, reading falls back here and nothing is lost: rows are
  * only marked sent on their PUBACK, whichever thread read them.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Clock, Timer } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { BacklogBatch, BacklogThreadData, FromBacklogThread, ToBacklogThread } from './backlog-thread-protocol.js';
@@ -32,7 +32,11 @@ export interface ThreadedBacklogOptions {
   readonly stallMs?: number;
   /** The stall timer's clock (the forwarder's). */
   readonly clock: Clock;
+  /** Starts the thread; default `new Worker(entry, options)`. A test passes one that keeps the Worker, to kill it. */
+  readonly startWorker?: (entry: URL, options: WorkerOptions) => Worker;
 }
+
+const startWorker = (entry: URL, options: WorkerOptions): Worker => new Worker(entry, options);
 
 export class ThreadedBacklog implements BacklogSource {
   private worker: Worker | null = null;
@@ -99,7 +103,7 @@ export class ThreadedBacklog implements BacklogSource {
   private spawn(): void {
     let worker: Worker;
     try {
-      worker = new Worker(this.options.entry, {
+      worker = (this.options.startWorker ?? startWorker)(this.options.entry, {
         workerData: this.options.data,
         // Its heap holds a few batches at a time; a bound keeps a fault there from growing the kiosk's memory.
         resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },

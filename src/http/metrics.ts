@@ -36,7 +36,7 @@ export class Metrics {
   private readonly awaitingAck = new Map<number, number>();
   private readonly sseClients: Gauge;
 
-  constructor(private readonly s: MetricSources) {
+  constructor(private readonly sources: MetricSources) {
     const registers = [this.registry];
     this.scans = new Counter({
       name: 'qrgate_scans_total',
@@ -71,22 +71,22 @@ export class Metrics {
     this.sseClients = new Gauge({ name: 'qrgate_status_page_clients', help: 'Open status-page event streams.', registers });
     this.collected();
 
-    s.forwarder.on('delivered', (d) => {
+    sources.forwarder.on('delivered', (d) => {
       if (d.kind !== 'checkin') return;
       const at = this.awaitingAck.get(d.seq);
       if (at === undefined) return; // committed before this process started, or redelivered
       this.awaitingAck.delete(d.seq);
       forwardLatency.observe(Math.max(0, performance.now() - at) / 1000);
     });
-    s.pipeline.on('checkin', (c) => {
+    sources.pipeline.on('checkin', (c) => {
       if (c.auto) return; // made by the daily timer, not scanned: no outcome to count, no scan-to-commit latency
       this.scans.inc({ scanner: c.scanner, outcome: 'accepted', code: 'none' });
-      commit.observe(Math.max(0, s.clock.now().getTime() - Date.parse(c.scannedAt)) / 1000);
-      if (s.forwarding) this.trackAck(c.seq);
+      commit.observe(Math.max(0, sources.clock.now().getTime() - Date.parse(c.scannedAt)) / 1000);
+      if (sources.forwarding) this.trackAck(c.seq);
     });
-    s.pipeline.on('reject', (r) => this.scans.inc({ scanner: r.scanner, outcome: 'rejected', code: r.code }));
-    s.pipeline.on('repeat', (r) => repeats.inc({ scanner: r.scanner }));
-    s.pipeline.on('alarm', (a) => alarms.inc({ code: a.code }));
+    sources.pipeline.on('reject', (r) => this.scans.inc({ scanner: r.scanner, outcome: 'rejected', code: r.code }));
+    sources.pipeline.on('repeat', (r) => repeats.inc({ scanner: r.scanner }));
+    sources.pipeline.on('alarm', (a) => alarms.inc({ code: a.code }));
   }
 
   sseOpened(): void {
@@ -110,13 +110,13 @@ export class Metrics {
   /** Gauges read at scrape time from the parts that own the numbers. */
   private collected(): void {
     const registers = [this.registry];
-    const s = this.s;
+    const sources = this.sources;
     new Gauge({
       name: 'qrgate_pending_checkins',
       help: 'Check-ins recorded and not yet acknowledged by the broker.',
       registers,
       collect() {
-        this.set(s.store.pendingCount());
+        this.set(sources.store.pendingCount());
       },
     });
     new Gauge({
@@ -124,8 +124,8 @@ export class Metrics {
       help: 'Age of the oldest undelivered check-in (0 when none).',
       registers,
       collect() {
-        const oldest = s.store.oldestPending();
-        this.set(oldest === null ? 0 : Math.max(0, (s.clock.now().getTime() - Date.parse(oldest.scannedAt)) / 1000));
+        const oldest = sources.store.oldestPending();
+        this.set(oldest === null ? 0 : Math.max(0, (sources.clock.now().getTime() - Date.parse(oldest.scannedAt)) / 1000));
       },
     });
     new Gauge({
@@ -133,7 +133,7 @@ export class Metrics {
       help: 'Size of the SQLite database and its WAL.',
       registers,
       collect() {
-        this.set(s.store.sizeBytes());
+        this.set(sources.store.sizeBytes());
       },
     });
     let reported = 0;
@@ -142,7 +142,7 @@ export class Metrics {
       help: 'Times the broker connection was lost after being up.',
       registers,
       collect() {
-        const now = s.forwarder.status().reconnects;
+        const now = sources.forwarder.status().reconnects;
         if (now > reported) this.inc(now - reported);
         reported = now;
       },
@@ -152,7 +152,7 @@ export class Metrics {
       help: '1 when connected to the broker, 0 otherwise (also 0 when no broker is configured).',
       registers,
       collect() {
-        this.set(s.forwarder.status().state === 'connected' ? 1 : 0);
+        this.set(sources.forwarder.status().state === 'connected' ? 1 : 0);
       },
     });
     new Gauge({
@@ -162,7 +162,7 @@ export class Metrics {
       registers,
       collect() {
         this.reset();
-        for (const sc of s.scanners()) this.set({ scanner: sc.scannerId }, sc.state === 'connected' ? 1 : 0);
+        for (const sc of sources.scanners()) this.set({ scanner: sc.scannerId }, sc.state === 'connected' ? 1 : 0);
       },
     });
     new Gauge({
@@ -170,11 +170,11 @@ export class Metrics {
       help: 'Seconds since the daemon started.',
       registers,
       collect() {
-        this.set(Math.round((s.clock.now().getTime() - s.startedAt.getTime()) / 1000));
+        this.set(Math.round((sources.clock.now().getTime() - sources.startedAt.getTime()) / 1000));
       },
     });
     new Gauge({ name: 'qrgate_build_info', help: 'Always 1; the version is in the label.', labelNames: ['version'], registers }).set(
-      { version: s.version },
+      { version: sources.version },
       1,
     );
   }

@@ -5,6 +5,7 @@
  * client addresses (the kiosk's own screen). The client address is the socket's: X-Forwarded-For is not trusted.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpCode } from '../core/codes.js';
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 
@@ -48,7 +49,8 @@ export class HostAllowList {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export type Refusal = { readonly status: 421 | 403; readonly code: 'E_HTTP_HOST' | 'E_HTTP_ORIGIN' } | null;
+/** The code of a refusal (its status, 421 or 403, is the code's: HTTP_STATUS in src/core/codes.ts). */
+export type Refusal = Extract<HttpCode, 'E_HTTP_HOST' | 'E_HTTP_ORIGIN'> | null;
 
 /**
  * Why a request must be refused, or null. Without an Origin header (curl, scrapers: not a browser page of another
@@ -56,7 +58,7 @@ export type Refusal = { readonly status: 421 | 403; readonly code: 'E_HTTP_HOST'
  */
 export function refusal(req: FastifyRequest, hosts: HostAllowList): Refusal {
   const host = req.headers.host;
-  if (host === undefined || !hosts.allows(host)) return { status: 421, code: 'E_HTTP_HOST' };
+  if (host === undefined || !hosts.allows(host)) return 'E_HTTP_HOST';
   if (SAFE_METHODS.has(req.method)) return null;
   const origin = req.headers.origin;
   if (origin !== undefined) {
@@ -64,12 +66,12 @@ export function refusal(req: FastifyRequest, hosts: HostAllowList): Refusal {
     try {
       originHost = new URL(origin).host;
     } catch {
-      return { status: 403, code: 'E_HTTP_ORIGIN' };
+      return 'E_HTTP_ORIGIN';
     }
-    return originHost.toLowerCase() === host.toLowerCase() ? null : { status: 403, code: 'E_HTTP_ORIGIN' };
+    return originHost.toLowerCase() === host.toLowerCase() ? null : 'E_HTTP_ORIGIN';
   }
   const site = req.headers['sec-fetch-site'];
-  return site === undefined || site === 'same-origin' || site === 'none' ? null : { status: 403, code: 'E_HTTP_ORIGIN' };
+  return site === undefined || site === 'same-origin' || site === 'none' ? null : 'E_HTTP_ORIGIN';
 }
 
 export class TrustedClients {

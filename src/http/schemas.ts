@@ -9,8 +9,6 @@ import { Type, type Static } from 'typebox';
 export const CodeTextSchema = Type.Object({ code: Type.String(), vi: Type.String(), en: Type.String() });
 export type CodeTextView = Static<typeof CodeTextSchema>;
 
-export const ErrorSchema = Type.Object({ code: Type.String(), message: Type.String() });
-
 /** The last scan as the screen shows it: masked, with the reason of a refusal in both languages. */
 export const ScanViewSchema = Type.Object({
   kind: Type.Union([Type.Literal('accepted'), Type.Literal('rejected')]),

@@ -66,7 +66,7 @@ export const httpPlugin: FastifyPluginAsync<HttpDeps> = async (instance, deps) =
     errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, message: 'rate limited' }),
   });
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'E_HTTP_NOT_FOUND'));
+  app.setNotFoundHandler((_req, reply) => sendError(reply, 'E_HTTP_NOT_FOUND'));
 
   const status = new StatusSource(deps);
   const http = deps.config.http;
@@ -81,8 +81,8 @@ export const httpPlugin: FastifyPluginAsync<HttpDeps> = async (instance, deps) =
   app.addHook('onRequest', async (req, reply) => {
     const refused = refusal(req, hosts);
     if (refused === null) return;
-    req.log.warn({ code: refused.code, ip: req.socket.remoteAddress, method: req.method }, 'request refused');
-    await sendError(reply, refused.status, refused.code);
+    req.log.warn({ code: refused, ip: req.socket.remoteAddress, method: req.method }, 'request refused');
+    await sendError(reply, refused);
   });
   // Open event streams would keep close() waiting for ever: end them first.
   app.addHook('preClose', (done) => {

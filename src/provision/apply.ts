@@ -3,7 +3,7 @@
  * it, print the changes, check the broker and scanners, then save (password file first, since the config names
  * it). Nothing is written unless every check passed; secrets are never printed.
  */
-import type { ScannerEntry } from '../../drivers/config.js';
+import type { DriverFactory, ScannerEntry } from '../../drivers/index.js';
 import { plaintextBeyondLoopback } from '../config/transport.js';
 import { applySettings, renderChanges, type Change } from './config-edit.js';
 import { readConfigDocument, saveConfig, validate } from './config-file.js';
@@ -22,6 +22,8 @@ export interface ApplyOptions {
   /** Scanners to check: 'configured' (all of the resulting config) or none (already proven by a scan). */
   readonly checkScanners: boolean;
   readonly testScanMs: number | null;
+  /** Opens the scanners the checks test (the CLI passes `createDriver`). */
+  readonly driverFactory: DriverFactory;
   readonly dryRun: boolean;
   readonly confirm?: () => Promise<boolean>;
   readonly say: (text: string) => void;
@@ -63,6 +65,7 @@ export async function applyProvisioning(options: ApplyOptions): Promise<ApplyOut
       timeoutMs: options.checkTimeoutMs,
       scanners,
       testScanMs: options.testScanMs,
+      driverFactory: options.driverFactory,
       say: (l) => say(`${l}\n`),
     });
   } else {

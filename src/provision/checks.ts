@@ -1,6 +1,6 @@
 /** The checks run before anything is saved: referenced files exist, the broker accepts us, the scanners open. */
 import { accessSync, constants } from 'node:fs';
-import type { ScannerEntry } from '../../drivers/config.js';
+import type { DriverFactory, ScannerEntry } from '../../drivers/index.js';
 import { describeCode } from '../core/codes.js';
 import type { Config } from '../config/schema.js';
 import { TimeZone } from '../core/zone.js';
@@ -13,6 +13,8 @@ export interface CheckOptions {
   /** Scanners to open; null: skip (the scanner just delivered the provisioning QR). */
   readonly scanners: readonly ScannerEntry[] | null;
   readonly testScanMs: number | null;
+  /** Opens a scanner for the check: the CLI passes the daemon's `createDriver`. */
+  readonly driverFactory: DriverFactory;
   readonly say: (line: string) => void;
 }
 
@@ -51,7 +53,7 @@ export async function runChecks(config: Config, password: string | undefined, op
   if (options.scanners.length === 0) options.say('  ! no scanner configured: the kiosk will record nothing until one is added');
   const zone = new TimeZone(config.clock.timeZone);
   for (const entry of options.scanners) {
-    const result = await checkScanner(entry, options.testScanMs, (line) => options.say(`  … ${line}`), zone);
+    const result = await checkScanner(entry, options.driverFactory, options.testScanMs, (line) => options.say(`  … ${line}`), zone);
     if (!result.ok) {
       throw new ProvisionError('E_PROVISION_CHECK', `scanner check failed: ${result.code}: ${result.detail}`, result.code);
     }

@@ -4,7 +4,7 @@
  * refused QR (expired, used, forged) or a failed broker check leaves the kiosk waiting for the next scan.
  */
 import type { Clock } from '../core/clock.js';
-import { createDriver, type Frame, type ScannerDriver, type ScannerEntry } from '../../drivers/index.js';
+import type { DriverFactory, Frame, ScannerDriver, ScannerEntry } from '../../drivers/index.js';
 import { describeCode } from '../core/codes.js';
 import { applyProvisioning } from './apply.js';
 import { ProvisionError } from './errors.js';
@@ -16,6 +16,8 @@ export interface FromScanOptions {
   readonly key: Buffer;
   readonly nonces: UsedNonces;
   readonly scanners: readonly ScannerEntry[];
+  /** Opens each scanner (the CLI passes `createDriver`). */
+  readonly driverFactory: DriverFactory;
   /** Add the scanner that read the QR to the config (the config has none yet). */
   readonly addScanner: boolean;
   readonly timeoutMs: number | null;
@@ -56,7 +58,7 @@ function valid(frame: Frame, options: FromScanOptions): ProvisionClaims | null {
 
 /** Opens the scanners and resolves with the first valid provisioning QR, or null at the deadline. */
 async function waitForQr(options: FromScanOptions, deadline: number | null): Promise<Accepted | null> {
-  const drivers: ScannerDriver[] = options.scanners.map((entry) => createDriver(entry));
+  const drivers: ScannerDriver[] = options.scanners.map((entry) => options.driverFactory(entry));
   try {
     const found = new Promise<Accepted | null>((resolve) => {
       if (deadline !== null) options.clock.setTimeout(() => resolve(null), Math.max(0, deadline - options.clock.now().getTime())).unref();
@@ -115,6 +117,7 @@ export async function provisionFromScan(options: FromScanOptions): Promise<void>
         checkTimeoutMs: options.checkTimeoutMs,
         checkScanners: false,
         testScanMs: null,
+        driverFactory: options.driverFactory,
         dryRun: options.dryRun,
         say: options.say,
         now: options.clock.now(),

@@ -5,7 +5,7 @@
 import type { Code } from '../core/codes.js';
 import { systemClock } from '../core/clock.js';
 import type { TimeZone } from '../core/zone.js';
-import { createDriver, type Frame, type ScannerEntry, type ScannerStateEvent } from '../../drivers/index.js';
+import type { DriverFactory, Frame, ScannerEntry, ScannerStateEvent } from '../../drivers/index.js';
 import { decodeScan } from '../decode/index.js';
 
 export type ScannerCheck =
@@ -17,6 +17,7 @@ function describe(entry: ScannerEntry): string {
 
 export async function checkScanner(
   entry: ScannerEntry,
+  createDriver: DriverFactory,
   testScanMs: number | null,
   onWaiting: (msg: string) => void,
   /** The kiosk's zone (clock.timeZone of the config being written), to read the test scan as the daemon will. */

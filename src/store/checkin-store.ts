@@ -3,7 +3,8 @@
  * the transactional write path (recorder.ts), the outbox and its delivery marks (outbox.ts), who is inside
  * (presence.ts), retention (retention.ts) and the read views (reports.ts). Opening is open-store.ts. A consumer
  * that needs one part can be given that part (`store.outbox`, `store.reports`, …); the methods here are the same
- * calls, for the callers that hold the whole store. It knows nothing of MQTT.
+ * calls, for the daemon's callers that hold the whole store (a call only tests make goes to the part that owns it).
+ * It knows nothing of MQTT.
  */
 import type { Code } from '../core/codes.js';
 import { statSync } from 'node:fs';
@@ -15,17 +16,7 @@ import { refusalOf, type StoreRefusal } from './refusal.js';
 import { Reports } from './reports.js';
 import { Retention, type PurgeResult } from './retention.js';
 import { StoreContext, type StoreOptions } from './store-context.js';
-import type {
-  Checkin,
-  CheckinDraft,
-  CheckinInput,
-  DayCounts,
-  OutboxCheckin,
-  Reject,
-  RejectInput,
-  StoreAlarm,
-  UnreadableCheckin,
-} from './types.js';
+import type { Checkin, CheckinDraft, DayCounts, OutboxCheckin, Reject, RejectInput, StoreAlarm, UnreadableCheckin } from './types.js';
 
 export type { StoreOptions } from './store-context.js';
 export type { StoreRefusal } from './refusal.js';
@@ -59,10 +50,6 @@ export class CheckinStore {
 
   // The write path (recorder.ts).
 
-  recordCheckin(input: CheckinInput): Checkin {
-    return this.recorder.recordCheckin(input);
-  }
-
   recordCheckins(drafts: readonly CheckinDraft[]): RecordResult[] {
     return this.recorder.recordCheckins(drafts);
   }
@@ -72,10 +59,6 @@ export class CheckinStore {
   }
 
   // The outbox (outbox.ts).
-
-  pendingCheckins(afterSeq: number, limit: number): Checkin[] {
-    return this.outbox.pendingCheckins(afterSeq, limit);
-  }
 
   outboxAfter(afterSeq: number, limit: number): Array<OutboxCheckin | UnreadableCheckin> {
     return this.outbox.outboxAfter(afterSeq, limit);
@@ -115,10 +98,6 @@ export class CheckinStore {
 
   // Presence (presence.ts).
 
-  isInside(input: Pick<CheckinInput, 'document'>): boolean {
-    return this.presence.isInside(input);
-  }
-
   insideNow(): Checkin[] {
     return this.presence.insideNow();
   }
@@ -139,10 +118,6 @@ export class CheckinStore {
 
   rejectCountsSince(fromMs: number): Array<{ code: Code; count: number }> {
     return this.reports.rejectCountsSince(fromMs);
-  }
-
-  countsSince(fromMs: number): DayCounts {
-    return this.reports.countsSince(fromMs);
   }
 
   today(): DayCounts {
@@ -177,10 +152,6 @@ export class CheckinStore {
     } catch {
       return false;
     }
-  }
-
-  integrityCheck(): string {
-    return this.ctx.db.pragma('integrity_check', { simple: true }) as string;
   }
 
   sizeBytes(): number {

@@ -16,7 +16,7 @@ export class Reports {
     return this.ctx.q.rejectCountsSince.all(fromMs) as Array<{ code: Code; count: number }>;
   }
 
-  countsSince(fromMs: number): DayCounts {
+  private countsSince(fromMs: number): DayCounts {
     const { q } = this.ctx;
     const byDirection = q.countsSince.all(fromMs) as Array<{ direction: 'in' | 'out'; n: number }>;
     return {

@@ -25,7 +25,7 @@ async function seeded(): Promise<CentralHarness> {
   a.checkin(3, new Date(T0 + 120 * 60_000));
   c.checkin(1, new Date(T0 + 10 * 60_000));
   // A hostile name for the CSV.
-  c.store.recordCheckin({
+  c.store.recorder.recordCheckin({
     scanner: 'gate',
     direction: 'out',
     auto: false,
@@ -35,7 +35,7 @@ async function seeded(): Promise<CentralHarness> {
     document: { type: 'id-number', number: '079203001234', name: '=HYPERLINK("x")', birthDate: null, sex: null },
     warnings: [],
   });
-  c.forwarder.onCheckin(c.store.pendingCheckins(0, 10).at(-1) as never);
+  c.forwarder.onCheckin(c.store.outbox.pendingCheckins(0, 10).at(-1) as never);
   await until(async () => (await h.app.store.findCheckins({ limit: 100 })).length === 5, 'five check-ins stored');
   return h;
 }

@@ -101,7 +101,9 @@ describe('central consuming from an external broker (Mosquitto)', () => {
     await kioskConnected(k);
     for (let i = 1; i <= 600; i += 1) k.checkin(i);
     await expectEverySeqOnce(a, 600);
-    // Both processes stored rows (round-robin of the shared subscription).
+    // Both processes stored rows (round-robin of the shared subscription). A row is visible in the shared store a
+    // moment before its process counts it (the counter follows the commit's promise), so wait for the counts.
+    await until(async () => (await counter(a.app, 'stored')) + (await counter(c.app, 'stored')) >= 600, 'both counted');
     const [sa, sc] = [await counter(a.app, 'stored'), await counter(c.app, 'stored')];
     expect(sa).toBeGreaterThan(0);
     expect(sc).toBeGreaterThan(0);

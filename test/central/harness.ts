@@ -124,7 +124,7 @@ export async function startKiosk(
   });
   const forwarder = new Forwarder({
     config,
-    store,
+    store: store.outbox,
     clock,
     logger: createLogger('silent'),
     backlogThread: null,
@@ -147,7 +147,9 @@ export async function startKiosk(
     store,
     forwarder,
     checkin: (n, scannedAt = clock.now()) => {
-      const c = store.recordCheckin(checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`), { scannedAt }));
+      const c = store.recorder.recordCheckin(
+        checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`), { scannedAt }),
+      );
       forwarder.onCheckin(c);
       return c;
     },
@@ -163,13 +165,7 @@ export async function startKiosk(
   return kiosk;
 }
 
-export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from '../helpers/until.js';
 
 export async function login(h: CentralHarness, user: string, role: 'viewer' | 'tracer' | 'admin'): Promise<string> {
   const { hashPassword } = await import('../../src/http/auth/password.js');

@@ -92,7 +92,7 @@ describe('check-in pipeline', () => {
       clockSynced: true,
       document: { number: '001190012345', name: NAME_F },
     });
-    expect(h.store.pendingCheckins(0, 10)).toEqual([c]);
+    expect(h.store.outbox.pendingCheckins(0, 10)).toEqual([c]);
   });
 
   it('records and announces a rejected scan by its code only', () => {
@@ -237,7 +237,7 @@ describe('check-in pipeline', () => {
     const h = harness({ directions: { desk: 'toggle' }, dedupeMs: 0 });
     h.burst([cccd(), cccd(), '001190012345'], 'desk');
     expect(h.checkins.map((c) => c.direction)).toEqual(['in', 'out', 'in']);
-    expect(h.store.isInside({ document: h.checkins[0]?.document ?? expect.unreachable() })).toBe(true);
+    expect(h.store.presence.isInside({ document: h.checkins[0]?.document ?? expect.unreachable() })).toBe(true);
   });
 
   it('refuses every scan of a burst whose transaction failed, with an alarm each, announcing none', () => {

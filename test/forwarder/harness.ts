@@ -55,7 +55,7 @@ export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
   });
   const forwarder = new Forwarder({
     config,
-    store,
+    store: store.outbox,
     logger: options.logger ?? createLogger('silent'),
     ...(options.backlogThread === undefined ? {} : { backlogThread: options.backlogThread }),
     version: '9.9.9',
@@ -77,7 +77,7 @@ export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
     store,
     forwarder,
     checkin: (n) => {
-      const c = store.recordCheckin(checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`)));
+      const c = store.recorder.recordCheckin(checkinInput(cccdDoc(`0011900${String(n).padStart(5, '0')}`, `Khách Thử ${n}`)));
       forwarder.onCheckin(c);
       return c;
     },
@@ -87,10 +87,4 @@ export function startKiosk(config: Config, options: KioskOptions = {}): Kiosk {
   return kiosk;
 }
 
-export async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from '../helpers/until.js';

@@ -29,7 +29,7 @@ describe('resend request (kiosk side)', () => {
     const dir = tempDir();
     const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: true });
     afterThisTest(() => store.close());
-    for (let i = 1; i <= 10; i++) store.recordCheckin(checkinInput(cccdDoc(`0011900000${String(i).padStart(2, '0')}`)));
+    for (let i = 1; i <= 10; i++) store.recorder.recordCheckin(checkinInput(cccdDoc(`0011900000${String(i).padStart(2, '0')}`)));
     store.markCheckinsSent([1, 2, 3, 4, 5]);
     // Seqs 4 and 5 no longer stored (as after the retention).
     const db = new Database(join(dir, 'q.db'));

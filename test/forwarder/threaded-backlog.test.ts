@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InThreadBacklog, type OutgoingCheckin } from '../../src/forwarder/backlog.js';
 import { checkinBody } from '../../src/forwarder/messages.js';
@@ -60,8 +61,15 @@ function threaded(
   /** Every timeout the backlog sets, by its delay: which limit it armed, whatever the machine's speed. */
   const timeouts: number[] = [];
   const clock: Clock = { ...systemClock, setTimeout: (fn, ms) => (timeouts.push(ms), systemClock.setTimeout(fn, ms)) };
+  /** Every reader thread started, so that a test can kill one from outside. */
+  const workers: Worker[] = [];
   const backlog = new ThreadedBacklog({
     clock,
+    startWorker: (file, workerOptions) => {
+      const worker = new Worker(file, workerOptions);
+      workers.push(worker);
+      return worker;
+    },
     entry,
     data: { store: { path: fx.path, keyFile: options.keyFile ?? fx.keyFile }, origin: ORIGIN, fields: 'full' },
     inThread: new InThreadBacklog(fx.store, body),
@@ -71,7 +79,7 @@ function threaded(
     ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
   });
   opened.push({ store: fx.store, backlog });
-  return { backlog, lines, timeouts, inThread: new InThreadBacklog(fx.store, body) };
+  return { backlog, lines, timeouts, workers, inThread: new InThreadBacklog(fx.store, body) };
 }
 
 /** Reads as the pump does: batch after batch from `after`, waiting when the thread has not answered yet. */
@@ -134,7 +142,7 @@ describe('backlog reader thread', () => {
     await readingUntil(backlog, () => backlog.threaded);
     const part = await readAll(backlog, 100, 0, 300);
     expect(part.map((r) => r.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
-    fx.store.recordCheckin(checkinInput(cccdDoc('001190099999', 'Khách Mới')));
+    fx.store.recorder.recordCheckin(checkinInput(cccdDoc('001190099999', 'Khách Mới')));
     const again = await readAll(backlog, 100, 0);
     expect(text(again)).toEqual(text(inThread.read(0, 5000)));
     expect(again.map((r) => r.seq)).toEqual(Array.from({ length: 701 }, (_, i) => i + 1));
@@ -180,12 +188,12 @@ describe('backlog reader thread', () => {
 
   it('fails over to this thread mid-drain when the thread dies, losing no row', async () => {
     const fx = storeWith(2000);
-    const { backlog, lines, inThread } = threaded(fx, BUNDLED);
+    const { backlog, lines, inThread, workers } = threaded(fx, BUNDLED);
     await readingUntil(backlog, () => backlog.threaded);
     const part = await readAll(backlog, 100, 0, 500);
     // The thread is killed from outside (an out-of-memory kill of the isolate looks the same to us).
-    const worker = (backlog as unknown as { worker: { terminate(): Promise<number> } }).worker;
-    await worker.terminate();
+    expect(workers).toHaveLength(1);
+    await workers[0]?.terminate();
     await new Promise((r) => setTimeout(r, 50));
     const rest = await readAll(backlog, 100, part[part.length - 1]?.seq ?? 0);
     expect(text([...part, ...rest])).toEqual(text(inThread.read(0, 5000)));

@@ -1,5 +1,6 @@
 /** A central consumer: subscribes to a kiosk's topics and keeps every message it receives, parsed. */
 import mqtt, { type MqttClient } from 'mqtt';
+import { until } from './until.js';
 
 export interface Received {
   readonly topic: string;
@@ -32,11 +33,9 @@ export class Subscriber {
   }
 
   async until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!cond()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.messages.length} messages`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until(cond, what, timeoutMs).catch((err: Error) => {
+      throw new Error(`${err.message}; got ${this.messages.length} messages`);
+    });
   }
 
   async close(): Promise<void> {

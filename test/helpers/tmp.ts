@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir as scriptsTempDir } from '../../scripts/lib/util.mjs';
 import { afterThisTest } from './after-test.js';
 
-/** A fresh temporary folder, removed after the test. */
+/** A fresh temporary folder, removed after the test (scripts/lib/util.mjs makes it). */
 export function tempDir(prefix = 'qrgate-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  afterThisTest(() => rmSync(dir, { recursive: true, force: true }));
+  const { dir, remove } = scriptsTempDir(prefix.replace(/^qrgate-/, '').replace(/-$/, '') || 'test');
+  afterThisTest(remove);
   return dir;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckinStore } from '../../src/store/checkin-store.js';
 import { Daemon, writeConfig, type LogLine } from '../helpers/daemon.js';
+import { integrityOf } from '../helpers/sqlite.js';
 import { runCli } from '../helpers/cli.js';
 import { cccd } from '../helpers/payloads.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -36,8 +37,8 @@ function verifyAfterCrash(dir: string, announced: ReadonlyMap<string, number>, r
     forwarding: true,
   });
   try {
-    expect(store.integrityCheck(), `integrity after round ${round}`).toBe('ok');
-    const rows = store.pendingCheckins(0, 1_000_000);
+    expect(integrityOf(join(dir, 'qrgate.db')), `integrity after round ${round}`).toBe('ok');
+    const rows = store.outbox.pendingCheckins(0, 1_000_000);
     const byId = new Map(rows.map((r) => [r.id, r.seq]));
     for (const [id, seq] of announced) expect(byId.get(id), `announced ${id} after round ${round}`).toBe(seq);
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
@@ -73,7 +74,7 @@ describe('qrgate run', () => {
     daemons.push(daemon);
     await daemon.waitFor('ready');
     const warned = daemon.lines.filter((l) => String(l.msg).startsWith('configuration warning: '));
-    expect(warned.map((l) => [l.level, l.variable, l.msg])).toEqual([
+    expect(warned.map((l): unknown[] => [l.level, l.variable, l.msg])).toEqual([
       [
         'warn',
         'QRGATE_MQTT_URLL',

@@ -12,6 +12,7 @@ import { StoreContext } from '../../src/store/store-context.js';
 import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { damageLeafPage } from '../../scripts/lib/damage.mjs';
 import { bhytDoc, cccdDoc, checkinInput } from '../helpers/documents.js';
+import { integrityOf } from '../helpers/sqlite.js';
 import { tempDir } from '../helpers/tmp.js';
 import { TEST_NOW, testClock, TEST_ZONE } from '../helpers/clock.js';
 
@@ -66,9 +67,9 @@ describe('check-in store', () => {
     const o = setup();
     // A v1 database as an older qrgate left it: one person in, one in-then-out.
     const first = CheckinStore.open(o);
-    first.recordCheckin(checkinInput(cccdDoc('001190012345')));
-    first.recordCheckin(checkinInput(cccdDoc('048095000777')));
-    first.recordCheckin(checkinInput(cccdDoc('048095000777'), { direction: 'out' }));
+    first.recorder.recordCheckin(checkinInput(cccdDoc('001190012345')));
+    first.recorder.recordCheckin(checkinInput(cccdDoc('048095000777')));
+    first.recorder.recordCheckin(checkinInput(cccdDoc('048095000777'), { direction: 'out' }));
     first.close();
     const raw = new Database(o.path);
     raw.exec('DROP TABLE presence;');
@@ -101,23 +102,23 @@ describe('check-in store', () => {
   it('gives each check-in a UUIDv7 id and a seq that grows by one, with no gap across reopen', () => {
     const o = setup();
     let store = CheckinStore.open(o);
-    const a = store.recordCheckin(checkinInput());
-    const b = store.recordCheckin(checkinInput(bhytDoc()));
+    const a = store.recorder.recordCheckin(checkinInput());
+    const b = store.recorder.recordCheckin(checkinInput(bhytDoc()));
     store.close();
     store = CheckinStore.open(o);
-    const c = store.recordCheckin(checkinInput());
+    const c = store.recorder.recordCheckin(checkinInput());
     expect([a.seq, b.seq, c.seq]).toEqual([1, 2, 3]);
     for (const x of [a, b, c]) expect(x.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set([a.id, b.id, c.id]).size).toBe(3);
-    expect(store.pendingCheckins(0, 10).map((x) => x.seq)).toEqual([1, 2, 3]);
+    expect(store.outbox.pendingCheckins(0, 10).map((x) => x.seq)).toEqual([1, 2, 3]);
     store.close();
   });
 
   it('returns check-ins from the outbox exactly as recorded, in seq order, until marked sent', () => {
     const store = CheckinStore.open(setup());
     const recorded = [
-      store.recordCheckin(checkinInput()),
-      store.recordCheckin(
+      store.recorder.recordCheckin(checkinInput()),
+      store.recorder.recordCheckin(
         checkinInput(bhytDoc(), {
           scanner: 'exit',
           direction: 'out',
@@ -125,20 +126,20 @@ describe('check-in store', () => {
         }),
       ),
     ];
-    expect(store.pendingCheckins(0, 10)).toEqual(recorded);
-    expect(store.pendingCheckins(1, 10)).toEqual([recorded[1]]);
+    expect(store.outbox.pendingCheckins(0, 10)).toEqual(recorded);
+    expect(store.outbox.pendingCheckins(1, 10)).toEqual([recorded[1]]);
     expect(store.pendingCount()).toBe(2);
     expect(store.oldestPending()).toEqual({ seq: 1, scannedAt: recorded[0]?.scannedAt });
     expect(store.markCheckinsSent([1, 1])).toBe(1);
     expect(store.pendingCount()).toBe(1);
-    expect(store.pendingCheckins(0, 10)).toEqual([recorded[1]]);
+    expect(store.outbox.pendingCheckins(0, 10)).toEqual([recorded[1]]);
     store.close();
   });
 
   it('marks a batch of acknowledgements in one transaction: all or nothing, and the pending count stays true', () => {
     const o = setup();
     const store = CheckinStore.open(o);
-    for (let i = 0; i < 4; i += 1) store.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`)));
+    for (let i = 0; i < 4; i += 1) store.recorder.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`)));
     // A write that fails part-way through a batch (a full disk, an I/O error) stands in as a trigger on row 3.
     const other = new Database(o.path);
     other.exec(
@@ -158,8 +159,10 @@ describe('check-in store', () => {
 
   it('gives the outbox the document as the JSON it was sealed from and the warnings as codes, same rows as pendingCheckins', () => {
     const store = CheckinStore.open(setup());
-    const a = store.recordCheckin(checkinInput(cccdDoc('001190012345', 'Nguyễn "Thử" \\ A\u2028B')));
-    const b = store.recordCheckin(checkinInput(bhytDoc(), { warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }] }));
+    const a = store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345', 'Nguyễn "Thử" \\ A\u2028B')));
+    const b = store.recorder.recordCheckin(
+      checkinInput(bhytDoc(), { warnings: [{ code: 'W_CARD_EXPIRED', message: 'x', field: 'validTo' }] }),
+    );
     const rows = store
       .outboxAfter(0, 10)
       .map((r) => ('documentJson' in r ? r : expect.unreachable('a row that opens came back unreadable')));
@@ -183,9 +186,9 @@ describe('check-in store', () => {
     ]);
     expect(runsOf([])).toEqual([]);
     const store = CheckinStore.open(setup());
-    for (let i = 0; i < 10; i += 1) store.recordCheckin(checkinInput(cccdDoc(`0011900123${String(i).padStart(2, '0')}`)));
+    for (let i = 0; i < 10; i += 1) store.recorder.recordCheckin(checkinInput(cccdDoc(`0011900123${String(i).padStart(2, '0')}`)));
     expect(store.markCheckinsSent([7, 3, 4, 5, 9, 1, 4])).toBe(6);
-    expect(store.pendingCheckins(0, 20).map((c) => c.seq)).toEqual([2, 6, 8, 10]);
+    expect(store.outbox.pendingCheckins(0, 20).map((c) => c.seq)).toEqual([2, 6, 8, 10]);
     expect(store.pendingCount()).toBe(4);
     expect(store.markCheckinsSent([2, 3, 6])).toBe(2); // 3 was already marked
     expect(store.pendingCount()).toBe(2);
@@ -221,7 +224,7 @@ describe('check-in store', () => {
 
   it('records scannedAt as RFC 3339 with the offset', () => {
     const store = CheckinStore.open(setup());
-    const c = store.recordCheckin(checkinInput());
+    const c = store.recorder.recordCheckin(checkinInput());
     expect(c.scannedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
     expect(new Date(c.scannedAt).getTime()).toBe(new Date('2026-11-22T09:30:00+07:00').getTime());
     store.close();
@@ -243,11 +246,13 @@ describe('check-in store', () => {
 
   it('knows who is inside: the same 12-digit number on a card or typed is one person', () => {
     const store = CheckinStore.open(setup());
-    store.recordCheckin(checkinInput(cccdDoc()));
-    expect(store.isInside({ document: { type: 'id-number', number: '001190012345', name: null, birthDate: '1990', sex: 'F' } })).toBe(true);
-    expect(store.isInside({ document: bhytDoc() })).toBe(false);
-    store.recordCheckin(checkinInput(cccdDoc(), { direction: 'out' }));
-    expect(store.isInside({ document: cccdDoc() })).toBe(false);
+    store.recorder.recordCheckin(checkinInput(cccdDoc()));
+    expect(
+      store.presence.isInside({ document: { type: 'id-number', number: '001190012345', name: null, birthDate: '1990', sex: 'F' } }),
+    ).toBe(true);
+    expect(store.presence.isInside({ document: bhytDoc() })).toBe(false);
+    store.recorder.recordCheckin(checkinInput(cccdDoc(), { direction: 'out' }));
+    expect(store.presence.isInside({ document: cccdDoc() })).toBe(false);
     expect(store.today()).toMatchObject({ in: 1, out: 1, insideNow: 0 });
     store.close();
   });
@@ -255,8 +260,8 @@ describe('check-in store', () => {
   it('reads only the newest arrivals still inside for the list, newest first, without unsealing everyone inside', () => {
     const store = CheckinStore.open(setup());
     const numbers = ['001190000001', '001190000002', '001190000003', '001190000004'];
-    for (const n of numbers) store.recordCheckin(checkinInput(cccdDoc(n)));
-    store.recordCheckin(checkinInput(cccdDoc('001190000004'), { direction: 'out' }));
+    for (const n of numbers) store.recorder.recordCheckin(checkinInput(cccdDoc(n)));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('001190000004'), { direction: 'out' }));
     expect(store.insideLatest(2).map((c) => c.document.number)).toEqual(['001190000003', '001190000002']);
     expect(store.insideLatest(10)).toHaveLength(3);
     store.close();
@@ -265,8 +270,8 @@ describe('check-in store', () => {
   it('counts "today" from midnight of the kiosk zone, whatever the machine’s TZ', () => {
     const clock = testClock('2026-11-22T23:30:00+07:00');
     const store = CheckinStore.open(setup({ clock }));
-    store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date('2026-11-22T00:30:00+07:00') })); // 17:30 UTC the day before
-    store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date('2026-11-21T23:59:00+07:00') }));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date('2026-11-22T00:30:00+07:00') })); // 17:30 UTC the day before
+    store.recorder.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date('2026-11-21T23:59:00+07:00') }));
     expect(store.today()).toMatchObject({ in: 1, insideNow: 2 });
     clock.set('2026-11-23T00:00:00+07:00');
     expect(store.today()).toMatchObject({ in: 0, insideNow: 2 });
@@ -275,8 +280,8 @@ describe('check-in store', () => {
 
   it('checks out everyone inside, marked auto, keeping their document', () => {
     const store = CheckinStore.open(setup());
-    store.recordCheckin(checkinInput(cccdDoc('001190012345')));
-    store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scanner: 'side' }));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345')));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('048095000777'), { scanner: 'side' }));
     const outs = store.autoCheckout(new Date('2026-11-22T23:59:00+07:00'), true);
     expect(outs.map((c) => [c.seq, c.direction, c.auto, c.scanner, c.document.number])).toEqual([
       [3, 'out', true, 'gate', '001190012345'],
@@ -290,9 +295,9 @@ describe('check-in store', () => {
     const clock = testClock('2026-11-01T10:00:00+07:00');
     const store = CheckinStore.open(setup({ clock }));
     const old = { scannedAt: clock.now() };
-    const sentOut = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { ...old, direction: 'out' }));
-    const stillInside = store.recordCheckin(checkinInput(cccdDoc('001190012345'), old));
-    const pending = store.recordCheckin(checkinInput(bhytDoc(), { ...old, direction: 'out' }));
+    const sentOut = store.recorder.recordCheckin(checkinInput(cccdDoc('048095000777'), { ...old, direction: 'out' }));
+    const stillInside = store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345'), old));
+    const pending = store.recorder.recordCheckin(checkinInput(bhytDoc(), { ...old, direction: 'out' }));
     const rej = store.recordReject({ scanner: 'gate', code: 'E_UNRECOGNIZED', scannedAt: clock.now(), clockSynced: true });
     store.markCheckinsSent([sentOut.seq, stillInside.seq]);
     store.markRejectsSent([rej.n]);
@@ -301,7 +306,7 @@ describe('check-in store', () => {
     expect(store.purgeExpired(21)).toEqual({ checkins: 0, rejects: 0, more: false });
     clock.set('2026-11-23T10:00:00+07:00');
     expect(store.purgeExpired(21)).toEqual({ checkins: 2, rejects: 1, more: false });
-    expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pending.seq]);
+    expect(store.outbox.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pending.seq]);
     expect(store.insideNow()).toEqual([]);
     expect(stillInside.direction).toBe('in');
     store.close();
@@ -312,7 +317,7 @@ describe('check-in store', () => {
     const o = setup({ clock });
     const store = CheckinStore.open(o);
     const rows = [1, 2, 3].map((i) =>
-      store.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`), { scannedAt: clock.now(), direction: 'out' })),
+      store.recorder.recordCheckin(checkinInput(cccdDoc(`00119001234${i}`), { scannedAt: clock.now(), direction: 'out' })),
     );
     const raw = new Database(o.path);
     raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = 2').run();
@@ -337,7 +342,7 @@ describe('check-in store', () => {
     const o = setup();
     const store = CheckinStore.open(o);
     const at = new Date('2026-11-22T09:30:00+07:00');
-    const [a, b] = ['001190012341', '001190012342'].map((n) => store.recordCheckin(checkinInput(cccdDoc(n), { scannedAt: at })));
+    const [a, b] = ['001190012341', '001190012342'].map((n) => store.recorder.recordCheckin(checkinInput(cccdDoc(n), { scannedAt: at })));
     const raw = new Database(o.path);
     raw.prepare('UPDATE checkins SET sealed = randomblob(length(sealed)) WHERE seq = ?').run(a?.seq);
     raw.close();
@@ -351,35 +356,36 @@ describe('check-in store', () => {
     const outs = store.autoCheckout(new Date('2026-11-22T23:00:00+07:00'), true);
     expect(outs.map((c) => [c.document.number, c.direction, c.auto])).toEqual([['001190012342', 'out', true]]);
     expect(store.today().insideNow).toBe(0);
-    expect(store.isInside(checkinInput(cccdDoc('001190012341')))).toBe(false);
+    expect(store.presence.isInside(checkinInput(cccdDoc('001190012341')))).toBe(false);
     store.close();
   });
 
   it('refuses new scans with E_STORE_FULL above maxPending, and accepts again once delivered', () => {
     const store = CheckinStore.open(setup({ maxPending: 2 }));
-    store.recordCheckin(checkinInput());
-    store.recordCheckin(checkinInput());
-    expect(codeOf(() => store.recordCheckin(checkinInput()))).toBe('E_STORE_FULL');
+    store.recorder.recordCheckin(checkinInput());
+    store.recorder.recordCheckin(checkinInput());
+    expect(codeOf(() => store.recorder.recordCheckin(checkinInput()))).toBe('E_STORE_FULL');
     expect(store.lastSeq()).toBe(2);
     store.markCheckinsSent([1]);
-    expect(store.recordCheckin(checkinInput()).seq).toBe(3);
+    expect(store.recorder.recordCheckin(checkinInput()).seq).toBe(3);
     store.close();
   });
 
   it('turns SQLite running out of space into E_STORE_FULL without losing what was committed', () => {
-    const store = CheckinStore.open(setup({ maxSizeMB: 1, maxPending: 1_000_000 }));
+    const o = setup({ maxSizeMB: 1, maxPending: 1_000_000 });
+    const store = CheckinStore.open(o);
     const big = cccdDoc('001190012345', 'Nguyễn Thị Mẫu '.repeat(40));
     let committed = 0;
     let code = 'no error';
     for (let i = 0; i < 20_000 && code === 'no error'; i += 1) {
-      code = codeOf(() => store.recordCheckin(checkinInput(big)));
+      code = codeOf(() => store.recorder.recordCheckin(checkinInput(big)));
       if (code === 'no error') committed += 1;
     }
     expect(code).toBe('E_STORE_FULL');
     expect(committed).toBeGreaterThan(100);
     expect(store.lastSeq()).toBe(committed);
     expect(store.pendingCount()).toBe(committed);
-    expect(store.integrityCheck()).toBe('ok');
+    expect(integrityOf(o.path)).toBe('ok');
     store.close();
   });
 
@@ -394,18 +400,18 @@ describe('check-in store', () => {
     expect(new Set(burst.map((r) => (r.ok ? 'ok' : r.error.code)))).toEqual(new Set(['E_STORE_FULL']));
     expect(store.lastSeq()).toBe(3);
     expect(store.pendingCount()).toBe(3);
-    expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([1, 2, 3]);
-    expect(store.recordCheckin(big(9)).seq).toBe(4);
-    expect(store.integrityCheck()).toBe('ok');
+    expect(store.outbox.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([1, 2, 3]);
+    expect(store.recorder.recordCheckin(big(9)).seq).toBe(4);
+    expect(integrityOf(o.path)).toBe('ok');
     store.close();
   });
 
   it('records without queueing for delivery when no broker is configured', () => {
     const store = CheckinStore.open(setup({ forwarding: false, maxPending: 1 }));
-    store.recordCheckin(checkinInput());
-    store.recordCheckin(checkinInput());
+    store.recorder.recordCheckin(checkinInput());
+    store.recorder.recordCheckin(checkinInput());
     expect(store.pendingCount()).toBe(0);
-    expect(store.pendingCheckins(0, 10)).toEqual([]);
+    expect(store.outbox.pendingCheckins(0, 10)).toEqual([]);
     store.close();
   });
 
@@ -422,7 +428,7 @@ describe('check-in store', () => {
         ) as unknown,
       },
     ]);
-    expect(store.recordCheckin(checkinInput()).seq).toBe(1);
+    expect(store.recorder.recordCheckin(checkinInput()).seq).toBe(1);
     expect(readdirSync(o.dir).some((f) => /^qrgate\.db\.corrupt-/.test(f))).toBe(true);
     store.close();
   });
@@ -430,7 +436,7 @@ describe('check-in store', () => {
   it('moves aside a database whose header is intact but a table page is damaged (the start-up check reads every page), and seq continues after the last one the counter shows, even when the last rows are on that page', () => {
     const o = setup();
     const first = CheckinStore.open(o);
-    for (let i = 0; i < 300; i += 1) first.recordCheckin(checkinInput(cccdDoc(`0011900${String(i).padStart(5, '0')}`)));
+    for (let i = 0; i < 300; i += 1) first.recorder.recordCheckin(checkinInput(cccdDoc(`0011900${String(i).padStart(5, '0')}`)));
     first.close(); // checkpoints the WAL into the file
     damageLeafPage(o.path, 'checkins', (leaves) => leaves[leaves.length - 1]); // the table's last leaf: it holds seq 300
     const store = CheckinStore.open(o);
@@ -444,17 +450,17 @@ describe('check-in store', () => {
     ]);
     expect(store.lastSeq()).toBe(300);
     // The unsent rows the damaged file still gives are taken over (test/store/salvage.test.ts); the damaged page's are not.
-    const pending = store.pendingCheckins(0, 1000).map((c) => c.seq);
+    const pending = store.outbox.pendingCheckins(0, 1000).map((c) => c.seq);
     expect(pending.length).toBeGreaterThan(250);
     expect(pending).not.toContain(300);
-    expect(store.recordCheckin(checkinInput()).seq).toBe(301);
+    expect(store.recorder.recordCheckin(checkinInput()).seq).toBe(301);
     store.close();
   });
 
   it('seals names and numbers: neither is readable in the database file', () => {
     const o = setup();
     const store = CheckinStore.open(o);
-    store.recordCheckin(checkinInput(cccdDoc('079305001234', 'Lê Minh Ví Dụ')));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('079305001234', 'Lê Minh Ví Dụ')));
     store.close();
     const bytes = Buffer.concat([readFileSync(o.path), existsSync(`${o.path}-wal`) ? readFileSync(`${o.path}-wal`) : Buffer.alloc(0)]);
     for (const secret of ['079305001234', 'Lê Minh Ví Dụ', 'Minh', 'Đường Thử']) {
@@ -487,10 +493,10 @@ describe('check-in store queries for the technician', () => {
     const o = setup();
     const store = CheckinStore.open(o);
     const day = new Date('2026-11-22T00:00:00+07:00').getTime();
-    store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date(day - 1) }));
-    store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date(day) }));
-    store.recordCheckin(checkinInput(bhytDoc(), { scannedAt: new Date(day + 86_400_000 - 1), direction: 'out' }));
-    store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date(day + 86_400_000) }));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date(day - 1) }));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date(day) }));
+    store.recorder.recordCheckin(checkinInput(bhytDoc(), { scannedAt: new Date(day + 86_400_000 - 1), direction: 'out' }));
+    store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date(day + 86_400_000) }));
     const rows = store.checkinsBetween(day, day + 86_400_000);
     expect(rows.map((r) => ('unreadable' in r ? [r.seq] : [r.seq, r.document.number, r.direction]))).toEqual([
       [2, '048095000777', 'in'],

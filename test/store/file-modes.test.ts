@@ -16,7 +16,7 @@ describe('store file modes', () => {
     const dir = tempDir('qrgate-modes-');
     const o = { path: join(dir, 'qrgate.db'), keyFile: join(dir, 'store.key'), maxPending: 100, forwarding: true };
     const store = CheckinStore.open(o);
-    store.recordCheckin(checkinInput(cccdDoc()));
+    store.recorder.recordCheckin(checkinInput(cccdDoc()));
     for (const f of ['qrgate.db', 'qrgate.db-wal', 'qrgate.db-shm', 'store.key']) expect([f, modeOf(join(dir, f))]).toEqual([f, 0o600]);
     store.close();
     chmodSync(o.path, 0o644);

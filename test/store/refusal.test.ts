@@ -46,8 +46,8 @@ describe('the store’s refusal, known before a scan', () => {
     const o = setup({ maxPending: 2 });
     let store = CheckinStore.open(o);
     expect(store.refusal()).toBeNull();
-    store.recordCheckin(checkinInput());
-    store.recordCheckin(checkinInput());
+    store.recorder.recordCheckin(checkinInput());
+    store.recorder.recordCheckin(checkinInput());
     expect(store.refusal()).toEqual({ code: 'E_STORE_FULL', detail: '2 check-ins waiting for the broker (store.maxPending 2)' });
     store.close();
     store = CheckinStore.open(o);
@@ -59,8 +59,8 @@ describe('the store’s refusal, known before a scan', () => {
 
   it('does not count the outbox when no broker is configured (nothing waits for one)', () => {
     const store = CheckinStore.open(setup({ maxPending: 1, forwarding: false }));
-    store.recordCheckin(checkinInput());
-    store.recordCheckin(checkinInput());
+    store.recorder.recordCheckin(checkinInput());
+    store.recorder.recordCheckin(checkinInput());
     expect(store.refusal()).toBeNull();
     store.close();
   });

@@ -32,16 +32,16 @@ describe('retention and presence', () => {
     const clock = testClock('2026-10-01T09:00:00+07:00');
     const store = CheckinStore.open({ path: join(dir, 'q.db'), keyFile: join(dir, 'k'), maxPending: 1000, forwarding: true, clock });
     afterThisTest(() => store.close());
-    const inside = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: clock.now() }));
-    const pendingInside = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: clock.now() }));
+    const inside = store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: clock.now() }));
+    const pendingInside = store.recorder.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: clock.now() }));
     store.markCheckinsSent([inside.seq]);
     clock.advance(2 * DAY);
-    const fresh = store.recordCheckin(checkinInput(cccdDoc('001190099999'), { scannedAt: clock.now() }));
+    const fresh = store.recorder.recordCheckin(checkinInput(cccdDoc('001190099999'), { scannedAt: clock.now() }));
     store.markCheckinsSent([fresh.seq]);
     expect(store.purgeExpired(1)).toEqual({ checkins: 1, rejects: 0, more: false });
     // The delivered one is gone; the undelivered one is kept until it is sent, but nobody is inside "since" 2 days.
     expect(store.insideNow().map((c) => c.seq)).toEqual([fresh.seq]);
-    expect(store.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pendingInside.seq]);
+    expect(store.outbox.pendingCheckins(0, 10).map((c) => c.seq)).toEqual([pendingInside.seq]);
     store.markCheckinsSent([pendingInside.seq]);
     expect(store.purgeExpired(1).checkins).toBe(1);
     expect(rowsIn(join(dir, 'q.db'))).toBe(1);
@@ -57,8 +57,10 @@ describe('retention and presence', () => {
       clock: testClock('2026-10-03T10:00:00+07:00'),
     });
     afterThisTest(() => store.close());
-    const old = store.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date('2026-10-01T09:00:00+07:00') }));
-    const recent = store.recordCheckin(checkinInput(cccdDoc('048095000777'), { scannedAt: new Date('2026-10-03T09:00:00+07:00') }));
+    const old = store.recorder.recordCheckin(checkinInput(cccdDoc('001190012345'), { scannedAt: new Date('2026-10-01T09:00:00+07:00') }));
+    const recent = store.recorder.recordCheckin(
+      checkinInput(cccdDoc('048095000777'), { scannedAt: new Date('2026-10-03T09:00:00+07:00') }),
+    );
     const outs = store.autoCheckout(new Date('2026-10-03T10:00:00+07:00'), true, new Date('2026-10-02T09:00:00+07:00').getTime());
     expect(outs.map((c) => [c.direction, c.auto, c.document.number])).toEqual([['out', true, '001190012345']]);
     expect(store.insideNow().map((c) => c.seq)).toEqual([recent.seq]);

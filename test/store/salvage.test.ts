@@ -9,6 +9,7 @@ import { beginSalvage, continueSalvage } from '../../src/store/salvage.js';
 import { loadKeyFile, Sealer } from '../../src/store/sealer.js';
 import { damageLeafPage, unreadableSeqs } from '../../scripts/lib/damage.mjs';
 import { cccdDoc, checkinInput } from '../helpers/documents.js';
+import { integrityOf } from '../helpers/sqlite.js';
 import { tempDir } from '../helpers/tmp.js';
 import { TEST_NOW, testClock } from '../helpers/clock.js';
 
@@ -36,7 +37,7 @@ interface Snapshot {
 
 function snapshot(store: CheckinStore): Snapshot {
   return {
-    pending: store.pendingCheckins(0, 100_000).map((c) => ({ seq: c.seq, id: c.id, number: c.document.number })),
+    pending: store.outbox.pendingCheckins(0, 100_000).map((c) => ({ seq: c.seq, id: c.id, number: c.document.number })),
     inside: store.insideNow().map((c) => c.seq),
     rejects: store.pendingRejectsAfter(0, 100_000).map((r) => r.id),
     lastSeq: store.lastSeq(),
@@ -80,7 +81,7 @@ describe('salvage of a store moved aside as damaged', () => {
     expect(after.inside).toEqual(before.inside.filter((s) => !lost.has(s)));
     expect(after.rejects).toEqual(before.rejects);
     expect(after.lastSeq).toBe(before.lastSeq);
-    expect(store.recordCheckin(checkinInput(person(9999))).seq).toBe(before.lastSeq + 1);
+    expect(store.recorder.recordCheckin(checkinInput(person(9999))).seq).toBe(before.lastSeq + 1);
     const inside = before.inside.filter((s) => !lost.has(s)).length;
     const pending = before.pending.length - lost.size;
     expect(store.alarms).toEqual([
@@ -93,7 +94,7 @@ describe('salvage of a store moved aside as damaged', () => {
         ) as unknown,
       },
     ]);
-    expect(store.integrityCheck()).toBe('ok');
+    expect(integrityOf(o.path)).toBe('ok');
     store.close();
     expect(middle).toBeGreaterThan(1);
   });

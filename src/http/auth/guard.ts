@@ -14,7 +14,7 @@ export function requireTechnician(sessions: Sessions) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const session = sessions.get(req.cookies[SESSION_COOKIE]);
     if (session === null) {
-      await sendError(reply, 401, 'E_HTTP_UNAUTHORIZED');
+      await sendError(reply, 'E_HTTP_UNAUTHORIZED');
       return;
     }
     req.techSession = session;

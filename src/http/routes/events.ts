@@ -14,7 +14,7 @@ export function eventRoutes(app: Api, { feed, trusted }: HttpContext): void {
         'event stream refused',
       );
       void reply.header('retry-after', '10');
-      return admission === 'busy' ? sendError(reply, 503, 'E_HTTP_BUSY') : sendError(reply, 429, 'E_HTTP_TOO_MANY_STREAMS');
+      return admission === 'busy' ? sendError(reply, 'E_HTTP_BUSY') : sendError(reply, 'E_HTTP_TOO_MANY_STREAMS');
     }
     // The stream outlives the handler: fastify lets go of the response and the feed owns it until it closes.
     reply.hijack();

@@ -51,7 +51,7 @@ export function exportRoutes(app: Api, { deps, sessions }: HttpContext): void {
       const { day, full = false } = req.query;
       // The kiosk's day (clock.timeZone), as "today" is counted everywhere else.
       const bounds = deps.zone.dayBounds(day);
-      if (bounds === null) return fail(reply, 400, 'E_HTTP_BAD_REQUEST', 'day is not a calendar date');
+      if (bounds === null) return fail(reply, 'E_HTTP_BAD_REQUEST', 'day is not a calendar date');
       const rows = deps.store.checkinsBetween(bounds.from, bounds.to);
       const who = actor(req);
       if (full) log.warn({ event: 'export-full', day, rows: rows.length, ...who }, 'full (unmasked) check-in export');

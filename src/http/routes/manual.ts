@@ -31,7 +31,7 @@ export function manualRoutes(app: Api, { deps, trusted, sessions }: HttpContext)
       onRequest: async (req, reply) => {
         if (trusted.has(req) || sessions.get(req.cookies[SESSION_COOKIE]) !== null) return;
         req.log.warn({ code: 'E_HTTP_LOGIN_REQUIRED', ip: req.socket.remoteAddress }, 'manual entry refused');
-        await sendError(reply, 401, 'E_HTTP_LOGIN_REQUIRED');
+        await sendError(reply, 'E_HTTP_LOGIN_REQUIRED');
       },
     },
     (req, reply) => {

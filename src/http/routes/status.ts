@@ -24,7 +24,7 @@ export function statusRoutes(app: Api, { deps, status }: HttpContext): void {
     { schema: { params: Type.Object({ subsystem: Type.String() }), response: { 200: CheckOnly, 503: CheckOnly, 404: ErrorSchema } } },
     (req, reply) => {
       const name = req.params.subsystem;
-      if (!(SUBSYSTEMS as readonly string[]).includes(name)) return fail(reply, 404, 'E_HTTP_NOT_FOUND', `known: ${SUBSYSTEMS.join(', ')}`);
+      if (!(SUBSYSTEMS as readonly string[]).includes(name)) return fail(reply, 'E_HTTP_NOT_FOUND', `known: ${SUBSYSTEMS.join(', ')}`);
       const check = checkHealth(deps).checks[name as Subsystem];
       void reply.code(check.ok ? 200 : 503).header('cache-control', 'no-store');
       return check;

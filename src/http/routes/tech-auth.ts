@@ -36,11 +36,11 @@ export function techAuthRoutes(app: Api, { deps, sessions }: HttpContext): void 
       const lookup = await readPasswordHash(file);
       if (!lookup.ok) {
         log.error({ code: 'E_HTTP_NO_PASSWORD', reason: lookup.reason }, 'technician login impossible');
-        return fail(reply, 503, 'E_HTTP_NO_PASSWORD');
+        return fail(reply, 'E_HTTP_NO_PASSWORD');
       }
       if (!(await verifyPassword(req.body.password, lookup.hash))) {
         log.warn({ event: 'login-failed', ip: req.ip }, 'technician login failed');
-        return fail(reply, 401, 'E_HTTP_LOGIN_FAILED');
+        return fail(reply, 'E_HTTP_LOGIN_FAILED');
       }
       const { token, session } = sessions.create(req.ip);
       log.info({ event: 'login', session: session.ref, ip: req.ip }, 'technician logged in');
