@@ -34,6 +34,16 @@ const BARE = `INSERT INTO checkins (${COLUMNS})
   ON CONFLICT (id) DO NOTHING`;
 const KEYS = COLUMNS.split(', ');
 
+/**
+ * The pid of a running server (the PostgreSQL postmaster, Mosquitto).
+ * @param {{ readonly proc: import('node:child_process').ChildProcess | undefined }} server
+ */
+function pidOf(server) {
+  const pid = server.proc?.pid;
+  if (pid === undefined) throw new Error('the server is not running');
+  return pid;
+}
+
 /** `total` check-ins from PUBLISHERS clients (window 100 each), every one acknowledged by the broker. */
 async function preload(url, site, total) {
   const clients = await Promise.all(
@@ -45,30 +55,40 @@ async function preload(url, site, total) {
   await Promise.all(
     clients.map(
       (c, i) =>
-        new Promise((resolve, reject) => {
-          const n = Math.min(per, total - i * per);
-          let next = 0;
-          let acked = 0;
-          if (n <= 0) return resolve();
-          const pump = () => {
-            while (next < n && next - acked < WINDOW) {
-              next += 1;
-              c.publish(`qrgate/${site}/k${i}/checkins`, checkin(site, `k${i}`, next), { qos: 1 }, (err) => {
-                if (err) return reject(err);
-                acked += 1;
-                if (acked === n) resolve();
-                else pump();
-              });
-            }
-          };
-          pump();
-        }),
+        /** @type {Promise<void>} */ (
+          new Promise((resolve, reject) => {
+            const n = Math.min(per, total - i * per);
+            let next = 0;
+            let acked = 0;
+            if (n <= 0) return resolve();
+            const pump = () => {
+              while (next < n && next - acked < WINDOW) {
+                next += 1;
+                c.publish(`qrgate/${site}/k${i}/checkins`, checkin(site, `k${i}`, next), { qos: 1 }, (err) => {
+                  if (err) return reject(err);
+                  acked += 1;
+                  if (acked === n) resolve();
+                  else pump();
+                });
+              }
+            };
+            pump();
+          })
+        ),
     ),
   );
   await Promise.all(clients.map((c) => c.endAsync()));
 }
 
-/** `ids.length` consumers drain `total` check-ins the broker holds for them; check-ins/s and what each consumer did. */
+/**
+ * `ids.length` consumers drain `total` check-ins the broker holds for them; check-ins/s and what each consumer did.
+ * @param {Rig} rig
+ * @param {import('pg').Client} db
+ * @param {string} storeUrl
+ * @param {string[]} ids
+ * @param {string} site
+ * @param {number} total
+ */
 async function drain(rig, db, storeUrl, ids, site, total) {
   const broker = await rig.broker();
   const consumers = await rig.consumers(broker.url, storeUrl, `g-${site}`, ids);
@@ -76,15 +96,15 @@ async function drain(rig, db, storeUrl, ids, site, total) {
   try {
     await preload(broker.url, site, total);
     const cpu0 = consumers.map((c) => cpuSeconds(c.pid));
-    const pg0 = treeCpu(rig.server.proc.pid);
-    const mq0 = cpuSeconds(broker.proc.pid);
+    const pg0 = treeCpu(pidOf(rig.server));
+    const mq0 = cpuSeconds(pidOf(broker));
     const t0 = performance.now();
     for (const c of consumers) c.kill('SIGCONT');
     const t1 = await storedAll(db, total, 50, 30_000);
     if (t1 === null) throw new Error(`${site}: only ${await count(db)} of ${total} check-ins stored (stalled 30 s)`);
     const seconds = (t1 - t0) / 1000;
-    const pgCpu = cpuBetween(pg0, treeCpu(rig.server.proc.pid));
-    const mqCpu = cpuSeconds(broker.proc.pid) - mq0;
+    const pgCpu = cpuBetween(pg0, treeCpu(pidOf(rig.server)));
+    const mqCpu = cpuSeconds(pidOf(broker)) - mq0;
     const each = [];
     for (const [i, c] of consumers.entries()) {
       const batches = await metric(c, 'qrgate_central_batch_rows_count');
@@ -103,10 +123,16 @@ async function drain(rig, db, storeUrl, ids, site, total) {
   }
 }
 
-/** Rows/s of the bare unnest insert of `rows` (read back from the table, which is then emptied) in batches of `batch`. */
+/**
+ * Rows/s of the bare unnest insert of `rows` (read back from the table, which is then emptied) in batches of `batch`.
+ * @param {Rig} rig
+ * @param {import('pg').Client} db
+ * @param {Record<string, unknown>[]} rows
+ * @param {number} batch
+ */
 async function bare(rig, db, rows, batch) {
   await db.query('TRUNCATE checkins');
-  const pg0 = treeCpu(rig.server.proc.pid);
+  const pg0 = treeCpu(pidOf(rig.server));
   const own0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i += batch) {
@@ -118,17 +144,29 @@ async function bare(rig, db, rows, batch) {
   }
   const rate = rows.length / ((performance.now() - t0) / 1000);
   const own = process.cpuUsage(own0);
-  return { rate, pgUs: (cpuBetween(pg0, treeCpu(rig.server.proc.pid)) / rows.length) * 1e6, ownUs: (own.user + own.system) / rows.length };
+  return { rate, pgUs: (cpuBetween(pg0, treeCpu(pidOf(rig.server))) / rows.length) * 1e6, ownUs: (own.user + own.system) / rows.length };
 }
 
-/** The storm: `kiosks` simulated kiosks in `procs` processes, `rows` each at `rate`/s, against two consumers. */
+/**
+ * What a storm publisher sends: `ready` once its kiosks are connected, `done` once every check-in was acknowledged.
+ * @typedef {{ ready: number }} PublisherReady
+ * @typedef {{ done: true, acked: number, failed: number, reconnects: number, seconds: number }} PublisherDone
+ */
+
+/**
+ * The storm: `kiosks` simulated kiosks in `procs` processes, `rows` each at `rate`/s, against two consumers.
+ * @param {Rig} rig
+ * @param {{ kiosks: number, procs: number, rows: number, rate: number }} storm
+ */
 async function storm(rig, { kiosks, procs, rows, rate }) {
   const storeUrl = await rig.server.createDatabase('storm');
   const db = await rig.client(storeUrl);
   const broker = await rig.broker();
   const consumers = await rig.consumers(broker.url, storeUrl, 'g-storm', ['storm-a', 'storm-b']);
   const per = Math.ceil(kiosks / procs);
+  /** @type {import('node:child_process').ChildProcess[]} */
   const children = [];
+  /** @type {string[]} */
   const exits = [];
   try {
     for (let p = 0; p < procs; p += 1) {
@@ -146,16 +184,18 @@ async function storm(rig, { kiosks, procs, rows, rate }) {
     }
     const ready = children.map(
       (c) =>
-        new Promise((resolve, reject) => {
-          c.once('message', resolve);
-          c.once('exit', (code) => reject(new Error(`a storm publisher exited (${code}) before its kiosks connected`)));
-        }),
+        /** @type {Promise<PublisherReady>} */ (
+          new Promise((resolve, reject) => {
+            c.once('message', resolve);
+            c.once('exit', (code) => reject(new Error(`a storm publisher exited (${code}) before its kiosks connected`)));
+          })
+        ),
     );
     const connected = (await Promise.all(ready)).reduce((n, m) => n + m.ready, 0);
-    const done = children.map((c) => new Promise((resolve) => c.once('message', resolve)));
+    const done = children.map((c) => /** @type {Promise<PublisherDone>} */ (new Promise((resolve) => c.once('message', resolve))));
     const cpu0 = consumers.map((c) => cpuSeconds(c.pid));
     let brokerPeak = 0;
-    const watch = setInterval(() => (brokerPeak = Math.max(brokerPeak, rssMB(broker.proc.pid))), 500);
+    const watch = setInterval(() => (brokerPeak = Math.max(brokerPeak, rssMB(pidOf(broker)))), 500);
     const t0 = performance.now();
     for (const c of children) c.send('go');
     const total = kiosks * rows;
@@ -201,8 +241,15 @@ async function storm(rig, { kiosks, procs, rows, rate }) {
   }
 }
 
+/** @param {number} v */
 const fmt = (v) => Math.round(v).toLocaleString('en-US');
 
+/**
+ * @typedef {Awaited<ReturnType<typeof drain>>} Drained
+ * @typedef {Awaited<ReturnType<typeof bare>> & { batch: number }} Bare
+ */
+
+/** @param {{ quick: boolean }} options */
 export async function run({ quick }) {
   const total = quick ? 10_000 : 30_000;
   const rounds = quick ? 2 : 3;
@@ -216,7 +263,9 @@ export async function run({ quick }) {
     const rig = await Rig.open(cleanup);
     const storeUrl = await rig.server.createDatabase('consumers');
     const db = await rig.client(storeUrl);
+    /** @type {{ one: Drained | null, two: Drained | null, bare: Bare | null }} */
     const best = { one: null, two: null, bare: null };
+    /** @type {{ one: number[], two: number[], bare: number[] }} */
     const seen = { one: [], two: [], bare: [] };
     for (let r = 0; r < rounds; r += 1) {
       const one = await drain(rig, db, storeUrl, ['one'], `one${r}`, total);
@@ -235,10 +284,14 @@ export async function run({ quick }) {
       if (best.two === null || two.rate > best.two.rate) best.two = two;
       if (best.bare === null || b.rate > best.bare.rate) best.bare = b;
     }
+    if (best.one === null || best.two === null || best.bare === null) throw new Error('no round ran');
     const s = await storm(rig, S);
     const version = (await rig.server.query('SHOW server_version'))[0]?.server_version;
+    /** @param {number[]} v */
     const list = (v) => v.map(fmt).join(', ');
+    /** @param {number} v */
     const us = (v) => `${v.toFixed(0)} µs`;
+    /** @param {Drained} d */
     const perMsg = (d) =>
       `CPU per check-in: consumer ${d.each.map((e) => us((e.cpu / e.stored) * 1e6)).join(' / ')}, PostgreSQL ${us(d.pgUs)}, Mosquitto ${us(d.mqUs)}; mean commit ${d.each.map((e) => e.meanBatch.toFixed(0)).join(' / ')} rows`;
     const exact = s.check.n === s.total && s.check.ids === s.total && s.check.seqs === s.total && s.check.devices === S.kiosks;

@@ -20,22 +20,44 @@ export const DISTRICT = [
   'max_queued_bytes 268435456',
 ];
 
+/**
+ * A consumer as Rig.consumers() starts it: a Central with its HTTP address (from its "central ready" line) and its
+ * client id.
+ * @typedef {Central & { http: string | undefined, clientId: string }} Consumer
+ */
+
 /** Everything the phases share: the PostgreSQL cluster, a client on the bench database, the key every consumer uses. */
 export class Rig {
-  static async open(cleanup) {
-    const rig = new Rig();
-    rig.tmp = tempDir('bench-consumers');
-    cleanup.add(rig.tmp.remove);
-    rig.server = await Postgres.start();
-    cleanup.add(() => rig.server.stop());
-    rig.key = join(rig.tmp.dir, 'central.key');
-    createKeyFile(rig.key);
-    rig.cleanup = cleanup;
-    rig.n = 0;
-    return rig;
+  /**
+   * @param {{ dir: string, remove: () => void }} tmp
+   * @param {Postgres} server
+   * @param {string} key
+   * @param {import('../../scripts/lib/util.mjs').Cleanup} cleanup
+   */
+  constructor(tmp, server, key, cleanup) {
+    this.tmp = tmp;
+    this.server = server;
+    this.key = key;
+    this.cleanup = cleanup;
+    /** Numbers the folders of brokers and consumers. */
+    this.n = 0;
   }
 
-  /** A client on `url` (its own connection, closed at the end). */
+  /** @param {import('../../scripts/lib/util.mjs').Cleanup} cleanup */
+  static async open(cleanup) {
+    const tmp = tempDir('bench-consumers');
+    cleanup.add(tmp.remove);
+    const server = await Postgres.start();
+    cleanup.add(() => server.stop());
+    const key = join(tmp.dir, 'central.key');
+    createKeyFile(key);
+    return new Rig(tmp, server, key, cleanup);
+  }
+
+  /**
+   * A client on `url` (its own connection, closed at the end).
+   * @param {string} url
+   */
   async client(url) {
     const c = new pg.Client({ connectionString: url });
     c.on('error', () => undefined);
@@ -55,8 +77,14 @@ export class Rig {
   /**
    * The one way consumers start here: each a `qrgate central run` with broker.url, store.url, its own client id and
    * `group`, sharing the key file (the database records its fingerprint); one after another, each ready (subscribed).
+   * @param {string} brokerUrl
+   * @param {string} storeUrl
+   * @param {string} group
+   * @param {string[]} ids
+   * @returns {Promise<Consumer[]>}
    */
   async consumers(brokerUrl, storeUrl, group, ids) {
+    /** @type {Consumer[]} */
     const started = [];
     for (const clientId of ids) {
       const dir = join(this.tmp.dir, `${clientId}-${(this.n += 1)}`);
@@ -65,9 +93,8 @@ export class Rig {
       chmodSync(join(dir, 'central.key'), 0o600);
       const c = await Central.start(dir, { brokerUrl, storeUrl, clientId, sharedGroup: group, over: { fleet: { resendAfterSec: 30 } } });
       this.cleanup.add(() => c.dispose());
-      c.http = c.lines.find((l) => l.msg === 'central ready')?.http;
-      c.clientId = clientId;
-      started.push(c);
+      const http = /** @type {string | undefined} */ (c.lines.find((l) => l.msg === 'central ready')?.http);
+      started.push(Object.assign(c, { http, clientId }));
     }
     return started;
   }
@@ -102,10 +129,15 @@ export function distinct(lines) {
   return [...seen].map(([l, n]) => `${n} × ${l}`);
 }
 
-/** What went wrong in a consumer: its exit, its warnings and errors (once each), the end of its stderr. */
+/**
+ * What went wrong in a consumer: its exit, its warnings and errors (once each), the end of its stderr.
+ * @param {Consumer} c
+ */
 export function trouble(c) {
   const said = distinct(
-    c.lines.filter((l) => ['warn', 'error', 'fatal'].includes(l.level)).map((l) => `${l.msg}${l.code ? ` (${l.code})` : ''}`),
+    c.lines
+      .filter((l) => typeof l.level === 'string' && ['warn', 'error', 'fatal'].includes(l.level))
+      .map((l) => `${l.msg}${l.code ? ` (${l.code})` : ''}`),
   );
   const out = [
     ...(c.alive ? [] : [`exited ${c.proc.exitCode ?? c.proc.signalCode}`]),
@@ -115,12 +147,17 @@ export function trouble(c) {
   return out.length === 0 ? '' : `${c.clientId}: ${out.join(', ')}`;
 }
 
+/** @param {Consumer[]} consumers */
 export async function stop(consumers) {
   for (const c of consumers) c.kill('SIGTERM');
   await Promise.all(consumers.map((c) => c.exited));
 }
 
-/** A counter or a histogram's _sum/_count from a consumer's /metrics. */
+/**
+ * A counter or a histogram's _sum/_count from a consumer's /metrics.
+ * @param {Consumer} c
+ * @param {string} name
+ */
 export async function metric(c, name) {
   if (!c.alive) return NaN;
   const text = await (await globalThis.fetch(`${c.http}/metrics`)).text();

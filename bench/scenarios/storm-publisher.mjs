@@ -12,9 +12,20 @@ import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { checkin } from './central.mjs';
 
-const [url, site, first, count, rows, rate, window] = process.argv.slice(2).map((v, i) => (i < 2 ? v : Number(v)));
+const [url, site] = process.argv.slice(2, 4);
+const [first, count, rows, rate, window] = process.argv.slice(4).map(Number);
 const TICK_MS = 20;
 
+/**
+ * A message to the parent (forked with IPC: process.send exists).
+ * @param {{ ready: number } | { done: true, acked: number, failed: number, reconnects: number, seconds: number }} message
+ */
+function send(message) {
+  if (process.send === undefined) throw new Error('storm-publisher.mjs runs forked, with an IPC channel');
+  process.send(message);
+}
+
+/** @param {string} device */
 async function connect(device) {
   const base = `qrgate/${site}/${device}`;
   const client = await mqtt.connectAsync(url, {
@@ -27,7 +38,7 @@ async function connect(device) {
     properties: { sessionExpiryInterval: 7 * 24 * 3600 },
     will: { topic: `${base}/status`, payload: JSON.stringify({ state: 'offline', since: new Date().toISOString() }), qos: 1, retain: true },
   });
-  client.stream.setNoDelay?.(true);
+  /** @type {import('node:net').Socket} */ (client.stream).setNoDelay?.(true);
   client.on('error', () => undefined);
   await client.publishAsync(`${base}/status`, JSON.stringify({ state: 'online', version: '0.2.0', since: new Date().toISOString() }), {
     qos: 1,
@@ -42,7 +53,7 @@ for (let i = 0; i < count; i += 25) {
   kiosks.push(...(await Promise.all(batch)));
 }
 for (const k of kiosks) k.client.on('reconnect', () => (k.reconnects += 1));
-process.send({ ready: kiosks.length });
+send({ ready: kiosks.length });
 
 process.once('message', () => {
   const t0 = performance.now();
@@ -65,7 +76,7 @@ process.once('message', () => {
           if (k.acked + k.failed === rows && ++finished === kiosks.length) {
             clearInterval(timer);
             const seconds = (performance.now() - t0) / 1000;
-            process.send({
+            send({
               done: true,
               acked: kiosks.reduce((n, x) => n + x.acked, 0),
               failed: kiosks.reduce((n, x) => n + x.failed, 0),

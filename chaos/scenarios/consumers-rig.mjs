@@ -15,8 +15,11 @@ import { backlogKiosks, exactlyOnce, pendingOf, startKiosk } from './central-rig
 /**
  * `kiosks` kiosks with `perKiosk` pending each; `broker` options for Mosquitto (queue limits default to Mosquitto's
  * own); `drainRatePerSec` caps each kiosk's drain (its config key), so that a fault lands mid-drain.
+ * @param {{ dir: string, remove: () => void }} tmp
+ * @param {import('../../scripts/lib/util.mjs').Cleanup} cleanup
+ * @param {{ kiosks?: number, perKiosk: number, broker?: import('../../scripts/lib/broker.mjs').BrokerOptions, drainRatePerSec?: number }} options
  */
-export async function consumersRig(tmp, cleanup, { kiosks: count = 2, perKiosk, broker: brokerOptions = {}, drainRatePerSec } = {}) {
+export async function consumersRig(tmp, cleanup, { kiosks: count = 2, perKiosk, broker: brokerOptions = {}, drainRatePerSec }) {
   // Its own temporary folder: the server runs as an unprivileged user, who cannot enter the scenario's (0700, root).
   const pg = await Postgres.start();
   cleanup.add(() => pg.stop());
@@ -29,10 +32,13 @@ export async function consumersRig(tmp, cleanup, { kiosks: count = 2, perKiosk, 
   const pending = await pendingOf(kiosks);
   cleanup.add(() => pending.close());
   const keyFile = join(tmp.dir, 'central.key');
+  /** @type {Map<string, Central>} */
   const consumers = new Map();
+  /** @type {import('../../scripts/lib/daemon.mjs').Daemon[]} */
   const daemons = [];
   const total = count * perKiosk;
 
+  /** @param {string} sql */
   async function query(sql) {
     return pg.query(sql, 'qrgate');
   }
@@ -94,9 +100,11 @@ export async function consumersRig(tmp, cleanup, { kiosks: count = 2, perKiosk, 
       const rows = await query('SELECT id, site, device, seq::int AS seq FROM checkins');
       const problems = exactlyOnce(rows, kiosks, perKiosk);
       if (rows.length !== total) problems.push(`${rows.length} rows in checkins, expected ${total}`);
-      const [dup] = await query(
-        'SELECT (SELECT count(*) FROM (SELECT id FROM checkins GROUP BY id HAVING count(*) > 1) i)::int AS ids, ' +
-          '(SELECT count(*) FROM (SELECT 1 FROM checkins GROUP BY site, device, seq HAVING count(*) > 1) s)::int AS seqs',
+      const [dup] = /** @type {{ ids: number, seqs: number }[]} */ (
+        await query(
+          'SELECT (SELECT count(*) FROM (SELECT id FROM checkins GROUP BY id HAVING count(*) > 1) i)::int AS ids, ' +
+            '(SELECT count(*) FROM (SELECT 1 FROM checkins GROUP BY site, device, seq HAVING count(*) > 1) s)::int AS seqs',
+        )
       );
       if (dup.ids > 0) problems.push(`${dup.ids} ids stored twice`);
       if (dup.seqs > 0) problems.push(`${dup.seqs} (site, device, seq) stored twice`);
@@ -114,21 +122,30 @@ export async function consumersRig(tmp, cleanup, { kiosks: count = 2, perKiosk, 
   };
 }
 
-/** A counter of a running central, read from its /metrics (0 when absent). */
+/**
+ * A counter of a running central, read from its /metrics (0 when absent).
+ * @param {Central} central
+ * @param {string} name
+ */
 export async function metric(central, name) {
   const http = central.lines.find((l) => l.msg === 'central ready')?.http;
-  const text = await new Promise((resolve, reject) =>
-    get(`${http}/metrics`, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d) => (body += d));
-      res.on('end', () => resolve(body));
-    }).on('error', reject),
+  const text = await /** @type {Promise<string>} */ (
+    new Promise((resolve, reject) =>
+      get(`${http}/metrics`, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      }).on('error', reject),
+    )
   );
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
-/** What central's broker and gap-check lines say happened, per consumer: resend requests and dropped connections. */
+/**
+ * What central's broker and gap-check lines say happened, per consumer: resend requests and dropped connections.
+ * @param {Central} central
+ */
 export function consumerFigures(central) {
   return {
     resends: central.lines.filter((l) => l.msg === 'asking the kiosk to resend a missing range').length,
@@ -139,12 +156,19 @@ export function consumerFigures(central) {
 /**
  * How often Mosquitto started dropping a session's messages (it says "Outgoing messages are being dropped for client
  * X" once each time a session's queue overflows, not once per message).
+ * @param {Mosquitto} broker
  */
 export function brokerDrops(broker) {
   return (broker.log.match(/Outgoing messages are being dropped/g) ?? []).length;
 }
 
-/** Polls `read` until its value has not changed for a second (or the timeout); the last value. */
+/**
+ * Polls `read` until its value has not changed for a second (or the timeout); the last value.
+ * @template T
+ * @param {() => Promise<T>} read
+ * @param {number} timeoutMs
+ * @returns {Promise<T>}
+ */
 export async function settled(read, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = await read();

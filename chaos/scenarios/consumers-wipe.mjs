@@ -23,7 +23,8 @@ export async function run({ long }) {
     const pendingAtCrash = rig.pending.total();
     // Acknowledged to the kiosks (so never sent again by their drain) and not stored: the broker's queues, about to be
     // wiped, and the few messages in the consumers' hands (Mosquitto lets each hold 20).
-    const held = rig.total - pendingAtCrash - storedAtCrash;
+    // (storedAtCrash is null only if PostgreSQL did not answer, which it does here.)
+    const held = rig.total - pendingAtCrash - (storedAtCrash ?? 0);
     await rig.broker.down('SIGKILL');
     rig.broker.wipe();
     const crashedAt = Date.now();

@@ -1,4 +1,5 @@
 // Types of broker.mjs, for the TypeScript test suite (test/helpers/mosquitto.ts re-exports it).
+import type { ChildProcess } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
 
 export function requireMosquitto(): void;
@@ -21,6 +22,8 @@ export class Mosquitto {
   readonly url: string;
   log: string;
   readonly running: boolean;
+  /** The mosquitto process since the last up() (undefined before the first). */
+  readonly proc: ChildProcess | undefined;
   /** A broker on `port` keeping its files in `dir` (not started: see `up`). */
   constructor(port: number, dir: string, options?: BrokerOptions, scheme?: string);
   static start(dir: string, options?: BrokerOptions, scheme?: string): Promise<Mosquitto>;

@@ -1,4 +1,5 @@
 // Types of postgres.mjs, for the TypeScript test suite (test/helpers/postgres.ts re-exports it).
+import type { ChildProcess } from 'node:child_process';
 
 /** The bin folder of the newest installed PostgreSQL server (/usr/lib/postgresql/<major>/bin), or null. */
 export function postgresBin(): string | null;
@@ -23,6 +24,8 @@ export class Postgres {
   readonly data: string;
   log: string;
   readonly running: boolean;
+  /** The postmaster since the last up() (undefined before the first). */
+  readonly proc: ChildProcess | undefined;
   static start(options?: PostgresOptions): Promise<Postgres>;
   url(database?: string): string;
   up(): Promise<void>;
