@@ -308,13 +308,7 @@ export class BrokerConsumer implements BrokerSide {
     if (this.fatal !== null) return;
     const code = 'E_MQTT_CLIENTID_TAKEN';
     this.fatal = { code, detail };
-    this.stopped = true;
-    this.generation += 1;
-    this.deps.clock.clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    this.subscribed = false;
-    client?.end(true);
+    this.detach()?.end(true);
     this.deps.log.fatal(
       { code, clientId: this.clientId, broker: publicUrl(this.url), detail },
       `another process is connected to the broker under this consumer's client id "${this.clientId}" and took its session over: stopping, not reconnecting (two processes would take the session from each other for ever). Fix: give every central process its own broker.clientId, then start this one again`,

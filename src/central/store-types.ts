@@ -10,8 +10,8 @@ export interface KioskId {
   readonly device: string;
 }
 
-/** A check-in as central stores it: the document sealed, the number and the person as keyed hashes. */
-export interface CheckinRow extends KioskId {
+/** What a check-in row and a draft share: who sent it, which, and when. */
+interface CheckinFields extends KioskId {
   readonly id: string;
   readonly seq: number;
   readonly direction: 'in' | 'out';
@@ -20,6 +20,10 @@ export interface CheckinRow extends KioskId {
   readonly scannedMs: number;
   readonly clockSynced: boolean;
   readonly receivedMs: number;
+}
+
+/** A check-in as central stores it: the document sealed, the number and the person as keyed hashes. */
+export interface CheckinRow extends CheckinFields {
   readonly numberMac: Buffer;
   readonly personMac: Buffer;
   readonly sealed: Buffer;
@@ -29,15 +33,7 @@ export interface CheckinRow extends KioskId {
  * A check-in as the ingest hands it to the group commit: validated, not yet sealed. Sealing and the keyed hashes are
  * done where it is inserted (sealCheckin: on the SQLite writer thread when there is one), off the MQTT thread.
  */
-export interface CheckinDraft extends KioskId {
-  readonly id: string;
-  readonly seq: number;
-  readonly direction: 'in' | 'out';
-  readonly docType: string;
-  readonly scannedAt: string;
-  readonly scannedMs: number;
-  readonly clockSynced: boolean;
-  readonly receivedMs: number;
+export interface CheckinDraft extends CheckinFields {
   /** The document's number as sent (personal data: sealed and hashed, never stored as such). */
   readonly number: string;
   /** The JSON to seal: the document, scanner, auto and warnings. */
