@@ -13,12 +13,18 @@ export async function run({ long }) {
   const tmp = tempDir('chaos-consumers-wipe');
   cleanup.add(tmp.remove);
   try {
-    // No drain cap: the kiosks publish far faster than the consumers store, so the broker holds a queue when it dies.
+    // No drain cap: the kiosks publish as fast as they can.
     const rig = await consumersRig(tmp, cleanup, { perKiosk, broker: { persistence: false } });
     const consumers = [await rig.consumer('central-1'), await rig.consumer('central-2')];
     rig.startKiosks();
     const problems = [];
     if (!(await rig.untilStored(rig.total / 3, 60_000))) problems.push('the drain never reached a third');
+    // The consumers are held still (SIGSTOP) while the kiosks go on publishing, so the broker surely holds a queue when
+    // it dies: on a loaded machine the consumers had kept up, and the crash met an empty broker (1 message held).
+    for (const c of consumers) c.kill('SIGSTOP');
+    const pendingAtPause = rig.pending.total();
+    const pausedAt = Date.now();
+    while (rig.pending.total() > Math.max(0, pendingAtPause - 500) && Date.now() - pausedAt < 20_000) await sleep(50);
     const storedAtCrash = await rig.storedCount();
     const pendingAtCrash = rig.pending.total();
     // Acknowledged to the kiosks (so never sent again by their drain) and not stored: the broker's queues, about to be
@@ -27,6 +33,7 @@ export async function run({ long }) {
     const held = rig.total - pendingAtCrash - (storedAtCrash ?? 0);
     await rig.broker.down('SIGKILL');
     rig.broker.wipe();
+    for (const c of consumers) c.kill('SIGCONT');
     const crashedAt = Date.now();
     await sleep(1000);
     await rig.broker.up();
