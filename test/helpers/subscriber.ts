@@ -14,8 +14,15 @@ export class Subscriber {
   private constructor(readonly client: MqttClient) {}
 
   static async connect(url: string, filter: string, options: mqtt.IClientOptions = {}): Promise<Subscriber> {
-    const client = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 200, ...options });
+    // The listener goes on before the connection: a persistent session's queued messages come right behind the
+    // CONNACK, and one emitted before anyone listened would be acknowledged and lost to the test (seen under load:
+    // the kiosk's check-in, queued while this subscriber was reconnecting, never counted).
+    const client = mqtt.connect(url, { protocolVersion: 5, reconnectPeriod: 200, ...options });
     const sub = new Subscriber(client);
+    const connected = new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
     client.on('message', (topic, payload, packet) => {
       sub.messages.push({
         topic,
@@ -24,6 +31,12 @@ export class Subscriber {
         correlationData: packet.properties?.correlationData,
       });
     });
+    try {
+      await connected;
+    } catch (err) {
+      client.end(true);
+      throw err;
+    }
     await client.subscribeAsync(filter, { qos: 1 });
     return sub;
   }
