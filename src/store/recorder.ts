@@ -96,7 +96,10 @@ export class CheckinRecorder {
       if (err instanceof StoreError) this.ctx.lastWrite = err;
       throw err;
     }
-    this.ctx.lastWrite = 'ok';
+    // A reject's small row proves the database writes again, not that a check-in fits: it clears a failed write,
+    // never a full store (only a recorded check-in or the retention's purge does).
+    const last = this.ctx.lastWrite;
+    if (typeof last === 'string' || last.code !== 'E_STORE_FULL') this.ctx.lastWrite = 'ok';
     if (sentMs === null) pending.rejects += 1;
     return { id, n, scanner: input.scanner, code: input.code, scannedAt, clockSynced: input.clockSynced };
   }

@@ -72,6 +72,12 @@ describe('the store’s refusal, known before a scan', () => {
     fillToCap(store);
     expect(store.lastSeq()).toBeGreaterThan(100);
     expect(store.refusal()?.code).toBe('E_STORE_FULL');
+    // A refused QR's small reject row may still fit: it says nothing about room for a check-in.
+    expect(store.recordReject({ scanner: 'gate', code: 'E_CCCD_FIELDS', scannedAt: TEST_NOW, clockSynced: true }).code).toBe(
+      'E_CCCD_FIELDS',
+    );
+    expect(store.refusal()?.code).toBe('E_STORE_FULL');
+    expect(store.recordCheckins([big(99_997)])[0]).toMatchObject({ ok: false, error: { code: 'E_STORE_FULL' } });
     store.close();
 
     store = CheckinStore.open(o);
