@@ -12,6 +12,8 @@ import { Aedes, type Client, type Subscription } from 'aedes';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { isLoopbackHost } from '../config/transport.js';
+import { CENTRAL_CODES } from '../core/codes.js';
 import type { Logger } from '../logger.js';
 import type { RequestOp, RequestPayloads } from '../forwarder/contract.js';
 import { publishRequest, type BrokerSide } from './broker-side.js';
@@ -66,6 +68,9 @@ export class EmbeddedBroker implements BrokerSide {
         { code: 'W_CENTRAL_ANONYMOUS' },
         'broker.allowAnonymous is on: any client may connect without a password and publish as any kiosk (UNSAFE: for demos and tests only)',
       );
+    // The configuration refuses it unless broker.listen.allowPlaintext says so (config-load.ts): said at every start.
+    if (c.listen.tls === undefined && !isLoopbackHost(c.listen.host))
+      log.warn({ code: 'W_CENTRAL_PLAINTEXT', host: c.listen.host }, CENTRAL_CODES.W_CENTRAL_PLAINTEXT.en);
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => {

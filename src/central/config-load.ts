@@ -8,6 +8,7 @@ import { Value } from 'typebox/value';
 import { parseDocument } from 'yaml';
 import { envKeys, type EnvKey } from '../config/env.js';
 import { ConfigError, type ConfigProblem } from '../config/load.js';
+import { isLoopbackHost, plaintextBeyondLoopback } from '../config/transport.js';
 import { isValidTimeZone } from '../core/zone.js';
 import { CentralConfigSchema, type CentralConfig } from './config-schema.js';
 import { deepFreeze, dropNulls } from '../config/tree.js';
@@ -61,8 +62,37 @@ export function resolveCentralConfig(document: unknown, env: NodeJS.ProcessEnv, 
   const broker = value.broker as Json | undefined;
   if (broker?.url !== undefined && broker.clientId === undefined)
     problems.push({ path: 'broker.clientId', message: 'is required with broker.url (a stable id, unique to this central process)' });
+  problems.push(...plaintextProblems(broker));
   if (problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(value as CentralConfig);
+}
+
+/**
+ * Check-ins in plain MQTT beyond this machine carry personal data in clear text (the kiosk's rule,
+ * src/config/transport.ts): refused unless the configuration says so, on either side of central's MQTT link.
+ */
+function plaintextProblems(broker: Json | undefined): ConfigProblem[] {
+  if (broker === undefined) return [];
+  const unsafe = 'only on a network you trust';
+  if (typeof broker.url === 'string') {
+    const host = plaintextBeyondLoopback(broker.url);
+    if (host === null || broker.allowPlaintext === true) return [];
+    return [
+      {
+        path: 'broker.url',
+        message: `plain MQTT to ${host} would bring check-ins (names, numbers, addresses) and central's password across the network unencrypted: use mqtts:// (broker.ca for the broker's CA), or, ${unsafe}, set broker.allowPlaintext: true (unsafe)`,
+      },
+    ];
+  }
+  const listen = isObject(broker.listen) ? broker.listen : {};
+  if (listen.tls !== undefined || listen.allowPlaintext === true || typeof listen.host !== 'string' || isLoopbackHost(listen.host))
+    return [];
+  return [
+    {
+      path: 'broker.listen.host',
+      message: `plain MQTT on ${listen.host} would let kiosks send check-ins (names, numbers, addresses) and their passwords unencrypted: set broker.listen.tls (cert and key), or listen on 127.0.0.1, or, ${unsafe}, set broker.listen.allowPlaintext: true (unsafe)`,
+    },
+  ];
 }
 
 export function loadCentralConfig(file: string, env: NodeJS.ProcessEnv = process.env): CentralConfig {

@@ -32,6 +32,11 @@ export const CentralBrokerSchema = Type.Object(
           description: 'TCP port of the embedded MQTT broker (8883 is usual with TLS; 0: a free port).',
         }),
         tls: Type.Optional(BrokerTlsSchema),
+        allowPlaintext: Type.Boolean({
+          default: false,
+          description:
+            'UNSAFE. Listen in plain MQTT (no broker.listen.tls) on an address other than this machine’s loopback. Without TLS anyone on the network path reads every check-in (names, numbers, birth dates, addresses) and every kiosk’s password. Refused unless true; logged as unsafe at start when it is.',
+        }),
       },
       { additionalProperties: false, default: {}, description: 'The listener kiosks connect to.' },
     ),
@@ -82,6 +87,11 @@ export const CentralBrokerSchema = Type.Object(
     ),
     username: Type.Optional(Type.String({ minLength: 1, description: 'With broker.url: the user name central connects with.' })),
     passwordFile: Type.Optional(file('With broker.url: a file holding central’s broker password (one line; the config never holds it).')),
+    allowPlaintext: Type.Boolean({
+      default: false,
+      description:
+        'UNSAFE. With broker.url: allow plain mqtt:// to a broker that is not on this machine. Without TLS anyone on the network path reads every check-in central receives and central’s broker password. Refused unless true; logged as unsafe at start when it is.',
+    }),
     ca: Type.Optional(file('With broker.url: PEM CA that signed the broker’s certificate (mqtts://; the system CAs otherwise).')),
     cert: Type.Optional(file('With broker.url: PEM client certificate, for a broker that authenticates clients by certificate.')),
     key: Type.Optional(file('With broker.url: PEM private key of broker.cert (mode 0600).')),

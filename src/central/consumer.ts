@@ -16,6 +16,7 @@
  * The sender of a message is the kiosk its topic names: the broker's ACL guarantees that a kiosk publishes only
  * under its own topics. Nothing here relies on arrival order: the Ingest and the gap watcher work by seq.
  */
+import { plaintextBeyondLoopback } from '../config/transport.js';
 import type { Clock, Timer } from '../core/clock.js';
 import type { MqttCode } from '../core/codes.js';
 import { Backoff } from '../forwarder/backoff.js';
@@ -133,11 +134,11 @@ export class BrokerConsumer implements BrokerSide {
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       section: 'broker',
     });
-    const host = new URL(this.url).hostname;
-    if (this.url.startsWith('mqtt://') && !['localhost', '127.0.0.1', '[::1]', '::1'].includes(host)) {
+    // The configuration refuses it unless broker.allowPlaintext says so (config-load.ts): said at every start.
+    if (plaintextBeyondLoopback(this.url) !== null) {
       this.deps.log.warn(
         { code: 'W_MQTT_PLAINTEXT', broker: publicUrl(this.url) },
-        'broker.url is plain mqtt:// to another host: documents and the password cross the network readable (use mqtts://)',
+        'broker.allowPlaintext: broker.url is plain mqtt:// to another host; check-ins and the password cross the network readable (use mqtts://)',
       );
     }
     this.stopped = false;

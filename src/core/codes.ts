@@ -398,6 +398,10 @@ export const CENTRAL_CODES = {
     vi: 'broker.allowAnonymous đang bật: mọi máy khách kết nối không cần mật khẩu và gửi như bất kỳ kiosk nào (KHÔNG AN TOÀN, chỉ để thử).',
     en: 'broker.allowAnonymous is on: any client connects without a password and may publish as any kiosk (UNSAFE, for demos and tests only).',
   },
+  W_CENTRAL_PLAINTEXT: {
+    vi: 'broker.listen.allowPlaintext đang bật: kiosk gửi lượt vào và mật khẩu qua mạng không mã hóa, ai trên đường mạng cũng đọc được. Hãy đặt broker.listen.tls.',
+    en: 'broker.listen.allowPlaintext is on: kiosks send check-ins and their passwords across the network unencrypted, readable by anyone on the path. Set broker.listen.tls.',
+  },
   E_CENTRAL_LISTEN: {
     vi: 'Trung tâm không khởi động được: cổng MQTT hoặc HTTP đang bị dùng, hoặc không đọc được tệp TLS.',
     en: 'Central could not start: the MQTT or HTTP port is in use, or a TLS file cannot be read.',

@@ -511,11 +511,13 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
 });
 
 describe('openCentralStoreFor', () => {
+  // The embedded broker's default listener (0.0.0.0, no TLS) is refused as plain MQTT beyond this machine.
+  const LOOPBACK = { listen: { host: '127.0.0.1' } };
   it('opens PostgreSQL when store.url is set and the SQLite file at store.path otherwise', async () => {
     const dir = tempDir('qrgate-open-');
     const url = await pg.freshDatabase();
     const viaPg = await openCentralStoreFor(
-      resolveCentralConfig({ store: { url, path: join(dir, 'unused.db'), keyFile: join(dir, 'k') } }, {}),
+      resolveCentralConfig({ broker: LOOPBACK, store: { url, path: join(dir, 'unused.db'), keyFile: join(dir, 'k') } }, {}),
       SEALER,
       TEST_NOW,
     );
@@ -523,7 +525,7 @@ describe('openCentralStoreFor', () => {
     expect(viaPg).toBeInstanceOf(PgCentralStore);
     expect(existsSync(join(dir, 'unused.db'))).toBe(false);
     const viaSqlite = await openCentralStoreFor(
-      resolveCentralConfig({ store: { path: join(dir, 'central.db'), keyFile: join(dir, 'k') } }, {}),
+      resolveCentralConfig({ broker: LOOPBACK, store: { path: join(dir, 'central.db'), keyFile: join(dir, 'k') } }, {}),
       SEALER,
       TEST_NOW,
     );
