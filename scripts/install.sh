@@ -9,8 +9,12 @@
 #   sudo scripts/install.sh --uninstall         remove the app, unit, udev rule and command; keep config and data
 #   sudo scripts/install.sh --uninstall --purge also remove /etc/qrgate, /var/lib/qrgate and the qrgate user
 #   --no-start                                  install but do not start the service
+#   --central                                   install qrgate central instead of the kiosk daemon (with any of the
+#                                               above): user qrgate-central, /etc/qrgate/central.yaml,
+#                                               /var/lib/qrgate-central, qrgate-central.service and the
+#                                               qrgate-central@.service template; no udev rule
 #
-# /etc/qrgate/config.yaml is never overwritten; the service is started only once that file is valid.
+# The configuration is never overwritten; the service is started only once that file is valid.
 set -euo pipefail
 
 PREFIX=/opt/qrgate
@@ -19,6 +23,7 @@ DRY=0
 MODE=install
 PURGE=0
 START=1
+ROLE=kiosk
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 SERVICE_USER=qrgate
@@ -28,7 +33,7 @@ FORMER_GROUPS=(input plugdev)
 APT_PACKAGES=(ca-certificates build-essential python3 libusb-1.0-0)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +43,7 @@ while [ $# -gt 0 ]; do
     --uninstall) MODE=uninstall; shift ;;
     --purge) PURGE=1; shift ;;
     --no-start) START=0; shift ;;
+    --central) ROLE=central; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -52,6 +58,19 @@ UNIT=$ROOT/etc/systemd/system/qrgate.service
 PROVISION_UNIT=$ROOT/etc/systemd/system/qrgate-provision.service
 UDEV_RULE=$ROOT/etc/udev/rules.d/99-qrgate.rules
 COMMAND=$ROOT/usr/local/bin/qrgate
+CONFIG_NAME=config.yaml
+CONFIG_EXAMPLE=config/example.yaml
+if [ "$ROLE" = central ]; then
+  # Central has no scanner: no device groups, no udev rule; its own user, state folder and configuration file.
+  SERVICE_USER=qrgate-central
+  DEVICE_GROUPS=()
+  STATE=$ROOT/var/lib/qrgate-central
+  CONFIG_NAME=central.yaml
+  CONFIG_EXAMPLE=config/central.example.yaml
+  UNIT=$ROOT/etc/systemd/system/qrgate-central.service
+  INSTANCE_UNIT=$ROOT/etc/systemd/system/qrgate-central@.service
+fi
+CONFIG=$ETC/$CONFIG_NAME
 
 say() { echo "install.sh: $*"; }
 # Every change goes through `act`, so --dry-run shows exactly the plan and nothing else happens.
@@ -112,9 +131,9 @@ create_user() {
   if getent passwd "$SERVICE_USER" >/dev/null 2>&1; then
     say "user: $SERVICE_USER exists"
   else
-    system useradd --system --user-group --home-dir /var/lib/qrgate --no-create-home --shell /usr/sbin/nologin "$SERVICE_USER"
+    system useradd --system --user-group --home-dir "${STATE#"$ROOT"}" --no-create-home --shell /usr/sbin/nologin "$SERVICE_USER"
   fi
-  for g in "${DEVICE_GROUPS[@]}"; do
+  for g in ${DEVICE_GROUPS[@]+"${DEVICE_GROUPS[@]}"}; do
     if getent group "$g" >/dev/null 2>&1 && ! id -nG "$SERVICE_USER" 2>/dev/null | tr ' ' '\n' | grep -qx "$g"; then
       system usermod -a -G "$g" "$SERVICE_USER"
     fi
@@ -168,15 +187,23 @@ secure_tree() {
 }
 
 install_config() {
-  act install -d -m 0750 "$ETC"
-  if [ -e "$ETC/config.yaml" ]; then
-    say "config: kept $ETC/config.yaml (never overwritten)"
+  if [ "$ROLE" = kiosk ]; then
+    act install -d -m 0750 "$ETC"
+  elif [ ! -d "$ETC" ]; then
+    # As qrgate-central.service's ConfigurationDirectoryMode: the folder holds no secret, the file is the user's to read.
+    act install -d -m 0755 "$ETC"
+  elif [ "$(stat -c %a "$ETC")" = 750 ]; then
+    say "warning: $ETC is 0750 (a kiosk's?): $SERVICE_USER cannot read $CONFIG through it; run central on its own machine"
+  fi
+  if [ -e "$CONFIG" ]; then
+    say "config: kept $CONFIG (never overwritten)"
   else
-    act install -m 0640 "$SRC/config/example.yaml" "$ETC/config.yaml"
+    act install -m 0640 "$SRC/$CONFIG_EXAMPLE" "$CONFIG"
   fi
   act install -d -m 0750 "$STATE"
   if [ -z "$ROOT" ]; then
-    system chown root:"$SERVICE_USER" "$ETC" "$ETC/config.yaml"
+    if [ "$ROLE" = kiosk ]; then system chown root:"$SERVICE_USER" "$ETC"; fi
+    system chown root:"$SERVICE_USER" "$CONFIG"
     system chown "$SERVICE_USER":"$SERVICE_USER" "$STATE"
   fi
 }
@@ -223,7 +250,33 @@ install_unit() {
   fi
 }
 
+# Central: the single-process unit is enabled and (re)started once central.yaml is valid; the template's instances
+# (N consumers of an external broker, docs/central.md) are the operator's to enable, and an upgrade restarts those
+# that run.
+install_central_units() {
+  act install -d -m 0755 "$(dirname "$UNIT")"
+  write_unit qrgate-central.service "$UNIT"
+  write_unit qrgate-central@.service "$INSTANCE_UNIT"
+  system systemctl daemon-reload
+  if [ "$START" = 0 ]; then
+    say "not starting (--no-start)"
+  elif [ -n "$ROOT" ] || [ "$DRY" = 1 ]; then
+    echo "skipped: enable and start (checks /etc/qrgate/central.yaml first)"
+  elif node "$APP/bin/qrgate.js" central run --check --config /etc/qrgate/central.yaml >/dev/null 2>&1; then
+    system systemctl enable qrgate-central.service
+    system systemctl restart qrgate-central.service
+  else
+    say "not starting yet: /etc/qrgate/central.yaml is not complete. Edit it (TLS certificate and key, docs/central.md),"
+    say "check it with 'qrgate central run --check --config /etc/qrgate/central.yaml', then 'systemctl enable --now qrgate-central'."
+  fi
+  if [ -z "$ROOT" ] && [ "$START" = 1 ]; then system systemctl try-restart 'qrgate-central@*.service'; fi
+}
+
 uninstall() {
+  if [ "$ROLE" = central ]; then
+    uninstall_central
+    return
+  fi
   if [ -z "$ROOT" ] && command -v systemctl >/dev/null 2>&1; then
     system systemctl disable --now qrgate.service qrgate-provision.service || true
   fi
@@ -239,6 +292,33 @@ uninstall() {
   fi
 }
 
+uninstall_central() {
+  if [ -z "$ROOT" ] && command -v systemctl >/dev/null 2>&1; then
+    system systemctl stop qrgate-central.service 'qrgate-central@*.service' || true
+    system systemctl disable qrgate-central.service || true
+  fi
+  act rm -f "$UNIT" "$INSTANCE_UNIT"
+  system systemctl daemon-reload
+  # The app and the command stay while the kiosk daemon is installed here too.
+  if [ -e "$ROOT/etc/systemd/system/qrgate.service" ]; then
+    say "kept $APP and $COMMAND (the kiosk daemon uses them)"
+  else
+    act rm -rf "$APP"
+    act rm -f "$COMMAND"
+  fi
+  if [ "$PURGE" = 1 ]; then
+    act rm -rf "$STATE"
+    if [ -d "$ETC" ]; then
+      act find "$ETC" -maxdepth 1 -name 'central*.yaml' -delete
+      act rmdir --ignore-fail-on-non-empty "$ETC"
+    fi
+    if getent passwd "$SERVICE_USER" >/dev/null 2>&1; then system userdel "$SERVICE_USER"; fi
+    say "purged: central's configuration, data (check-ins, kiosk passwords, the store key) and the $SERVICE_USER user are gone"
+  else
+    say "kept $CONFIG and $STATE (use --purge to delete the configuration and the stored check-ins)"
+  fi
+}
+
 check_platform
 if [ "$MODE" = uninstall ]; then
   uninstall
@@ -247,7 +327,12 @@ else
   create_user
   install_app
   install_config
-  install_udev
-  install_unit
-  say "done: qrgate in $PREFIX, config $ROOT/etc/qrgate/config.yaml, data $ROOT/var/lib/qrgate"
+  if [ "$ROLE" = central ]; then
+    install_central_units
+  else
+    install_udev
+    install_unit
+  fi
+  if [ "$ROLE" = central ]; then say "done: qrgate central in $PREFIX, config $CONFIG, data $STATE"
+  else say "done: qrgate in $PREFIX, config $CONFIG, data $STATE"; fi
 fi

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function install(args: string[]): { status: number | null; out: string } {
@@ -150,5 +151,100 @@ describe('scripts/install.sh', () => {
 
   it('refuses unknown options with exit 2', () => {
     expect(install(['--frobnicate']).status).toBe(2);
+  });
+});
+
+describe('scripts/install.sh --central', () => {
+  it('stages central: its user, configuration, state folder, both units and the command, and no udev rule or kiosk unit', () => {
+    const root = tempDir('qrgate-root-');
+    const r = install(['--central', '--root', root]);
+    expect(r.status).toBe(0);
+    expect(existsSync(join(root, 'opt/qrgate/dist/src/cli/main.js'))).toBe(true);
+    expect(readlinkSync(join(root, 'usr/local/bin/qrgate'))).toBe('/opt/qrgate/bin/qrgate.js');
+    expect(readFileSync(join(root, 'etc/qrgate/central.yaml'), 'utf8')).toBe(readFileSync('config/central.example.yaml', 'utf8'));
+    expect(statSync(join(root, 'etc/qrgate/central.yaml')).mode & 0o777).toBe(0o640);
+    expect(statSync(join(root, 'etc/qrgate')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(root, 'var/lib/qrgate-central')).mode & 0o777).toBe(0o750);
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate-central.service'), 'utf8')).toContain(
+      'ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js central run --config /etc/qrgate/central.yaml',
+    );
+    expect(readFileSync(join(root, 'etc/systemd/system/qrgate-central@.service'), 'utf8')).toContain(
+      'ExecStart=/usr/bin/node /opt/qrgate/bin/qrgate.js central run --config /etc/qrgate/central-%i.yaml',
+    );
+    for (const absent of [
+      'etc/udev/rules.d/99-qrgate.rules',
+      'etc/systemd/system/qrgate.service',
+      'etc/qrgate/config.yaml',
+      'var/lib/qrgate',
+    ])
+      expect(existsSync(join(root, absent))).toBe(false);
+    expect(r.out).toMatch(
+      /skipped \(--root\): useradd .*--home-dir \/var\/lib\/qrgate-central .*qrgate-central|user: qrgate-central exists/,
+    );
+    expect(r.out).toContain('skipped: enable and start');
+    expect(r.out).not.toMatch(/^\+ (apt-get|useradd|systemctl)/m);
+  });
+
+  it('installs an example central refuses until its listener has TLS (or listens on loopback), and accepts once it has', async () => {
+    const root = tempDir('qrgate-root-');
+    expect(install(['--central', '--root', root]).status).toBe(0);
+    const file = join(root, 'etc/qrgate/central.yaml');
+    const refused = await runCli(['central', 'run', '--check', '--config', file]);
+    expect(refused.code).toBe(78);
+    expect(refused.stderr).toContain('broker.listen.host');
+    expect(refused.stderr).toContain('plain MQTT on 0.0.0.0');
+    expect(refused.stderr.match(/^\s+- /gm)).toHaveLength(1);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    # tls: {', '    tls: {'));
+    expect(await runCli(['central', 'run', '--check', '--config', file])).toMatchObject({ code: 0 });
+  });
+
+  it('prints the plan with --dry-run: the qrgate-central user, both units, no udev rule, no start before the check', () => {
+    const plan = install(['--central', '--dry-run', '--prefix', '/opt/qg-test']).out;
+    expect(plan).toMatch(
+      /would: useradd --system --user-group --home-dir \/var\/lib\/qrgate-central --no-create-home --shell \/usr\/sbin\/nologin qrgate-central/,
+    );
+    expect(plan).toMatch(/would: install -m 0640 \S*\/config\/central\.example\.yaml \/etc\/qrgate\/central\.yaml/);
+    expect(plan).toContain('would: chown root:qrgate-central /etc/qrgate/central.yaml');
+    expect(plan).toContain('would: chown qrgate-central:qrgate-central /var/lib/qrgate-central');
+    expect(plan).toContain(
+      'would: write /etc/systemd/system/qrgate-central.service from systemd/qrgate-central.service with /opt/qrgate replaced by /opt/qg-test',
+    );
+    expect(plan).toContain(
+      'would: write /etc/systemd/system/qrgate-central@.service from systemd/qrgate-central@.service with /opt/qrgate replaced by /opt/qg-test',
+    );
+    expect(plan).toContain('would: systemctl try-restart qrgate-central@*.service');
+    expect(plan).not.toContain('/etc/udev/rules.d');
+    expect(plan).not.toContain('udevadm');
+    expect(plan).not.toContain('dialout');
+    expect(plan).not.toMatch(/^\+ /m);
+    expect(existsSync('/opt/qg-test')).toBe(false);
+  });
+
+  it('uninstalls central but keeps what the kiosk daemon beside it uses, and --purge removes only central’s files', () => {
+    const root = tempDir('qrgate-root-');
+    expect(install(['--root', root]).status).toBe(0);
+    expect(install(['--central', '--root', root]).status).toBe(0);
+    writeFileSync(join(root, 'var/lib/qrgate-central/central.db'), 'data');
+    writeFileSync(join(root, 'etc/qrgate/central-2.yaml'), 'broker: {}\n');
+    const keep = install(['--central', '--root', root, '--uninstall']);
+    expect(keep.status).toBe(0);
+    expect(existsSync(join(root, 'etc/systemd/system/qrgate-central.service'))).toBe(false);
+    expect(existsSync(join(root, 'etc/systemd/system/qrgate-central@.service'))).toBe(false);
+    expect(existsSync(join(root, 'opt/qrgate/bin/qrgate.js'))).toBe(true);
+    expect(readlinkSync(join(root, 'usr/local/bin/qrgate'))).toBe('/opt/qrgate/bin/qrgate.js');
+    expect(existsSync(join(root, 'var/lib/qrgate-central/central.db'))).toBe(true);
+    expect(existsSync(join(root, 'etc/qrgate/central.yaml'))).toBe(true);
+    expect(install(['--central', '--root', root, '--uninstall', '--purge']).status).toBe(0);
+    for (const gone of ['var/lib/qrgate-central', 'etc/qrgate/central.yaml', 'etc/qrgate/central-2.yaml'])
+      expect(existsSync(join(root, gone))).toBe(false);
+    for (const kept of ['etc/qrgate/config.yaml', 'var/lib/qrgate', 'etc/systemd/system/qrgate.service'])
+      expect(existsSync(join(root, kept))).toBe(true);
+    // Alone on its machine, central's uninstall takes the app and the command too.
+    const alone = tempDir('qrgate-root-');
+    expect(install(['--central', '--root', alone]).status).toBe(0);
+    expect(install(['--central', '--root', alone, '--uninstall', '--purge']).status).toBe(0);
+    // lstat: the command is a symbolic link to /opt/qrgate, outside the staging root.
+    const present = (p: string): boolean => lstatSync(join(alone, p), { throwIfNoEntry: false }) !== undefined;
+    expect(['opt/qrgate', 'usr/local/bin/qrgate', 'etc/qrgate', 'var/lib/qrgate-central'].filter(present)).toEqual([]);
   });
 });
