@@ -14,7 +14,18 @@ const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
-const SCENARIOS = ['decode', 'ingest', 'drain', 'online', 'footprint', 'scale', 'central', 'central-pg', 'central-consumers'];
+const SCENARIOS = [
+  'decode',
+  'ingest',
+  'drain',
+  'online',
+  'footprint',
+  'scale',
+  'central',
+  'central-fleet',
+  'central-pg',
+  'central-consumers',
+];
 
 function sh(cmd, argv) {
   try {

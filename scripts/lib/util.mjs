@@ -19,6 +19,8 @@ export const BIN = fileURLToPath(new URL('bin/qrgate.js', ROOT));
  *   'src/central/app.js': typeof import('../../src/central/app.js'),
  *   'src/central/config-load.js': typeof import('../../src/central/config-load.js'),
  *   'src/central/pg-store.js': typeof import('../../src/central/pg-store.js'),
+ *   'src/central/sqlite-day-queries.js': typeof import('../../src/central/sqlite-day-queries.js'),
+ *   'src/central/sqlite-store.js': typeof import('../../src/central/sqlite-store.js'),
  *   'src/config/load.js': typeof import('../../src/config/load.js'),
  *   'src/decode/index.js': typeof import('../../src/decode/index.js'),
  *   'src/forwarder/messages.js': typeof import('../../src/forwarder/messages.js'),

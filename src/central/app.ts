@@ -13,6 +13,7 @@ import { EmbeddedBroker } from './broker.js';
 import type { BrokerSide } from './broker-side.js';
 import { BrokerConsumer } from './consumer.js';
 import type { CentralConfig } from './config-schema.js';
+import { DayTotals } from './day-totals.js';
 import { buildFleet, fleetTotals, type FleetDeps } from './fleet.js';
 import { GapWatcher } from './gaps.js';
 import { GroupCommit } from './group-commit.js';
@@ -88,6 +89,11 @@ export class CentralApp {
       } catch (err) {
         deps.logger.warn({ err }, 'the SQLite writer thread did not start; inserting on the main thread');
       }
+      try {
+        await opened.store.startReader(entry);
+      } catch (err) {
+        deps.logger.warn({ err }, "the SQLite reader thread did not start; the fleet's day counts are read on the main thread");
+      }
     }
     return new CentralApp(config, deps, opened.store, opened.sealer);
   }
@@ -123,9 +129,11 @@ export class CentralApp {
       clock: this.clock,
       zone,
       silentAfterMs: config.fleet.silentAfterMinutes * 60_000,
+      today: new DayTotals({ store: this.store, clock: this.clock }),
     };
     this.metrics = new CentralMetrics(
-      async () => fleetTotals(await buildFleet(this.fleet)),
+      // The gauges need no day counts (a whole day of rows per scrape).
+      async () => fleetTotals(await buildFleet(this.fleet, { today: false })),
       () => this.broker.connectedClients,
     );
     const checkins = this.store;

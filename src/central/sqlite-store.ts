@@ -10,11 +10,12 @@ import { assertSameKey, recordFingerprint, storedFingerprint } from '../store/ke
 import { openDatabase } from '../store/open-database.js';
 import type { Sealer } from '../store/sealer.js';
 import { sealCheckin } from './seal-checkin.js';
+import { dayQueriesOn, type DayQueries } from './sqlite-day-queries.js';
 import { insertCheckinsInto } from './sqlite-insert.js';
+import { SqliteReader } from './sqlite-reader.js';
 import { CENTRAL_SCHEMA, CENTRAL_SCHEMA_VERSION } from './sqlite-schema.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import {
-  kioskKey,
   type CentralStore,
   type CheckinQuery,
   type CheckinDraft,
@@ -60,6 +61,8 @@ export class SqliteCentralStore implements CentralStore {
   private readonly q: Record<string, Statement>;
   private readonly insertHere: (rows: readonly CheckinRow[]) => boolean[];
   private writer: SqliteWriter | null = null;
+  private reader: SqliteReader | null = null;
+  private readonly day: DayQueries;
 
   private constructor(
     private readonly db: Database,
@@ -83,11 +86,6 @@ export class SqliteCentralStore implements CentralStore {
       ),
       lost: p('SELECT from_seq AS "from", to_seq AS "to", reason FROM lost WHERE site = ? AND device = ? ORDER BY from_seq'),
       addLost: p('INSERT INTO lost (site, device, from_seq, to_seq, reason, at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      kioskCounts: p(
-        `SELECT site, device, sum(direction = 'in') AS "in", sum(direction = 'out') AS "out" FROM checkins WHERE scanned_ms >= ? GROUP BY site, device`,
-      ),
-      rejectCounts: p('SELECT site, device, count(*) AS n FROM rejects WHERE scanned_ms >= ? GROUP BY site, device'),
-      persons: p('SELECT site, count(DISTINCT person_mac) AS n FROM checkins WHERE scanned_ms >= ? GROUP BY site'),
       byId: p(`SELECT ${CHECKIN_COLUMNS} FROM checkins WHERE id = ?`),
       atSite: p(`SELECT ${CHECKIN_COLUMNS} FROM checkins WHERE site = ? AND scanned_ms BETWEEN ? AND ? ORDER BY scanned_ms LIMIT ?`),
       setKiosk: p(
@@ -109,6 +107,7 @@ export class SqliteCentralStore implements CentralStore {
       ),
     };
     this.insertHere = insertCheckinsInto(db);
+    this.day = dayQueriesOn(db);
   }
 
   /**
@@ -117,6 +116,11 @@ export class SqliteCentralStore implements CentralStore {
    */
   async startWriter(entry: URL, key: Buffer | null = null): Promise<void> {
     this.writer = await SqliteWriter.start(entry, this.path, key);
+  }
+
+  /** Reads the fleet's day counts on a thread of their own from now on (the writer's entry, in reader mode). */
+  async startReader(entry: URL): Promise<void> {
+    this.reader = await SqliteReader.start(entry, this.path);
   }
 
   get threaded(): boolean {
@@ -206,19 +210,15 @@ export class SqliteCentralStore implements CentralStore {
     })();
   }
 
+  // A whole day of rows each: on the reader thread when it runs (startReader), here otherwise.
   async kioskCountsSince(fromMs: number): Promise<Map<string, DayCounts>> {
-    const out = new Map<string, DayCounts>();
-    for (const r of this.st('kioskCounts').all(fromMs) as Array<KioskId & { in: number; out: number }>)
-      out.set(kioskKey(r), { in: r.in, out: r.out, rejected: 0 });
-    for (const r of this.st('rejectCounts').all(fromMs) as Array<KioskId & { n: number }>) {
-      const c = out.get(kioskKey(r)) ?? { in: 0, out: 0, rejected: 0 };
-      out.set(kioskKey(r), { ...c, rejected: r.n });
-    }
-    return out;
+    if (this.reader?.alive === true) return this.reader.kioskCountsSince(fromMs);
+    return this.day.kioskCountsSince(fromMs);
   }
 
   async personsSince(fromMs: number): Promise<Map<string, number>> {
-    return new Map((this.st('persons').all(fromMs) as Array<{ site: string; n: number }>).map((r) => [r.site, r.n]));
+    if (this.reader?.alive === true) return this.reader.personsSince(fromMs);
+    return this.day.personsSince(fromMs);
   }
 
   async findCheckins(q: CheckinQuery): Promise<StoredCheckin[]> {
@@ -298,6 +298,9 @@ export class SqliteCentralStore implements CentralStore {
     const writer = this.writer;
     this.writer = null;
     if (writer !== null) await writer.close();
+    const reader = this.reader;
+    this.reader = null;
+    if (reader !== null) await reader.close();
     if (this.db.open) this.db.close();
   }
 

@@ -67,7 +67,10 @@ function render() {
   $('t-in').textContent = fleet.sites.reduce((n, s) => n + s.today.in, 0);
   $('t-persons').textContent = fleet.sites.reduce((n, s) => n + s.today.persons, 0);
   $('t-gaps').textContent = ks.reduce((n, k) => n + k.gaps.open, 0);
-  $('updated').textContent = `${t('updated')} ${fleet.at.slice(11, 19)}`;
+  // The day's counts are reused for a while on a big day (src/central/day-totals.ts): then say how old they are.
+  const countsBehind = Date.parse(fleet.at) - Date.parse(fleet.todayAt) >= 1000;
+  $('updated').textContent =
+    `${t('updated')} ${fleet.at.slice(11, 19)}` + (countsBehind ? ` · ${t('countsAt')} ${fleet.todayAt.slice(11, 19)}` : '');
   fill(
     $('sites').tBodies[0],
     fleet.sites.map((s) => row([s.site, s.kiosks, s.online, s.today.in, s.today.out, s.today.rejected, s.today.persons])),
