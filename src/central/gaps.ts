@@ -184,6 +184,8 @@ export class GapWatcher {
       }
       if (now - resentAt < this.deps.resendAfterMs) continue;
       this.lastResend.set(key, now);
+      // Another central process sharing the store asked within the period: its request serves this gap too.
+      if (!(await this.deps.store.claimResend(k, now, this.deps.resendAfterMs))) continue;
       // Every open range at once (one request each), at most RESEND_MAX_RANGE seqs in all per round.
       let budget = RESEND_MAX_RANGE;
       for (const r of coalesce(c.open, RESEND_JOIN_GAP)) {

@@ -50,6 +50,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE audit (n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at_ms bigint NOT NULL, "user" text NOT NULL, action text NOT NULL, query text NOT NULL);
   CREATE INDEX audit_time ON audit (at_ms);
   `,
+  // 2: the last resend request per kiosk, claimed by one central process of many (claimResend).
+  `
+  CREATE TABLE resend_claims (
+    site text COLLATE "C" NOT NULL, device text COLLATE "C" NOT NULL, at_ms bigint NOT NULL, PRIMARY KEY (site, device)
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

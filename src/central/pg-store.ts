@@ -269,6 +269,13 @@ export class PgCentralStore implements CentralStore {
     await this.query(sql, [id.site, id.device, ranges.map((r) => r.from), ranges.map((r) => r.to), ranges.map((r) => r.reason), atMs]);
   }
 
+  async claimResend(id: KioskId, atMs: number, everyMs: number): Promise<boolean> {
+    // One row per kiosk: whoever updates it (or inserts it) first within the period has the claim.
+    const sql =
+      'INSERT INTO resend_claims (site, device, at_ms) VALUES ($1, $2, $3) ON CONFLICT (site, device) DO UPDATE SET at_ms = excluded.at_ms WHERE resend_claims.at_ms <= $3 - $4 RETURNING 1';
+    return (await this.query(sql, [id.site, id.device, atMs, everyMs])).rowCount === 1;
+  }
+
   async kioskCountsSince(fromMs: number): Promise<Map<string, DayCounts>> {
     const counts = `SELECT site, device, (count(*) FILTER (WHERE direction = 'in'))::int AS "in", (count(*) FILTER (WHERE direction = 'out'))::int AS "out"
       FROM checkins WHERE scanned_ms >= $1 GROUP BY site, device`;

@@ -16,6 +16,7 @@ import { SqliteReader } from './sqlite-reader.js';
 import { CENTRAL_SCHEMA, CENTRAL_SCHEMA_VERSION } from './sqlite-schema.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import {
+  kioskKey,
   type CentralStore,
   type CheckinQuery,
   type CheckinDraft,
@@ -63,6 +64,7 @@ export class SqliteCentralStore implements CentralStore {
   private writer: SqliteWriter | null = null;
   private reader: SqliteReader | null = null;
   private readonly day: DayQueries;
+  private readonly resendClaims = new Map<string, number>();
 
   private constructor(
     private readonly db: Database,
@@ -208,6 +210,15 @@ export class SqliteCentralStore implements CentralStore {
     this.db.transaction(() => {
       for (const r of ranges) this.st('addLost').run(id.site, id.device, r.from, r.to, r.reason, atMs);
     })();
+  }
+
+  // One process has this store: its own memory holds the claims.
+  async claimResend(id: KioskId, atMs: number, everyMs: number): Promise<boolean> {
+    const key = kioskKey(id);
+    const last = this.resendClaims.get(key);
+    if (last !== undefined && atMs - last < everyMs) return false;
+    this.resendClaims.set(key, atMs);
+    return true;
   }
 
   // A whole day of rows each: on the reader thread when it runs (startReader), here otherwise.

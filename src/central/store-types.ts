@@ -121,6 +121,11 @@ export interface CentralStore {
   /** Ranges recorded as lost for good (the kiosk no longer has them), ordered by `from`. */
   lostRanges(id: KioskId): Promise<LostRange[]>;
   addLost(id: KioskId, ranges: readonly LostRange[], atMs: number): Promise<void>;
+  /**
+   * Whether the caller may ask kiosk `id` for a resend at `atMs`: true at most once per `everyMs` for a kiosk,
+   * whoever asks, so that N central processes sharing the store send one request, not N.
+   */
+  claimResend(id: KioskId, atMs: number, everyMs: number): Promise<boolean>;
   /** Check-ins in/out and rejects per kiosk (key `site/device`) since `fromMs` (by scan time). */
   kioskCountsSince(fromMs: number): Promise<Map<string, DayCounts>>;
   /** Distinct persons (person_mac) per site since `fromMs`. */

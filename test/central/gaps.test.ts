@@ -135,3 +135,29 @@ describe('central gaps', () => {
     });
   });
 });
+
+describe('central gaps with a store shared by several central processes', () => {
+  it('does not ask for a resend another process claimed within the period, and asks once the claim is old', async () => {
+    let dropped = false;
+    // Seq 3's first delivery is lost at central; only a resend brings it.
+    const h = await startCentral({ fleet: { resendAfterSec: 1 } }, { drop: (m) => m.seq === 3 && !dropped && (dropped = true) });
+    const k = { site: 'hq', device: 'kiosk-1' };
+    // Another central process sharing the store claimed it, stamped by a clock an hour ahead of this one's: every
+    // claim of this process (period 1 s) falls within that one's period until this clock has passed it by 1 s.
+    const claimedAt = h.clock.now().getTime() + 3_600_000;
+    expect(await h.app.store.claimResend(k, claimedAt, 1000)).toBe(true);
+    const kiosk = await startKiosk(h);
+    await until(() => h.app.tracker.state(k)?.state === 'online', 'kiosk online');
+    for (let i = 1; i <= 5; i++) kiosk.checkin(i);
+    await until(() => kiosk.store.pendingCount() === 0, 'all acknowledged');
+    const resends = async (): Promise<number> => (await h.app.metrics.resendRequests.get()).values[0]?.value ?? 0;
+    // Four resend periods with the gap open and the kiosk reporting nothing pending: no request.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect((await h.app.gaps.completeness(k)).open).toEqual([{ from: 3, to: 3 }]);
+    expect(await resends()).toBe(0);
+    // Past the other process's claim: this one claims, asks, and the kiosk sends seq 3 again.
+    h.clock.advance(3_601_000);
+    await until(async () => (await h.app.gaps.completeness(k)).openCount === 0, 'seq 3 resent and stored', 20_000);
+    expect(await resends()).toBe(1);
+  }, 60_000);
+});

@@ -267,6 +267,16 @@ describe.each(BACKENDS)('central store conformance: $name', (backend) => {
     expect((await store.kioskCountsSince(0)).get('hq/k1')).toEqual({ in: 1, out: 0, rejected: 1 });
   });
 
+  it('grants a resend claim per kiosk at most once per period, whoever asks', async () => {
+    const { store } = await openFresh();
+    const k = { site: 'hq', device: 'k1' };
+    expect(await store.claimResend(k, T0, 10_000)).toBe(true);
+    expect(await store.claimResend(k, T0 + 9_999, 10_000)).toBe(false);
+    expect(await store.claimResend({ site: 'hq', device: 'k2' }, T0 + 1, 10_000)).toBe(true);
+    expect(await store.claimResend(k, T0 + 10_000, 10_000)).toBe(true);
+    expect(await store.claimResend(k, T0 + 10_001, 10_000)).toBe(false);
+  });
+
   it('keeps lost ranges per kiosk, ordered by their first seq', async () => {
     const { store } = await openFresh();
     await store.addLost(
@@ -398,7 +408,10 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     const url = await pg.freshDatabase();
     const stores = await Promise.all([1, 2, 3, 4].map(() => PgCentralStore.open(url, SEALER, { maxConnections: 2 })));
     for (const s of stores) afterThisTest(() => s.close());
-    expect(await pg.server().query('SELECT version FROM schema_migrations', new URL(url).pathname.slice(1))).toEqual([{ version: 1 }]);
+    expect(await pg.server().query('SELECT version FROM schema_migrations ORDER BY 1', new URL(url).pathname.slice(1))).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     const results = await Promise.all(stores.map((s, i) => s.insertCheckins([checkin(1), checkin(i + 2)])));
     expect(results.flat().filter(Boolean)).toHaveLength(5);
   });
@@ -410,6 +423,31 @@ describe('PgCentralStore on a shared PostgreSQL', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const failed = outcomes.find((o) => o.status === 'rejected');
     expect((failed?.reason as StoreError).code).toBe('E_STORE_KEY');
+  });
+
+  it('brings a database of the first schema (qrgate before resend claims) up to the second on open, keeping its rows', async () => {
+    const url = await pg.freshDatabase();
+    const db = new URL(url).pathname.slice(1);
+    const before = await PgCentralStore.open(url, SEALER, { maxConnections: 1 });
+    await before.insertCheckins([checkin(1)]);
+    await before.close();
+    await pg.server().query('DROP TABLE resend_claims; DELETE FROM schema_migrations WHERE version = 2', db);
+    const after = await PgCentralStore.open(url, SEALER, { maxConnections: 1 });
+    afterThisTest(() => after.close());
+    expect(await pg.server().query('SELECT version FROM schema_migrations ORDER BY 1', db)).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await after.claimResend({ site: 'hq', device: 'k1' }, T0, 1000)).toBe(true);
+    expect(await after.checkinById(checkin(1).id)).not.toBeNull();
+  });
+
+  it('gives one resend claim per kiosk and period to one of several processes asking at once', async () => {
+    const url = await pg.freshDatabase();
+    const stores = await Promise.all([1, 2, 3].map(() => PgCentralStore.open(url, SEALER, { maxConnections: 2 })));
+    for (const s of stores) afterThisTest(() => s.close());
+    const k = { site: 'hq', device: 'k1' };
+    const first = await Promise.all(stores.flatMap((s) => [s.claimResend(k, T0, 10_000), s.claimResend(k, T0 + 1, 10_000)]));
+    expect(first.filter(Boolean)).toHaveLength(1);
+    const next = await Promise.all(stores.map((s) => s.claimResend(k, T0 + 10_001, 10_000)));
+    expect(next.filter(Boolean)).toHaveLength(1);
   });
 
   it('purges from two processes at once without a deadlock, deleting each row once and raising every floor', async () => {
