@@ -26,9 +26,8 @@ export class DayTotals {
 
   constructor(private readonly deps: { readonly store: Pick<CentralStore, 'kioskCountsSince' | 'personsSince'>; readonly clock: Clock }) {}
 
-  /** The counts of the day that began at `dayStart` (epoch ms). */
-  get(dayStart: number): Promise<DayTotalsValue> {
-    const now = this.deps.clock.now().getTime();
+  /** The counts of the day that began at `dayStart` (epoch ms), asked at `now` (a read begun now is as of `now`). */
+  get(dayStart: number, now: number): Promise<DayTotalsValue> {
     const last = this.last;
     if (last !== undefined && last.dayStart === dayStart && last.costMs >= CHEAP_MS && now - last.value.asOfMs < REUSE_FACTOR * last.costMs)
       return Promise.resolve(last.value);

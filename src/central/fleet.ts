@@ -68,7 +68,7 @@ export async function buildFleet(deps: FleetDeps, { today = true }: { today?: bo
   const iso = (ms: number | null): string | null => (ms === null ? null : deps.zone.iso(ms));
   const dayStart = deps.zone.startOfDay(now);
   const [day, known, stored] = await Promise.all([
-    today ? deps.today.get(dayStart) : { counts: new Map<string, DayCounts>(), persons: new Map<string, number>(), asOfMs: now },
+    today ? deps.today.get(dayStart, now) : { counts: new Map<string, DayCounts>(), persons: new Map<string, number>(), asOfMs: now },
     deps.store.knownKiosks(),
     deps.store.allKioskStates(),
   ]);

@@ -58,7 +58,7 @@ describe('the day counts of the fleet', () => {
     const r = rig();
     r.cost(99);
     for (let i = 1; i <= 3; i++) {
-      expect((await r.totals.get(DAY)).counts.get('hq/k1')?.in).toBe(i);
+      expect((await r.totals.get(DAY, r.now())).counts.get('hq/k1')?.in).toBe(i);
       r.advance(1);
     }
     expect(r.reads).toEqual([DAY, DAY, DAY]);
@@ -67,13 +67,13 @@ describe('the day counts of the fleet', () => {
   it('reuses a read that cost 500 ms for 5 s after it began, then reads again; asOf says when the counts were read', async () => {
     const r = rig();
     r.cost(500);
-    const first = await r.totals.get(DAY);
+    const first = await r.totals.get(DAY, r.now());
     const began = r.now() - 500;
     expect(first.asOfMs).toBe(began);
     r.advance(4_499); // 4,999 ms after it began (the read itself took 500)
-    expect(await r.totals.get(DAY)).toBe(first);
+    expect(await r.totals.get(DAY, r.now())).toBe(first);
     r.advance(2);
-    const second = await r.totals.get(DAY);
+    const second = await r.totals.get(DAY, r.now());
     expect(second).not.toBe(first);
     expect(second.counts.get('hq/k1')?.in).toBe(2);
     expect(r.reads).toHaveLength(2);
@@ -82,7 +82,7 @@ describe('the day counts of the fleet', () => {
   it('makes one read for every request that comes while it runs', async () => {
     const r = rig();
     r.holding(true);
-    const asked = [r.totals.get(DAY), r.totals.get(DAY), r.totals.get(DAY)];
+    const asked = [r.totals.get(DAY, r.now()), r.totals.get(DAY, r.now()), r.totals.get(DAY, r.now())];
     await Promise.resolve();
     r.release();
     const answers = await Promise.all(asked);
@@ -93,10 +93,10 @@ describe('the day counts of the fleet', () => {
   it('reads a new day at once, even while the last day’s read would still be reused', async () => {
     const r = rig();
     r.cost(1_000);
-    await r.totals.get(DAY);
+    await r.totals.get(DAY, r.now());
     r.advance(1_000);
     const next = DAY + 86_400_000;
-    expect((await r.totals.get(next)).counts.get('hq/k1')?.in).toBe(2);
+    expect((await r.totals.get(next, r.now())).counts.get('hq/k1')?.in).toBe(2);
     expect(r.reads).toEqual([DAY, next]);
   });
 
@@ -104,8 +104,8 @@ describe('the day counts of the fleet', () => {
     const r = rig();
     r.cost(1_000);
     r.failing(true);
-    await expect(r.totals.get(DAY)).rejects.toThrow('database is locked');
+    await expect(r.totals.get(DAY, r.now())).rejects.toThrow('database is locked');
     r.failing(false);
-    expect((await r.totals.get(DAY)).counts.get('hq/k1')?.in).toBe(2);
+    expect((await r.totals.get(DAY, r.now())).counts.get('hq/k1')?.in).toBe(2);
   });
 });
