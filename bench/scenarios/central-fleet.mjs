@@ -3,6 +3,9 @@
 // the same run: the same two queries on a bare better-sqlite3 connection, which is how long the thread running the
 // embedded broker (every kiosk's acknowledgement) stood still before the reader thread. Value: the longest that
 // thread's event loop stood still while the store answered through its reader thread.
+// Second row, the hourly retention purge of an hour's worth of expired check-ins at that size (36,000): baseline, the
+// same rows deleted by one bare DELETE (how long one statement holds the thread); value, the longest batch of the
+// store's purge as central runs it (batches of 2,000, the event loop let run between them).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -85,6 +88,62 @@ export async function run({ quick }) {
       stalls.push(await longestStall(() => Promise.all([store.kioskCountsSince(DAY_START), store.personsSince(DAY_START)])));
     }
     const threaded = Math.max(...stalls);
+
+    // An hour of expired check-ins, 22 days old, of the same kiosks (with their states, whose floors the purge raises).
+    const expired = 36_000;
+    const oldStart = DAY_START - 22 * 86_400_000;
+    const expiredRows = (round) =>
+      Array.from({ length: expired }, (_, j) => {
+        const k = j % 1000;
+        const ms = oldStart + j;
+        return {
+          id: `old-${round}-${j}`,
+          site: `s${k % 50}`,
+          device: `k${k}`,
+          seq: Math.floor(j / 1000) + 1,
+          direction: /** @type {'in' | 'out'} */ ('in'),
+          docType: 'cccd',
+          scannedAt: new Date(ms).toISOString(),
+          scannedMs: ms,
+          clockSynced: true,
+          receivedMs: ms,
+          numberMac: sealed,
+          personMac: sealed,
+          sealed,
+        };
+      });
+    await store.saveKioskStates(
+      Array.from({ length: 1000 }, (_, k) => ({
+        site: `s${k % 50}`,
+        device: `k${k}`,
+        state: /** @type {'online'} */ ('online'),
+        sinceMs: oldStart,
+        lastSeenMs: oldStart,
+        lastCheckinMs: oldStart,
+        version: 'bench',
+        health: null,
+        lastClockSynced: true,
+      })),
+    );
+    const cutoff = oldStart + 86_400_000;
+    for (let i = 0; i < expired; i += 5000) await store.insertCheckins(expiredRows(0).slice(i, i + 5000));
+    const writable = new Database(path);
+    cleanup.add(() => writable.close());
+    const bareDelete = await longestStall(async () => {
+      writable.prepare('DELETE FROM checkins WHERE scanned_ms < ?').run(cutoff);
+    });
+    for (let i = 0; i < expired; i += 5000) await store.insertCheckins(expiredRows(1).slice(i, i + 5000));
+    // Each batch holds the thread for its own time (better-sqlite3 is synchronous); the loop yields between them as
+    // central's does. (The stall between loop turns would also count this bench's own garbage collection.)
+    const batches = [];
+    for (;;) {
+      const t0 = performance.now();
+      const r = await store.purgeBefore(cutoff, 2000);
+      batches.push(performance.now() - t0);
+      if (!r.more) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const purgeStall = Math.max(...batches);
     return [
       row(`central fleet day counts, ${total.toLocaleString('en')} check-ins: longest main-thread stall`, threaded, 'ms', {
         baseline: bareStall,
@@ -92,6 +151,17 @@ export async function run({ quick }) {
         pass: threaded <= 0.05 * bareStall,
         note: `baseline = the same two queries (in/out/rejected per kiosk, distinct persons per site) on a bare better-sqlite3 connection of this thread, ${bareStall.toFixed(0)} ms; with the reader thread, 3 reads: ${stalls.map((s) => s.toFixed(1)).join(', ')} ms. A read that cost that long is reused for 10 x its cost (day-totals.ts)`,
       }),
+      row(
+        `central retention purge of ${expired.toLocaleString('en')} expired check-ins: longest batch on the main thread`,
+        purgeStall,
+        'ms',
+        {
+          baseline: bareDelete,
+          target: '<= 0.5 x one bare DELETE of them',
+          pass: purgeStall <= 0.5 * bareDelete,
+          note: `baseline = the same rows deleted by one bare DELETE on this thread, ${bareDelete.toFixed(0)} ms; the store's purge as central runs it hourly: batches of 2,000, each raising the floors of the kiosks it deletes from, the event loop let run between batches; ${batches.length} batches, each ${batches.map((b) => b.toFixed(0)).join(' ')} ms (a batch deletes 2,000 of the rows and raises the floor of each of the 1,000 kiosks it touches, about half its time; the longest is the one whose commit ran a WAL checkpoint)`,
+        },
+      ),
     ];
   } finally {
     await cleanup.run();
