@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { afterThisTest } from '../helpers/after-test.js';
 import { tempDir } from '../helpers/tmp.js';
-import { addKiosk, login, startCentral, startKiosk, until, type CentralHarness } from './harness.js';
+import { addKiosk, login, startCentral, kioskWithCheckins, until, type CentralHarness } from './harness.js';
 
 interface FleetGaps {
   open: number;
@@ -112,10 +112,7 @@ describe('central gaps', () => {
   it('records as lost for a reason of "unreadable" a check-in whose sealed document no longer opens at the kiosk', async () => {
     // Seq 3 never arrives at central (an injected loss), so central asks the kiosk for it.
     const h = await startCentral({}, { drop: (m) => m.seq === 3 });
-    const k = await startKiosk(h);
-    await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
-    for (let i = 1; i <= 5; i++) k.checkin(i);
-    await until(() => k.store.pendingCount() === 0, 'all acknowledged');
+    const k = await kioskWithCheckins(h, 5);
     // The kiosk's stored seq 3 damaged as a failing card damages it: its sealed document no longer opens (the
     // kiosk's E_STORE_UNREADABLE), through another connection to the real kiosk database.
     const db = new Database(k.config.store.path);
@@ -146,10 +143,7 @@ describe('central gaps with a store shared by several central processes', () => 
     // claim of this process (period 1 s) falls within that one's period until this clock has passed it by 1 s.
     const claimedAt = h.clock.now().getTime() + 3_600_000;
     expect(await h.app.store.claimResend(k, claimedAt, 1000)).toBe(true);
-    const kiosk = await startKiosk(h);
-    await until(() => h.app.tracker.state(k)?.state === 'online', 'kiosk online');
-    for (let i = 1; i <= 5; i++) kiosk.checkin(i);
-    await until(() => kiosk.store.pendingCount() === 0, 'all acknowledged');
+    await kioskWithCheckins(h, 5);
     const resends = async (): Promise<number> => (await h.app.metrics.resendRequests.get()).values[0]?.value ?? 0;
     // Four resend periods with the gap open and the kiosk reporting nothing pending: no request.
     await new Promise((r) => setTimeout(r, 4000));

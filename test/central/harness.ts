@@ -19,6 +19,7 @@ import type { Checkin } from '../../src/store/types.js';
 import { afterThisTest } from '../helpers/after-test.js';
 import { cccdDoc, checkinInput } from '../helpers/documents.js';
 import { tempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/until.js';
 
 /** 2026-11-22 10:00 in Vietnam. */
 /** The SQLite writer thread's bundle (built by test/global-setup.ts). */
@@ -166,6 +167,18 @@ export async function startKiosk(
 }
 
 export { until } from '../helpers/until.js';
+
+/**
+ * hq/kiosk-1 online at `h`, having recorded check-ins 1..n and seen every one acknowledged (stored, or acknowledged
+ * and lost by the central's injected `drop`).
+ */
+export async function kioskWithCheckins(h: CentralHarness, n: number): Promise<TestKiosk> {
+  const k = await startKiosk(h);
+  await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
+  for (let i = 1; i <= n; i++) k.checkin(i);
+  await until(() => k.store.pendingCount() === 0, 'all acknowledged');
+  return k;
+}
 
 export async function login(h: CentralHarness, user: string, role: 'viewer' | 'tracer' | 'admin'): Promise<string> {
   const { hashPassword } = await import('../../src/http/auth/password.js');

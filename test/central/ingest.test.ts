@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { login, startCentral, startKiosk, until, type CentralHarness } from './harness.js';
+import { login, startCentral, kioskWithCheckins, startKiosk, until, type CentralHarness } from './harness.js';
 
 const checkinCount = async (h: CentralHarness, site = 'hq', device = 'kiosk-1'): Promise<number> =>
   (await h.app.store.findCheckins({ site, device, limit: 100_000 })).length;
@@ -116,11 +116,8 @@ describe('central ingest', () => {
     // An injected subscriber-side loss: seqs 5..9 are acknowledged but never stored.
     const h = await startCentral({}, { drop: (m) => m.seq >= 5 && m.seq <= 9 && !resent.has(m.seq) });
     const resent = new Set<number>();
-    const k = await startKiosk(h);
-    await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
+    await kioskWithCheckins(h, 20);
     // From now on the drop lets these seqs through: a second delivery (the resend) is stored.
-    for (let i = 1; i <= 20; i++) k.checkin(i);
-    await until(() => k.store.pendingCount() === 0, 'all acknowledged');
     for (let s = 5; s <= 9; s++) resent.add(s);
     await until(async () => (await checkinCount(h)) === 20, 'the gap repaired by resend', 20_000);
     const cookie = await login(h, 'vi', 'viewer');
@@ -133,10 +130,7 @@ describe('central ingest', () => {
   it("sees a missing tail from the kiosk's lastSeq and repairs it with resend", async () => {
     let dropTail = true;
     const h = await startCentral({}, { drop: (m) => dropTail && m.seq >= 9 });
-    const k = await startKiosk(h);
-    await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
-    for (let i = 1; i <= 10; i++) k.checkin(i);
-    await until(() => k.store.pendingCount() === 0, 'all acknowledged');
+    await kioskWithCheckins(h, 10);
     // Nothing after seq 8 is stored, so only the kiosk's health (lastSeq 10) shows that 9 and 10 are missing. The
     // kiosk reports every minute; here central asks for the report at once.
     h.app.broker.request({ site: 'hq', device: 'kiosk-1' }, 'health', {});
@@ -154,10 +148,7 @@ describe('central ingest', () => {
       {},
       { drop: (m) => m.seq % 2 === 0 && m.seq < 40 && !firstSeen.has(m.seq) && firstSeen.add(m.seq) !== undefined },
     );
-    const k = await startKiosk(h);
-    await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
-    for (let i = 1; i <= 40; i++) k.checkin(i);
-    await until(() => k.store.pendingCount() === 0, 'all acknowledged');
+    const k = await kioskWithCheckins(h, 40);
     // The kiosk no longer has seq 10 (one of the dropped ones) nor seq 11 (stored at central already).
     const db = new Database(k.config.store.path);
     db.pragma('foreign_keys = OFF');
@@ -174,10 +165,7 @@ describe('central ingest', () => {
 
   it('marks as lost what the kiosk no longer has', async () => {
     const h = await startCentral({}, { drop: (m) => m.seq === 3 });
-    const k = await startKiosk(h);
-    await until(() => h.app.tracker.state({ site: 'hq', device: 'kiosk-1' })?.state === 'online', 'kiosk online');
-    for (let i = 1; i <= 5; i++) k.checkin(i);
-    await until(() => k.store.pendingCount() === 0, 'all acknowledged');
+    const k = await kioskWithCheckins(h, 5);
     // The kiosk no longer has seq 3 (as after its retention, or a database moved aside).
     const db = new Database(k.config.store.path);
     db.pragma('foreign_keys = OFF');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresFixture } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/tmp.js';
-import { login, startCentral, startKiosk, until } from './harness.js';
+import { login, startCentral, kioskWithCheckins, until } from './harness.js';
 
 const pg = postgresFixture();
 
@@ -16,11 +16,7 @@ describe('central on PostgreSQL', () => {
     const dir = tempDir('qrgate-central-');
     const url = await pg.freshDatabase();
     const h = await startCentral({ store: { url, path: join(dir, 'unused.db'), keyFile: join(dir, 'central.key') } }, {}, dir);
-    const k = await startKiosk(h);
-    const kiosk = { site: 'hq', device: 'kiosk-1' };
-    await until(() => h.app.tracker.state(kiosk)?.state === 'online', 'kiosk online');
-    for (let i = 1; i <= 50; i++) k.checkin(i);
-    await until(() => k.store.pendingCount() === 0, 'all acknowledged');
+    const k = await kioskWithCheckins(h, 50);
     const rows = await pg.server().query<{ n: string }>('SELECT count(*) AS n FROM checkins', url.split('/').at(-1));
     expect(Number(rows[0]?.n)).toBe(50);
     const viewer = await login(h, 'v', 'tracer');
