@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { writeConfig } from '../helpers/daemon.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -41,6 +41,16 @@ function stateDir(): string {
 }
 
 describe.runIf(asRoot)('an unusable store key', () => {
+  beforeAll(async () => {
+    // Every case below expects exit 78; a checkout nobody cannot read (a clone inside a 0700 folder, as `mktemp -d`
+    // makes) exits 1 before the daemon runs at all. Say that, rather than a bare "expected 1 to be 78".
+    const probe = await runAs(NOBODY, ['--version']);
+    if (probe.code !== 0)
+      throw new Error(
+        `these tests run ${BIN} as nobody (uid ${NOBODY}), who cannot run it here (exit ${probe.code}): every folder above the checkout must be traversable by other users (mode o+x). ${probe.stderr.split('\n').find((l) => l.includes('Error')) ?? ''}`,
+      );
+  });
+
   it('a 0600 key owned by root: E_STORE_KEY naming the path and the fix, exit 78, nothing created', async () => {
     const dir = stateDir();
     const key = join(dir, 'store.key');
